@@ -1,0 +1,480 @@
+//! Client configuration: credentials, endpoint, timeouts and retries, from explicit options
+//! and the environment.
+
+use std::time::Duration;
+
+use crate::auth::Credentials;
+use crate::error::ConfigError;
+use crate::retry::RetryPolicy;
+
+/// Seam's API, used when no endpoint is given.
+pub const DEFAULT_ENDPOINT: &str = "https://connect.getseam.com";
+/// How long one attempt may take, by default.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A validated base URL: `http(s)://host[:port][/path]`, without a trailing slash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    base: String,
+    secure: bool,
+    loopback: bool,
+}
+
+impl Endpoint {
+    /// Parses `url`. Plain `http` is accepted only for loopback hosts unless
+    /// `allow_insecure_http` is set.
+    ///
+    /// ```
+    /// use seam_core::Endpoint;
+    /// assert!(Endpoint::parse("https://connect.getseam.com", false).is_ok());
+    /// assert!(Endpoint::parse("http://127.0.0.1:8080", false).is_ok());
+    /// assert!(Endpoint::parse("http://example.com", false).is_err());
+    /// assert!(Endpoint::parse("http://example.com", true).is_ok());
+    /// ```
+    pub fn parse(url: &str, allow_insecure_http: bool) -> Result<Self, ConfigError> {
+        let invalid = |reason| ConfigError::InvalidEndpoint {
+            endpoint: url.to_owned(),
+            reason,
+        };
+        let uri: http::Uri = url.parse().map_err(|_| invalid("not a URL"))?;
+        let secure = match uri.scheme_str() {
+            Some("https") => true,
+            Some("http") => false,
+            Some(_) => return Err(invalid("the scheme must be http or https")),
+            None => {
+                return Err(invalid(
+                    "expected an absolute URL such as https://connect.getseam.com",
+                ));
+            }
+        };
+        let host = uri.host().ok_or_else(|| invalid("no host"))?;
+        if uri.query().is_some() || url.contains('#') {
+            return Err(invalid("a query or fragment is not allowed"));
+        }
+        if uri.authority().is_some_and(|a| a.as_str().contains('@')) {
+            return Err(invalid("credentials in the URL are not allowed"));
+        }
+        let loopback = is_loopback_host(host);
+        if !secure && !loopback && !allow_insecure_http {
+            return Err(ConfigError::InsecureEndpoint {
+                endpoint: url.to_owned(),
+            });
+        }
+        Ok(Self {
+            base: url.trim_end_matches('/').to_owned(),
+            secure,
+            loopback,
+        })
+    }
+
+    /// The base URL, without a trailing slash.
+    pub fn as_str(&self) -> &str {
+        &self.base
+    }
+
+    /// Whether it uses https.
+    pub fn is_secure(&self) -> bool {
+        self.secure
+    }
+
+    /// Whether its host is a loopback address.
+    pub fn is_loopback(&self) -> bool {
+        self.loopback
+    }
+}
+
+/// Whether `host` (as in a URL, IPv6 in brackets or not) is `localhost` or a loopback address.
+pub fn is_loopback_host(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// A complete, validated configuration. Build one with [`Config::builder`].
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// How requests are authenticated.
+    pub credentials: Credentials,
+    /// Where requests go.
+    pub endpoint: Endpoint,
+    /// How long one attempt may take.
+    pub timeout: Duration,
+    /// When and how failed attempts are retried.
+    pub retry: RetryPolicy,
+    /// Whether plain http to a non-loopback host was allowed.
+    pub allow_insecure_http: bool,
+}
+
+impl Config {
+    /// A builder with nothing set.
+    pub fn builder() -> ConfigBuilder {
+        ConfigBuilder::default()
+    }
+}
+
+#[derive(Clone, Default)]
+enum CredentialOption {
+    #[default]
+    None,
+    ApiKey(String),
+    PersonalAccessToken(String, String),
+    ConsoleSessionToken(String, String),
+    Ready(Credentials),
+}
+
+/// Collects options for a [`Config`]. Explicit options beat the environment, which is read
+/// only when asked for with [`ConfigBuilder::from_env`].
+#[derive(Clone, Default)]
+pub struct ConfigBuilder {
+    credentials: CredentialOption,
+    endpoint: Option<String>,
+    timeout: Option<Duration>,
+    retry: Option<RetryPolicy>,
+    allow_insecure_http: bool,
+    env: Option<Environment>,
+}
+
+impl std::fmt::Debug for ConfigBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConfigBuilder")
+            .field("endpoint", &self.endpoint)
+            .field("timeout", &self.timeout)
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The environment variables the configuration reads, captured once.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Environment {
+    /// `SEAM_API_KEY`.
+    pub api_key: Option<String>,
+    /// `SEAM_PERSONAL_ACCESS_TOKEN`.
+    pub personal_access_token: Option<String>,
+    /// `SEAM_WORKSPACE_ID`.
+    pub workspace_id: Option<String>,
+    /// `SEAM_ENDPOINT`.
+    pub endpoint: Option<String>,
+    /// `SEAM_API_URL` (deprecated fallback for `SEAM_ENDPOINT`).
+    pub api_url: Option<String>,
+}
+
+impl std::fmt::Debug for Environment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Environment")
+            .field("api_key", &self.api_key.as_ref().map(|_| "***"))
+            .field(
+                "personal_access_token",
+                &self.personal_access_token.as_ref().map(|_| "***"),
+            )
+            .field("workspace_id", &self.workspace_id)
+            .field("endpoint", &self.endpoint)
+            .field("api_url", &self.api_url)
+            .finish()
+    }
+}
+
+impl Environment {
+    /// Reads the process environment. Empty variables count as unset.
+    pub fn from_process() -> Self {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads variables through `lookup`, for tests and embedders.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Self {
+        let get = |name: &str| lookup(name).filter(|v| !v.is_empty());
+        Self {
+            api_key: get("SEAM_API_KEY"),
+            personal_access_token: get("SEAM_PERSONAL_ACCESS_TOKEN"),
+            workspace_id: get("SEAM_WORKSPACE_ID"),
+            endpoint: get("SEAM_ENDPOINT"),
+            api_url: get("SEAM_API_URL"),
+        }
+    }
+
+    /// The endpoint it names: `SEAM_ENDPOINT`, else the deprecated `SEAM_API_URL`.
+    pub fn endpoint(&self) -> Option<&str> {
+        self.endpoint.as_deref().or(self.api_url.as_deref())
+    }
+
+    /// The credentials it names, if any.
+    pub fn credentials(&self) -> Result<Option<Credentials>, ConfigError> {
+        match (&self.api_key, &self.personal_access_token) {
+            (Some(_), Some(_)) => Err(ConfigError::ConflictingEnvironment),
+            (Some(key), None) => Credentials::api_key(key.clone()).map(Some),
+            (None, Some(token)) => match &self.workspace_id {
+                Some(ws) => Credentials::personal_access_token(token.clone(), ws.clone()).map(Some),
+                None => Err(ConfigError::MissingWorkspaceId {
+                    kind: crate::TokenKind::PersonalAccessToken,
+                }),
+            },
+            (None, None) => Ok(None),
+        }
+    }
+}
+
+impl ConfigBuilder {
+    /// Authenticates with an API key (`seam_…`).
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.credentials = CredentialOption::ApiKey(key.into());
+        self
+    }
+
+    /// Authenticates with a personal access token (`seam_at…`) in `workspace_id`.
+    pub fn personal_access_token(
+        mut self,
+        token: impl Into<String>,
+        workspace_id: impl Into<String>,
+    ) -> Self {
+        self.credentials = CredentialOption::PersonalAccessToken(token.into(), workspace_id.into());
+        self
+    }
+
+    /// Authenticates with a console session token (a JWT) in `workspace_id`.
+    pub fn console_session_token(
+        mut self,
+        token: impl Into<String>,
+        workspace_id: impl Into<String>,
+    ) -> Self {
+        self.credentials = CredentialOption::ConsoleSessionToken(token.into(), workspace_id.into());
+        self
+    }
+
+    /// Authenticates with credentials built already.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = CredentialOption::Ready(credentials);
+        self
+    }
+
+    /// Sends requests to `url` instead of [`DEFAULT_ENDPOINT`].
+    pub fn endpoint(mut self, url: impl Into<String>) -> Self {
+        self.endpoint = Some(url.into());
+        self
+    }
+
+    /// How long one attempt may take ([`DEFAULT_TIMEOUT`] by default).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// How failed attempts are retried ([`RetryPolicy::default`] by default).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// Allows plain `http://` to hosts other than loopback. Off by default: tokens would
+    /// travel in clear text.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// Fills what was not set explicitly from the process environment.
+    pub fn from_env(self) -> Self {
+        self.environment(Environment::from_process())
+    }
+
+    /// Fills what was not set explicitly from `env`.
+    pub fn environment(mut self, env: Environment) -> Self {
+        self.env = Some(env);
+        self
+    }
+
+    /// Checks everything and builds the configuration.
+    pub fn build(self) -> Result<Config, ConfigError> {
+        let env = self.env.unwrap_or_default();
+        let credentials = match self.credentials {
+            CredentialOption::ApiKey(key) => Credentials::api_key(key)?,
+            CredentialOption::PersonalAccessToken(t, ws) => {
+                Credentials::personal_access_token(t, ws)?
+            }
+            CredentialOption::ConsoleSessionToken(t, ws) => {
+                Credentials::console_session_token(t, ws)?
+            }
+            CredentialOption::Ready(c) => c,
+            CredentialOption::None => env.credentials()?.ok_or(ConfigError::MissingCredentials)?,
+        };
+        let endpoint = self
+            .endpoint
+            .as_deref()
+            .or(env.endpoint())
+            .unwrap_or(DEFAULT_ENDPOINT);
+        Ok(Config {
+            credentials,
+            endpoint: Endpoint::parse(endpoint, self.allow_insecure_http)?,
+            timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+            retry: self.retry.unwrap_or_default(),
+            allow_insecure_http: self.allow_insecure_http,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::TokenKind;
+
+    fn env(pairs: &[(&str, &str)]) -> Environment {
+        let pairs: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Environment::from_lookup(move |name| {
+            pairs
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+        })
+    }
+
+    #[test]
+    fn api_key_from_the_environment() {
+        let c = Config::builder()
+            .environment(env(&[("SEAM_API_KEY", "seam_k")]))
+            .build()
+            .unwrap();
+        assert_eq!(c.credentials.kind(), TokenKind::ApiKey);
+        assert_eq!(c.endpoint.as_str(), DEFAULT_ENDPOINT);
+        assert_eq!(c.timeout, DEFAULT_TIMEOUT);
+    }
+
+    #[test]
+    fn personal_access_token_from_the_environment_needs_the_workspace() {
+        let c = Config::builder()
+            .environment(env(&[
+                ("SEAM_PERSONAL_ACCESS_TOKEN", "seam_at1"),
+                ("SEAM_WORKSPACE_ID", "ws"),
+            ]))
+            .build()
+            .unwrap();
+        assert_eq!(c.credentials.workspace_id(), Some("ws"));
+        let e = Config::builder()
+            .environment(env(&[("SEAM_PERSONAL_ACCESS_TOKEN", "seam_at1")]))
+            .build()
+            .unwrap_err();
+        assert_eq!(
+            e,
+            ConfigError::MissingWorkspaceId {
+                kind: TokenKind::PersonalAccessToken
+            }
+        );
+    }
+
+    #[test]
+    fn both_kinds_in_the_environment_is_an_error() {
+        let e = Config::builder()
+            .environment(env(&[
+                ("SEAM_API_KEY", "seam_k"),
+                ("SEAM_PERSONAL_ACCESS_TOKEN", "seam_at1"),
+                ("SEAM_WORKSPACE_ID", "ws"),
+            ]))
+            .build()
+            .unwrap_err();
+        assert_eq!(e, ConfigError::ConflictingEnvironment);
+    }
+
+    #[test]
+    fn explicit_options_beat_the_environment() {
+        let e = env(&[
+            ("SEAM_API_KEY", "seam_env"),
+            ("SEAM_PERSONAL_ACCESS_TOKEN", "seam_at_env"),
+            ("SEAM_ENDPOINT", "https://env.example"),
+        ]);
+        let c = Config::builder()
+            .api_key("seam_explicit")
+            .endpoint("https://explicit.example/")
+            .environment(e)
+            .build()
+            .unwrap();
+        assert_eq!(c.credentials.token().expose(), "seam_explicit");
+        assert_eq!(c.endpoint.as_str(), "https://explicit.example");
+    }
+
+    #[test]
+    fn seam_endpoint_beats_the_deprecated_api_url() {
+        let both = env(&[
+            ("SEAM_API_KEY", "seam_k"),
+            ("SEAM_ENDPOINT", "https://new.example"),
+            ("SEAM_API_URL", "https://old.example"),
+        ]);
+        assert_eq!(
+            Config::builder()
+                .environment(both)
+                .build()
+                .unwrap()
+                .endpoint
+                .as_str(),
+            "https://new.example"
+        );
+        let old = env(&[
+            ("SEAM_API_KEY", "seam_k"),
+            ("SEAM_API_URL", "https://old.example"),
+        ]);
+        assert_eq!(
+            Config::builder()
+                .environment(old)
+                .build()
+                .unwrap()
+                .endpoint
+                .as_str(),
+            "https://old.example"
+        );
+    }
+
+    #[test]
+    fn empty_variables_count_as_unset() {
+        let e = Config::builder()
+            .environment(env(&[("SEAM_API_KEY", "")]))
+            .build()
+            .unwrap_err();
+        assert_eq!(e, ConfigError::MissingCredentials);
+    }
+
+    #[test]
+    fn no_credentials_anywhere_says_how_to_give_them() {
+        let e = Config::builder().build().unwrap_err();
+        assert!(e.to_string().contains("SEAM_API_KEY"));
+    }
+
+    #[test]
+    fn wrong_kind_in_an_explicit_option_is_refused() {
+        let e = Config::builder().api_key("seam_at1_x").build().unwrap_err();
+        assert!(matches!(
+            e,
+            ConfigError::WrongTokenKind {
+                found: TokenKind::PersonalAccessToken,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn endpoints() {
+        for ok in [
+            "https://connect.getseam.com",
+            "http://localhost:1",
+            "http://127.0.0.1:8080/",
+            "http://[::1]:9/base",
+        ] {
+            assert!(Endpoint::parse(ok, false).is_ok(), "{ok}");
+        }
+        for bad in [
+            "connect.getseam.com",
+            "ftp://x",
+            "http://example.com",
+            "https://x/?a=1",
+            "https://u:p@x",
+            "http://10.0.0.1",
+        ] {
+            assert!(Endpoint::parse(bad, false).is_err(), "{bad}");
+        }
+        assert!(matches!(
+            Endpoint::parse("http://example.com", false),
+            Err(ConfigError::InsecureEndpoint { .. })
+        ));
+    }
+}

@@ -1,0 +1,576 @@
+//! The errors every layer of the client shares.
+//!
+//! One [`Error`] type reaches the caller whichever facade sent the request, and it keeps
+//! everything the server said: its error `type`, message, HTTP status, `data`, per-parameter
+//! validation messages and the `seam-request-id` header.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use http::StatusCode;
+use serde::{Deserialize, Serialize};
+
+use crate::auth::TokenKind;
+
+/// A problem with how the client was configured, found before anything is sent.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// No credentials were given and none were found in the environment.
+    #[error(
+        "no credentials: set SEAM_API_KEY, or SEAM_PERSONAL_ACCESS_TOKEN and SEAM_WORKSPACE_ID, or pass them to the builder"
+    )]
+    MissingCredentials,
+    /// A token was given for an option that takes another kind of token.
+    #[error("the {option} option expects {expected}, but {found} was given")]
+    WrongTokenKind {
+        /// The option the token was given in.
+        option: &'static str,
+        /// The kind that option takes.
+        expected: TokenKind,
+        /// The kind that was recognised.
+        found: TokenKind,
+    },
+    /// An empty token.
+    #[error("the {option} is empty")]
+    EmptyToken {
+        /// The option the token was given in.
+        option: &'static str,
+    },
+    /// A token holding spaces, control or non-ASCII characters (it could forge headers).
+    #[error(
+        "the {option} holds spaces, control or non-ASCII characters; copy it again without them"
+    )]
+    UnsafeToken {
+        /// The option the token was given in.
+        option: &'static str,
+    },
+    /// A personal access token or console session token without a workspace id.
+    #[error("{kind} needs a workspace id: set SEAM_WORKSPACE_ID or pass one")]
+    MissingWorkspaceId {
+        /// The kind of token given.
+        kind: TokenKind,
+    },
+    /// A workspace id that is empty or holds characters a header cannot carry.
+    #[error("the workspace id is empty or holds spaces, control or non-ASCII characters")]
+    InvalidWorkspaceId,
+    /// Both an API key and a personal access token were found in the environment.
+    #[error(
+        "both SEAM_API_KEY and SEAM_PERSONAL_ACCESS_TOKEN are set; unset one of them or pass credentials explicitly"
+    )]
+    ConflictingEnvironment,
+    /// The endpoint is not an absolute `http(s)://host[:port][/path]` URL.
+    #[error("invalid endpoint {endpoint:?}: {reason}")]
+    InvalidEndpoint {
+        /// The endpoint as given.
+        endpoint: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// A plain `http://` endpoint on a host other than loopback.
+    #[error(
+        "refusing plain http to {endpoint:?}: use https, a loopback host, or allow insecure http explicitly"
+    )]
+    InsecureEndpoint {
+        /// The endpoint as given.
+        endpoint: String,
+    },
+}
+
+/// Per-parameter validation messages in the shape of zod's `format()`, as Seam sends them in
+/// `error.validation_errors`: `{"_errors": [...], "<param>": {"_errors": [...]}}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValidationErrors {
+    /// Messages about the request as a whole.
+    #[serde(rename = "_errors", default)]
+    pub form: Vec<String>,
+    /// Messages per parameter.
+    #[serde(flatten, deserialize_with = "de_fields")]
+    pub fields: BTreeMap<String, FieldErrors>,
+}
+
+/// The messages about one parameter.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldErrors {
+    /// The messages, e.g. `["Invalid uuid"]`.
+    #[serde(rename = "_errors", default)]
+    pub errors: Vec<String>,
+}
+
+/// Keeps the entries that have the `{"_errors": [...]}` shape and drops anything else, so a
+/// nested or unexpected entry from the server never fails decoding.
+fn de_fields<'de, D>(d: D) -> Result<BTreeMap<String, FieldErrors>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    let raw = BTreeMap::<String, serde_json::Value>::deserialize(d)?;
+    Ok(raw
+        .into_iter()
+        .filter_map(|(k, v)| {
+            serde_json::from_value::<FieldErrors>(v)
+                .ok()
+                .map(|e| (k, e))
+        })
+        .collect())
+}
+
+impl ValidationErrors {
+    /// No messages yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a message about `param`.
+    pub fn add(&mut self, param: &str, message: impl Into<String>) {
+        self.fields
+            .entry(param.to_owned())
+            .or_default()
+            .errors
+            .push(message.into());
+    }
+
+    /// Adds a message about the request as a whole.
+    pub fn add_form(&mut self, message: impl Into<String>) {
+        self.form.push(message.into());
+    }
+
+    /// Whether there is no message at all.
+    pub fn is_empty(&self) -> bool {
+        self.form.is_empty() && self.fields.values().all(|f| f.errors.is_empty())
+    }
+
+    /// The messages about `param` (empty when there are none).
+    pub fn messages(&self, param: &str) -> &[String] {
+        self.fields.get(param).map_or(&[], |f| &f.errors)
+    }
+
+    /// A one-line summary in the wording Seam uses: `acs_user_id is required` for one missing
+    /// parameter, `Invalid uuid for "acs_user_id"` for one bad value, the messages joined with
+    /// `; ` otherwise.
+    pub fn summary(&self) -> String {
+        let mut parts: Vec<String> = self.form.clone();
+        for (param, f) in &self.fields {
+            for m in &f.errors {
+                if m == "Required" {
+                    parts.push(format!("{param} is required"));
+                } else {
+                    parts.push(format!("{m} for \"{param}\""));
+                }
+            }
+        }
+        parts.join("; ")
+    }
+
+    /// `Ok(())` when empty, otherwise an [`InvalidInput`] error made on this side of the wire.
+    pub fn into_result(self) -> Result<(), InvalidInput> {
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(InvalidInput::local(self))
+        }
+    }
+}
+
+/// The parameters of a request were refused, by this client before sending or by the server
+/// (`invalid_input`). Both look the same, so one handler serves both.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidInput {
+    /// The message, e.g. `Invalid uuid for "acs_user_id"`.
+    pub message: String,
+    /// The messages per parameter.
+    pub validation_errors: ValidationErrors,
+    /// The HTTP status when the server refused the request; `None` when refused locally.
+    pub status: Option<StatusCode>,
+    /// The `seam-request-id` of the server's answer, when there was one.
+    pub request_id: Option<String>,
+}
+
+impl std::error::Error for InvalidInput {}
+
+impl InvalidInput {
+    /// An error made by this client's own validation.
+    pub fn local(validation_errors: ValidationErrors) -> Self {
+        Self {
+            message: validation_errors.summary(),
+            validation_errors,
+            status: None,
+            request_id: None,
+        }
+    }
+
+    /// The messages about one parameter, e.g. `["Invalid uuid"]` for `acs_user_id`.
+    pub fn messages(&self, param: &str) -> &[String] {
+        self.validation_errors.messages(param)
+    }
+
+    /// Whether this client refused the request before sending it.
+    pub fn is_local(&self) -> bool {
+        self.status.is_none()
+    }
+}
+
+impl fmt::Display for InvalidInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid input: {}", self.message)?;
+        match self.status {
+            None => f.write_str(" (refused before sending)"),
+            Some(status) => write_origin(f, status, self.request_id.as_deref()),
+        }
+    }
+}
+
+/// An error the server answered with a JSON error body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// The error `type`, e.g. `acs_user_not_found`.
+    pub error_type: String,
+    /// The server's message.
+    pub message: String,
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The `seam-request-id` response header.
+    pub request_id: Option<String>,
+    /// The error's `data`, when it had any.
+    pub data: Option<serde_json::Value>,
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.error_type, self.message)?;
+        write_origin(f, self.status, self.request_id.as_deref())
+    }
+}
+
+/// An answer the client could not make sense of: not JSON, not the expected shape, or an
+/// error status without a Seam error body (`Invalid JSON`, `Not implemented!`, an HTML page).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnexpectedResponse {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The start of the body, as text (invalid UTF-8 replaced), at most
+    /// [`UnexpectedResponse::EXCERPT_LIMIT`] bytes.
+    pub body_excerpt: String,
+    /// Whether the body was longer than the excerpt.
+    pub truncated: bool,
+    /// Why it was not understood.
+    pub reason: String,
+    /// The `seam-request-id` response header.
+    pub request_id: Option<String>,
+}
+
+impl std::error::Error for UnexpectedResponse {}
+
+impl UnexpectedResponse {
+    /// How much of a body an error keeps.
+    pub const EXCERPT_LIMIT: usize = 512;
+
+    /// Keeps a bounded excerpt of `body`.
+    pub fn new(
+        status: StatusCode,
+        body: &[u8],
+        reason: impl Into<String>,
+        request_id: Option<String>,
+    ) -> Self {
+        let mut end = body.len().min(Self::EXCERPT_LIMIT);
+        // Do not cut a UTF-8 sequence in half when the body is text.
+        while end < body.len() && end > 0 && (body[end] & 0xC0) == 0x80 {
+            end -= 1;
+        }
+        Self {
+            status,
+            body_excerpt: String::from_utf8_lossy(&body[..end]).into_owned(),
+            truncated: end < body.len(),
+            reason: reason.into(),
+            request_id,
+        }
+    }
+}
+
+impl fmt::Display for UnexpectedResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "unexpected response: {}; body {:?}",
+            self.reason, self.body_excerpt
+        )?;
+        if self.truncated {
+            f.write_str("…")?;
+        }
+        write_origin(f, self.status, self.request_id.as_deref())
+    }
+}
+
+fn write_origin(
+    f: &mut fmt::Formatter<'_>,
+    status: StatusCode,
+    request_id: Option<&str>,
+) -> fmt::Result {
+    write!(f, " (HTTP {}", status.as_u16())?;
+    if let Some(id) = request_id {
+        write!(f, ", request id {id}")?;
+    }
+    f.write_str(")")
+}
+
+/// What went wrong below HTTP: the request got no complete answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// The connection could not be made (refused, DNS, TLS handshake).
+    Connect,
+    /// No complete answer arrived within the per-attempt timeout.
+    Timeout,
+    /// The connection failed while the request or the answer was under way.
+    Io,
+    /// The answer's body was larger than the transport accepts.
+    BodyTooLarge,
+    /// The request could not be sent as built (e.g. a scheme the transport refuses).
+    InvalidRequest,
+    /// Anything else.
+    Other,
+}
+
+/// A failure to get an answer, from any [`Transport`](https://docs.rs/seam-transport).
+///
+/// It records whether the request may have reached the server: a request that surely did not
+/// can be sent again whatever the route, one that may have cannot unless the route is safe to
+/// repeat.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{kind_text}: {message}", kind_text = self.kind_text())]
+pub struct TransportError {
+    kind: TransportErrorKind,
+    message: String,
+    may_have_reached_server: bool,
+}
+
+impl TransportError {
+    /// A new transport error. `message` must not hold credentials.
+    pub fn new(
+        kind: TransportErrorKind,
+        message: impl Into<String>,
+        may_have_reached_server: bool,
+    ) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+            may_have_reached_server,
+        }
+    }
+
+    /// The connection could not be made; nothing was sent.
+    pub fn connect(message: impl Into<String>) -> Self {
+        Self::new(TransportErrorKind::Connect, message, false)
+    }
+
+    /// No complete answer within `after`; the request may have been processed.
+    pub fn timeout(after: std::time::Duration) -> Self {
+        Self::new(
+            TransportErrorKind::Timeout,
+            format!("no complete answer within {after:?}"),
+            true,
+        )
+    }
+
+    /// What kind of failure this was.
+    pub fn kind(&self) -> TransportErrorKind {
+        self.kind
+    }
+
+    /// The detail.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// Whether the server may have received (and acted on) the request.
+    pub fn may_have_reached_server(&self) -> bool {
+        self.may_have_reached_server
+    }
+
+    fn kind_text(&self) -> &'static str {
+        match self.kind {
+            TransportErrorKind::Connect => "could not connect",
+            TransportErrorKind::Timeout => "timed out",
+            TransportErrorKind::Io => "connection failed",
+            TransportErrorKind::BodyTooLarge => "response too large",
+            TransportErrorKind::InvalidRequest => "request refused by the transport",
+            TransportErrorKind::Other => "transport error",
+        }
+    }
+}
+
+/// Every way a call can fail.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The client is misconfigured; nothing was sent.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The parameters were refused, locally or by the server (`invalid_input`).
+    #[error(transparent)]
+    InvalidInput(#[from] InvalidInput),
+    /// The server answered 401: the token is missing, wrong, expired, or of a kind the route
+    /// does not take.
+    #[error("unauthorized: {0}")]
+    Unauthorized(ApiError),
+    /// The server answered with a Seam error (not found, conflict, rate limited, …).
+    #[error("api error {0}")]
+    Api(ApiError),
+    /// The server answered with something that is not a Seam answer.
+    #[error(transparent)]
+    UnexpectedResponse(#[from] UnexpectedResponse),
+    /// No answer: connection failure, timeout, body too large.
+    #[error(transparent)]
+    Transport(#[from] TransportError),
+    /// The overall deadline passed before a final answer, after `attempts` attempts.
+    #[error(
+        "gave up after {attempts} attempt(s): the overall deadline of {deadline:?} passed; last error: {last}"
+    )]
+    DeadlineExceeded {
+        /// The deadline.
+        deadline: std::time::Duration,
+        /// Attempts made.
+        attempts: u32,
+        /// The last attempt's error.
+        last: Box<Error>,
+    },
+    /// A list's pagination went wrong: a repeated cursor, or a next page without a cursor.
+    #[error("pagination failed: {0}")]
+    Pagination(String),
+    /// A request could not be encoded (a bug: report it).
+    #[error("could not encode the request: {0}")]
+    Encode(String),
+}
+
+impl Error {
+    /// The HTTP status of the server's answer, when there was one.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Self::InvalidInput(e) => e.status,
+            Self::Unauthorized(e) | Self::Api(e) => Some(e.status),
+            Self::UnexpectedResponse(e) => Some(e.status),
+            Self::DeadlineExceeded { last, .. } => last.status(),
+            _ => None,
+        }
+    }
+
+    /// The `seam-request-id` of the server's answer, when there was one.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::InvalidInput(e) => e.request_id.as_deref(),
+            Self::Unauthorized(e) | Self::Api(e) => e.request_id.as_deref(),
+            Self::UnexpectedResponse(e) => e.request_id.as_deref(),
+            Self::DeadlineExceeded { last, .. } => last.request_id(),
+            _ => None,
+        }
+    }
+
+    /// The server's error `type` (`invalid_input`, `unauthorized`, `acs_user_not_found`, …).
+    pub fn error_type(&self) -> Option<&str> {
+        match self {
+            Self::InvalidInput(_) => Some("invalid_input"),
+            Self::Unauthorized(e) | Self::Api(e) => Some(&e.error_type),
+            Self::DeadlineExceeded { last, .. } => last.error_type(),
+            _ => None,
+        }
+    }
+
+    /// The invalid-input details, when the parameters were refused.
+    pub fn invalid_input(&self) -> Option<&InvalidInput> {
+        match self {
+            Self::InvalidInput(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The messages about one parameter, when the parameters were refused.
+    pub fn validation_messages(&self, param: &str) -> &[String] {
+        self.invalid_input().map_or(&[], |e| e.messages(param))
+    }
+
+    /// Whether the server answered 401.
+    pub fn is_unauthorized(&self) -> bool {
+        matches!(self, Self::Unauthorized(_))
+    }
+
+    /// Whether the server answered 404.
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(StatusCode::NOT_FOUND)
+    }
+
+    /// Whether no answer arrived in time (per attempt or overall).
+    pub fn is_timeout(&self) -> bool {
+        match self {
+            Self::Transport(e) => e.kind() == TransportErrorKind::Timeout,
+            Self::DeadlineExceeded { .. } => true,
+            _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validation_errors_round_trip_in_zod_shape() {
+        let mut v = ValidationErrors::new();
+        v.add("acs_user_id", "Invalid uuid");
+        v.add_form("Bad request");
+        let json = serde_json::to_value(&v).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"_errors": ["Bad request"], "acs_user_id": {"_errors": ["Invalid uuid"]}})
+        );
+        let back: ValidationErrors = serde_json::from_value(json).unwrap();
+        assert_eq!(back, v);
+    }
+
+    #[test]
+    fn validation_errors_skip_entries_of_another_shape() {
+        let v: ValidationErrors =
+            serde_json::from_str(r#"{"_errors":[],"a":{"_errors":["x"]},"b":{"c":1},"d":7}"#)
+                .unwrap();
+        assert_eq!(v.messages("a"), ["x"]);
+        assert!(v.messages("b").is_empty());
+        assert!(v.messages("d").is_empty());
+    }
+
+    #[test]
+    fn summary_uses_seams_wording() {
+        let mut v = ValidationErrors::new();
+        v.add("acs_user_id", "Required");
+        assert_eq!(v.summary(), "acs_user_id is required");
+        let mut v = ValidationErrors::new();
+        v.add("acs_user_id", "Invalid uuid");
+        assert_eq!(v.summary(), "Invalid uuid for \"acs_user_id\"");
+    }
+
+    #[test]
+    fn excerpt_is_bounded_and_never_splits_a_character() {
+        let body = "é".repeat(1000);
+        let u = UnexpectedResponse::new(StatusCode::BAD_GATEWAY, body.as_bytes(), "not json", None);
+        assert!(u.body_excerpt.len() <= UnexpectedResponse::EXCERPT_LIMIT);
+        assert!(u.truncated);
+        assert!(u.body_excerpt.chars().all(|c| c == 'é'));
+        let u = UnexpectedResponse::new(StatusCode::OK, &[0xff, 0xfe], "x", None);
+        assert_eq!(u.body_excerpt, "\u{fffd}\u{fffd}");
+        assert!(!u.truncated);
+    }
+
+    #[test]
+    fn display_carries_type_message_status_and_request_id() {
+        let e = Error::Api(ApiError {
+            error_type: "acs_user_not_found".into(),
+            message: "ACS user not found".into(),
+            status: StatusCode::NOT_FOUND,
+            request_id: Some("req_1".into()),
+            data: None,
+        });
+        assert_eq!(
+            e.to_string(),
+            "api error acs_user_not_found: ACS user not found (HTTP 404, request id req_1)"
+        );
+        assert!(e.is_not_found());
+        assert_eq!(e.request_id(), Some("req_1"));
+    }
+}

@@ -1,28 +1,48 @@
 //! Walking every page of a list, without I/O: the facades drive it with a `Stream` or an
-//! `Iterator`.
+//! `Iterator`, and only fetch the pages it asks for.
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 
 use crate::error::Error;
-use crate::resources::Pagination;
+use crate::resources::Page;
 use crate::route::Paginated;
 
-/// The state of a walk over every page of a [`Paginated`] route.
+/// What a walk over pages wants next.
+#[derive(Debug)]
+pub enum Step<R: Paginated> {
+    /// An item to hand to the caller.
+    Item(R::Item),
+    /// Fetch this page, then give the answer to [`Pager::receive`].
+    Fetch(R),
+    /// The walk failed; it is over.
+    Failed(Error),
+    /// Every page was read.
+    Done,
+}
+
+/// The state of a walk over every page of a [`Paginated`] route: buffered items, the next
+/// request, and the cursors seen so far (a cursor seen twice ends the walk with an error
+/// instead of looping for ever).
 ///
 /// ```
-/// use seam_core::{Pager, Pagination, routes::ListAcsUsers};
+/// use seam_core::{Page, Pagination, routes::ListAcsUsers};
+/// use seam_core::pager::{Pager, Step};
 /// let mut pager = Pager::new(ListAcsUsers::new());
-/// let first = pager.next_request().unwrap();
-/// pager.advance(&first, &Pagination { has_next_page: true, next_page_cursor: Some("c1".into()), next_page_url: None }).unwrap();
-/// let second = pager.next_request().unwrap();
+/// let Step::Fetch(first) = pager.step() else { unreachable!() };
+/// let next = |c: &str| Pagination { has_next_page: true, next_page_cursor: Some(c.into()), next_page_url: None };
+/// pager.receive(&first, Ok(Page { items: vec![], pagination: next("c1") }));
+/// let Step::Fetch(second) = pager.step() else { unreachable!() };
 /// assert_eq!(second.page_cursor.as_deref(), Some("c1"));
 /// // The server hands out the same cursor again: stop rather than loop for ever.
-/// assert!(pager.advance(&second, &Pagination { has_next_page: true, next_page_cursor: Some("c1".into()), next_page_url: None }).is_err());
-/// assert!(pager.next_request().is_none());
+/// pager.receive(&second, Ok(Page { items: vec![], pagination: next("c1") }));
+/// assert!(matches!(pager.step(), Step::Failed(_)));
+/// assert!(matches!(pager.step(), Step::Done));
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Pager<R: Paginated> {
     next: Option<R>,
+    items: VecDeque<R::Item>,
+    failure: Option<Error>,
     seen: HashSet<String>,
 }
 
@@ -35,33 +55,53 @@ impl<R: Paginated> Pager<R> {
         }
         Self {
             next: Some(first),
+            items: VecDeque::new(),
+            failure: None,
             seen,
         }
     }
 
-    /// The request for the next page, or `None` when the walk is over.
-    pub fn next_request(&mut self) -> Option<R> {
-        self.next.take()
+    /// What to do next: hand out a buffered item, report a failure, fetch a page, or stop.
+    pub fn step(&mut self) -> Step<R> {
+        if let Some(item) = self.items.pop_front() {
+            return Step::Item(item);
+        }
+        if let Some(e) = self.failure.take() {
+            self.next = None;
+            return Step::Failed(e);
+        }
+        match self.next.take() {
+            Some(request) => Step::Fetch(request),
+            None => Step::Done,
+        }
     }
 
-    /// Records the page that `current` returned; fails, and ends the walk, when the server
-    /// says there is a next page but gives no cursor or one it gave before.
-    pub fn advance(&mut self, current: &R, pagination: &Pagination) -> Result<(), Error> {
-        self.next = None;
-        if !pagination.has_next_page {
-            return Ok(());
-        }
-        let Some(cursor) = pagination.next_page_cursor.as_deref() else {
-            return Err(Error::Pagination(
-                "the server said another page follows but gave no next_page_cursor".to_owned(),
-            ));
+    /// Takes the answer to the [`Step::Fetch`] of `request`. Its items are handed out before
+    /// any failure: a failed page, a next page without a cursor, or a cursor seen before.
+    pub fn receive(&mut self, request: &R, answer: Result<Page<R::Item>, Error>) {
+        let page = match answer {
+            Ok(page) => page,
+            Err(e) => {
+                self.failure = Some(e);
+                return;
+            }
         };
-        if !self.seen.insert(cursor.to_owned()) {
-            return Err(Error::Pagination(format!(
-                "the server returned page cursor {cursor:?} twice; stopping instead of looping"
-            )));
+        self.items.extend(page.items);
+        if !page.pagination.has_next_page {
+            return;
         }
-        self.next = Some(current.with_page_cursor(cursor.to_owned()));
-        Ok(())
+        match page.pagination.next_page_cursor {
+            None => {
+                self.failure = Some(Error::Pagination(
+                    "the server said another page follows but gave no next_page_cursor".to_owned(),
+                ));
+            }
+            Some(cursor) if !self.seen.insert(cursor.clone()) => {
+                self.failure = Some(Error::Pagination(format!(
+                    "the server returned page cursor {cursor:?} twice; stopping instead of looping"
+                )));
+            }
+            Some(cursor) => self.next = Some(request.with_page_cursor(cursor)),
+        }
     }
 }

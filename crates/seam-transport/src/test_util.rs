@@ -168,3 +168,262 @@ impl Transport for ReplayTransport {
         }
     }
 }
+
+/// What a [`TestServer`] does with one request.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Reply {
+    /// Answer with this status, these extra headers and this body (with a correct
+    /// `content-length`).
+    Respond {
+        /// The status.
+        status: u16,
+        /// Extra headers.
+        headers: Vec<(String, String)>,
+        /// The body.
+        body: Bytes,
+    },
+    /// Write these bytes as they are, then close: for malformed or truncated answers.
+    Raw(Bytes),
+    /// Read the request, then close the connection without answering.
+    Close,
+    /// Read the request and never answer (the connection stays open until the server stops).
+    Hang,
+}
+
+impl Reply {
+    /// A JSON answer.
+    pub fn json(status: u16, body: &str) -> Self {
+        Self::Respond {
+            status,
+            headers: vec![("content-type".into(), "application/json".into())],
+            body: Bytes::copy_from_slice(body.as_bytes()),
+        }
+    }
+
+    /// A text answer.
+    pub fn text(status: u16, body: &str) -> Self {
+        Self::Respond {
+            status,
+            headers: vec![("content-type".into(), "text/plain".into())],
+            body: Bytes::copy_from_slice(body.as_bytes()),
+        }
+    }
+
+    /// Adds a header to a [`Reply::Respond`].
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        if let Self::Respond { headers, .. } = &mut self {
+            headers.push((name.into(), value.into()));
+        }
+        self
+    }
+}
+
+type ServerHandler = dyn Fn(&Request<Bytes>) -> Reply + Send + Sync;
+
+/// A small HTTP/1.1 server on `127.0.0.1:0` for tests, on its own thread and runtime (so the
+/// async and the blocking clients can both use it). It records every request and answers with
+/// a closure; [`Reply`] also covers closing, hanging and raw bytes.
+pub struct TestServer {
+    url: String,
+    requests: Arc<Mutex<Vec<Request<Bytes>>>>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl std::fmt::Debug for TestServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TestServer")
+            .field("url", &self.url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TestServer {
+    /// Starts a server that answers each request with `handler`.
+    ///
+    /// # Panics
+    /// When no loopback port can be bound (a broken test machine).
+    pub fn start(handler: impl Fn(&Request<Bytes>) -> Reply + Send + Sync + 'static) -> Self {
+        let handler: Arc<ServerHandler> = Arc::new(handler);
+        let requests: Arc<Mutex<Vec<Request<Bytes>>>> = Arc::default();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+        listener
+            .set_nonblocking(true)
+            .expect("nonblocking listener");
+        let url = format!("http://{}", listener.local_addr().expect("local addr"));
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let recorded = requests.clone();
+        std::thread::spawn(move || {
+            let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            runtime.block_on(async move {
+                let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
+                    return;
+                };
+                let accept = async {
+                    loop {
+                        let Ok((socket, _)) = listener.accept().await else {
+                            continue;
+                        };
+                        let handler = handler.clone();
+                        let recorded = recorded.clone();
+                        tokio::spawn(serve_connection(socket, handler, recorded));
+                    }
+                };
+                tokio::select! {
+                    _ = accept => {}
+                    _ = stopped => {}
+                }
+            });
+        });
+        Self {
+            url,
+            requests,
+            stop: Some(stop),
+        }
+    }
+
+    /// Always answers with `reply`.
+    pub fn always(reply: Reply) -> Self {
+        Self::start(move |_| reply.clone())
+    }
+
+    /// Answers with `replies` in order, then with the last one again.
+    pub fn script(replies: Vec<Reply>) -> Self {
+        let replies = Mutex::new(VecDeque::from(replies));
+        Self::start(move |_| {
+            let mut r = replies.lock().unwrap_or_else(PoisonError::into_inner);
+            if r.len() > 1 {
+                r.pop_front().unwrap_or(Reply::Close)
+            } else {
+                r.front().cloned().unwrap_or(Reply::Close)
+            }
+        })
+    }
+
+    /// The base URL, `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Copies of the requests received so far, oldest first.
+    pub fn requests(&self) -> Vec<Request<Bytes>> {
+        self.requests
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .map(seam_core::clone_request)
+            .collect()
+    }
+
+    /// How many requests were received.
+    pub fn count(&self) -> usize {
+        self.requests
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len()
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+async fn serve_connection(
+    mut socket: tokio::net::TcpStream,
+    handler: Arc<ServerHandler>,
+    recorded: Arc<Mutex<Vec<Request<Bytes>>>>,
+) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut buf = Vec::new();
+    loop {
+        // Read one request: headers, then content-length bytes of body.
+        let header_end = loop {
+            if let Some(pos) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                break pos + 4;
+            }
+            let mut chunk = [0u8; 4096];
+            match socket.read(&mut chunk).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            }
+        };
+        let Some(mut request) = parse_head(&buf[..header_end]) else {
+            return;
+        };
+        let length = request
+            .headers()
+            .get(http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok())
+            .unwrap_or(0);
+        while buf.len() < header_end + length {
+            let mut chunk = [0u8; 4096];
+            match socket.read(&mut chunk).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            }
+        }
+        *request.body_mut() = Bytes::copy_from_slice(&buf[header_end..header_end + length]);
+        buf.drain(..header_end + length);
+        recorded
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(seam_core::clone_request(&request));
+        match handler(&request) {
+            Reply::Respond {
+                status,
+                headers,
+                body,
+            } => {
+                let reason = StatusCode::from_u16(status)
+                    .ok()
+                    .and_then(|s| s.canonical_reason())
+                    .unwrap_or("Unknown");
+                let mut head = format!(
+                    "HTTP/1.1 {status} {reason}\r\ncontent-length: {}\r\n",
+                    body.len()
+                );
+                for (k, v) in headers {
+                    head.push_str(&format!("{k}: {v}\r\n"));
+                }
+                head.push_str("\r\n");
+                if socket.write_all(head.as_bytes()).await.is_err()
+                    || socket.write_all(&body).await.is_err()
+                {
+                    return;
+                }
+            }
+            Reply::Raw(bytes) => {
+                let _ = socket.write_all(&bytes).await;
+                return;
+            }
+            Reply::Close => return,
+            Reply::Hang => {
+                std::future::pending::<()>().await;
+            }
+        }
+    }
+}
+
+fn parse_head(head: &[u8]) -> Option<Request<Bytes>> {
+    let text = std::str::from_utf8(head).ok()?;
+    let mut lines = text.split("\r\n");
+    let mut first = lines.next()?.split(' ');
+    let method = first.next()?;
+    let target = first.next()?;
+    let mut builder = Request::builder().method(method).uri(target);
+    for line in lines.filter(|l| !l.is_empty()) {
+        let (k, v) = line.split_once(':')?;
+        builder = builder.header(k.trim(), v.trim());
+    }
+    builder.body(Bytes::new()).ok()
+}

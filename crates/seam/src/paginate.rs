@@ -1,10 +1,10 @@
-use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use futures_core::Stream;
-use seam_core::{Error, Pager, Paginated, Route};
+use seam_core::pager::{Pager, Step};
+use seam_core::{Error, Paginated, Route};
 
 use crate::Seam;
 
@@ -12,22 +12,20 @@ type PageFuture<R> = Pin<Box<dyn Future<Output = (R, Result<<R as Route>::Output
 
 /// Every item of a paginated list, as a [`Stream`]: it fetches the next page when the items
 /// of the last one are used up, stops when the server says no page follows, and yields an
-/// error (then ends) when a page fails or the server repeats a cursor.
+/// error (then ends) when a page fails or the server repeats a cursor. The walk itself is
+/// core's [`Pager`]; this only does the fetching.
 #[must_use = "a stream does nothing unless polled"]
 pub struct PageStream<R: Paginated> {
     client: Seam,
     pager: Pager<R>,
-    items: VecDeque<R::Item>,
     in_flight: Option<PageFuture<R>>,
-    done: bool,
 }
 
 impl<R: Paginated> std::fmt::Debug for PageStream<R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PageStream")
             .field("route", &R::NAME)
-            .field("buffered", &self.items.len())
-            .field("done", &self.done)
+            .field("fetching", &self.in_flight.is_some())
             .finish()
     }
 }
@@ -37,9 +35,7 @@ impl<R: Paginated> PageStream<R> {
         Self {
             client,
             pager: Pager::new(first),
-            items: VecDeque::new(),
             in_flight: None,
-            done: false,
         }
     }
 }
@@ -52,39 +48,24 @@ impl<R: Paginated> Stream for PageStream<R> {
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = &mut *self;
         loop {
-            if let Some(item) = this.items.pop_front() {
-                return Poll::Ready(Some(Ok(item)));
-            }
-            if this.done {
-                return Poll::Ready(None);
-            }
-            if this.in_flight.is_none() {
-                let Some(request) = this.pager.next_request() else {
-                    this.done = true;
-                    return Poll::Ready(None);
+            if let Some(fetch) = this.in_flight.as_mut() {
+                let (request, answer) = match fetch.as_mut().poll(cx) {
+                    Poll::Pending => return Poll::Pending,
+                    Poll::Ready(done) => done,
                 };
-                let client = this.client.clone();
-                this.in_flight = Some(Box::pin(async move {
-                    let result = client.send(request.clone()).await;
-                    (request, result)
-                }));
+                this.in_flight = None;
+                this.pager.receive(&request, answer);
             }
-            let Some(fut) = this.in_flight.as_mut() else {
-                continue;
-            };
-            let (request, result) = match fut.as_mut().poll(cx) {
-                Poll::Pending => return Poll::Pending,
-                Poll::Ready(r) => r,
-            };
-            this.in_flight = None;
-            match result.and_then(|page| {
-                this.pager.advance(&request, &page.pagination)?;
-                Ok(page.items)
-            }) {
-                Ok(items) => this.items.extend(items),
-                Err(e) => {
-                    this.done = true;
-                    return Poll::Ready(Some(Err(e)));
+            match this.pager.step() {
+                Step::Item(item) => return Poll::Ready(Some(Ok(item))),
+                Step::Failed(e) => return Poll::Ready(Some(Err(e))),
+                Step::Done => return Poll::Ready(None),
+                Step::Fetch(request) => {
+                    let client = this.client.clone();
+                    this.in_flight = Some(Box::pin(async move {
+                        let answer = client.send(request.clone()).await;
+                        (request, answer)
+                    }));
                 }
             }
         }

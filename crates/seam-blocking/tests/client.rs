@@ -1,0 +1,109 @@
+//! The blocking client against a real HTTP server on 127.0.0.1:0: the same scenarios as the
+//! async client, and calls from inside every kind of tokio context.
+#![allow(clippy::unwrap_used)]
+
+#[path = "../../seam/tests/common/mod.rs"]
+mod common;
+
+use seam_blocking::{Error, Seam, UserIdentity};
+use seam_core::routes::{AddAcsUser, CreateUserIdentity, ListUserIdentities};
+use seam_transport::test_util::{Reply, TestServer};
+
+struct Blocking;
+
+impl common::Facade for Blocking {
+    type Client = Seam;
+
+    fn add_acs_user(client: &Seam, req: AddAcsUser) -> Result<(), Error> {
+        client.user_identities().add_acs_user(req)
+    }
+
+    fn create(client: &Seam, req: CreateUserIdentity) -> Result<UserIdentity, Error> {
+        client.user_identities().create(req)
+    }
+
+    fn list_all(client: &Seam, req: ListUserIdentities) -> Vec<Result<UserIdentity, Error>> {
+        client.user_identities().list_all(req).collect()
+    }
+}
+
+facade_tests!(Blocking);
+
+fn ok_server() -> TestServer {
+    TestServer::always(Reply::json(200, r#"{"ok":true}"#))
+}
+
+/// Builds, calls and drops a client where the caller stands.
+fn build_call_drop(url: &str) {
+    let seam = common::client::<Blocking>(url);
+    seam.user_identities().add_acs_user(common::add()).unwrap();
+    drop(seam);
+}
+
+#[test]
+fn works_from_a_plain_thread() {
+    let server = ok_server();
+    let url = server.url().to_owned();
+    std::thread::spawn(move || build_call_drop(&url))
+        .join()
+        .unwrap();
+    assert_eq!(server.count(), 1);
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn works_inside_a_current_thread_runtime() {
+    let server = ok_server();
+    build_call_drop(server.url());
+    assert_eq!(server.count(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn works_inside_a_multi_thread_runtime() {
+    let server = ok_server();
+    build_call_drop(server.url());
+    assert_eq!(server.count(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn works_inside_spawn_blocking() {
+    let server = ok_server();
+    let url = server.url().to_owned();
+    tokio::task::spawn_blocking(move || build_call_drop(&url))
+        .await
+        .unwrap();
+    assert_eq!(server.count(), 1);
+}
+
+#[test]
+fn a_client_built_outside_can_be_dropped_inside_a_runtime() {
+    let server = ok_server();
+    let seam = common::client::<Blocking>(server.url());
+    seam.user_identities().add_acs_user(common::add()).unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async move {
+        seam.user_identities().add_acs_user(common::add()).unwrap();
+        drop(seam);
+    });
+    assert_eq!(server.count(), 2);
+}
+
+#[test]
+fn clones_share_one_runtime_thread_and_work_from_many_threads() {
+    fn assert_send_sync<T: Send + Sync + Clone>() {}
+    assert_send_sync::<Seam>();
+    let server = ok_server();
+    let seam = common::client::<Blocking>(server.url());
+    let threads: Vec<_> = (0..8)
+        .map(|_| {
+            let seam = seam.clone();
+            std::thread::spawn(move || seam.user_identities().add_acs_user(common::add()))
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap().unwrap();
+    }
+    assert_eq!(server.count(), 8);
+}

@@ -1,0 +1,399 @@
+//! Scenarios every facade must pass, against a real HTTP server on 127.0.0.1:0. The async
+//! and blocking test files each implement [`Facade`] and run every scenario, so both facades
+//! are held to the same behaviour without two copies of the tests.
+#![allow(dead_code, clippy::unwrap_used)]
+
+use std::time::Duration;
+
+use seam_core::routes::{AddAcsUser, CreateUserIdentity, ListUserIdentities, UserIdentityRef};
+use seam_core::{Error, RetryPolicy, TransportErrorKind, UserIdentity};
+use seam_transport::test_util::{Reply, TestServer};
+
+pub const KEY: &str = "seam_test_key_0123456789";
+pub const ACS: &str = "d73f4706-67e3-419d-899e-ec957a75ee0c";
+pub const UID: &str = "68dd3d7e-c90b-4c89-ad70-3e589014ed87";
+
+/// The calls a scenario makes, implemented once per facade.
+pub trait Facade {
+    /// The client type.
+    type Client: seam::BuildClient;
+    fn add_acs_user(client: &Self::Client, req: AddAcsUser) -> Result<(), Error>;
+    fn create(client: &Self::Client, req: CreateUserIdentity) -> Result<UserIdentity, Error>;
+    fn list_all(client: &Self::Client, req: ListUserIdentities)
+    -> Vec<Result<UserIdentity, Error>>;
+}
+
+/// Fast retries so the tests take milliseconds; the policy's numbers are unit-tested in core.
+pub fn fast_policy() -> RetryPolicy {
+    let mut p = RetryPolicy::default();
+    p.initial_backoff = Duration::from_millis(1);
+    p.max_backoff = Duration::from_millis(5);
+    p
+}
+
+pub fn client<F: Facade>(url: &str) -> F::Client {
+    seam::SeamBuilder::<F::Client>::default()
+        .api_key(KEY)
+        .endpoint(url)
+        .retry_policy(fast_policy())
+        .build()
+        .unwrap()
+}
+
+pub fn add() -> AddAcsUser {
+    AddAcsUser::new(ACS, UserIdentityRef::id(UID))
+}
+
+const OK: &str = r#"{"ok":true}"#;
+
+pub fn identity_json(id: &str) -> String {
+    format!(
+        r#"{{"user_identity_id":"{id}","user_identity_key":null,"email_address":null,"phone_number":null,"display_name":"Jane","full_name":"Jane","acs_user_ids":[],"workspace_id":"00000000-0000-4000-8000-000000000001","created_at":"2024-01-01T00:00:00.000Z","errors":[],"warnings":[],"brand_new_field":{{"x":1}}}}"#
+    )
+}
+
+pub fn success_sends_exactly_the_documented_request<F: Facade>() {
+    let server = TestServer::always(Reply::json(200, OK).header("seam-request-id", "req_1"));
+    let c = client::<F>(server.url());
+    F::add_acs_user(&c, add()).unwrap();
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1);
+    let r = &requests[0];
+    assert_eq!(r.method(), http::Method::PUT);
+    assert_eq!(r.uri().path(), "/user_identities/add_acs_user");
+    let h = r.headers();
+    assert_eq!(h["authorization"], format!("Bearer {KEY}").as_str());
+    assert_eq!(h["content-type"], "application/json");
+    assert_eq!(h["seam-sdk-name"], "seamapi/rust");
+    assert_eq!(h["seam-sdk-version"], env!("CARGO_PKG_VERSION"));
+    assert!(h["user-agent"].to_str().unwrap().starts_with("seam-rust/"));
+    assert!(h.get("seam-workspace").is_none());
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(r.body()).unwrap(),
+        serde_json::json!({"user_identity_id": UID, "acs_user_id": ACS})
+    );
+}
+
+pub fn empty_object_is_success_too<F: Facade>() {
+    let server = TestServer::always(Reply::json(200, "{}"));
+    F::add_acs_user(&client::<F>(server.url()), add()).unwrap();
+}
+
+pub fn by_key_sends_only_the_key<F: Facade>() {
+    let server = TestServer::always(Reply::json(200, OK));
+    F::add_acs_user(
+        &client::<F>(server.url()),
+        AddAcsUser::new(ACS, UserIdentityRef::key("jane")),
+    )
+    .unwrap();
+    let body: serde_json::Value = serde_json::from_slice(server.requests()[0].body()).unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!({"user_identity_key": "jane", "acs_user_id": ACS})
+    );
+}
+
+pub fn personal_access_token_sends_the_workspace<F: Facade>() {
+    let server = TestServer::always(Reply::json(200, OK));
+    let c = seam::SeamBuilder::<F::Client>::default()
+        .personal_access_token("seam_at1_token", "ws_1")
+        .endpoint(server.url())
+        .build()
+        .unwrap();
+    F::add_acs_user(&c, add()).unwrap();
+    let r = &server.requests()[0];
+    assert_eq!(r.headers()["authorization"], "Bearer seam_at1_token");
+    assert_eq!(r.headers()["seam-workspace"], "ws_1");
+}
+
+pub fn invalid_parameters_are_refused_before_sending<F: Facade>() {
+    let server = TestServer::always(Reply::json(200, OK));
+    let e = F::add_acs_user(
+        &client::<F>(server.url()),
+        AddAcsUser::new("nope", UserIdentityRef::id(UID)),
+    )
+    .unwrap_err();
+    let ii = e.invalid_input().expect("invalid input");
+    assert!(ii.is_local());
+    assert_eq!(ii.messages("acs_user_id"), ["Invalid uuid"]);
+    assert_eq!(server.count(), 0);
+}
+
+pub fn server_invalid_input_keeps_every_message<F: Facade>() {
+    let body = r#"{"error":{"type":"invalid_input","message":"Invalid uuid for \"acs_user_id\"","validation_errors":{"_errors":[],"acs_user_id":{"_errors":["Invalid uuid"]}}},"ok":false}"#;
+    let server = TestServer::always(Reply::json(400, body).header("seam-request-id", "req_400"));
+    let e = F::add_acs_user(&client::<F>(server.url()), add()).unwrap_err();
+    let ii = e.invalid_input().expect("invalid input");
+    assert!(!ii.is_local());
+    assert_eq!(ii.message, "Invalid uuid for \"acs_user_id\"");
+    assert_eq!(e.validation_messages("acs_user_id"), ["Invalid uuid"]);
+    assert_eq!(e.status(), Some(http::StatusCode::BAD_REQUEST));
+    assert_eq!(e.request_id(), Some("req_400"));
+    assert_eq!(server.count(), 1);
+}
+
+pub fn unauthorized_is_its_own_error<F: Facade>() {
+    let body = r#"{"error":{"type":"unauthorized","message":"API Key not found"},"ok":false}"#;
+    let server = TestServer::always(Reply::json(401, body).header("seam-request-id", "req_401"));
+    let e = F::add_acs_user(&client::<F>(server.url()), add()).unwrap_err();
+    assert!(e.is_unauthorized(), "{e:?}");
+    assert_eq!(e.error_type(), Some("unauthorized"));
+    assert_eq!(e.request_id(), Some("req_401"));
+    assert!(!e.to_string().contains(KEY));
+    assert_eq!(server.count(), 1);
+}
+
+pub fn not_found_keeps_type_message_and_request_id<F: Facade>() {
+    let body = r#"{"error":{"type":"acs_user_not_found","message":"ACS user not found","data":{"acs_user_id":"x"}},"ok":false}"#;
+    let server = TestServer::always(Reply::json(404, body).header("seam-request-id", "req_404"));
+    let e = F::add_acs_user(&client::<F>(server.url()), add()).unwrap_err();
+    let Error::Api(api) = &e else { panic!("{e:?}") };
+    assert_eq!(api.error_type, "acs_user_not_found");
+    assert_eq!(api.message, "ACS user not found");
+    assert_eq!(api.status, http::StatusCode::NOT_FOUND);
+    assert_eq!(api.request_id.as_deref(), Some("req_404"));
+    assert_eq!(api.data, Some(serde_json::json!({"acs_user_id": "x"})));
+    assert!(e.is_not_found());
+}
+
+pub fn server_errors_are_retried_to_three_attempts_then_reported<F: Facade>() {
+    let server = TestServer::always(
+        Reply::text(500, "Not implemented!").header("seam-request-id", "req_500"),
+    );
+    let e = F::add_acs_user(&client::<F>(server.url()), add()).unwrap_err();
+    let Error::UnexpectedResponse(u) = &e else {
+        panic!("{e:?}")
+    };
+    assert_eq!(u.status, http::StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(u.body_excerpt, "Not implemented!");
+    assert_eq!(u.request_id.as_deref(), Some("req_500"));
+    assert_eq!(server.count(), 3);
+}
+
+pub fn retry_after_is_honoured_then_success<F: Facade>() {
+    let server = TestServer::script(vec![
+        Reply::json(
+            429,
+            r#"{"error":{"type":"rate_limited","message":"slow down"},"ok":false}"#,
+        )
+        .header("retry-after", "0"),
+        Reply::json(200, OK),
+    ]);
+    // A backoff far beyond the deadline: only by honouring `Retry-After: 0` can the call succeed.
+    let mut policy = fast_policy();
+    policy.initial_backoff = Duration::from_secs(600);
+    policy.max_backoff = Duration::from_secs(600);
+    policy.total_timeout = Duration::from_secs(30);
+    let c = seam::SeamBuilder::<F::Client>::default()
+        .api_key(KEY)
+        .endpoint(server.url())
+        .retry_policy(policy)
+        .build()
+        .unwrap();
+    F::add_acs_user(&c, add()).unwrap();
+    assert_eq!(server.count(), 2);
+}
+
+pub fn connection_refused_is_a_transport_error<F: Facade>() {
+    // Bind a port, then free it: nothing listens there.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let e = F::add_acs_user(&client::<F>(&format!("http://127.0.0.1:{port}")), add()).unwrap_err();
+    let Error::Transport(t) = &e else {
+        panic!("{e:?}")
+    };
+    assert_eq!(t.kind(), TransportErrorKind::Connect);
+    assert!(!t.may_have_reached_server());
+}
+
+pub fn a_server_that_never_answers_times_out<F: Facade>() {
+    let server = TestServer::always(Reply::Hang);
+    let c = seam::SeamBuilder::<F::Client>::default()
+        .api_key(KEY)
+        .endpoint(server.url())
+        .timeout(Duration::from_millis(100))
+        .retry_policy(fast_policy())
+        .build()
+        .unwrap();
+    let e = F::add_acs_user(&c, add()).unwrap_err();
+    assert!(e.is_timeout(), "{e:?}");
+    assert_eq!(
+        server.count(),
+        3,
+        "an idempotent route is retried after a timeout"
+    );
+}
+
+pub fn the_overall_deadline_bounds_the_call<F: Facade>() {
+    let server = TestServer::always(Reply::Hang);
+    let mut policy = fast_policy();
+    policy.total_timeout = Duration::from_millis(150);
+    let c = seam::SeamBuilder::<F::Client>::default()
+        .api_key(KEY)
+        .endpoint(server.url())
+        .timeout(Duration::from_secs(30))
+        .retry_policy(policy)
+        .build()
+        .unwrap();
+    let e = F::add_acs_user(&c, add()).unwrap_err();
+    assert!(
+        matches!(e, Error::DeadlineExceeded { attempts: 1, .. }),
+        "{e:?}"
+    );
+}
+
+pub fn a_create_is_never_retried<F: Facade>() {
+    let server = TestServer::always(Reply::json(
+        500,
+        r#"{"error":{"type":"internal","message":"boom"},"ok":false}"#,
+    ));
+    let e = F::create(
+        &client::<F>(server.url()),
+        CreateUserIdentity::new().user_identity_key("k"),
+    )
+    .unwrap_err();
+    assert_eq!(e.status(), Some(http::StatusCode::INTERNAL_SERVER_ERROR));
+    assert_eq!(server.count(), 1);
+    let r = &server.requests()[0];
+    assert_eq!(r.method(), http::Method::POST);
+    assert_eq!(r.uri().path(), "/user_identities/create");
+}
+
+pub fn a_create_that_timed_out_is_not_retried<F: Facade>() {
+    let server = TestServer::always(Reply::Hang);
+    let c = seam::SeamBuilder::<F::Client>::default()
+        .api_key(KEY)
+        .endpoint(server.url())
+        .timeout(Duration::from_millis(100))
+        .retry_policy(fast_policy())
+        .build()
+        .unwrap();
+    let e = F::create(&c, CreateUserIdentity::new()).unwrap_err();
+    assert!(e.is_timeout());
+    assert_eq!(server.count(), 1);
+}
+
+pub fn a_create_decodes_the_identity_and_ignores_unknown_fields<F: Facade>() {
+    let body = format!(r#"{{"user_identity":{},"ok":true}}"#, identity_json(UID));
+    let server = TestServer::always(Reply::json(200, &body));
+    let u = F::create(
+        &client::<F>(server.url()),
+        CreateUserIdentity::new().full_name("Jane"),
+    )
+    .unwrap();
+    assert_eq!(u.user_identity_id, UID);
+    assert_eq!(u.full_name.as_deref(), Some("Jane"));
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(server.requests()[0].body()).unwrap(),
+        serde_json::json!({"full_name": "Jane"})
+    );
+}
+
+fn page(ids: &[&str], next: Option<&str>) -> Reply {
+    let items: Vec<String> = ids.iter().map(|id| identity_json(id)).collect();
+    let pagination = match next {
+        Some(c) => {
+            format!(r#"{{"has_next_page":true,"next_page_cursor":"{c}","next_page_url":null}}"#)
+        }
+        None => {
+            r#"{"has_next_page":false,"next_page_cursor":null,"next_page_url":null}"#.to_string()
+        }
+    };
+    Reply::json(
+        200,
+        &format!(
+            r#"{{"user_identities":[{}],"pagination":{pagination},"ok":true}}"#,
+            items.join(",")
+        ),
+    )
+}
+
+const ID1: &str = "00000000-0000-4000-8000-000000000011";
+const ID2: &str = "00000000-0000-4000-8000-000000000012";
+const ID3: &str = "00000000-0000-4000-8000-000000000013";
+
+pub fn list_all_walks_three_pages<F: Facade>() {
+    let server = TestServer::script(vec![
+        page(&[ID1], Some("c1")),
+        page(&[ID2], Some("c2")),
+        page(&[ID3], None),
+    ]);
+    let items: Vec<_> = F::list_all(
+        &client::<F>(server.url()),
+        ListUserIdentities::new().limit(1u32),
+    )
+    .into_iter()
+    .map(|r| r.unwrap().user_identity_id)
+    .collect();
+    assert_eq!(items, [ID1, ID2, ID3]);
+    let cursors: Vec<serde_json::Value> = server
+        .requests()
+        .iter()
+        .map(|r| serde_json::from_slice::<serde_json::Value>(r.body()).unwrap())
+        .collect();
+    assert_eq!(
+        cursors,
+        [
+            serde_json::json!({"limit": 1}),
+            serde_json::json!({"limit": 1, "page_cursor": "c1"}),
+            serde_json::json!({"limit": 1, "page_cursor": "c2"}),
+        ]
+    );
+}
+
+pub fn list_all_of_an_empty_list_is_empty<F: Facade>() {
+    let server = TestServer::always(page(&[], None));
+    assert!(F::list_all(&client::<F>(server.url()), ListUserIdentities::new()).is_empty());
+    assert_eq!(server.count(), 1);
+}
+
+pub fn list_all_stops_on_a_repeated_cursor<F: Facade>() {
+    let server = TestServer::always(page(&[ID1], Some("same")));
+    let results = F::list_all(&client::<F>(server.url()), ListUserIdentities::new());
+    assert_eq!(results.len(), 3, "{results:?}");
+    assert!(results[0].is_ok() && results[1].is_ok());
+    assert!(
+        matches!(results[2], Err(Error::Pagination(_))),
+        "{results:?}"
+    );
+    assert_eq!(server.count(), 2);
+}
+
+/// Generates one `#[test]` per scenario for facade `$f`.
+#[macro_export]
+macro_rules! facade_tests {
+    ($f:ty) => {
+        $crate::facade_tests!($f;
+            success_sends_exactly_the_documented_request,
+            empty_object_is_success_too,
+            by_key_sends_only_the_key,
+            personal_access_token_sends_the_workspace,
+            invalid_parameters_are_refused_before_sending,
+            server_invalid_input_keeps_every_message,
+            unauthorized_is_its_own_error,
+            not_found_keeps_type_message_and_request_id,
+            server_errors_are_retried_to_three_attempts_then_reported,
+            retry_after_is_honoured_then_success,
+            connection_refused_is_a_transport_error,
+            a_server_that_never_answers_times_out,
+            the_overall_deadline_bounds_the_call,
+            a_create_is_never_retried,
+            a_create_that_timed_out_is_not_retried,
+            a_create_decodes_the_identity_and_ignores_unknown_fields,
+            list_all_walks_three_pages,
+            list_all_of_an_empty_list_is_empty,
+            list_all_stops_on_a_repeated_cursor,
+        );
+    };
+    ($f:ty; $($name:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $name() {
+                common::$name::<$f>();
+            }
+        )*
+    };
+}

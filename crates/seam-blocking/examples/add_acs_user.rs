@@ -1,0 +1,34 @@
+//! Adds an ACS user to a user identity with the blocking client.
+//!
+//! ```text
+//! SEAM_API_KEY=seam_… cargo run -p seam-blocking --example add_acs_user_blocking -- \
+//!     --acs_user_id d73f4706-67e3-419d-899e-ec957a75ee0c --user_identity_key jane
+//! ```
+//! Prints `{}` on success; on failure prints the error to stderr and exits 1 (2 for bad
+//! arguments).
+
+#[path = "../../seam/examples/support/args.rs"]
+mod args;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let request = match args::parse(std::env::args().skip(1)) {
+        Ok(r) => r,
+        Err(usage) => {
+            eprintln!("{usage}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = seam_blocking::Seam::from_env().and_then(|seam| seam.user_identities().add_acs_user(request));
+    match result {
+        Ok(()) => {
+            println!("{{}}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

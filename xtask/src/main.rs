@@ -14,7 +14,9 @@ fn main() -> ExitCode {
         Some("layering") => layering(),
         Some("demo") => demo(),
         Some("-h" | "--help" | "help") | None => {
-            println!("usage: cargo xtask <ci|demo|layering>\n\n  ci        fmt, clippy, docs, layering and all tests (the README's test command)\n  demo      add an ACS user to a user identity in the embedded sandbox\n  layering  check that seam-core depends on no tokio and no hyper");
+            println!(
+                "usage: cargo xtask <ci|demo|layering>\n\n  ci        fmt, clippy, docs, layering and all tests (the README's test command)\n  demo      add an ACS user to a user identity in the embedded sandbox\n  layering  check that seam-core depends on no tokio and no hyper"
+            );
             Ok(())
         }
         Some(other) => Err(format!("unknown task {other:?}; run `cargo xtask help`")),
@@ -34,7 +36,9 @@ fn cargo() -> Command {
 
 fn run(what: &str, mut cmd: Command) -> Result<(), String> {
     eprintln!("xtask: {what}");
-    let status = cmd.status().map_err(|e| format!("{what}: could not start: {e}"))?;
+    let status = cmd
+        .status()
+        .map_err(|e| format!("{what}: could not start: {e}"))?;
     if status.success() {
         Ok(())
     } else {
@@ -48,11 +52,19 @@ fn ci() -> Result<(), String> {
     run("cargo fmt --check", fmt)?;
 
     let mut clippy = cargo();
-    clippy.args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]);
+    clippy.args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]);
     run("cargo clippy --all-targets -D warnings", clippy)?;
 
     let mut doc = cargo();
-    doc.args(["doc", "--workspace", "--no-deps"]).env("RUSTDOCFLAGS", "-D warnings");
+    doc.args(["doc", "--workspace", "--no-deps"])
+        .env("RUSTDOCFLAGS", "-D warnings");
     run("cargo doc (warnings denied)", doc)?;
 
     layering()?;
@@ -70,25 +82,49 @@ fn ci() -> Result<(), String> {
 /// client.
 fn layering() -> Result<(), String> {
     let out = cargo()
-        .args(["tree", "-p", "seam-core", "-e", "normal", "--prefix", "none", "--format", "{p}"])
+        .args([
+            "tree",
+            "-p",
+            "seam-core",
+            "-e",
+            "normal",
+            "--prefix",
+            "none",
+            "--format",
+            "{p}",
+        ])
         .output()
         .map_err(|e| format!("cargo tree: {e}"))?;
     if !out.status.success() {
-        return Err(format!("cargo tree failed: {}", String::from_utf8_lossy(&out.stderr)));
+        return Err(format!(
+            "cargo tree failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
     }
     let tree = String::from_utf8_lossy(&out.stdout);
     let banned: Vec<&str> = tree
         .lines()
         .filter(|l| {
             let name = l.split_whitespace().next().unwrap_or("");
-            ["tokio", "hyper", "hyper-util", "hyper-rustls", "rustls", "mio"].contains(&name)
+            [
+                "tokio",
+                "hyper",
+                "hyper-util",
+                "hyper-rustls",
+                "rustls",
+                "mio",
+            ]
+            .contains(&name)
         })
         .collect();
     if banned.is_empty() {
         eprintln!("xtask: layering ok: seam-core depends on no tokio, hyper or rustls");
         Ok(())
     } else {
-        Err(format!("seam-core must stay sans-IO but depends on: {}", banned.join(", ")))
+        Err(format!(
+            "seam-core must stay sans-IO but depends on: {}",
+            banned.join(", ")
+        ))
     }
 }
 

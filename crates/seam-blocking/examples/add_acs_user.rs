@@ -20,7 +20,8 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let result = seam_blocking::Seam::from_env().and_then(|seam| seam.user_identities().add_acs_user(request));
+    let result = seam_blocking::Seam::from_env()
+        .and_then(|seam| seam.user_identities().add_acs_user(request));
     match result {
         Ok(()) => {
             println!("{{}}");

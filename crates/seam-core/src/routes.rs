@@ -13,7 +13,7 @@
 //! | `acs.users.list` | `POST` | yes | a read |
 //!
 //! Seam accepts `POST` on every route; this client sends the method above and decides retries
-//! from the last column ([`Route::IDEMPOTENT`](crate::Route::IDEMPOTENT)), never from the
+//! from the last column ([`Route::IDEMPOTENT`]), never from the
 //! method alone.
 
 use serde::{Deserialize, Serialize};
@@ -438,7 +438,8 @@ mod tests {
 
     #[test]
     fn add_acs_user_validation_matrix() {
-        let cases: &[(&str, UserIdentityRef, &[(&str, &str)])] = &[
+        type Expected = &'static [(&'static str, &'static str)];
+        let cases: &[(&str, UserIdentityRef, Expected)] = &[
             (A, UserIdentityRef::id(U), &[]),
             (A, UserIdentityRef::key("jane"), &[]),
             (A, UserIdentityRef::key("x"), &[]),

@@ -24,9 +24,14 @@ fn response(status: u16, body: &[u8], request_id: Option<&str>) -> http::Respons
 #[test]
 fn add_acs_user_with_an_api_key_encodes_exactly() {
     let e = encoder(Config::builder().api_key("seam_key_1").build().unwrap());
-    let r = e.encode(&AddAcsUser::new(ACS, UserIdentityRef::id(UID))).unwrap();
+    let r = e
+        .encode(&AddAcsUser::new(ACS, UserIdentityRef::id(UID)))
+        .unwrap();
     assert_eq!(r.method(), Method::PUT);
-    assert_eq!(r.uri(), "https://connect.getseam.com/user_identities/add_acs_user");
+    assert_eq!(
+        r.uri(),
+        "https://connect.getseam.com/user_identities/add_acs_user"
+    );
     let mut headers: Vec<(String, String)> = r
         .headers()
         .iter()
@@ -52,10 +57,18 @@ fn add_acs_user_with_an_api_key_encodes_exactly() {
 #[test]
 fn access_tokens_send_the_workspace() {
     for config in [
-        Config::builder().personal_access_token("seam_at1_x", "ws_1").build().unwrap(),
-        Config::builder().console_session_token("eyJhbGciOi.x.y", "ws_1").build().unwrap(),
+        Config::builder()
+            .personal_access_token("seam_at1_x", "ws_1")
+            .build()
+            .unwrap(),
+        Config::builder()
+            .console_session_token("eyJhbGciOi.x.y", "ws_1")
+            .build()
+            .unwrap(),
     ] {
-        let r = encoder(config).encode(&GetUserIdentity::new(UserIdentityRef::key("jane"))).unwrap();
+        let r = encoder(config)
+            .encode(&GetUserIdentity::new(UserIdentityRef::key("jane")))
+            .unwrap();
         assert_eq!(r.headers()["seam-workspace"], "ws_1");
         assert_eq!(r.method(), Method::POST);
         assert_eq!(r.body().as_ref(), br#"{"user_identity_key":"jane"}"#);
@@ -64,7 +77,13 @@ fn access_tokens_send_the_workspace() {
 
 #[test]
 fn a_custom_endpoint_keeps_its_path() {
-    let e = encoder(Config::builder().api_key("seam_k").endpoint("http://127.0.0.1:9/base/").build().unwrap());
+    let e = encoder(
+        Config::builder()
+            .api_key("seam_k")
+            .endpoint("http://127.0.0.1:9/base/")
+            .build()
+            .unwrap(),
+    );
     let r = e.encode(&ListAcsUsers::new()).unwrap();
     assert_eq!(r.uri(), "http://127.0.0.1:9/base/acs/users/list");
     assert_eq!(r.body().as_ref(), b"{}");
@@ -73,7 +92,9 @@ fn a_custom_endpoint_keeps_its_path() {
 #[test]
 fn invalid_parameters_are_never_encoded() {
     let e = encoder(Config::builder().api_key("seam_k").build().unwrap());
-    let err = e.encode(&AddAcsUser::new("", UserIdentityRef::key(""))).unwrap_err();
+    let err = e
+        .encode(&AddAcsUser::new("", UserIdentityRef::key("")))
+        .unwrap_err();
     assert_eq!(err.validation_messages("acs_user_id"), ["Required"]);
     assert_eq!(err.validation_messages("user_identity_key"), ["Required"]);
 }
@@ -88,7 +109,9 @@ fn ok_true_and_empty_object_are_success() {
 fn a_success_status_with_a_body_that_is_not_json_is_unexpected() {
     for body in [&b""[..], b"OK", b"{\"ok\":", b"<html>"] {
         let e = decode::<AddAcsUser>(&response(200, body, Some("req_x"))).unwrap_err();
-        let Error::UnexpectedResponse(u) = &e else { panic!("{e:?}") };
+        let Error::UnexpectedResponse(u) = &e else {
+            panic!("{e:?}")
+        };
         assert_eq!(u.status, StatusCode::OK);
         assert_eq!(u.request_id.as_deref(), Some("req_x"));
     }
@@ -116,7 +139,12 @@ fn invalid_input_keeps_per_parameter_messages() {
     assert_eq!(ii.status, Some(StatusCode::BAD_REQUEST));
     assert_eq!(e.request_id(), Some("req_2"));
     // Without validation_errors it is still invalid input.
-    let e = decode::<AddAcsUser>(&response(400, br#"{"error":{"type":"invalid_input","message":"m"}}"#, None)).unwrap_err();
+    let e = decode::<AddAcsUser>(&response(
+        400,
+        br#"{"error":{"type":"invalid_input","message":"m"}}"#,
+        None,
+    ))
+    .unwrap_err();
     assert!(e.invalid_input().unwrap().validation_errors.is_empty());
 }
 
@@ -134,9 +162,17 @@ fn any_401_is_unauthorized() {
 
 #[test]
 fn text_bodies_keep_status_and_text() {
-    for (status, body) in [(400, "Invalid JSON"), (500, "Not implemented!"), (404, "404"), (502, "<html><body>Bad Gateway</body></html>")] {
-        let e = decode::<AddAcsUser>(&response(status, body.as_bytes(), Some("req_4"))).unwrap_err();
-        let Error::UnexpectedResponse(u) = &e else { panic!("{e:?}") };
+    for (status, body) in [
+        (400, "Invalid JSON"),
+        (500, "Not implemented!"),
+        (404, "404"),
+        (502, "<html><body>Bad Gateway</body></html>"),
+    ] {
+        let e =
+            decode::<AddAcsUser>(&response(status, body.as_bytes(), Some("req_4"))).unwrap_err();
+        let Error::UnexpectedResponse(u) = &e else {
+            panic!("{e:?}")
+        };
         assert_eq!(u.status.as_u16(), status);
         assert_eq!(u.body_excerpt, body);
         assert_eq!(u.request_id.as_deref(), Some("req_4"));
@@ -156,7 +192,10 @@ fn empty_and_truncated_error_bodies_are_unexpected() {
 #[test]
 fn hostile_bodies_never_panic() {
     let deep = "[".repeat(10_000);
-    let deep_obj = format!(r#"{{"error":{{"type":"x","message":"m","data":{}}}}}"#, "[".repeat(10_000));
+    let deep_obj = format!(
+        r#"{{"error":{{"type":"x","message":"m","data":{}}}}}"#,
+        "[".repeat(10_000)
+    );
     let bodies: Vec<Vec<u8>> = vec![
         deep.into_bytes(),
         deep_obj.into_bytes(),
@@ -185,7 +224,9 @@ fn list_pages_decode_with_unknown_fields_and_enum_values() {
     assert_eq!(page.items.len(), 1);
     assert_eq!(
         page.items[0].external_type,
-        Some(seam_core::resources::AcsUserExternalType::Other("future_user".into()))
+        Some(seam_core::resources::AcsUserExternalType::Other(
+            "future_user".into()
+        ))
     );
     assert!(page.pagination.has_next_page);
     assert_eq!(page.pagination.next_page_cursor.as_deref(), Some("c"));

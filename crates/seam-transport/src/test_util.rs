@@ -102,11 +102,14 @@ impl<T: Transport> Transport for RecordingTransport<T> {
     }
 }
 
+/// One scripted answer.
+pub type Answer = Result<Response<Bytes>, TransportError>;
+
 /// A transport that answers with a script, one entry per request, and records the requests.
 /// Once the script is used up it answers with a transport error.
 #[derive(Debug, Clone)]
 pub struct ReplayTransport {
-    script: Arc<Mutex<VecDeque<Result<Response<Bytes>, TransportError>>>>,
+    script: Arc<Mutex<VecDeque<Answer>>>,
     recorded: RecordingTransport<Exhausted>,
 }
 
@@ -126,7 +129,7 @@ impl Transport for Exhausted {
 
 impl ReplayTransport {
     /// Answers with `script`, in order.
-    pub fn new(script: impl IntoIterator<Item = Result<Response<Bytes>, TransportError>>) -> Self {
+    pub fn new(script: impl IntoIterator<Item = Answer>) -> Self {
         Self {
             script: Arc::new(Mutex::new(script.into_iter().collect())),
             recorded: RecordingTransport::new(Exhausted),

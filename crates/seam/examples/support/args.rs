@@ -12,11 +12,15 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<AddAcsUser, Strin
     let mut args = args.into_iter();
     while let Some(flag) = args.next() {
         let name = flag.trim_start_matches('-').replace('-', "_");
-        let value = args.next().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
+        let value = args
+            .next()
+            .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
         match name.as_str() {
             "acs_user_id" => acs_user_id = Some(value),
             "user_identity_id" | "user_identity_key" if identity.is_some() => {
-                return Err(format!("give only one of --user_identity_id and --user_identity_key\n{USAGE}"));
+                return Err(format!(
+                    "give only one of --user_identity_id and --user_identity_key\n{USAGE}"
+                ));
             }
             "user_identity_id" => identity = Some(UserIdentityRef::id(value)),
             "user_identity_key" => identity = Some(UserIdentityRef::key(value)),
@@ -25,6 +29,8 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<AddAcsUser, Strin
         }
     }
     let acs_user_id = acs_user_id.ok_or_else(|| format!("--acs_user_id is required\n{USAGE}"))?;
-    let identity = identity.ok_or_else(|| format!("one of --user_identity_id or --user_identity_key is required\n{USAGE}"))?;
+    let identity = identity.ok_or_else(|| {
+        format!("one of --user_identity_id or --user_identity_key is required\n{USAGE}")
+    })?;
     Ok(AddAcsUser::new(acs_user_id, identity))
 }

@@ -1,0 +1,205 @@
+//! `seam-fake`: runs the fake Seam Connect.
+//!
+//! ```text
+//! seam-fake serve [--listen ADDR] [--state FILE]
+//! seam-fake sandbox-call --state FILE [--api-key KEY] [--method METHOD] PATH [JSON]
+//! seam-fake reset --state FILE
+//! seam-fake seed
+//! ```
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use bytes::Bytes;
+use seam_fake::{FakeSeam, Sandbox, seed};
+use serde::Serialize;
+
+const USAGE: &str = "usage:
+  seam-fake serve [--listen ADDR] [--state FILE]
+      serve the fake over HTTP (default 127.0.0.1:0); print one line of JSON with the
+      endpoint and the seeded ids; stop on SIGINT or SIGTERM. With --state, the state is the
+      sandbox file FILE (shared with other processes) instead of memory.
+  seam-fake sandbox-call --state FILE [--api-key KEY] [--method METHOD] PATH [JSON]
+      send one request to the sandbox FILE (default method POST, default key the seeded
+      one); print the answer's body; exit 0 on 2xx, 1 otherwise.
+  seam-fake reset --state FILE
+      put the seed back in the sandbox FILE.
+  seam-fake seed
+      print the seeded ids as JSON.";
+
+#[derive(Serialize)]
+struct StartupLine<'a> {
+    endpoint: String,
+    #[serde(flatten)]
+    seed: &'a seed::Seed,
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("serve") => serve(&args[1..]),
+        Some("sandbox-call") => sandbox_call(&args[1..]),
+        Some("reset") => reset(&args[1..]),
+        Some("seed") => print_json(&seed::SEED).map(|()| ExitCode::SUCCESS),
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            Ok(ExitCode::SUCCESS)
+        }
+        _ => Err(format!("expected a subcommand\n{USAGE}")),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("seam-fake: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Options `--name value` and positional arguments.
+struct Args {
+    options: Vec<(String, String)>,
+    positional: Vec<String>,
+}
+
+fn parse(args: &[String], known: &[&str]) -> Result<Args, String> {
+    let mut options = Vec::new();
+    let mut positional = Vec::new();
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        if let Some(name) = arg.strip_prefix("--") {
+            let (name, value) = match name.split_once('=') {
+                Some((n, v)) => (n.to_owned(), v.to_owned()),
+                None => {
+                    let v = it
+                        .next()
+                        .ok_or_else(|| format!("--{name} needs a value\n{USAGE}"))?;
+                    (name.to_owned(), v.clone())
+                }
+            };
+            if !known.contains(&name.as_str()) {
+                return Err(format!("unknown option --{name}\n{USAGE}"));
+            }
+            options.push((name, value));
+        } else {
+            positional.push(arg.clone());
+        }
+    }
+    Ok(Args {
+        options,
+        positional,
+    })
+}
+
+impl Args {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.options
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+fn print_json(value: &impl Serialize) -> Result<(), String> {
+    let line = serde_json::to_string(value).map_err(|e| e.to_string())?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{line}")
+        .and_then(|()| out.flush())
+        .map_err(|e| format!("could not write to stdout: {e}"))
+}
+
+fn serve(args: &[String]) -> Result<ExitCode, String> {
+    let args = parse(args, &["listen", "state"])?;
+    if !args.positional.is_empty() {
+        return Err(format!(
+            "unexpected argument {}\n{USAGE}",
+            args.positional[0]
+        ));
+    }
+    let listen = args.get("listen").unwrap_or("127.0.0.1:0").to_owned();
+    let sandbox = match args.get("state") {
+        Some(path) => Some(Sandbox::open(path).map_err(|e| e.to_string())?),
+        None => None,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("could not start the runtime: {e}"))?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(&listen)
+            .await
+            .map_err(|e| format!("could not listen on {listen}: {e}"))?;
+        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        print_json(&StartupLine {
+            endpoint: format!("http://{addr}"),
+            seed: &seed::SEED,
+        })?;
+        let shutdown = shutdown_signal()?;
+        let served = match sandbox {
+            Some(sandbox) => seam_fake::serve(listener, sandbox, shutdown).await,
+            None => seam_fake::serve(listener, FakeSeam::new(), shutdown).await,
+        };
+        served.map_err(|e| format!("server failed: {e}"))?;
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// Completes on SIGINT or (on Unix) SIGTERM.
+fn shutdown_signal() -> Result<impl std::future::Future<Output = ()>, String> {
+    #[cfg(unix)]
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .map_err(|e| format!("could not watch SIGTERM: {e}"))?;
+    Ok(async move {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+    })
+}
+
+fn sandbox_call(args: &[String]) -> Result<ExitCode, String> {
+    let args = parse(args, &["state", "api-key", "method"])?;
+    let path = args
+        .get("state")
+        .ok_or_else(|| format!("sandbox-call needs --state FILE\n{USAGE}"))?;
+    let (route, body) = match args.positional.as_slice() {
+        [route] => (route.clone(), String::new()),
+        [route, body] => (route.clone(), body.clone()),
+        _ => return Err(format!("sandbox-call takes PATH [JSON]\n{USAGE}")),
+    };
+    let method = args.get("method").unwrap_or("POST");
+    let key = args.get("api-key").unwrap_or(seed::API_KEY);
+    let request = http::Request::builder()
+        .method(method)
+        .uri(route)
+        .header(http::header::AUTHORIZATION, format!("Bearer {key}"))
+        .header(http::header::CONTENT_TYPE, "application/json")
+        .body(Bytes::from(body))
+        .map_err(|e| format!("invalid request: {e}"))?;
+    let sandbox = Sandbox::open(path).map_err(|e| e.to_string())?;
+    let response = sandbox.handle(&request).map_err(|e| e.to_string())?;
+    let mut out = std::io::stdout().lock();
+    out.write_all(response.body())
+        .and_then(|()| writeln!(out))
+        .and_then(|()| out.flush())
+        .map_err(|e| format!("could not write to stdout: {e}"))?;
+    Ok(if response.status().is_success() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn reset(args: &[String]) -> Result<ExitCode, String> {
+    let args = parse(args, &["state"])?;
+    let path = args
+        .get("state")
+        .ok_or_else(|| format!("reset needs --state FILE\n{USAGE}"))?;
+    Sandbox::reset(path).map_err(|e| e.to_string())?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,114 @@
+//! [`FakeSeam`]: the fake in memory, as a [`Transport`].
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use bytes::Bytes;
+use http::{Request, Response};
+use seam_transport::{Transport, TransportError};
+
+use crate::handler;
+use crate::seed::{self, Seed};
+use crate::state::State;
+
+/// The endpoint the clients of [`FakeSeam::client`] name. Nothing is sent there: the fake
+/// answers in memory. `.invalid` is a reserved top-level domain, so it can never resolve.
+pub const IN_MEMORY_ENDPOINT: &str = "https://seam-fake.invalid";
+
+/// Seam Connect in memory: a [`Transport`] that answers every request itself, with the wire
+/// behaviour of the real API (and of the HTTP server of [`crate::FakeServer`]).
+///
+/// Cheap to clone: clones share one state, behind a lock that is never held across an
+/// `.await`. Every request is handled whole under the lock, so concurrent requests are
+/// serialised and none is lost.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), seam::Error> {
+/// use seam::routes::GetUserIdentity;
+/// use seam::routes::UserIdentityRef;
+///
+/// let fake = seam_fake::FakeSeam::new();
+/// let jane = fake
+///     .client()
+///     .user_identities()
+///     .get(GetUserIdentity::new(UserIdentityRef::key(seam_fake::seed::USER_IDENTITY_KEY)))
+///     .await?;
+/// assert_eq!(jane.user_identity_id, fake.seed().user_identity_id);
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Default)]
+pub struct FakeSeam {
+    state: Arc<Mutex<State>>,
+}
+
+impl std::fmt::Debug for FakeSeam {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FakeSeam").finish_non_exhaustive()
+    }
+}
+
+impl FakeSeam {
+    /// A fake holding the [seed](crate::seed).
+    pub fn new() -> Self {
+        Self::with_state(State::seeded())
+    }
+
+    /// A fake holding `state`.
+    pub fn with_state(state: State) -> Self {
+        Self {
+            state: Arc::new(Mutex::new(state)),
+        }
+    }
+
+    /// The seeded ids and credentials.
+    pub fn seed(&self) -> &'static Seed {
+        &seed::SEED
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A panic elsewhere while holding the lock cannot leave the state half-written by a
+        // request (requests do not panic), so a poisoned lock is still usable.
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// A copy of the whole state, for assertions.
+    pub fn state(&self) -> State {
+        self.lock().clone()
+    }
+
+    /// Runs `f` on the state under the lock (keep it short), e.g. to arrange a test.
+    pub fn with_state_mut<T>(&self, f: impl FnOnce(&mut State) -> T) -> T {
+        f(&mut self.lock())
+    }
+
+    /// Handles one request synchronously: the same answer [`Transport::send`] gives.
+    pub fn handle(&self, request: &Request<Bytes>) -> Response<Bytes> {
+        handler::handle(&mut self.lock(), request).response
+    }
+
+    /// A client builder already holding the seeded API key, the in-memory endpoint and this
+    /// fake as its transport; set more options (or other credentials) before building.
+    pub fn client_builder(&self) -> seam::SeamBuilder {
+        seam::Seam::builder()
+            .api_key(seed::API_KEY)
+            .endpoint(IN_MEMORY_ENDPOINT)
+            .transport(self.clone())
+    }
+
+    /// A client that talks to this fake with the seeded API key.
+    pub fn client(&self) -> seam::Seam {
+        #[allow(clippy::expect_used)]
+        self.client_builder()
+            .build()
+            .expect("the seeded API key and the in-memory endpoint are valid")
+    }
+}
+
+#[async_trait::async_trait]
+impl Transport for FakeSeam {
+    async fn send(&self, request: Request<Bytes>) -> Result<Response<Bytes>, TransportError> {
+        Ok(self.handle(&request))
+    }
+}

@@ -1,0 +1,679 @@
+//! One request against a [`State`]: routing, authentication, method and body checks,
+//! validation with core's rules, and the routes' rules. Pure: no I/O, no lock, no clock but
+//! the creation time of new identities.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use bytes::Bytes;
+use http::header::{AUTHORIZATION, CONTENT_TYPE, HOST};
+use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode};
+use seam_core::codec::{REQUEST_ID_HEADER, WORKSPACE_HEADER};
+use seam_core::params::{ParamKind, validate_json};
+use seam_core::routes::{
+    AddAcsUser, CreateUserIdentity, DeleteUserIdentity, GetAcsUser, GetUserIdentity, ListAcsUsers,
+    ListUserIdentities, ListUserIdentityAcsUsers, RemoveAcsUser, UserIdentityRef,
+};
+use seam_core::{AcsUser, Pagination, Route, UserIdentity, ValidationErrors};
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value, json};
+use time::OffsetDateTime;
+
+use crate::error::{ApiFailure, ErrorType};
+use crate::state::{NewIdentity, State};
+
+/// The page size when a list request gives no `limit`.
+pub const DEFAULT_LIMIT: usize = 500;
+
+/// What one request did: the answer, and whether the state changed (so a sandbox knows
+/// whether to write it back).
+#[derive(Debug)]
+pub struct Handled {
+    /// The answer, with its `seam-request-id` header.
+    pub response: Response<Bytes>,
+    /// Whether the state was changed.
+    pub changed: bool,
+}
+
+/// An answer before it becomes a response.
+enum Reply {
+    Json(Value),
+    Error(ApiFailure),
+    Text(StatusCode, &'static str),
+}
+
+impl From<ApiFailure> for Reply {
+    fn from(e: ApiFailure) -> Self {
+        Self::Error(e)
+    }
+}
+
+/// A request id unique across processes: this process's id, a per-process random part and a
+/// counter, in the shape of a UUID.
+pub fn new_request_id() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    static SALT: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    let salt = *SALT.get_or_init(|| {
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u32(std::process::id());
+        h.finish()
+    });
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    format!(
+        "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
+        std::process::id(),
+        (salt >> 48) & 0xffff,
+        (salt >> 36) & 0xfff,
+        (salt >> 24) & 0xfff,
+        n & 0xffff_ffff_ffff,
+    )
+}
+
+/// Handles `request` against `state`.
+pub fn handle(state: &mut State, request: &Request<Bytes>) -> Handled {
+    let mut changed = false;
+    let reply = dispatch(state, request, &mut changed).unwrap_or_else(|r| r);
+    let (status, content_type, body) = match reply {
+        Reply::Json(v) => (
+            StatusCode::OK,
+            "application/json",
+            serde_json::to_vec(&v).unwrap_or_default(),
+        ),
+        Reply::Error(e) => (e.status, "application/json", e.body()),
+        Reply::Text(status, text) => (
+            status,
+            "text/plain; charset=utf-8",
+            text.as_bytes().to_vec(),
+        ),
+    };
+    let mut response = Response::new(Bytes::from(body));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(id) = HeaderValue::from_str(&new_request_id()) {
+        headers.insert(REQUEST_ID_HEADER, id);
+    }
+    Handled { response, changed }
+}
+
+#[derive(Clone, Copy)]
+enum RouteId {
+    AddAcsUser,
+    Create,
+    Get,
+    List,
+    Delete,
+    ListAcsUsers,
+    RemoveAcsUser,
+    AcsUsersGet,
+    AcsUsersList,
+}
+
+const POST_PUT: &[Method] = &[Method::POST, Method::PUT];
+const POST: &[Method] = &[Method::POST];
+const GET_POST: &[Method] = &[Method::GET, Method::POST];
+const DELETE_POST: &[Method] = &[Method::DELETE, Method::POST];
+
+fn route_of(path: &str) -> Option<(RouteId, &'static [Method])> {
+    let path = path
+        .strip_suffix('/')
+        .filter(|p| !p.is_empty())
+        .unwrap_or(path);
+    Some(match path {
+        p if p == AddAcsUser::PATH => (RouteId::AddAcsUser, POST_PUT),
+        p if p == CreateUserIdentity::PATH => (RouteId::Create, POST),
+        p if p == GetUserIdentity::PATH => (RouteId::Get, GET_POST),
+        p if p == ListUserIdentities::PATH => (RouteId::List, GET_POST),
+        p if p == DeleteUserIdentity::PATH => (RouteId::Delete, DELETE_POST),
+        p if p == ListUserIdentityAcsUsers::PATH => (RouteId::ListAcsUsers, GET_POST),
+        p if p == RemoveAcsUser::PATH => (RouteId::RemoveAcsUser, DELETE_POST),
+        p if p == GetAcsUser::PATH => (RouteId::AcsUsersGet, GET_POST),
+        p if p == ListAcsUsers::PATH => (RouteId::AcsUsersList, GET_POST),
+        _ => return None,
+    })
+}
+
+fn dispatch(state: &mut State, req: &Request<Bytes>, changed: &mut bool) -> Result<Reply, Reply> {
+    let Some((route, methods)) = route_of(req.uri().path()) else {
+        return Err(Reply::Text(StatusCode::NOT_FOUND, "404"));
+    };
+    let workspace = authenticate(state, req.headers())?;
+    if !methods.contains(req.method()) {
+        let names: Vec<&str> = methods.iter().map(Method::as_str).collect();
+        return Err(ApiFailure::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            ErrorType::MethodNotAllowed,
+            format!("only {} accepted", names.join(",")),
+        )
+        .into());
+    }
+    let ctx = Ctx {
+        workspace: &workspace,
+        base_url: base_url(req),
+    };
+    let json = match route {
+        RouteId::AddAcsUser => add_acs_user(state, &ctx, params(req)?, changed)?,
+        RouteId::Create => create(state, &ctx, params(req)?, changed)?,
+        RouteId::Get => get(state, &ctx, params(req)?)?,
+        RouteId::List => list(state, &ctx, params(req)?)?,
+        RouteId::Delete => delete(state, &ctx, params(req)?, changed)?,
+        RouteId::ListAcsUsers => list_acs_users(state, &ctx, params(req)?)?,
+        RouteId::RemoveAcsUser => remove_acs_user(state, &ctx, params(req)?, changed)?,
+        RouteId::AcsUsersGet => acs_users_get(state, &ctx, params(req)?)?,
+        RouteId::AcsUsersList => acs_users_list(state, &ctx, params(req)?)?,
+    };
+    Ok(Reply::Json(json))
+}
+
+struct Ctx<'a> {
+    workspace: &'a str,
+    base_url: Option<String>,
+}
+
+/// The workspace the request acts in, or the 401 Seam's fake answers.
+fn authenticate(state: &State, headers: &HeaderMap) -> Result<String, ApiFailure> {
+    let unauthorized =
+        |m: &str| ApiFailure::new(StatusCode::UNAUTHORIZED, ErrorType::Unauthorized, m);
+    let Some(value) = headers.get(AUTHORIZATION) else {
+        return Err(unauthorized("No Authorization header"));
+    };
+    let token = value
+        .to_str()
+        .ok()
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| unauthorized("No token provided"))?;
+    if token.starts_with("seam_at") {
+        let Some(workspace) = headers.get(WORKSPACE_HEADER).and_then(|v| v.to_str().ok()) else {
+            return Err(ApiFailure::new(
+                StatusCode::UNAUTHORIZED,
+                ErrorType::AccessTokenUsedForApiKey,
+                "A personal access token was used as an API key: pass the workspace id in the seam-workspace header",
+            ));
+        };
+        let Some(workspaces) = state.personal_access_tokens.get(token) else {
+            return Err(unauthorized("Personal access token not found"));
+        };
+        if !workspaces.iter().any(|w| w == workspace) || !state.workspaces.contains_key(workspace) {
+            return Err(unauthorized(
+                "The personal access token cannot access this workspace",
+            ));
+        }
+        return Ok(workspace.to_owned());
+    }
+    match state.api_keys.get(token) {
+        Some(ws) if state.workspaces.contains_key(ws) => Ok(ws.clone()),
+        _ => Err(unauthorized("API Key not found")),
+    }
+}
+
+/// `scheme://authority` of the request, for `next_page_url`.
+fn base_url(req: &Request<Bytes>) -> Option<String> {
+    if let (Some(scheme), Some(authority)) = (req.uri().scheme_str(), req.uri().authority()) {
+        return Some(format!("{scheme}://{authority}"));
+    }
+    let host = req.headers().get(HOST)?.to_str().ok()?;
+    Some(format!("http://{host}"))
+}
+
+fn is_json_content_type(headers: &HeaderMap) -> Option<bool> {
+    let v = headers.get(CONTENT_TYPE)?;
+    let v = v.to_str().unwrap_or_default();
+    let essence = v.split(';').next().unwrap_or_default().trim();
+    Some(
+        essence.eq_ignore_ascii_case("application/json")
+            || (essence.len() > 5
+                && essence[..essence.len() - 5].contains('/')
+                && essence.to_ascii_lowercase().ends_with("+json")),
+    )
+}
+
+/// The request's parameters: its JSON body, or its query string when the body is empty;
+/// checked with core's [`validate_json`] and deserialised into the core route type.
+fn params<R: Route + DeserializeOwned>(req: &Request<Bytes>) -> Result<R, Reply> {
+    let body = req.body();
+    let has_body = !body.iter().all(u8::is_ascii_whitespace);
+    if matches!(*req.method(), Method::POST | Method::PUT) {
+        let json = is_json_content_type(req.headers());
+        if json == Some(false) || (json.is_none() && has_body) {
+            return Err(ApiFailure::new(
+                StatusCode::BAD_REQUEST,
+                ErrorType::InvalidContentType,
+                "Content-Type must be application/json",
+            )
+            .into());
+        }
+    }
+    let mut object = if has_body {
+        match serde_json::from_slice::<Value>(body) {
+            Ok(Value::Object(o)) => o,
+            Ok(other) => {
+                let mut errors = ValidationErrors::new();
+                errors.add_form(format!("Expected object, received {}", json_type(&other)));
+                return Err(ApiFailure::invalid_input(errors).into());
+            }
+            Err(_) => return Err(Reply::Text(StatusCode::BAD_REQUEST, "Invalid JSON")),
+        }
+    } else {
+        query_params::<R>(req.uri().query().unwrap_or_default())
+    };
+    let errors = validate_json(R::PARAMS, &object);
+    if !errors.is_empty() {
+        return Err(ApiFailure::invalid_input(errors).into());
+    }
+    // Nulls mean "not given", as in validation.
+    object.retain(|_, v| !v.is_null());
+    serde_json::from_value::<R>(Value::Object(object)).map_err(|e| {
+        let mut errors = ValidationErrors::new();
+        errors.add_form(e.to_string());
+        ApiFailure::invalid_input(errors).into()
+    })
+}
+
+fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// A query string as a JSON object, typed by the route's parameters: integers for integer
+/// parameters, arrays (from repeated `name` or `name[]`) for array parameters, strings
+/// otherwise.
+fn query_params<R: Route>(query: &str) -> Map<String, Value> {
+    let mut object = Map::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        let (k, v) = (percent_decode(k), percent_decode(v));
+        let name = k.strip_suffix("[]").unwrap_or(&k).to_owned();
+        let kind = R::PARAMS.iter().find(|p| p.name == name).map(|p| p.kind);
+        match kind {
+            Some(ParamKind::UuidArray) => {
+                if let Value::Array(items) = object
+                    .entry(name)
+                    .or_insert_with(|| Value::Array(Vec::new()))
+                {
+                    items.push(Value::String(v));
+                }
+            }
+            Some(ParamKind::PositiveInteger) => {
+                let value = v
+                    .parse::<i64>()
+                    .map_or_else(|_| Value::String(v), |n| json!(n));
+                object.insert(name, value);
+            }
+            _ => {
+                object.insert(name, Value::String(v));
+            }
+        }
+    }
+    object
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
+                match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                    Some(b) => {
+                        out.push(b);
+                        i += 2;
+                    }
+                    None => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn ok() -> Value {
+    json!({"ok": true})
+}
+
+fn add_acs_user(
+    state: &mut State,
+    ctx: &Ctx<'_>,
+    p: AddAcsUser,
+    changed: &mut bool,
+) -> Result<Value, ApiFailure> {
+    let acs_user = state.find_acs_user(ctx.workspace, &p.acs_user_id)?.clone();
+    let identity_id = match &p.user_identity {
+        UserIdentityRef::Id(id) => state
+            .find_user_identity(ctx.workspace, id)?
+            .user_identity_id
+            .clone(),
+        UserIdentityRef::Key(key) => match state.user_identity_by_key(ctx.workspace, key) {
+            Some(identity) => identity.user_identity_id.clone(),
+            None => {
+                // Refuse before creating anything: the ACS user belongs to someone else.
+                if acs_user.user_identity_id.is_some() {
+                    return Err(ApiFailure::new(
+                        StatusCode::CONFLICT,
+                        ErrorType::AcsUserAlreadyLinked,
+                        "The ACS user is already linked to another user identity",
+                    ));
+                }
+                let identity = state.create_identity(
+                    ctx.workspace,
+                    NewIdentity {
+                        user_identity_key: Some(key.clone()),
+                        email_address: acs_user.email_address.clone(),
+                        phone_number: acs_user.phone_number.clone(),
+                        full_name: acs_user.full_name.clone(),
+                    },
+                )?;
+                *changed = true;
+                identity.user_identity_id
+            }
+        },
+    };
+    *changed |= state.link(&acs_user.acs_user_id, &identity_id)?;
+    Ok(ok())
+}
+
+fn create(
+    state: &mut State,
+    ctx: &Ctx<'_>,
+    p: CreateUserIdentity,
+    changed: &mut bool,
+) -> Result<Value, ApiFailure> {
+    // `acs_system_ids` is accepted (and validated) but not applied: the fake has no
+    // credential-manager systems to create ACS users in.
+    let identity = state.create_identity(
+        ctx.workspace,
+        NewIdentity {
+            user_identity_key: p.user_identity_key,
+            email_address: p.email_address,
+            phone_number: p.phone_number,
+            full_name: p.full_name,
+        },
+    )?;
+    *changed = true;
+    Ok(json!({"user_identity": identity, "ok": true}))
+}
+
+fn get(state: &State, ctx: &Ctx<'_>, p: GetUserIdentity) -> Result<Value, ApiFailure> {
+    let identity =
+        match &p.user_identity {
+            UserIdentityRef::Id(id) => state.find_user_identity(ctx.workspace, id)?,
+            UserIdentityRef::Key(key) => state
+                .user_identity_by_key(ctx.workspace, key)
+                .ok_or_else(|| {
+                    ApiFailure::new(
+                        StatusCode::NOT_FOUND,
+                        ErrorType::UserIdentityNotFound,
+                        "User identity not found",
+                    )
+                })?,
+        };
+    Ok(json!({"user_identity": identity, "ok": true}))
+}
+
+fn contains_ci(haystack: Option<&str>, needle_lower: &str) -> bool {
+    haystack.is_some_and(|h| h.to_lowercase().contains(needle_lower))
+}
+
+fn parse_time(s: Option<&str>) -> Option<OffsetDateTime> {
+    s.and_then(|s| OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok())
+}
+
+fn list(state: &State, ctx: &Ctx<'_>, p: ListUserIdentities) -> Result<Value, ApiFailure> {
+    let search = p.search.as_deref().map(str::to_lowercase);
+    let before = parse_time(p.created_before.as_deref());
+    let items: Vec<&UserIdentity> = state
+        .user_identities
+        .values()
+        .filter(|u| u.workspace_id == ctx.workspace)
+        .filter(|u| {
+            search.as_deref().is_none_or(|s| {
+                contains_ci(u.full_name.as_deref(), s)
+                    || contains_ci(u.email_address.as_deref(), s)
+                    || contains_ci(u.phone_number.as_deref(), s)
+                    || contains_ci(u.user_identity_key.as_deref(), s)
+                    || contains_ci(Some(&u.user_identity_id), s)
+            })
+        })
+        .filter(|u| before.is_none_or(|b| u.created_at < b))
+        .filter(|u| {
+            p.user_identity_ids
+                .as_ref()
+                .is_none_or(|ids| ids.contains(&u.user_identity_id))
+        })
+        .filter(|u| {
+            p.credential_manager_acs_system_id
+                .as_deref()
+                .is_none_or(|sys| {
+                    u.acs_user_ids.iter().any(|a| {
+                        state
+                            .acs_users
+                            .get(a)
+                            .is_some_and(|a| a.acs_system_id == sys)
+                    })
+                })
+        })
+        .collect();
+    let (page, pagination) = paginate(
+        items,
+        |u| (u.created_at, u.user_identity_id.as_str()),
+        ListUserIdentities::PATH,
+        p.limit,
+        p.page_cursor.as_deref(),
+        ctx,
+    )?;
+    Ok(json!({"user_identities": page, "pagination": pagination, "ok": true}))
+}
+
+fn delete(
+    state: &mut State,
+    ctx: &Ctx<'_>,
+    p: DeleteUserIdentity,
+    changed: &mut bool,
+) -> Result<Value, ApiFailure> {
+    let id = state
+        .find_user_identity(ctx.workspace, &p.user_identity_id)?
+        .user_identity_id
+        .clone();
+    state.delete_identity(&id);
+    *changed = true;
+    Ok(ok())
+}
+
+fn list_acs_users(
+    state: &State,
+    ctx: &Ctx<'_>,
+    p: ListUserIdentityAcsUsers,
+) -> Result<Value, ApiFailure> {
+    let identity = state.find_user_identity(ctx.workspace, &p.user_identity_id)?;
+    let users: Vec<&AcsUser> = identity
+        .acs_user_ids
+        .iter()
+        .filter_map(|a| state.acs_users.get(a))
+        .collect();
+    Ok(json!({"acs_users": users, "ok": true}))
+}
+
+fn remove_acs_user(
+    state: &mut State,
+    ctx: &Ctx<'_>,
+    p: RemoveAcsUser,
+    changed: &mut bool,
+) -> Result<Value, ApiFailure> {
+    let identity_id = state
+        .find_user_identity(ctx.workspace, &p.user_identity_id)?
+        .user_identity_id
+        .clone();
+    let acs_user_id = state
+        .find_acs_user(ctx.workspace, &p.acs_user_id)?
+        .acs_user_id
+        .clone();
+    // Removing a link that does not exist succeeds and changes nothing (safe to repeat).
+    *changed |= state.unlink(&acs_user_id, &identity_id);
+    Ok(ok())
+}
+
+fn acs_users_get(state: &State, ctx: &Ctx<'_>, p: GetAcsUser) -> Result<Value, ApiFailure> {
+    let user = state.find_acs_user(ctx.workspace, &p.acs_user_id)?;
+    Ok(json!({"acs_user": user, "ok": true}))
+}
+
+fn acs_users_list(state: &State, ctx: &Ctx<'_>, p: ListAcsUsers) -> Result<Value, ApiFailure> {
+    let search = p.search.as_deref().map(str::to_lowercase);
+    let before = parse_time(p.created_before.as_deref());
+    let items: Vec<&AcsUser> = state
+        .acs_users
+        .values()
+        .filter(|u| u.workspace_id == ctx.workspace)
+        .filter(|u| {
+            p.acs_system_id
+                .as_deref()
+                .is_none_or(|s| u.acs_system_id == s)
+        })
+        .filter(|u| {
+            p.user_identity_id
+                .as_deref()
+                .is_none_or(|s| u.user_identity_id.as_deref() == Some(s))
+        })
+        .filter(|u| {
+            p.user_identity_email_address.as_deref().is_none_or(|s| {
+                u.user_identity_email_address
+                    .as_deref()
+                    .is_some_and(|e| e.eq_ignore_ascii_case(s))
+            })
+        })
+        .filter(|u| {
+            p.user_identity_phone_number
+                .as_deref()
+                .is_none_or(|s| u.user_identity_phone_number.as_deref() == Some(s))
+        })
+        .filter(|u| {
+            search.as_deref().is_none_or(|s| {
+                contains_ci(u.full_name.as_deref(), s)
+                    || contains_ci(Some(&u.display_name), s)
+                    || contains_ci(u.email_address.as_deref(), s)
+                    || contains_ci(u.phone_number.as_deref(), s)
+                    || contains_ci(Some(&u.acs_user_id), s)
+                    || contains_ci(u.user_identity_id.as_deref(), s)
+            })
+        })
+        .filter(|u| before.is_none_or(|b| u.created_at < b))
+        .collect();
+    let (page, pagination) = paginate(
+        items,
+        |u| (u.created_at, u.acs_user_id.as_str()),
+        ListAcsUsers::PATH,
+        p.limit,
+        p.page_cursor.as_deref(),
+        ctx,
+    )?;
+    Ok(json!({"acs_users": page, "pagination": pagination, "ok": true}))
+}
+
+/// One page of `items` ordered by `(created_at, id)`. The cursor is the sort key of the last
+/// item handed out, hex-encoded, so pages stay right when items are added or removed between
+/// requests.
+fn paginate<'a, T>(
+    mut items: Vec<&'a T>,
+    key: impl Fn(&T) -> (OffsetDateTime, &str),
+    path: &str,
+    limit: Option<u32>,
+    cursor: Option<&str>,
+    ctx: &Ctx<'_>,
+) -> Result<(Vec<&'a T>, Pagination), ApiFailure> {
+    items.sort_by(|a, b| key(a).cmp(&key(b)));
+    let limit = limit.map_or(DEFAULT_LIMIT, |l| l as usize).max(1);
+    if let Some(cursor) = cursor {
+        let (nanos, id) = decode_cursor(cursor)
+            .ok_or_else(|| ApiFailure::invalid_param("page_cursor", "Invalid page cursor"))?;
+        items.retain(|item| {
+            let (t, i) = key(item);
+            (t.unix_timestamp_nanos(), i) > (nanos, id.as_str())
+        });
+    }
+    let has_next_page = items.len() > limit;
+    items.truncate(limit);
+    let next_page_cursor = match items.last() {
+        Some(last) if has_next_page => {
+            let (t, id) = key(last);
+            Some(encode_cursor(t.unix_timestamp_nanos(), id))
+        }
+        _ => None,
+    };
+    let next_page_url = match (&next_page_cursor, &ctx.base_url) {
+        (Some(c), Some(base)) => Some(format!("{base}{path}?page_cursor={c}")),
+        _ => None,
+    };
+    Ok((
+        items,
+        Pagination {
+            has_next_page,
+            next_page_cursor,
+            next_page_url,
+        },
+    ))
+}
+
+fn encode_cursor(nanos: i128, id: &str) -> String {
+    let raw = format!("c1|{nanos}|{id}");
+    raw.bytes().map(|b| format!("{b:02x}")).collect()
+}
+
+fn decode_cursor(cursor: &str) -> Option<(i128, String)> {
+    if !cursor.len().is_multiple_of(2) || !cursor.is_ascii() {
+        return None;
+    }
+    let bytes: Option<Vec<u8>> = (0..cursor.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&cursor[i..i + 2], 16).ok())
+        .collect();
+    let raw = String::from_utf8(bytes?).ok()?;
+    let mut parts = raw.splitn(3, '|');
+    if parts.next()? != "c1" {
+        return None;
+    }
+    let nanos = parts.next()?.parse().ok()?;
+    Some((nanos, parts.next()?.to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_refuse_garbage() {
+        let c = encode_cursor(-5, "abc|d");
+        assert_eq!(decode_cursor(&c), Some((-5, "abc|d".to_owned())));
+        for bad in ["", "zz", "abc", "é1", "6331"] {
+            assert_eq!(decode_cursor(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn percent_decoding() {
+        assert_eq!(percent_decode("a%20b+c%zz%4"), "a b c%zz%4");
+        assert_eq!(percent_decode("%e2%9c%93"), "✓");
+    }
+
+    #[test]
+    fn query_strings_are_typed_by_the_route() {
+        let q = query_params::<ListUserIdentities>(
+            "limit=5&user_identity_ids[]=a&user_identity_ids=b&search=x%40y",
+        );
+        assert_eq!(
+            Value::Object(q),
+            json!({"limit": 5, "user_identity_ids": ["a", "b"], "search": "x@y"})
+        );
+    }
+}

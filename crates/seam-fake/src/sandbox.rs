@@ -1,0 +1,240 @@
+//! [`Sandbox`]: the fake's state in a JSON file that separate processes share.
+
+use std::fs::{self, File};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use bytes::Bytes;
+use http::{Request, Response, StatusCode};
+use seam_transport::{Transport, TransportError, TransportErrorKind};
+
+use crate::error::{ApiFailure, SandboxError};
+use crate::handler;
+use crate::state::State;
+
+/// A fake whose state lives in a JSON file, so that separate processes (CLI invocations, a
+/// server started with `--state`) see each other's changes.
+///
+/// Every request takes an exclusive lock on a sibling `<file>.lock` file, loads the state,
+/// handles the request and, when the state changed, writes it back atomically (a temporary
+/// file in the same directory, `fsync`, rename over the state file, `fsync` of the
+/// directory) before unlocking. Concurrent processes therefore take turns and no update is
+/// lost; a crash leaves either the old state or the new one.
+///
+/// ```
+/// let dir = std::env::temp_dir().join(format!("seam-fake-doc-{}", std::process::id()));
+/// let sandbox = seam_fake::Sandbox::open(dir.join("state.json"))?;
+/// assert_eq!(sandbox.state()?.user_identities.len(), 1);
+/// # std::fs::remove_dir_all(&dir).ok();
+/// # Ok::<(), seam_fake::SandboxError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Sandbox {
+    path: PathBuf,
+    lock_path: PathBuf,
+}
+
+fn io_err(path: &Path) -> impl FnOnce(io::Error) -> SandboxError + '_ {
+    move |source| SandboxError::Io {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+impl Sandbox {
+    fn at(path: PathBuf) -> Self {
+        let mut lock_name = path
+            .file_name()
+            .map(|n| n.to_os_string())
+            .unwrap_or_else(|| "seam-sandbox.json".into());
+        lock_name.push(".lock");
+        let lock_path = path.with_file_name(lock_name);
+        Self { path, lock_path }
+    }
+
+    /// Opens the sandbox kept in `path`, creating the file (and its directory) with the
+    /// [seed](crate::seed) when it does not exist.
+    pub fn open(path: impl Into<PathBuf>) -> Result<Self, SandboxError> {
+        let sandbox = Self::at(path.into());
+        sandbox.with_state(|_| ((), false))?;
+        Ok(sandbox)
+    }
+
+    /// Puts the [seed](crate::seed) back in `path`, whatever it held, and opens it.
+    pub fn reset(path: impl Into<PathBuf>) -> Result<Self, SandboxError> {
+        let sandbox = Self::at(path.into());
+        sandbox.with_state(|state| {
+            *state = State::seeded();
+            ((), true)
+        })?;
+        Ok(sandbox)
+    }
+
+    /// The state file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// A copy of the state as it is in the file now.
+    pub fn state(&self) -> Result<State, SandboxError> {
+        self.with_state(|state| (state.clone(), false))
+    }
+
+    /// Handles one request, blocking on the file lock: the same answer [`Transport::send`]
+    /// gives.
+    pub fn handle(&self, request: &Request<Bytes>) -> Result<Response<Bytes>, SandboxError> {
+        self.with_state(|state| {
+            let handled = handler::handle(state, request);
+            (handled.response, handled.changed)
+        })
+    }
+
+    /// A client builder already holding the seeded API key, the in-memory endpoint and this
+    /// sandbox as its transport.
+    pub fn client_builder(&self) -> seam::SeamBuilder {
+        seam::Seam::builder()
+            .api_key(crate::seed::API_KEY)
+            .endpoint(crate::fake::IN_MEMORY_ENDPOINT)
+            .transport(self.clone())
+    }
+
+    /// A client that talks to this sandbox with the seeded API key.
+    pub fn client(&self) -> seam::Seam {
+        #[allow(clippy::expect_used)]
+        self.client_builder()
+            .build()
+            .expect("the seeded API key and the in-memory endpoint are valid")
+    }
+
+    /// Runs `f` on the state under the file lock; writes the state back when `f` says it
+    /// changed it (or when the file did not exist yet).
+    pub fn with_state<T>(
+        &self,
+        f: impl FnOnce(&mut State) -> (T, bool),
+    ) -> Result<T, SandboxError> {
+        if let Some(dir) = self.dir()
+            && !dir.as_os_str().is_empty()
+        {
+            fs::create_dir_all(dir).map_err(io_err(dir))?;
+        }
+        let lock = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&self.lock_path)
+            .map_err(io_err(&self.lock_path))?;
+        lock.lock().map_err(io_err(&self.lock_path))?;
+        let result = self.locked(f);
+        // Closing the file releases the lock too; unlock explicitly to release it at once.
+        let _ = lock.unlock();
+        result
+    }
+
+    fn dir(&self) -> Option<&Path> {
+        self.path.parent()
+    }
+
+    fn locked<T>(&self, f: impl FnOnce(&mut State) -> (T, bool)) -> Result<T, SandboxError> {
+        let (mut state, missing) = match fs::read(&self.path) {
+            Ok(bytes) => (
+                serde_json::from_slice::<State>(&bytes).map_err(|source| {
+                    SandboxError::Corrupt {
+                        path: self.path.clone(),
+                        source,
+                    }
+                })?,
+                false,
+            ),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => (State::seeded(), true),
+            Err(e) => return Err(io_err(&self.path)(e)),
+        };
+        let (out, changed) = f(&mut state);
+        if changed || missing {
+            self.write(&state)?;
+        }
+        Ok(out)
+    }
+
+    fn write(&self, state: &State) -> Result<(), SandboxError> {
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let bytes = serde_json::to_vec_pretty(state).map_err(SandboxError::Encode)?;
+        let name = self
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let tmp = self.path.with_file_name(format!(
+            ".{name}.{}.{}.tmp",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        ));
+        let written = (|| {
+            let mut file = File::create(&tmp)?;
+            file.write_all(&bytes)?;
+            file.write_all(b"\n")?;
+            file.sync_all()?;
+            fs::rename(&tmp, &self.path)
+        })();
+        if let Err(e) = written {
+            let _ = fs::remove_file(&tmp);
+            return Err(io_err(&self.path)(e));
+        }
+        #[cfg(unix)]
+        if let Some(dir) = self.dir() {
+            let dir = if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir
+            };
+            File::open(dir)
+                .and_then(|d| d.sync_all())
+                .map_err(io_err(dir))?;
+        }
+        Ok(())
+    }
+}
+
+/// The answer a server gives when the sandbox file fails: `500 internal_server_error`.
+pub(crate) fn failure_response(message: &str) -> Response<Bytes> {
+    let failure = ApiFailure::internal(message);
+    let mut response = Response::new(Bytes::from(failure.body()));
+    *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+    response.headers_mut().insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static("application/json"),
+    );
+    if let Ok(id) = http::HeaderValue::from_str(&handler::new_request_id()) {
+        response
+            .headers_mut()
+            .insert(seam_core::codec::REQUEST_ID_HEADER, id);
+    }
+    response
+}
+
+#[async_trait::async_trait]
+impl Transport for Sandbox {
+    /// Handles the request on tokio's blocking pool (the file lock blocks), or inline
+    /// outside a tokio runtime. A file failure is a [`TransportError`] of kind `Other`.
+    async fn send(&self, request: Request<Bytes>) -> Result<Response<Bytes>, TransportError> {
+        let to_transport = |e: SandboxError| {
+            TransportError::new(TransportErrorKind::Other, format!("sandbox: {e}"), true)
+        };
+        match tokio::runtime::Handle::try_current() {
+            Ok(rt) => {
+                let sandbox = self.clone();
+                rt.spawn_blocking(move || sandbox.handle(&request))
+                    .await
+                    .map_err(|e| {
+                        TransportError::new(
+                            TransportErrorKind::Other,
+                            format!("sandbox task failed: {e}"),
+                            true,
+                        )
+                    })?
+                    .map_err(to_transport)
+            }
+            Err(_) => self.handle(&request).map_err(to_transport),
+        }
+    }
+}

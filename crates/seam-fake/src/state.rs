@@ -1,0 +1,527 @@
+//! The fake's whole state: workspaces, credentials, access systems, ACS users, user
+//! identities and the links between them. It is plain data (serde), so a sandbox can keep it
+//! in a file.
+
+use std::collections::BTreeMap;
+
+use http::StatusCode;
+use seam_core::{AcsUser, UserIdentity};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use time::OffsetDateTime;
+
+use crate::error::{ApiFailure, ErrorType};
+use crate::seed;
+
+/// A workspace.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Workspace {
+    /// Its id.
+    pub workspace_id: String,
+    /// Its name.
+    pub name: String,
+}
+
+/// An access control system.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AcsSystem {
+    /// Its id.
+    pub acs_system_id: String,
+    /// The workspace it belongs to.
+    pub workspace_id: String,
+    /// Its name.
+    pub name: String,
+    /// The kind of ACS user it holds, e.g. `salto_site_user`.
+    pub external_type: String,
+}
+
+/// Everything the fake knows. Links are kept consistent both ways: an ACS user's
+/// `user_identity_id` names the identity whose `acs_user_ids` holds it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct State {
+    /// Workspaces by id.
+    pub workspaces: BTreeMap<String, Workspace>,
+    /// API keys and the workspace each acts in.
+    pub api_keys: BTreeMap<String, String>,
+    /// Personal access tokens and the workspaces each may act in.
+    pub personal_access_tokens: BTreeMap<String, Vec<String>>,
+    /// Access systems by id.
+    pub acs_systems: BTreeMap<String, AcsSystem>,
+    /// ACS users by id.
+    pub acs_users: BTreeMap<String, AcsUser>,
+    /// User identities by id.
+    pub user_identities: BTreeMap<String, UserIdentity>,
+    /// The number behind the next id the fake hands out.
+    pub next_id: u64,
+}
+
+/// A fixed seed timestamp: `2024-01-01T00:00:00Z` plus `minutes`.
+fn seed_time(minutes: i64) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp(1_704_067_200 + minutes * 60)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+}
+
+fn rfc3339(t: OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_owned())
+}
+
+/// The display name Seam shows: the full name, else the email, else the phone, else the key.
+fn display_name(
+    full_name: Option<&str>,
+    email: Option<&str>,
+    phone: Option<&str>,
+    key: Option<&str>,
+) -> String {
+    full_name
+        .or(email)
+        .or(phone)
+        .or(key)
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// What a new user identity is made of.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct NewIdentity {
+    pub user_identity_key: Option<String>,
+    pub email_address: Option<String>,
+    pub phone_number: Option<String>,
+    pub full_name: Option<String>,
+}
+
+fn make_identity(
+    id: &str,
+    workspace_id: &str,
+    new: &NewIdentity,
+    created_at: OffsetDateTime,
+) -> Result<UserIdentity, ApiFailure> {
+    // Core's resource types are `#[non_exhaustive]`: build them the way a client receives them.
+    serde_json::from_value(json!({
+        "user_identity_id": id,
+        "user_identity_key": new.user_identity_key,
+        "email_address": new.email_address,
+        "phone_number": new.phone_number,
+        "full_name": new.full_name,
+        "display_name": display_name(
+            new.full_name.as_deref(),
+            new.email_address.as_deref(),
+            new.phone_number.as_deref(),
+            new.user_identity_key.as_deref(),
+        ),
+        "acs_user_ids": [],
+        "workspace_id": workspace_id,
+        "created_at": rfc3339(created_at),
+        "errors": [],
+        "warnings": [],
+    }))
+    .map_err(|e| ApiFailure::internal(format!("could not build a user identity: {e}")))
+}
+
+fn make_acs_user(
+    user: &seed::SeedAcsUser,
+    workspace_id: &str,
+    external_type: &str,
+    created_at: OffsetDateTime,
+) -> Result<AcsUser, ApiFailure> {
+    serde_json::from_value(json!({
+        "acs_user_id": user.acs_user_id,
+        "acs_system_id": user.acs_system_id,
+        "workspace_id": workspace_id,
+        "connected_account_id": seed::CONNECTED_ACCOUNT_ID,
+        "display_name": user.full_name,
+        "full_name": user.full_name,
+        "email_address": user.email_address,
+        "phone_number": user.phone_number,
+        "user_identity_id": null,
+        "external_type": external_type,
+        "external_type_display_name": external_type_display_name(external_type),
+        "is_managed": true,
+        "is_suspended": false,
+        "created_at": rfc3339(created_at),
+        "last_successful_sync_at": rfc3339(created_at),
+        "errors": [],
+        "warnings": [],
+    }))
+    .map_err(|e| ApiFailure::internal(format!("could not build an ACS user: {e}")))
+}
+
+fn external_type_display_name(external_type: &str) -> &'static str {
+    match external_type {
+        "salto_site_user" => "Salto site user",
+        "brivo_user" => "Brivo user",
+        "latch_user" => "Latch user",
+        _ => "User",
+    }
+}
+
+impl Default for State {
+    fn default() -> Self {
+        Self::seeded()
+    }
+}
+
+impl State {
+    /// An empty state: no workspace, no credential.
+    pub fn empty() -> Self {
+        Self {
+            workspaces: BTreeMap::new(),
+            api_keys: BTreeMap::new(),
+            personal_access_tokens: BTreeMap::new(),
+            acs_systems: BTreeMap::new(),
+            acs_users: BTreeMap::new(),
+            user_identities: BTreeMap::new(),
+            next_id: 1,
+        }
+    }
+
+    /// The state described in [`seed`].
+    pub fn seeded() -> Self {
+        let mut s = Self::empty();
+        for (id, name) in [
+            (seed::WORKSPACE_ID, seed::WORKSPACE_NAME),
+            (seed::OTHER_WORKSPACE_ID, "Other workspace"),
+        ] {
+            s.workspaces.insert(
+                id.to_owned(),
+                Workspace {
+                    workspace_id: id.to_owned(),
+                    name: name.to_owned(),
+                },
+            );
+        }
+        s.api_keys
+            .insert(seed::API_KEY.to_owned(), seed::WORKSPACE_ID.to_owned());
+        s.api_keys.insert(
+            seed::OTHER_API_KEY.to_owned(),
+            seed::OTHER_WORKSPACE_ID.to_owned(),
+        );
+        s.personal_access_tokens.insert(
+            seed::PERSONAL_ACCESS_TOKEN.to_owned(),
+            vec![seed::WORKSPACE_ID.to_owned()],
+        );
+        for (id, ws, name, kind) in [
+            (
+                seed::HQ_ACS_SYSTEM_ID,
+                seed::WORKSPACE_ID,
+                "Acme HQ",
+                "salto_site_user",
+            ),
+            (
+                seed::ANNEX_ACS_SYSTEM_ID,
+                seed::WORKSPACE_ID,
+                "Acme Annex",
+                "brivo_user",
+            ),
+            (
+                seed::GARAGE_ACS_SYSTEM_ID,
+                seed::WORKSPACE_ID,
+                "Acme Garage",
+                "latch_user",
+            ),
+            (
+                seed::OTHER_ACS_SYSTEM_ID,
+                seed::OTHER_WORKSPACE_ID,
+                "Other HQ",
+                "salto_site_user",
+            ),
+        ] {
+            s.acs_systems.insert(
+                id.to_owned(),
+                AcsSystem {
+                    acs_system_id: id.to_owned(),
+                    workspace_id: ws.to_owned(),
+                    name: name.to_owned(),
+                    external_type: kind.to_owned(),
+                },
+            );
+        }
+        let users = seed::ACS_USERS
+            .iter()
+            .map(|u| (u, seed::WORKSPACE_ID))
+            .chain([(&seed::OTHER_ACS_USER, seed::OTHER_WORKSPACE_ID)]);
+        for (minute, (user, ws)) in (1..).zip(users) {
+            let kind = s
+                .acs_systems
+                .get(user.acs_system_id)
+                .map_or("salto_site_user", |a| a.external_type.as_str());
+            if let Ok(acs_user) = make_acs_user(user, ws, kind, seed_time(minute)) {
+                s.acs_users.insert(user.acs_user_id.to_owned(), acs_user);
+            }
+        }
+        let jane = NewIdentity {
+            user_identity_key: Some(seed::USER_IDENTITY_KEY.to_owned()),
+            email_address: Some(seed::USER_IDENTITY_EMAIL_ADDRESS.to_owned()),
+            phone_number: Some(seed::USER_IDENTITY_PHONE_NUMBER.to_owned()),
+            full_name: Some(seed::USER_IDENTITY_FULL_NAME.to_owned()),
+        };
+        if let Ok(identity) = make_identity(
+            seed::USER_IDENTITY_ID,
+            seed::WORKSPACE_ID,
+            &jane,
+            seed_time(100),
+        ) {
+            s.user_identities
+                .insert(seed::USER_IDENTITY_ID.to_owned(), identity);
+        }
+        // Jane is linked to the annex's "Jane Doe"; the seed satisfies every rule.
+        let _ = s.link(seed::ANNEX_ACS_USER_IDS[0], seed::USER_IDENTITY_ID);
+        s
+    }
+
+    /// A fresh id, unique in this state (and so across the processes sharing a sandbox).
+    pub(crate) fn fresh_id(&mut self) -> String {
+        let n = self.next_id;
+        self.next_id = self.next_id.wrapping_add(1);
+        format!("f00d0000-0000-4000-8000-{n:012x}")
+    }
+
+    /// The ACS user `id` when it is in `workspace_id`.
+    pub fn acs_user_in(&self, workspace_id: &str, id: &str) -> Option<&AcsUser> {
+        self.acs_users
+            .get(id)
+            .filter(|u| u.workspace_id == workspace_id)
+    }
+
+    /// The user identity `id` when it is in `workspace_id`.
+    pub fn user_identity_in(&self, workspace_id: &str, id: &str) -> Option<&UserIdentity> {
+        self.user_identities
+            .get(id)
+            .filter(|u| u.workspace_id == workspace_id)
+    }
+
+    /// The user identity of `workspace_id` whose key is `key`.
+    pub fn user_identity_by_key(&self, workspace_id: &str, key: &str) -> Option<&UserIdentity> {
+        self.user_identities
+            .values()
+            .find(|u| u.workspace_id == workspace_id && u.user_identity_key.as_deref() == Some(key))
+    }
+
+    pub(crate) fn find_acs_user(
+        &self,
+        workspace_id: &str,
+        id: &str,
+    ) -> Result<&AcsUser, ApiFailure> {
+        self.acs_user_in(workspace_id, id).ok_or_else(|| {
+            ApiFailure::new(
+                StatusCode::NOT_FOUND,
+                ErrorType::AcsUserNotFound,
+                "ACS user not found",
+            )
+        })
+    }
+
+    pub(crate) fn find_user_identity(
+        &self,
+        workspace_id: &str,
+        id: &str,
+    ) -> Result<&UserIdentity, ApiFailure> {
+        self.user_identity_in(workspace_id, id).ok_or_else(|| {
+            ApiFailure::new(
+                StatusCode::NOT_FOUND,
+                ErrorType::UserIdentityNotFound,
+                "User identity not found",
+            )
+        })
+    }
+
+    /// Refuses a key, email or phone another identity of the workspace has.
+    fn check_unique(&self, workspace_id: &str, new: &NewIdentity) -> Result<(), ApiFailure> {
+        for u in self
+            .user_identities
+            .values()
+            .filter(|u| u.workspace_id == workspace_id)
+        {
+            if new.user_identity_key.is_some() && u.user_identity_key == new.user_identity_key {
+                return Err(ApiFailure::new(
+                    StatusCode::CONFLICT,
+                    ErrorType::UserIdentityKeyTaken,
+                    "A user identity with this user_identity_key already exists",
+                ));
+            }
+            if let (Some(a), Some(b)) = (&new.email_address, &u.email_address)
+                && a.eq_ignore_ascii_case(b)
+            {
+                return Err(ApiFailure::new(
+                    StatusCode::CONFLICT,
+                    ErrorType::UserIdentityEmailAddressTaken,
+                    "A user identity with this email_address already exists",
+                ));
+            }
+            if new.phone_number.is_some() && u.phone_number == new.phone_number {
+                return Err(ApiFailure::new(
+                    StatusCode::CONFLICT,
+                    ErrorType::UserIdentityPhoneNumberTaken,
+                    "A user identity with this phone_number already exists",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Creates a user identity in `workspace_id`, refusing a key, email or phone already taken.
+    pub(crate) fn create_identity(
+        &mut self,
+        workspace_id: &str,
+        new: NewIdentity,
+    ) -> Result<UserIdentity, ApiFailure> {
+        self.check_unique(workspace_id, &new)?;
+        let id = self.fresh_id();
+        let identity = make_identity(&id, workspace_id, &new, OffsetDateTime::now_utc())?;
+        self.user_identities.insert(id, identity.clone());
+        Ok(identity)
+    }
+
+    /// Links ACS user `acs_user_id` to identity `identity_id` (both known to exist in the
+    /// same workspace). Re-linking an existing link changes nothing; returns whether anything
+    /// changed.
+    pub(crate) fn link(
+        &mut self,
+        acs_user_id: &str,
+        identity_id: &str,
+    ) -> Result<bool, ApiFailure> {
+        let acs_user = self
+            .acs_users
+            .get(acs_user_id)
+            .ok_or_else(|| ApiFailure::internal("ACS user vanished"))?;
+        let identity = self
+            .user_identities
+            .get(identity_id)
+            .ok_or_else(|| ApiFailure::internal("user identity vanished"))?;
+        match acs_user.user_identity_id.as_deref() {
+            Some(current) if current == identity_id => return Ok(false),
+            Some(_) => {
+                return Err(ApiFailure::new(
+                    StatusCode::CONFLICT,
+                    ErrorType::AcsUserAlreadyLinked,
+                    "The ACS user is already linked to another user identity",
+                ));
+            }
+            None => {}
+        }
+        let system = acs_user.acs_system_id.clone();
+        if identity.acs_user_ids.iter().any(|other| {
+            self.acs_users
+                .get(other)
+                .is_some_and(|o| o.acs_system_id == system)
+        }) {
+            return Err(ApiFailure::new(
+                StatusCode::CONFLICT,
+                ErrorType::UserIdentityAlreadyHasAcsUserInAcsSystem,
+                "The user identity already has an ACS user in this access system",
+            ));
+        }
+        let (full_name, email, phone) = (
+            identity.full_name.clone(),
+            identity.email_address.clone(),
+            identity.phone_number.clone(),
+        );
+        if let Some(identity) = self.user_identities.get_mut(identity_id) {
+            identity.acs_user_ids.push(acs_user_id.to_owned());
+        }
+        if let Some(acs_user) = self.acs_users.get_mut(acs_user_id) {
+            acs_user.user_identity_id = Some(identity_id.to_owned());
+            acs_user.user_identity_full_name = full_name;
+            acs_user.user_identity_email_address = email;
+            acs_user.user_identity_phone_number = phone;
+        }
+        Ok(true)
+    }
+
+    /// Removes the link between `acs_user_id` and `identity_id`, if there is one; returns
+    /// whether anything changed.
+    pub(crate) fn unlink(&mut self, acs_user_id: &str, identity_id: &str) -> bool {
+        let mut changed = false;
+        if let Some(identity) = self.user_identities.get_mut(identity_id) {
+            let before = identity.acs_user_ids.len();
+            identity.acs_user_ids.retain(|a| a != acs_user_id);
+            changed |= identity.acs_user_ids.len() != before;
+        }
+        if let Some(acs_user) = self.acs_users.get_mut(acs_user_id)
+            && acs_user.user_identity_id.as_deref() == Some(identity_id)
+        {
+            acs_user.user_identity_id = None;
+            acs_user.user_identity_full_name = None;
+            acs_user.user_identity_email_address = None;
+            acs_user.user_identity_phone_number = None;
+            changed = true;
+        }
+        changed
+    }
+
+    /// Deletes identity `identity_id`, unlinking its ACS users.
+    pub(crate) fn delete_identity(&mut self, identity_id: &str) {
+        let linked = self
+            .user_identities
+            .get(identity_id)
+            .map(|u| u.acs_user_ids.clone())
+            .unwrap_or_default();
+        for acs_user_id in linked {
+            self.unlink(&acs_user_id, identity_id);
+        }
+        self.user_identities.remove(identity_id);
+    }
+
+    /// Checks that every link is recorded on both sides and that no identity has two ACS
+    /// users in one access system; `Err` describes the first inconsistency. For tests.
+    pub fn check_links(&self) -> Result<(), String> {
+        for (id, u) in &self.acs_users {
+            if let Some(ui) = &u.user_identity_id {
+                let identity = self
+                    .user_identities
+                    .get(ui)
+                    .ok_or_else(|| format!("ACS user {id} links to missing identity {ui}"))?;
+                if !identity.acs_user_ids.contains(id) {
+                    return Err(format!("identity {ui} does not list ACS user {id}"));
+                }
+            }
+        }
+        for (id, identity) in &self.user_identities {
+            let mut systems = Vec::new();
+            for a in &identity.acs_user_ids {
+                let u = self
+                    .acs_users
+                    .get(a)
+                    .ok_or_else(|| format!("identity {id} lists missing ACS user {a}"))?;
+                if u.user_identity_id.as_deref() != Some(id) {
+                    return Err(format!("ACS user {a} does not point back to {id}"));
+                }
+                if systems.contains(&u.acs_system_id) {
+                    return Err(format!(
+                        "identity {id} has two ACS users in {}",
+                        u.acs_system_id
+                    ));
+                }
+                systems.push(u.acs_system_id.clone());
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_seed_is_consistent() {
+        let s = State::seeded();
+        assert_eq!(s.check_links(), Ok(()));
+        assert_eq!(s.acs_users.len(), seed::ACS_USERS.len() + 1);
+        assert_eq!(s.user_identities.len(), 1);
+        let jane = &s.user_identities[seed::USER_IDENTITY_ID];
+        assert_eq!(jane.acs_user_ids, [seed::ANNEX_ACS_USER_IDS[0]]);
+        for id in seed::ACS_USER_IDS {
+            assert_eq!(s.acs_users[id].acs_system_id, seed::HQ_ACS_SYSTEM_ID);
+        }
+        for id in seed::ANNEX_ACS_USER_IDS {
+            assert_eq!(s.acs_users[id].acs_system_id, seed::ANNEX_ACS_SYSTEM_ID);
+        }
+        for id in seed::GARAGE_ACS_USER_IDS {
+            assert_eq!(s.acs_users[id].acs_system_id, seed::GARAGE_ACS_SYSTEM_ID);
+        }
+        let json = serde_json::to_string(&s).expect("serialises");
+        let back: State = serde_json::from_str(&json).expect("deserialises");
+        assert_eq!(back, s);
+    }
+}

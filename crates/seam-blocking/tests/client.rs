@@ -25,6 +25,10 @@ impl common::Facade for Blocking {
     fn list_all(client: &Seam, req: ListUserIdentities) -> Vec<Result<UserIdentity, Error>> {
         client.user_identities().list_all(req).collect()
     }
+
+    fn send<R: seam_core::Route>(client: &Seam, req: R) -> Result<R::Output, Error> {
+        client.send(req)
+    }
 }
 
 facade_tests!(Blocking);

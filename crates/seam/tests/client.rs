@@ -46,6 +46,10 @@ impl common::Facade for Async {
             out
         })
     }
+
+    fn send<R: seam_core::Route>(client: &Seam, req: R) -> Result<R::Output, Error> {
+        runtime().block_on(client.send(req))
+    }
 }
 
 facade_tests!(Async);

@@ -21,6 +21,8 @@ pub trait Facade {
     fn create(client: &Self::Client, req: CreateUserIdentity) -> Result<UserIdentity, Error>;
     fn list_all(client: &Self::Client, req: ListUserIdentities)
     -> Vec<Result<UserIdentity, Error>>;
+    /// Any route, through the facade's generic `send`.
+    fn send<R: seam_core::Route>(client: &Self::Client, req: R) -> Result<R::Output, Error>;
 }
 
 /// Fast retries so the tests take milliseconds; the policy's numbers are unit-tested in core.

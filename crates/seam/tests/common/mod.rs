@@ -388,6 +388,10 @@ macro_rules! facade_tests {
             list_all_walks_three_pages,
             list_all_of_an_empty_list_is_empty,
             list_all_stops_on_a_repeated_cursor,
+            every_route_sends_its_method_path_and_body_and_decodes,
+            every_route_reports_not_found_with_its_type,
+            every_route_validates_before_sending,
+            a_read_answered_500_is_retried,
         );
     };
     ($f:ty; $($name:ident),* $(,)?) => {
@@ -398,4 +402,264 @@ macro_rules! facade_tests {
             }
         )*
     };
+}
+
+/// Sends `req` through the facade to a server answering `reply`, checks the exact request on
+/// the wire and returns the decoded output.
+fn exchange<F: Facade, R: seam_core::Route>(
+    req: R,
+    method: http::Method,
+    path: &str,
+    body: serde_json::Value,
+    reply: &str,
+) -> R::Output {
+    let server = TestServer::always(Reply::json(200, reply));
+    let out = F::send(&client::<F>(server.url()), req).unwrap();
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1, "{path}");
+    assert_eq!(requests[0].method(), method, "{path}");
+    assert_eq!(requests[0].uri().path(), path);
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(requests[0].body()).unwrap(),
+        body,
+        "{path}"
+    );
+    out
+}
+
+pub fn acs_user_json(id: &str) -> String {
+    format!(
+        r#"{{"acs_user_id":"{id}","acs_system_id":"{ACS}","workspace_id":"00000000-0000-4000-8000-000000000001","connected_account_id":"00000000-0000-4000-8000-000000000002","display_name":"Jane","full_name":"Jane Doe","email_address":"jane@example.com","phone_number":"+15555550100","user_identity_id":"{UID}","external_type":"a_kind_from_the_future","external_type_display_name":"Future","is_managed":true,"is_suspended":false,"access_schedule":{{"starts_at":"2024-01-01T00:00:00Z","ends_at":null}},"created_at":"2024-01-01T00:00:00Z","last_successful_sync_at":null,"errors":[],"warnings":[{{"warning_code":"being_deleted","message":"m","created_at":"2024-01-01T00:00:00Z"}}],"unknown_field":[1,2,3]}}"#
+    )
+}
+
+pub fn every_route_sends_its_method_path_and_body_and_decodes<F: Facade>() {
+    use http::Method;
+    use seam_core::routes::*;
+    use serde_json::json;
+    let identity = format!(r#"{{"user_identity":{},"ok":true}}"#, identity_json(UID));
+    let identities = format!(
+        r#"{{"user_identities":[{}],"pagination":{{"has_next_page":false,"next_page_cursor":null,"next_page_url":null}},"ok":true}}"#,
+        identity_json(UID)
+    );
+    let acs_user = format!(r#"{{"acs_user":{},"ok":true}}"#, acs_user_json(ACS));
+    let acs_users = format!(
+        r#"{{"acs_users":[{}],"pagination":{{"has_next_page":true,"next_page_cursor":"c2","next_page_url":"https://x/next"}},"ok":true}}"#,
+        acs_user_json(ACS)
+    );
+
+    exchange::<F, _>(
+        add(),
+        Method::PUT,
+        "/user_identities/add_acs_user",
+        json!({"user_identity_id": UID, "acs_user_id": ACS}),
+        OK,
+    );
+
+    let u = exchange::<F, _>(
+        CreateUserIdentity::new()
+            .user_identity_key("jane")
+            .email_address("jane@example.com")
+            .phone_number("+15555550100")
+            .full_name("Jane Doe")
+            .acs_system_ids(vec![ACS.to_string()]),
+        Method::POST,
+        "/user_identities/create",
+        json!({"user_identity_key": "jane", "email_address": "jane@example.com", "phone_number": "+15555550100", "full_name": "Jane Doe", "acs_system_ids": [ACS]}),
+        &identity,
+    );
+    assert_eq!(u.user_identity_id, UID);
+
+    let u = exchange::<F, _>(
+        GetUserIdentity::new(UserIdentityRef::key("jane")),
+        Method::POST,
+        "/user_identities/get",
+        json!({"user_identity_key": "jane"}),
+        &identity,
+    );
+    assert_eq!(u.display_name, "Jane");
+    exchange::<F, _>(
+        GetUserIdentity::new(UserIdentityRef::id(UID)),
+        Method::POST,
+        "/user_identities/get",
+        json!({"user_identity_id": UID}),
+        &identity,
+    );
+
+    let page = exchange::<F, _>(
+        ListUserIdentities::new()
+            .search("jan")
+            .limit(10u32)
+            .user_identity_ids(vec![UID.to_string()]),
+        Method::POST,
+        "/user_identities/list",
+        json!({"search": "jan", "limit": 10, "user_identity_ids": [UID]}),
+        &identities,
+    );
+    assert_eq!(page.items.len(), 1);
+    assert!(!page.pagination.has_next_page);
+
+    exchange::<F, _>(
+        DeleteUserIdentity::new(UID),
+        Method::POST,
+        "/user_identities/delete",
+        json!({"user_identity_id": UID}),
+        "{}",
+    );
+
+    let users = exchange::<F, _>(
+        ListUserIdentityAcsUsers::new(UID),
+        Method::POST,
+        "/user_identities/list_acs_users",
+        json!({"user_identity_id": UID}),
+        &acs_users,
+    );
+    assert_eq!(users.len(), 1);
+
+    exchange::<F, _>(
+        RemoveAcsUser::new(UID, ACS),
+        Method::POST,
+        "/user_identities/remove_acs_user",
+        json!({"user_identity_id": UID, "acs_user_id": ACS}),
+        OK,
+    );
+
+    let user = exchange::<F, _>(
+        GetAcsUser::new(ACS),
+        Method::POST,
+        "/acs/users/get",
+        json!({"acs_user_id": ACS}),
+        &acs_user,
+    );
+    assert_eq!(user.full_name.as_deref(), Some("Jane Doe"));
+    assert_eq!(
+        user.external_type,
+        Some(seam_core::resources::AcsUserExternalType::Other(
+            "a_kind_from_the_future".into()
+        ))
+    );
+    assert_eq!(user.warnings[0].code, "being_deleted");
+    assert!(user.access_schedule.as_ref().unwrap().ends_at.is_none());
+
+    let page = exchange::<F, _>(
+        ListAcsUsers::new()
+            .acs_system_id(ACS)
+            .user_identity_id(UID)
+            .limit(1u32)
+            .page_cursor("c1"),
+        Method::POST,
+        "/acs/users/list",
+        json!({"acs_system_id": ACS, "user_identity_id": UID, "limit": 1, "page_cursor": "c1"}),
+        &acs_users,
+    );
+    assert_eq!(page.items[0].acs_user_id, ACS);
+    assert_eq!(page.pagination.next_page_cursor.as_deref(), Some("c2"));
+}
+
+pub fn every_route_reports_not_found_with_its_type<F: Facade>() {
+    use seam_core::routes::*;
+    let server = TestServer::always(
+        Reply::json(404, r#"{"error":{"type":"user_identity_not_found","message":"User identity not found"},"ok":false}"#)
+            .header("seam-request-id", "req_nf"),
+    );
+    let c = client::<F>(server.url());
+    let errors = [
+        F::send(&c, add()).err(),
+        F::send(&c, GetUserIdentity::new(UserIdentityRef::id(UID))).err(),
+        F::send(&c, DeleteUserIdentity::new(UID)).err(),
+        F::send(&c, ListUserIdentityAcsUsers::new(UID)).err(),
+        F::send(&c, RemoveAcsUser::new(UID, ACS)).err(),
+        F::send(&c, GetAcsUser::new(ACS)).err(),
+    ];
+    for e in errors {
+        let e = e.expect("an error");
+        assert!(e.is_not_found(), "{e:?}");
+        assert_eq!(e.error_type(), Some("user_identity_not_found"));
+        assert_eq!(e.request_id(), Some("req_nf"));
+    }
+    assert_eq!(server.count(), 6, "a 404 is never retried");
+}
+
+pub fn every_route_validates_before_sending<F: Facade>() {
+    use seam_core::routes::*;
+    let server = TestServer::always(Reply::json(200, OK));
+    let c = client::<F>(server.url());
+    let cases: Vec<(Error, &str, &str)> = vec![
+        (
+            F::send(&c, GetUserIdentity::new(UserIdentityRef::id("x"))).unwrap_err(),
+            "user_identity_id",
+            "Invalid uuid",
+        ),
+        (
+            F::send(&c, GetUserIdentity::new(UserIdentityRef::key(""))).unwrap_err(),
+            "user_identity_key",
+            "Required",
+        ),
+        (
+            F::send(&c, CreateUserIdentity::new().email_address("no")).unwrap_err(),
+            "email_address",
+            "Invalid email",
+        ),
+        (
+            F::send(&c, ListUserIdentities::new().limit(0u32)).unwrap_err(),
+            "limit",
+            "Number must be greater than 0",
+        ),
+        (
+            F::send(&c, DeleteUserIdentity::new("x")).unwrap_err(),
+            "user_identity_id",
+            "Invalid uuid",
+        ),
+        (
+            F::send(&c, ListUserIdentityAcsUsers::new("")).unwrap_err(),
+            "user_identity_id",
+            "Required",
+        ),
+        (
+            F::send(&c, RemoveAcsUser::new(UID, "x")).unwrap_err(),
+            "acs_user_id",
+            "Invalid uuid",
+        ),
+        (
+            F::send(&c, GetAcsUser::new("x")).unwrap_err(),
+            "acs_user_id",
+            "Invalid uuid",
+        ),
+        (
+            F::send(&c, ListAcsUsers::new().created_before("yesterday")).unwrap_err(),
+            "created_before",
+            "Invalid datetime",
+        ),
+    ];
+    for (e, param, msg) in cases {
+        assert_eq!(e.validation_messages(param), [msg.to_string()], "{e:?}");
+        assert!(e.invalid_input().unwrap().is_local());
+    }
+    assert_eq!(server.count(), 0);
+}
+
+pub fn a_read_answered_500_is_retried<F: Facade>() {
+    let server = TestServer::script(vec![
+        Reply::json(
+            500,
+            r#"{"error":{"type":"internal","message":"boom"},"ok":false}"#,
+        ),
+        Reply::json(
+            200,
+            &format!(r#"{{"user_identity":{},"ok":true}}"#, identity_json(UID)),
+        ),
+    ]);
+    let u = F::send(
+        &client::<F>(server.url()),
+        seam_core::routes::GetUserIdentity::new(UserIdentityRef::id(UID)),
+    )
+    .unwrap();
+    assert_eq!(u.user_identity_id, UID);
+    assert_eq!(server.count(), 2);
+    let requests = server.requests();
+    assert_eq!(
+        requests[0].method(),
+        http::Method::POST,
+        "a read sent as POST is still retried"
+    );
 }

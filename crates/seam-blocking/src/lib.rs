@@ -187,6 +187,24 @@ impl<R: Paginated> Iterator for PageIter<'_, R> {
 }
 
 /// `seam.user_identities()`: the user identity routes.
+///
+/// ```no_run
+/// use seam_blocking::routes::*;
+/// # fn run(seam: seam_blocking::Seam) -> seam_blocking::Result<()> {
+/// let ids = seam.user_identities();
+/// let acs_user_id = "5eed0002-0000-4000-8000-000000000001";
+/// ids.add_acs_user(AddAcsUser::new(acs_user_id, UserIdentityRef::key("jane")))?;
+/// let jane = ids.get(GetUserIdentity::new(UserIdentityRef::key("jane")))?;
+/// let created = ids.create(CreateUserIdentity::new().user_identity_key("sam").full_name("Sam"))?;
+/// let page = ids.list(ListUserIdentities::new().limit(50u32))?;
+/// for identity in ids.list_all(ListUserIdentities::new()) {
+///     println!("{}", identity?.display_name);
+/// }
+/// let linked = ids.list_acs_users(ListUserIdentityAcsUsers::new(jane.user_identity_id.clone()))?;
+/// ids.remove_acs_user(RemoveAcsUser::new(jane.user_identity_id.clone(), acs_user_id))?;
+/// ids.delete(DeleteUserIdentity::new(created.user_identity_id))?;
+/// # let _ = (page, linked); Ok(()) }
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct UserIdentities<'a> {
     client: &'a Seam,
@@ -208,6 +226,15 @@ impl<'a> Acs<'a> {
 }
 
 /// `seam.acs().users()`: the ACS user routes.
+///
+/// ```no_run
+/// use seam_blocking::routes::*;
+/// # fn run(seam: seam_blocking::Seam) -> seam_blocking::Result<()> {
+/// let user = seam.acs().users().get(GetAcsUser::new("5eed0002-0000-4000-8000-000000000001"))?;
+/// let page = seam.acs().users().list(ListAcsUsers::new().acs_system_id(user.acs_system_id.clone()))?;
+/// let all: Vec<_> = seam.acs().users().list_all(ListAcsUsers::new()).collect::<Result<_, _>>()?;
+/// # let _ = (page, all); Ok(()) }
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct AcsUsers<'a> {
     client: &'a Seam,

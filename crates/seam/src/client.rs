@@ -326,6 +326,24 @@ fn jitter() -> f64 {
 }
 
 /// `seam.user_identities()`: the user identity routes.
+///
+/// ```no_run
+/// use futures_core::Stream;
+/// use seam::routes::*;
+/// # async fn run(seam: seam::Seam) -> seam::Result<()> {
+/// let ids = seam.user_identities();
+/// let acs_user_id = "5eed0002-0000-4000-8000-000000000001";
+/// ids.add_acs_user(AddAcsUser::new(acs_user_id, UserIdentityRef::key("jane"))).await?;
+/// let jane = ids.get(GetUserIdentity::new(UserIdentityRef::key("jane"))).await?;
+/// let created = ids.create(CreateUserIdentity::new().user_identity_key("sam").full_name("Sam")).await?;
+/// let page = ids.list(ListUserIdentities::new().limit(50u32)).await?;
+/// let every: std::pin::Pin<Box<dyn Stream<Item = seam::Result<seam::UserIdentity>>>> =
+///     Box::pin(ids.list_all(ListUserIdentities::new()));
+/// let linked = ids.list_acs_users(ListUserIdentityAcsUsers::new(jane.user_identity_id.clone())).await?;
+/// ids.remove_acs_user(RemoveAcsUser::new(jane.user_identity_id.clone(), acs_user_id)).await?;
+/// ids.delete(DeleteUserIdentity::new(created.user_identity_id)).await?;
+/// # let _ = (page, every, linked); Ok(()) }
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct UserIdentities<'a> {
     client: &'a Seam,
@@ -347,6 +365,15 @@ impl<'a> Acs<'a> {
 }
 
 /// `seam.acs().users()`: the ACS user routes.
+///
+/// ```no_run
+/// use seam::routes::*;
+/// # async fn run(seam: seam::Seam) -> seam::Result<()> {
+/// let user = seam.acs().users().get(GetAcsUser::new("5eed0002-0000-4000-8000-000000000001")).await?;
+/// let page = seam.acs().users().list(ListAcsUsers::new().acs_system_id(user.acs_system_id.clone())).await?;
+/// let every = seam.acs().users().list_all(ListAcsUsers::new());
+/// # let _ = (page, every); Ok(()) }
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct AcsUsers<'a> {
     client: &'a Seam,

@@ -1,0 +1,232 @@
+//! Everything a command can fail with, its exit code, and how it is reported on stderr.
+
+use seam_core::error::TransportErrorKind;
+use seam_core::{ConfigError, Error};
+use serde_json::{Map, Value, json};
+
+/// Success.
+pub const EXIT_OK: u8 = 0;
+/// The API answered with an error (or an answer that made no sense).
+pub const EXIT_API: u8 = 1;
+/// A usage error, or parameters refused before sending.
+pub const EXIT_USAGE: u8 = 2;
+/// Missing, malformed or refused credentials (including HTTP 401).
+pub const EXIT_AUTH: u8 = 3;
+/// The API answered 404.
+pub const EXIT_NOT_FOUND: u8 = 4;
+/// No answer: the connection failed or timed out.
+pub const EXIT_NETWORK: u8 = 5;
+
+/// The exit codes, as `--help` and the docs show them.
+pub const EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0  success
+  1  API error (the server refused the request)
+  2  usage error, or parameters refused before sending
+  3  authentication: missing or wrong credentials, or HTTP 401
+  4  not found (HTTP 404)
+  5  network error or timeout";
+
+/// Why a command failed.
+#[derive(Debug)]
+pub enum CliError {
+    /// The command line (or `--input`) was wrong.
+    Usage(String),
+    /// The client, the configuration or the API said no.
+    Seam(Error),
+    /// Something local went wrong (a file, the sandbox), exit code 1.
+    Local {
+        /// A short machine-readable type.
+        kind: &'static str,
+        /// What happened.
+        message: String,
+    },
+}
+
+impl From<Error> for CliError {
+    fn from(e: Error) -> Self {
+        Self::Seam(e)
+    }
+}
+
+impl From<ConfigError> for CliError {
+    fn from(e: ConfigError) -> Self {
+        Self::Seam(Error::Config(e))
+    }
+}
+
+impl CliError {
+    /// A usage error.
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self::Usage(message.into())
+    }
+
+    /// A local failure (exit code 1).
+    pub fn local(kind: &'static str, message: impl Into<String>) -> Self {
+        Self::Local {
+            kind,
+            message: message.into(),
+        }
+    }
+
+    /// The process exit code for this error.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Self::Usage(_) => EXIT_USAGE,
+            Self::Local { .. } => EXIT_API,
+            Self::Seam(e) => seam_exit_code(e),
+        }
+    }
+
+    fn error_type(&self) -> String {
+        match self {
+            Self::Usage(_) => "usage".to_owned(),
+            Self::Local { kind, .. } => (*kind).to_owned(),
+            Self::Seam(e) => match e {
+                Error::Config(_) => "configuration".to_owned(),
+                Error::Transport(t) if t.kind() == TransportErrorKind::Timeout => {
+                    "timeout".to_owned()
+                }
+                Error::Transport(_) => "network".to_owned(),
+                Error::DeadlineExceeded { .. } => "timeout".to_owned(),
+                Error::UnexpectedResponse(_) => "unexpected_response".to_owned(),
+                Error::Pagination(_) => "pagination".to_owned(),
+                other => other.error_type().unwrap_or("error").to_owned(),
+            },
+        }
+    }
+
+    fn message(&self) -> String {
+        match self {
+            Self::Usage(m) | Self::Local { message: m, .. } => m.clone(),
+            Self::Seam(e) => match e {
+                Error::InvalidInput(i) => i.message.clone(),
+                Error::Unauthorized(a) | Error::Api(a) => a.message.clone(),
+                Error::UnexpectedResponse(u) => {
+                    format!("{}; body {:?}", u.reason, u.body_excerpt)
+                }
+                Error::Transport(t) => t.message().to_owned(),
+                other => other.to_string(),
+            },
+        }
+    }
+
+    fn hint(&self) -> Option<&'static str> {
+        let Self::Seam(e) = self else {
+            return None;
+        };
+        Some(match e {
+            Error::Config(ConfigError::MissingCredentials) => {
+                "set SEAM_API_KEY or pass --api-key (or run `seam login`, or try `seam --sandbox`)"
+            }
+            Error::Config(ConfigError::MissingWorkspaceId { .. }) => {
+                "set SEAM_WORKSPACE_ID or pass --workspace-id"
+            }
+            Error::Config(ConfigError::ConflictingEnvironment) => {
+                "unset SEAM_API_KEY or SEAM_PERSONAL_ACCESS_TOKEN, or pass --api-key"
+            }
+            Error::Config(ConfigError::WrongTokenKind { .. }) => {
+                "pass an API key with --api-key, a personal access token with --personal-access-token"
+            }
+            Error::Config(
+                ConfigError::InvalidEndpoint { .. } | ConfigError::InsecureEndpoint { .. },
+            ) => "pass --endpoint https://connect.getseam.com or a loopback http:// URL",
+            Error::Unauthorized(_) => {
+                "check the token in --api-key, SEAM_API_KEY or `seam login`, and its workspace"
+            }
+            Error::Transport(t) if t.kind() == TransportErrorKind::Timeout => {
+                "the server did not answer in time: retry, or raise --timeout"
+            }
+            Error::DeadlineExceeded { .. } => {
+                "the server did not answer in time: retry, or raise --timeout"
+            }
+            Error::Transport(_) => "check --endpoint (or SEAM_ENDPOINT) and the network",
+            _ => return None,
+        })
+    }
+
+    /// One line for stderr: type, message, per-parameter messages, HTTP status, request id
+    /// and a hint.
+    pub fn line(&self) -> String {
+        let mut line = format!("error: {}: {}", self.error_type(), self.message());
+        if let Self::Seam(e) = self {
+            if let Some(invalid) = e.invalid_input() {
+                let fields: Vec<String> = invalid
+                    .validation_errors
+                    .fields
+                    .iter()
+                    .filter(|(_, f)| !f.errors.is_empty())
+                    .map(|(name, f)| format!("{name}: {}", f.errors.join(", ")))
+                    .collect();
+                if !fields.is_empty() {
+                    line.push_str(&format!(" [{}]", fields.join("; ")));
+                }
+                if invalid.is_local() {
+                    line.push_str(" (refused before sending)");
+                }
+            }
+            match (e.status(), e.request_id()) {
+                (Some(s), Some(id)) => {
+                    line.push_str(&format!(" (HTTP {}, request id {id})", s.as_u16()))
+                }
+                (Some(s), None) => line.push_str(&format!(" (HTTP {})", s.as_u16())),
+                (None, Some(id)) => line.push_str(&format!(" (request id {id})")),
+                (None, None) => {}
+            }
+        }
+        if let Some(hint) = self.hint() {
+            line.push_str(&format!("; hint: {hint}"));
+        }
+        // One line, whatever the server put in its message.
+        line.replace(['\n', '\r'], " ")
+    }
+
+    /// The error as JSON, for `--json`.
+    pub fn to_json(&self) -> Value {
+        let mut error = Map::new();
+        error.insert("type".into(), self.error_type().into());
+        error.insert("message".into(), self.message().into());
+        if let Self::Seam(e) = self {
+            if let Some(s) = e.status() {
+                error.insert("status".into(), s.as_u16().into());
+            }
+            if let Some(id) = e.request_id() {
+                error.insert("request_id".into(), id.into());
+            }
+            if let Some(invalid) = e.invalid_input() {
+                error.insert(
+                    "validation_errors".into(),
+                    serde_json::to_value(&invalid.validation_errors).unwrap_or(Value::Null),
+                );
+                error.insert("local".into(), invalid.is_local().into());
+            }
+            if let Error::Api(a) | Error::Unauthorized(a) = e
+                && let Some(data) = &a.data
+            {
+                error.insert("data".into(), data.clone());
+            }
+        }
+        if let Some(hint) = self.hint() {
+            error.insert("hint".into(), hint.into());
+        }
+        json!({ "error": error, "exit_code": self.exit_code() })
+    }
+}
+
+fn seam_exit_code(e: &Error) -> u8 {
+    match e {
+        Error::Config(
+            ConfigError::InvalidEndpoint { .. } | ConfigError::InsecureEndpoint { .. },
+        ) => EXIT_USAGE,
+        Error::Config(_) => EXIT_AUTH,
+        Error::InvalidInput(i) if i.is_local() => EXIT_USAGE,
+        Error::Unauthorized(_) => EXIT_AUTH,
+        Error::Transport(_) => EXIT_NETWORK,
+        Error::DeadlineExceeded { last, .. } => match seam_exit_code(last) {
+            EXIT_API => EXIT_NETWORK,
+            code => code,
+        },
+        e if e.is_not_found() => EXIT_NOT_FOUND,
+        _ => EXIT_API,
+    }
+}

@@ -1,0 +1,329 @@
+//! `seam`: the Seam API from the command line.
+//!
+//! Every route of core's route table is a command (`seam user-identities add-acs-user`,
+//! `seam acs users list`, …) whose flags are the route's parameters. `--sandbox` runs against
+//! a local fake kept in a file; `seam login` stores a token; `--dry-run` prints the request
+//! instead of sending it. See `docs/cli.md` and `seam --help`.
+//!
+//! Exit codes: 0 success; 1 API error; 2 usage or local validation; 3 authentication; 4 not
+//! found; 5 network or timeout.
+
+mod app;
+mod fail;
+mod prompt;
+mod sandbox;
+mod session;
+mod settings;
+mod table;
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::ArgMatches;
+use seam_core::params::ParamKind;
+use seam_core::routes::ListUserIdentities;
+use seam_core::{Credentials, TokenKind};
+use serde_json::{Map, Value, json};
+
+use crate::fail::CliError;
+use crate::session::Session;
+use crate::settings::{Globals, Stored, config_path, redact};
+use crate::table::{Printed, RouteCommand};
+
+fn main() -> ExitCode {
+    let routes = table::commands();
+    let app = app::build(&routes);
+    let matches = match app.clone().try_get_matches() {
+        Ok(m) => m,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(fail::EXIT_USAGE));
+        }
+    };
+    let mut words = Vec::new();
+    let mut leaf = &matches;
+    while let Some((name, sub)) = leaf.subcommand() {
+        words.push(name.to_owned());
+        leaf = sub;
+    }
+    let globals = Globals::from_matches(leaf);
+    let json = globals.json;
+    let session = Session::new(globals);
+    match dispatch(&session, &routes, app, &words, leaf) {
+        Ok(printed) => {
+            print(&printed, json);
+            ExitCode::from(fail::EXIT_OK)
+        }
+        Err(e) => {
+            let text = if json {
+                e.to_json().to_string()
+            } else {
+                e.line()
+            };
+            let mut err = std::io::stderr().lock();
+            let _ = writeln!(err, "{text}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+fn print(printed: &Printed, compact: bool) {
+    let stdout = std::io::stdout();
+    let pretty = !compact && stdout.is_terminal();
+    let text = match printed {
+        Printed::Json(v) => {
+            let s = if pretty {
+                serde_json::to_string_pretty(v)
+            } else {
+                serde_json::to_string(v)
+            };
+            // Serialising a `Value` cannot fail; print nothing rather than panic if it did.
+            s.map(|s| s + "\n").unwrap_or_default()
+        }
+        Printed::Text(t) => t.clone(),
+    };
+    let mut out = stdout.lock();
+    // A closed pipe (`seam … | head`) is not an error worth reporting.
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+}
+
+fn dispatch(
+    session: &Session,
+    routes: &[RouteCommand],
+    mut app: clap::Command,
+    words: &[String],
+    leaf: &ArgMatches,
+) -> Result<Printed, CliError> {
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    match words.as_slice() {
+        ["login"] => login(session, leaf),
+        ["logout"] => logout(),
+        ["config", "show"] => config_show(session),
+        ["sandbox", "reset"] => sandbox::reset(&session.globals),
+        ["sandbox", "serve"] => {
+            let listen = leaf
+                .get_one::<String>("listen")
+                .map_or("127.0.0.1:0", String::as_str);
+            sandbox::serve(&session.globals, listen)
+        }
+        ["completions"] => {
+            let shell = match leaf.get_one::<String>("shell").map(String::as_str) {
+                Some("zsh") => clap_complete::Shell::Zsh,
+                Some("fish") => clap_complete::Shell::Fish,
+                _ => clap_complete::Shell::Bash,
+            };
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut app, "seam", &mut script);
+            Ok(Printed::Text(String::from_utf8_lossy(&script).into_owned()))
+        }
+        _ => {
+            let route = routes
+                .iter()
+                .find(|r| r.words() == words)
+                .ok_or_else(|| CliError::usage(format!("unknown command {}", words.join(" "))))?;
+            run_route(session, route, leaf)
+        }
+    }
+}
+
+fn read_stdin() -> Result<String, CliError> {
+    let mut text = String::new();
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .map_err(|e| CliError::usage(format!("cannot read --input from stdin: {e}")))?;
+    Ok(text)
+}
+
+/// The parameters: `--input` first, then the flags over it.
+fn collect(route: &RouteCommand, m: &ArgMatches) -> Result<Map<String, Value>, CliError> {
+    let mut params = Map::new();
+    if let Some(input) = m.get_one::<PathBuf>("input") {
+        let text = if input.as_os_str() == "-" {
+            read_stdin()?
+        } else {
+            std::fs::read_to_string(input).map_err(|e| {
+                CliError::usage(format!("cannot read --input {}: {e}", input.display()))
+            })?
+        };
+        let value: Value = serde_json::from_str(&text)
+            .map_err(|e| CliError::usage(format!("--input is not valid JSON: {e}")))?;
+        let Value::Object(object) = value else {
+            return Err(CliError::usage(
+                "--input must be a JSON object of parameters",
+            ));
+        };
+        if let Some(unknown) = object
+            .keys()
+            .find(|k| !route.params.iter().any(|p| p.name == k.as_str()))
+        {
+            return Err(CliError::usage(format!(
+                "unknown parameter {unknown:?} in --input; {} takes {}",
+                route.words().join(" "),
+                route
+                    .params
+                    .iter()
+                    .map(|p| p.name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+        params = object;
+    }
+    for spec in route.params {
+        let value = match spec.kind {
+            ParamKind::UuidArray => m
+                .get_many::<String>(spec.name)
+                .map(|vs| Value::Array(vs.map(|v| Value::String(v.clone())).collect())),
+            ParamKind::PositiveInteger => m.get_one::<i64>(spec.name).map(|n| Value::from(*n)),
+            _ => m
+                .get_one::<String>(spec.name)
+                .map(|v| Value::String(v.clone())),
+        };
+        if let Some(value) = value {
+            params.insert(spec.name.to_owned(), value);
+        }
+    }
+    Ok(params)
+}
+
+fn run_route(session: &Session, route: &RouteCommand, m: &ArgMatches) -> Result<Printed, CliError> {
+    let mut params = collect(route, m)?;
+    let missing = table::missing(route.params, &params);
+    if !missing.is_empty() {
+        let stdin_used = m
+            .get_one::<PathBuf>("input")
+            .is_some_and(|p| p.as_os_str() == "-");
+        let interactive = !session.globals.non_interactive
+            && !stdin_used
+            && std::io::stdin().is_terminal()
+            && std::io::stdout().is_terminal();
+        if interactive {
+            prompt::fill(session, route.params, &missing, &mut params)?;
+        } else {
+            let names: Vec<String> = missing
+                .iter()
+                .map(|group| match group.as_slice() {
+                    [one] => format!("--{one}"),
+                    many => format!(
+                        "one of {}",
+                        many.iter()
+                            .map(|n| format!("--{n}"))
+                            .collect::<Vec<_>>()
+                            .join(" / ")
+                    ),
+                })
+                .collect();
+            return Err(CliError::usage(format!(
+                "missing required parameter{}: {} (see `seam {} --help`)",
+                if names.len() == 1 { "" } else { "s" },
+                names.join(", "),
+                route.words().join(" ")
+            )));
+        }
+    }
+    (route.run)(session, params)
+}
+
+/// Reads the token for `seam login`: from a prompt that does not echo, or a line of stdin.
+fn read_token() -> Result<String, CliError> {
+    let tty = std::io::stdin().is_terminal();
+    if tty {
+        prompt::say("Seam API key or personal access token (input hidden): ");
+    }
+    let echo_off = tty && stty("-echo");
+    let line = prompt::read_line();
+    if echo_off {
+        stty("echo");
+        prompt::say("\n");
+    }
+    line?.ok_or_else(|| CliError::usage("no token given: pass --token or type one"))
+}
+
+/// Turns terminal echo on or off with `stty` (no terminal library needed).
+fn stty(mode: &str) -> bool {
+    std::process::Command::new("stty")
+        .arg(mode)
+        .stdin(std::process::Stdio::inherit())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+fn login(session: &Session, m: &ArgMatches) -> Result<Printed, CliError> {
+    if session.globals.sandbox {
+        return Err(CliError::usage(
+            "the sandbox needs no login: use --sandbox with any command",
+        ));
+    }
+    let token = match m.get_one::<String>("token") {
+        Some(t) => t.clone(),
+        None => read_token()?,
+    };
+    let token = token.trim().to_owned();
+    if token.is_empty() {
+        return Err(CliError::usage("no token given: pass --token or type one"));
+    }
+    let resolved = session.resolved()?;
+    let workspace_id = resolved.workspace_id().map(str::to_owned);
+    let workspace_needed = matches!(
+        TokenKind::of(&token),
+        TokenKind::PersonalAccessToken | TokenKind::ConsoleSessionToken
+    );
+    let credentials = Credentials::from_token(token.clone(), workspace_id.clone())?;
+    let endpoint = resolved.endpoint.clone();
+    let mut builder = seam_blocking::Seam::builder()
+        .credentials(credentials)
+        .endpoint(endpoint.clone());
+    if let Some(t) = session.globals.timeout {
+        builder = builder.timeout(std::time::Duration::from_secs_f64(t));
+    }
+    let client = builder.build()?;
+    client.send(ListUserIdentities::new().limit(1u32))?;
+    let stored = Stored {
+        token: Some(token.clone()),
+        endpoint: Some(endpoint.clone()),
+        workspace_id: workspace_id.filter(|_| workspace_needed),
+    };
+    let path = config_path()?;
+    stored.save(&path)?;
+    Ok(Printed::Json(json!({
+        "logged_in": true,
+        "token": redact(&token),
+        "endpoint": endpoint,
+        "workspace_id": stored.workspace_id,
+        "config_file": path.display().to_string(),
+    })))
+}
+
+fn logout() -> Result<Printed, CliError> {
+    let path = config_path()?;
+    let removed = match std::fs::remove_file(&path) {
+        Ok(()) => true,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
+        Err(e) => {
+            return Err(CliError::local(
+                "config_file",
+                format!("cannot remove {}: {e}", path.display()),
+            ));
+        }
+    };
+    Ok(Printed::Json(json!({
+        "logged_out": removed,
+        "config_file": path.display().to_string(),
+    })))
+}
+
+fn config_show(session: &Session) -> Result<Printed, CliError> {
+    let path = config_path()?;
+    let stored = Stored::load(&path)?;
+    let resolved = session.resolved()?;
+    let mut out = Map::new();
+    out.insert("config_file".into(), path.display().to_string().into());
+    out.insert("stored".into(), stored.redacted());
+    out.insert("in_force".into(), resolved.describe());
+    if let Err(e) = resolved.build() {
+        out.insert("problem".into(), e.line().into());
+    }
+    Ok(Printed::Json(Value::Object(out)))
+}

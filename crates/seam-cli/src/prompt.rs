@@ -1,0 +1,148 @@
+//! Asking for missing parameters on a terminal, with a pick-list from the API where one
+//! exists (ACS users for `acs_user_id`, user identities for `user_identity_id`).
+
+use std::io::{BufRead, Write};
+
+use seam_core::params::{ParamKind, ParamSpec};
+use seam_core::routes::{ListAcsUsers, ListUserIdentities};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::fail::CliError;
+use crate::session::Session;
+
+/// How many choices a pick-list shows.
+const PICK_LIMIT: u32 = 20;
+
+/// Reads one line from stdin, without its line ending; `None` at end of input.
+pub fn read_line() -> Result<Option<String>, CliError> {
+    let mut line = String::new();
+    let n = std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| CliError::local("input", format!("cannot read stdin: {e}")))?;
+    if n == 0 {
+        return Ok(None);
+    }
+    Ok(Some(line.trim_end_matches(['\n', '\r']).to_owned()))
+}
+
+/// Writes `text` to stderr (prompts never go to stdout, which holds the JSON answer).
+pub fn say(text: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(text.as_bytes());
+    let _ = err.flush();
+}
+
+/// One choice: the id and a label.
+struct Choice {
+    id: String,
+    label: String,
+}
+
+fn choices<T: Serialize>(items: &[T], id_field: &str) -> Vec<Choice> {
+    items
+        .iter()
+        .filter_map(|item| {
+            let v = serde_json::to_value(item).ok()?;
+            let id = v.get(id_field)?.as_str()?.to_owned();
+            let text = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
+            let mut label = text("full_name")
+                .or_else(|| text("display_name"))
+                .unwrap_or_default();
+            if let Some(email) = text("email_address") {
+                label.push_str(&format!(" <{email}>"));
+            }
+            if let Some(key) = text("user_identity_key") {
+                label.push_str(&format!(" key {key}"));
+            }
+            Some(Choice { id, label })
+        })
+        .collect()
+}
+
+fn pick_list(session: &Session, name: &str) -> Option<Vec<Choice>> {
+    let client = session.client().ok()?;
+    let listed = match name {
+        "acs_user_id" => client
+            .send(ListAcsUsers::new().limit(PICK_LIMIT))
+            .map(|page| choices(&page.items, "acs_user_id")),
+        "user_identity_id" => client
+            .send(ListUserIdentities::new().limit(PICK_LIMIT))
+            .map(|page| choices(&page.items, "user_identity_id")),
+        _ => return None,
+    };
+    match listed {
+        Ok(list) if !list.is_empty() => Some(list),
+        Ok(_) => None,
+        Err(e) => {
+            say(&format!(
+                "(could not fetch choices for {name}: {})\n",
+                CliError::from(e).line()
+            ));
+            None
+        }
+    }
+}
+
+/// Asks for one value of `spec` (from a pick-list when there is one) and returns it as JSON.
+fn ask(session: &Session, spec: &ParamSpec, alternatives: &[&str]) -> Result<Value, CliError> {
+    let list = pick_list(session, spec.name);
+    let mut question = format!("{} ({})", spec.name, spec.doc.trim());
+    if alternatives.len() > 1 {
+        question = format!("one of {} is required; {question}", alternatives.join(", "));
+    }
+    say(&format!("{question}\n"));
+    if let Some(list) = &list {
+        for (i, c) in list.iter().enumerate() {
+            say(&format!("  {:>2}) {}  {}\n", i + 1, c.id, c.label));
+        }
+        say(&format!("{} (number or value): ", spec.name));
+    } else {
+        say(&format!("{}: ", spec.name));
+    }
+    let answer = read_line()?
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| CliError::usage(format!("no value given for --{}", spec.name)))?;
+    if let Some(list) = &list
+        && let Ok(n) = answer.parse::<usize>()
+        && let Some(choice) = n.checked_sub(1).and_then(|i| list.get(i))
+    {
+        return Ok(Value::String(choice.id.clone()));
+    }
+    Ok(match spec.kind {
+        ParamKind::PositiveInteger => answer
+            .parse::<i64>()
+            .map(Value::from)
+            .unwrap_or(Value::String(answer)),
+        ParamKind::UuidArray => Value::Array(
+            answer
+                .split([',', ' '])
+                .filter(|s| !s.is_empty())
+                .map(|s| Value::String(s.to_owned()))
+                .collect(),
+        ),
+        _ => Value::String(answer),
+    })
+}
+
+/// Prompts for each missing parameter (the first of each `OneOf` group).
+pub fn fill(
+    session: &Session,
+    specs: &[ParamSpec],
+    missing: &[Vec<&'static str>],
+    params: &mut Map<String, Value>,
+) -> Result<(), CliError> {
+    for group in missing {
+        let Some(spec) = group
+            .first()
+            .and_then(|name| specs.iter().find(|s| s.name == *name))
+        else {
+            continue;
+        };
+        let value = ask(session, spec, group)?;
+        params.insert(spec.name.to_owned(), value);
+    }
+    Ok(())
+}

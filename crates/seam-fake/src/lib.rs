@@ -2,7 +2,7 @@
 //! user identities, ACS users and the links between them, with the rules of
 //! `/user_identities/add_acs_user` and the routes around it.
 //!
-//! Three ways to use it, all with the same [seed](seed) and the same answers:
+//! Three ways to use it, all with the same [seed] and the same answers:
 //!
 //! 1. [`FakeSeam`]: in memory, as a [`Transport`](seam_transport::Transport) for tests
 //!    (no sockets). [`FakeSeam::client`] hands out a [`seam::Seam`] client wired to it.

@@ -33,7 +33,7 @@ impl Endpoint {
     /// ```
     pub fn parse(url: &str, allow_insecure_http: bool) -> Result<Self, ConfigError> {
         let invalid = |reason| ConfigError::InvalidEndpoint {
-            endpoint: url.to_owned(),
+            endpoint: redact_userinfo(url),
             reason,
         };
         let uri: http::Uri = url.parse().map_err(|_| invalid("not a URL"))?;
@@ -57,7 +57,7 @@ impl Endpoint {
         let loopback = is_loopback_host(host);
         if !secure && !loopback && !allow_insecure_http {
             return Err(ConfigError::InsecureEndpoint {
-                endpoint: url.to_owned(),
+                endpoint: redact_userinfo(url),
             });
         }
         Ok(Self {
@@ -80,6 +80,19 @@ impl Endpoint {
     /// Whether its host is a loopback address.
     pub fn is_loopback(&self) -> bool {
         self.loopback
+    }
+}
+
+/// `url` with any `user:password@` before its host replaced by `***@`: a refused endpoint is
+/// echoed in the error, but credentials written into it must not be.
+fn redact_userinfo(url: &str) -> String {
+    let start = url.find("://").map_or(0, |i| i + 3);
+    let end = url[start..]
+        .find(['/', '?', '#'])
+        .map_or(url.len(), |i| start + i);
+    match url[start..end].rfind('@') {
+        Some(at) => format!("{}***{}", &url[..start], &url[start + at..]),
+        None => url.to_owned(),
     }
 }
 
@@ -476,5 +489,24 @@ mod tests {
             Endpoint::parse("http://example.com", false),
             Err(ConfigError::InsecureEndpoint { .. })
         ));
+    }
+
+    #[test]
+    fn refused_endpoints_never_echo_credentials() {
+        for url in [
+            "https://user:s3cret@example.com/path",
+            "http://s3cret@example.com",
+            "user:s3cret@example.com",
+            "https://u:s3cret@ex ample.com",
+        ] {
+            let e = Endpoint::parse(url, false).unwrap_err();
+            let text = format!("{e} {e:?}");
+            assert!(!text.contains("s3cret"), "{text}");
+            assert!(text.contains("***@"), "{text}");
+        }
+        assert_eq!(
+            redact_userinfo("https://example.com/a@b"),
+            "https://example.com/a@b"
+        );
     }
 }

@@ -69,6 +69,18 @@ pub fn new_request_id() -> String {
     )
 }
 
+/// The response for a JSON error, with its `seam-request-id`.
+pub fn failure_response(failure: &ApiFailure) -> Response<Bytes> {
+    let mut response = Response::new(Bytes::from(failure.body()));
+    *response.status_mut() = failure.status;
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    if let Ok(id) = HeaderValue::from_str(&new_request_id()) {
+        headers.insert(REQUEST_ID_HEADER, id);
+    }
+    response
+}
+
 /// Handles `request` against `state`.
 pub fn handle(state: &mut State, request: &Request<Bytes>) -> Handled {
     let mut changed = false;

@@ -6,10 +6,10 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use bytes::Bytes;
-use http::{Request, Response, StatusCode};
+use http::{Request, Response};
 use seam_transport::{Transport, TransportError, TransportErrorKind};
 
-use crate::error::{ApiFailure, SandboxError};
+use crate::error::SandboxError;
 use crate::handler;
 use crate::state::State;
 
@@ -193,23 +193,6 @@ impl Sandbox {
         }
         Ok(())
     }
-}
-
-/// The answer a server gives when the sandbox file fails: `500 internal_server_error`.
-pub(crate) fn failure_response(message: &str) -> Response<Bytes> {
-    let failure = ApiFailure::internal(message);
-    let mut response = Response::new(Bytes::from(failure.body()));
-    *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
-    response.headers_mut().insert(
-        http::header::CONTENT_TYPE,
-        http::HeaderValue::from_static("application/json"),
-    );
-    if let Ok(id) = http::HeaderValue::from_str(&handler::new_request_id()) {
-        response
-            .headers_mut()
-            .insert(seam_core::codec::REQUEST_ID_HEADER, id);
-    }
-    response
 }
 
 #[async_trait::async_trait]

@@ -18,7 +18,7 @@ use tokio::sync::{oneshot, watch};
 use tokio::task::{JoinHandle, JoinSet};
 
 use crate::error::{ApiFailure, ErrorType};
-use crate::sandbox::failure_response;
+use crate::handler::failure_response;
 
 /// The largest request body the server reads (1 MiB); a larger one gets `413`.
 pub const MAX_BODY_BYTES: usize = 1 << 20;
@@ -89,19 +89,13 @@ async fn answer(backend: &dyn Transport, req: Request<Incoming>) -> Response<Ful
                     "The request body could not be read",
                 )
             };
-            let mut response = Response::new(Full::new(Bytes::from(failure.body())));
-            *response.status_mut() = failure.status;
-            response.headers_mut().insert(
-                http::header::CONTENT_TYPE,
-                http::HeaderValue::from_static("application/json"),
-            );
-            return response;
+            return failure_response(&failure).map(Full::new);
         }
     };
     let request = Request::from_parts(parts, body);
     let response = match backend.send(request).await {
         Ok(r) => r,
-        Err(e) => failure_response(&e.to_string()),
+        Err(e) => failure_response(&ApiFailure::internal(e.to_string())),
     };
     response.map(Full::new)
 }

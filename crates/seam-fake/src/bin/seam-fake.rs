@@ -132,11 +132,11 @@ fn serve(args: &[String]) -> Result<ExitCode, String> {
             .await
             .map_err(|e| format!("could not listen on {listen}: {e}"))?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        let shutdown = shutdown_signal()?;
         print_json(&StartupLine {
             endpoint: format!("http://{addr}"),
             seed: &seed::SEED,
         })?;
-        let shutdown = shutdown_signal()?;
         let served = match sandbox {
             Some(sandbox) => seam_fake::serve(listener, sandbox, shutdown).await,
             None => seam_fake::serve(listener, FakeSeam::new(), shutdown).await,
@@ -146,20 +146,29 @@ fn serve(args: &[String]) -> Result<ExitCode, String> {
     })
 }
 
-/// Completes on SIGINT or (on Unix) SIGTERM.
+/// Completes on SIGINT or (on Unix) SIGTERM. The handlers are installed before this returns,
+/// so a signal sent as soon as the startup line is read is not lost.
 fn shutdown_signal() -> Result<impl std::future::Future<Output = ()>, String> {
     #[cfg(unix)]
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        .map_err(|e| format!("could not watch SIGTERM: {e}"))?;
-    Ok(async move {
-        #[cfg(unix)]
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = term.recv() => {}
-        }
-        #[cfg(not(unix))]
-        let _ = tokio::signal::ctrl_c().await;
-    })
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term =
+            signal(SignalKind::terminate()).map_err(|e| format!("could not watch SIGTERM: {e}"))?;
+        let mut int =
+            signal(SignalKind::interrupt()).map_err(|e| format!("could not watch SIGINT: {e}"))?;
+        Ok(async move {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = int.recv() => {}
+            }
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        Ok(async move {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+    }
 }
 
 fn sandbox_call(args: &[String]) -> Result<ExitCode, String> {

@@ -71,6 +71,9 @@ pub fn serve(g: &Globals, listen: &str) -> Result<Printed, CliError> {
         let addr = listener
             .local_addr()
             .map_err(|e| CliError::local("sandbox", e.to_string()))?;
+        // Watch the signals before saying we are ready, so a signal sent right after the
+        // startup line stops the server cleanly.
+        let shutdown = shutdown_signal()?;
         let line = serde_json::to_string(&StartupLine {
             endpoint: format!("http://{addr}"),
             state,
@@ -81,21 +84,33 @@ pub fn serve(g: &Globals, listen: &str) -> Result<Printed, CliError> {
             let mut out = std::io::stdout().lock();
             let _ = writeln!(out, "{line}").and_then(|()| out.flush());
         }
-        #[cfg(unix)]
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-            .map_err(|e| CliError::local("sandbox", format!("could not watch SIGTERM: {e}")))?;
-        let shutdown = async move {
-            #[cfg(unix)]
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
-            }
-            #[cfg(not(unix))]
-            let _ = tokio::signal::ctrl_c().await;
-        };
         seam_fake::serve(listener, sandbox, shutdown)
             .await
             .map_err(|e| CliError::local("sandbox", format!("the server failed: {e}")))
     })?;
     Ok(Printed::Text(String::new()))
+}
+
+/// Completes on SIGINT or SIGTERM (Ctrl-C elsewhere); the handlers are installed at once.
+fn shutdown_signal() -> Result<impl std::future::Future<Output = ()>, CliError> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let watch = |kind: SignalKind| {
+            signal(kind)
+                .map_err(|e| CliError::local("sandbox", format!("could not watch signals: {e}")))
+        };
+        let mut int = watch(SignalKind::interrupt())?;
+        let mut term = watch(SignalKind::terminate())?;
+        Ok(async move {
+            tokio::select! {
+                _ = int.recv() => {}
+                _ = term.recv() => {}
+            }
+        })
+    }
+    #[cfg(not(unix))]
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
 }

@@ -158,6 +158,14 @@ fn the_http_server_and_the_cli_share_the_sandbox_file() {
     assert_eq!(seen["acs_user"]["user_identity_id"], seed::USER_IDENTITY_ID);
 }
 
+#[cfg(unix)]
+#[test]
+fn sandbox_serve_stops_cleanly_on_sigterm() {
+    let home = Home::new("sigterm");
+    let server = Server::start(&home);
+    assert!(server.terminate().success());
+}
+
 #[test]
 fn both_flag_spellings_give_the_same_answer() {
     let home = Home::new("spellings");

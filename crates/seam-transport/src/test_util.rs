@@ -192,6 +192,27 @@ pub enum Reply {
     Close,
     /// Read the request and never answer (the connection stays open until the server stops).
     Hang,
+    /// Read the request, then reset the connection (a TCP `RST`, not a clean close) without
+    /// answering.
+    Reset,
+    /// Write these bytes as they are, then reset the connection: for an answer cut off by a
+    /// reset, e.g. the head and part of the body.
+    RawThenReset(Bytes),
+    /// Answer like [`Reply::Respond`] (with the full `content-length`), but write the body
+    /// `chunk` bytes at a time, waiting `every` before each chunk: a server slower than the
+    /// client's timeout.
+    Trickle {
+        /// The status.
+        status: u16,
+        /// Extra headers.
+        headers: Vec<(String, String)>,
+        /// The body.
+        body: Bytes,
+        /// Bytes written at a time (at least 1).
+        chunk: usize,
+        /// The wait before each chunk.
+        every: std::time::Duration,
+    },
 }
 
 impl Reply {
@@ -213,13 +234,68 @@ impl Reply {
         }
     }
 
-    /// Adds a header to a [`Reply::Respond`].
+    /// An HTML answer, like the error page of a proxy or load balancer.
+    pub fn html(status: u16, body: &str) -> Self {
+        Self::Respond {
+            status,
+            headers: vec![("content-type".into(), "text/html; charset=utf-8".into())],
+            body: Bytes::copy_from_slice(body.as_bytes()),
+        }
+    }
+
+    /// An answer with this content type and any bytes as the body (e.g. invalid UTF-8).
+    pub fn bytes(status: u16, content_type: &str, body: impl Into<Bytes>) -> Self {
+        Self::Respond {
+            status,
+            headers: vec![("content-type".into(), content_type.into())],
+            body: body.into(),
+        }
+    }
+
+    /// A JSON answer whose head announces `declared` bytes of body but which sends only
+    /// `body`, then closes the connection.
+    pub fn truncated(status: u16, body: &str, declared: usize) -> Self {
+        let mut raw = head(
+            status,
+            &[("content-type".into(), "application/json".into())],
+            declared,
+        );
+        raw.extend_from_slice(body.as_bytes());
+        Self::Raw(raw.into())
+    }
+
+    /// A JSON answer whose body is written one byte at a time, `every` apart.
+    pub fn trickle(status: u16, body: &str, every: std::time::Duration) -> Self {
+        Self::Trickle {
+            status,
+            headers: vec![("content-type".into(), "application/json".into())],
+            body: Bytes::copy_from_slice(body.as_bytes()),
+            chunk: 1,
+            every,
+        }
+    }
+
+    /// Adds a header to a [`Reply::Respond`] or a [`Reply::Trickle`].
     pub fn header(mut self, name: &str, value: &str) -> Self {
-        if let Self::Respond { headers, .. } = &mut self {
+        if let Self::Respond { headers, .. } | Self::Trickle { headers, .. } = &mut self {
             headers.push((name.into(), value.into()));
         }
         self
     }
+}
+
+/// The status line and headers of an answer, with `content-length: length`.
+fn head(status: u16, headers: &[(String, String)], length: usize) -> Vec<u8> {
+    let reason = StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("Unknown");
+    let mut head = format!("HTTP/1.1 {status} {reason}\r\ncontent-length: {length}\r\n");
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    head.into_bytes()
 }
 
 type ServerHandler = dyn Fn(&Request<Bytes>) -> Reply + Send + Sync;
@@ -387,20 +463,8 @@ async fn serve_connection(
                 headers,
                 body,
             } => {
-                let reason = StatusCode::from_u16(status)
-                    .ok()
-                    .and_then(|s| s.canonical_reason())
-                    .unwrap_or("Unknown");
-                let mut head = format!(
-                    "HTTP/1.1 {status} {reason}\r\ncontent-length: {}\r\n",
-                    body.len()
-                );
-                for (k, v) in headers {
-                    head.push_str(&format!("{k}: {v}\r\n"));
-                }
-                head.push_str("\r\n");
-                if socket.write_all(head.as_bytes()).await.is_err()
-                    || socket.write_all(&body).await.is_err()
+                let head = head(status, &headers, body.len());
+                if socket.write_all(&head).await.is_err() || socket.write_all(&body).await.is_err()
                 {
                     return;
                 }
@@ -413,8 +477,48 @@ async fn serve_connection(
             Reply::Hang => {
                 std::future::pending::<()>().await;
             }
+            Reply::Reset => {
+                reset(socket);
+                return;
+            }
+            Reply::RawThenReset(bytes) => {
+                let _ = socket.write_all(&bytes).await;
+                let _ = socket.flush().await;
+                reset(socket);
+                return;
+            }
+            Reply::Trickle {
+                status,
+                headers,
+                body,
+                chunk,
+                every,
+            } => {
+                if socket
+                    .write_all(&head(status, &headers, body.len()))
+                    .await
+                    .is_err()
+                {
+                    return;
+                }
+                for part in body.chunks(chunk.max(1)) {
+                    // Pacing the answer is the point of this reply, not test synchronisation.
+                    tokio::time::sleep(every).await;
+                    if socket.write_all(part).await.is_err() {
+                        return;
+                    }
+                }
+            }
         }
     }
+}
+
+/// Closes `socket` with a TCP `RST`: a linger time of zero makes the close abortive.
+fn reset(socket: tokio::net::TcpStream) {
+    // `set_linger` is deprecated because a non-zero linger blocks on drop; zero does not.
+    #[allow(deprecated)]
+    let _ = socket.set_linger(Some(std::time::Duration::ZERO));
+    drop(socket);
 }
 
 fn parse_head(head: &[u8]) -> Option<Request<Bytes>> {

@@ -663,3 +663,5 @@ pub fn a_read_answered_500_is_retried<F: Facade>() {
         "a read sent as POST is still retried"
     );
 }
+
+pub mod faults;

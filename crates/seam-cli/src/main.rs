@@ -228,10 +228,11 @@ fn run_route(session: &Session, route: &RouteCommand, m: &ArgMatches) -> Result<
 /// Reads the token for `seam login`: from a prompt that does not echo, or a line of stdin.
 fn read_token() -> Result<String, CliError> {
     let tty = std::io::stdin().is_terminal();
+    // Echo goes off before the prompt shows, so nothing typed after it is echoed.
+    let echo_off = tty && stty("-echo");
     if tty {
         prompt::say("Seam API key or personal access token (input hidden): ");
     }
-    let echo_off = tty && stty("-echo");
     let line = prompt::read_line();
     if echo_off {
         stty("echo");

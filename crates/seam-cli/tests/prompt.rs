@@ -142,3 +142,42 @@ fn without_a_terminal_or_with_non_interactive_a_missing_parameter_is_a_usage_err
         );
     }
 }
+
+#[test]
+fn login_reads_the_token_from_a_prompt_that_does_not_echo() {
+    if !script_available() {
+        eprintln!("skipped: util-linux `script` is not installed, no pseudo-terminal");
+        return;
+    }
+    let home = Home::new("login-prompt");
+    let server = common::Server::start(&home);
+    let command = format!(
+        "{} --endpoint {} login",
+        quote(BIN),
+        quote(&server.endpoint)
+    );
+    let mut child = script(&home)
+        .args(["-qec", &command, "/dev/null"])
+        .env("TERM", "dumb")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    read_until(&mut stdout, "(input hidden): ");
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all(format!("{}\n", seed::API_KEY).as_bytes())
+        .unwrap();
+    stdin.flush().unwrap();
+    let rest = read_until(&mut stdout, "config_file");
+    drop(stdin);
+    let mut tail = String::new();
+    stdout.read_to_string(&mut tail).unwrap();
+    assert!(child.wait().unwrap().success(), "{rest}{tail}");
+    let everything = format!("{rest}{tail}");
+    assert!(!everything.contains(seed::API_KEY), "{everything}");
+    assert!(everything.contains("\"logged_in\": true"), "{everything}");
+    assert!(home.config_file().exists());
+}

@@ -152,6 +152,15 @@ pub fn truncated_body_of_a_create_is_not_retried<F: Facade>() {
     assert_eq!(server.count(), 1);
 }
 
+pub fn chunked_body_cut_off_is_a_transport_error<F: Facade>() {
+    let server = TestServer::always(Reply::Raw(Bytes::from_static(
+        b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\nb\r\n{\"ok\":true}\r\n",
+    )));
+    let e = F::add_acs_user(&client::<F>(server.url()), add()).unwrap_err();
+    assert_eq!(transport_kind(&e), TransportErrorKind::Io, "{e:?}");
+    assert_eq!(server.count(), 3);
+}
+
 // --- The server answers with something else -------------------------------------------------
 
 const BAD_GATEWAY: &str = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
@@ -177,6 +186,26 @@ pub fn html_502_to_a_create_is_not_retried<F: Facade>() {
     let server = TestServer::always(Reply::html(502, BAD_GATEWAY));
     let e = F::create(&client::<F>(server.url()), create()).unwrap_err();
     assert_eq!(e.status(), Some(http::StatusCode::BAD_GATEWAY), "{e:?}");
+    assert_eq!(server.count(), 1);
+}
+
+pub fn not_http_at_all_is_a_transport_error<F: Facade>() {
+    let server = TestServer::always(Reply::Raw(Bytes::from_static(
+        b"SSH-2.0-OpenSSH_9.6\r\n\r\n",
+    )));
+    let e = F::add_acs_user(&client::<F>(server.url()), add()).unwrap_err();
+    assert_eq!(transport_kind(&e), TransportErrorKind::Io, "{e:?}");
+    assert_eq!(server.count(), 3);
+}
+
+pub fn a_head_of_a_megabyte_is_a_transport_error<F: Facade>() {
+    let head = format!(
+        "HTTP/1.1 200 OK\r\nx-junk: {}\r\ncontent-length: 2\r\n\r\n{{}}",
+        "a".repeat(1024 * 1024)
+    );
+    let server = TestServer::always(Reply::Raw(Bytes::from(head)));
+    let e = F::create(&client::<F>(server.url()), create()).unwrap_err();
+    assert_eq!(transport_kind(&e), TransportErrorKind::Io, "{e:?}");
     assert_eq!(server.count(), 1);
 }
 
@@ -742,9 +771,12 @@ macro_rules! fault_tests {
             truncated_body_is_a_transport_error_not_a_success,
             truncated_body_is_retried_to_success,
             truncated_body_of_a_create_is_not_retried,
+            chunked_body_cut_off_is_a_transport_error,
             html_502_is_retried_then_an_unexpected_response,
             html_502_then_success,
             html_502_to_a_create_is_not_retried,
+            not_http_at_all_is_a_transport_error,
+            a_head_of_a_megabyte_is_a_transport_error,
             headers_never_sent_time_out_each_attempt,
             trickled_body_slower_than_the_timeout_times_out,
             trickled_body_to_a_create_is_not_retried,

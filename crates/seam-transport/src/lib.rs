@@ -7,7 +7,7 @@
 //! the `seam` and `seam-blocking` crates drive it, and apply the per-attempt timeout and the
 //! overall deadline around any transport, this one or yours.
 //!
-//! With the `test-util` feature, [`test_util`] holds doubles for tests: a transport from a
+//! With the `test-util` feature, the `test_util` module holds doubles for tests: a transport from a
 //! closure, one that records every request, and one that replays a script of answers.
 
 use std::sync::Arc;

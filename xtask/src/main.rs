@@ -4,6 +4,9 @@
 //!   every test. This is the README's test command and what `.ci/run` runs.
 //! - `demo`: the README's main job, adding an ACS user to a user identity in the sandbox.
 //! - `layering`: checks that `seam-core` pulls in no tokio and no hyper.
+//! - `bench`: the end-to-end benchmark (`--quick`, `--json`); see `bench.rs`.
+
+mod bench;
 
 use std::process::{Command, ExitCode};
 
@@ -13,9 +16,10 @@ fn main() -> ExitCode {
         Some("ci") => ci(),
         Some("layering") => layering(),
         Some("demo") => demo(),
+        Some("bench") => bench::run(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             println!(
-                "usage: cargo xtask <ci|demo|layering>\n\n  ci        fmt, clippy, docs, layering and all tests (the README's test command)\n  demo      add an ACS user to a user identity in the embedded sandbox\n  layering  check that seam-core depends on no tokio and no hyper"
+                "usage: cargo xtask <ci|demo|layering|bench>\n\n  ci        fmt, clippy, docs, layering and all tests (the README's test command)\n  demo      add an ACS user to a user identity in the embedded sandbox\n  layering  check that seam-core depends on no tokio and no hyper\n  bench     end-to-end benchmark on loopback (--quick, --json); the full run writes docs/performance.*"
             );
             Ok(())
         }

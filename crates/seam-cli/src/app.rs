@@ -148,6 +148,9 @@ fn global(arg: Arg) -> Arg {
 /// The whole `seam` command.
 pub fn build(routes: &[RouteCommand]) -> Command {
     let mut root = Command::new("seam")
+        // Lay help out as written whatever clap features the build unifies (another crate in
+        // the workspace turns on `wrap_help`): examples stay on one line, copy-pasteable.
+        .term_width(0)
         .version(env!("CARGO_PKG_VERSION"))
         .about("The Seam API from the command line: every route as a command, plus a local sandbox")
         .long_about(

@@ -56,25 +56,20 @@ impl Transport for FnTransport {
     }
 }
 
-/// A transport that records every request it is given, then passes it on to another.
-#[derive(Debug, Clone)]
-pub struct RecordingTransport<T> {
-    inner: T,
-    requests: Arc<Mutex<Vec<Request<Bytes>>>>,
-}
+/// The requests a double has seen, shared between its clones (and a server's connections).
+#[derive(Debug, Clone, Default)]
+struct RequestLog(Arc<Mutex<Vec<Request<Bytes>>>>);
 
-impl<T: Transport> RecordingTransport<T> {
-    /// Records, then forwards to `inner`.
-    pub fn new(inner: T) -> Self {
-        Self {
-            inner,
-            requests: Arc::default(),
-        }
+impl RequestLog {
+    fn push(&self, request: &Request<Bytes>) {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(seam_core::clone_request(request));
     }
 
-    /// Copies of the requests given so far, oldest first.
-    pub fn requests(&self) -> Vec<Request<Bytes>> {
-        self.requests
+    fn snapshot(&self) -> Vec<Request<Bytes>> {
+        self.0
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .iter()
@@ -82,22 +77,42 @@ impl<T: Transport> RecordingTransport<T> {
             .collect()
     }
 
+    fn len(&self) -> usize {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).len()
+    }
+}
+
+/// A transport that records every request it is given, then passes it on to another.
+#[derive(Debug, Clone)]
+pub struct RecordingTransport<T> {
+    inner: T,
+    requests: RequestLog,
+}
+
+impl<T: Transport> RecordingTransport<T> {
+    /// Records, then forwards to `inner`.
+    pub fn new(inner: T) -> Self {
+        Self {
+            inner,
+            requests: RequestLog::default(),
+        }
+    }
+
+    /// Copies of the requests given so far, oldest first.
+    pub fn requests(&self) -> Vec<Request<Bytes>> {
+        self.requests.snapshot()
+    }
+
     /// How many requests were given.
     pub fn count(&self) -> usize {
-        self.requests
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .len()
+        self.requests.len()
     }
 }
 
 #[async_trait::async_trait]
 impl<T: Transport> Transport for RecordingTransport<T> {
     async fn send(&self, request: Request<Bytes>) -> Result<Response<Bytes>, TransportError> {
-        self.requests
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(seam_core::clone_request(&request));
+        self.requests.push(&request);
         self.inner.send(request).await
     }
 }
@@ -160,11 +175,7 @@ impl Transport for ReplayTransport {
             .pop_front();
         match next {
             Some(answer) => {
-                self.recorded
-                    .requests
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .push(seam_core::clone_request(&request));
+                self.recorded.requests.push(&request);
                 answer
             }
             None => self.recorded.send(request).await,
@@ -305,7 +316,7 @@ type ServerHandler = dyn Fn(&Request<Bytes>) -> Reply + Send + Sync;
 /// a closure; [`Reply`] also covers closing, hanging and raw bytes.
 pub struct TestServer {
     url: String,
-    requests: Arc<Mutex<Vec<Request<Bytes>>>>,
+    requests: RequestLog,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
@@ -324,7 +335,7 @@ impl TestServer {
     /// When no loopback port can be bound (a broken test machine).
     pub fn start(handler: impl Fn(&Request<Bytes>) -> Reply + Send + Sync + 'static) -> Self {
         let handler: Arc<ServerHandler> = Arc::new(handler);
-        let requests: Arc<Mutex<Vec<Request<Bytes>>>> = Arc::default();
+        let requests = RequestLog::default();
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
         listener
             .set_nonblocking(true)
@@ -391,20 +402,12 @@ impl TestServer {
 
     /// Copies of the requests received so far, oldest first.
     pub fn requests(&self) -> Vec<Request<Bytes>> {
-        self.requests
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .iter()
-            .map(seam_core::clone_request)
-            .collect()
+        self.requests.snapshot()
     }
 
     /// How many requests were received.
     pub fn count(&self) -> usize {
-        self.requests
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .len()
+        self.requests.len()
     }
 }
 
@@ -419,7 +422,7 @@ impl Drop for TestServer {
 async fn serve_connection(
     mut socket: tokio::net::TcpStream,
     handler: Arc<ServerHandler>,
-    recorded: Arc<Mutex<Vec<Request<Bytes>>>>,
+    recorded: RequestLog,
 ) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut buf = Vec::new();
@@ -453,10 +456,7 @@ async fn serve_connection(
         }
         *request.body_mut() = Bytes::copy_from_slice(&buf[header_end..header_end + length]);
         buf.drain(..header_end + length);
-        recorded
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(seam_core::clone_request(&request));
+        recorded.push(&request);
         match handler(&request) {
             Reply::Respond {
                 status,

@@ -59,14 +59,24 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let mut opts = Opts {
         quick: false,
         json: false,
+        only: None,
     };
-    for arg in args {
+    let mut words = args.iter();
+    while let Some(arg) = words.next() {
         match arg.as_str() {
             "--quick" => opts.quick = true,
+            "--only" => {
+                opts.only = Some(
+                    words
+                        .next()
+                        .ok_or("bench: --only needs a client name")?
+                        .clone(),
+                )
+            }
             "--json" => opts.json = true,
             "-h" | "--help" => {
                 println!(
-                    "usage: cargo xtask bench [--quick] [--json]\n\n  --quick  one short round (no docs written)\n  --json   print one JSON object on stdout: {{\"results\":[...]}}"
+                    "usage: cargo xtask bench [--quick] [--json] [--only CLIENT]\n\n  --quick  one short round (no docs written)\n  --only   measure one client (raw-hyper, seam-async, seam-blocking, seam-cli, seam-js,\n           seam-python), e.g. under perf; no docs written\n  --json   print one JSON object on stdout: {{\"results\":[...]}}"
                 );
                 return Ok(());
             }
@@ -87,9 +97,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
         }
     } else {
         Budget {
-            requests: 20_000,
-            max_time: Duration::from_secs(3),
-            rounds: 3,
+            requests: 10_000,
+            max_time: Duration::from_secs(2),
+            rounds: 5,
             cli_calls: 200,
             peer_calls: 1_000,
         }
@@ -103,12 +113,19 @@ pub fn run(args: &[String]) -> Result<(), String> {
         let server = ServerHandle::start(server_name)?;
         let endpoint = server.endpoint.clone();
         note(&opts, &format!("bench: server {server_name} on {endpoint}"));
-        // Rounds are interleaved so that a slow spell of the machine hits every client alike.
-        let mut samples: Vec<Vec<Named>> = Vec::new();
+        // Rounds are interleaved, and the clients' order turns from round to round, so that a
+        // slow spell of the machine hits every client alike.
+        let clients: Vec<&'static str> = ["raw-hyper", "seam-async", "seam-blocking"]
+            .into_iter()
+            .filter(|c| opts.wants(c))
+            .collect();
+        let mut samples: Vec<((usize, &'static str), Vec<Named>)> = Vec::new();
         for round in 0..budget.rounds {
-            let mut k = 0;
             for &c in &CONCURRENCY {
-                for client in ["raw-hyper", "seam-async", "seam-blocking"] {
+                for i in 0..clients.len() {
+                    let Some(&client) = clients.get((i + round) % clients.len()) else {
+                        continue;
+                    };
                     let sample = match client {
                         "raw-hyper" => raw_hyper(&endpoint, c, &budget)?,
                         "seam-async" => seam_async(&endpoint, c, &budget)?,
@@ -124,23 +141,31 @@ pub fn run(args: &[String]) -> Result<(), String> {
                             sample.errors
                         ),
                     );
-                    if round == 0 {
-                        samples.push(Vec::new());
+                    let named = sample.named(client, server_name, c);
+                    match samples.iter_mut().find(|(key, _)| *key == (c, client)) {
+                        Some((_, runs)) => runs.push(named),
+                        None => samples.push(((c, client), vec![named])),
                     }
-                    if let Some(slot) = samples.get_mut(k) {
-                        slot.push(sample.named(client, server_name, c));
-                    }
-                    k += 1;
                 }
             }
         }
-        for mut runs in samples {
-            runs.sort_by(|a, b| a.rps().total_cmp(&b.rps()));
-            if let Some(median) = runs.get(runs.len() / 2) {
-                rows.push(median.row());
+        for &c in &CONCURRENCY {
+            for &client in &clients {
+                let Some((_, runs)) = samples.iter().find(|(key, _)| *key == (c, client)) else {
+                    continue;
+                };
+                let round_rps: Vec<f64> = runs.iter().map(Named::rps).collect();
+                let mut order: Vec<&Named> = runs.iter().collect();
+                order.sort_by(|a, b| a.rps().total_cmp(&b.rps()));
+                if let Some(median) = order.get(order.len() / 2) {
+                    rows.push(Row {
+                        round_rps,
+                        ..median.row()
+                    });
+                }
             }
         }
-        if let Some(cli) = &cli {
+        if let Some(cli) = cli.as_ref().filter(|_| opts.wants("seam-cli")) {
             let sample = seam_cli(cli, &endpoint, budget.cli_calls)?;
             note(
                 &opts,
@@ -152,7 +177,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             );
             rows.push(sample.named("seam-cli", server_name, 1).row());
         }
-        for (client, script) in peers.scripts() {
+        for (client, script) in peers.scripts().into_iter().filter(|(c, _)| opts.wants(c)) {
             match peers.run(client, &script, &endpoint, budget.peer_calls) {
                 Ok(row) => {
                     note(
@@ -169,12 +194,15 @@ pub fn run(args: &[String]) -> Result<(), String> {
         }
         server.stop();
     }
-    let cli_memory = cli.as_ref().and_then(|cli| {
-        let server = ServerHandle::start("minimal").ok()?;
-        let kb = cli_peak_memory_kb(cli, &server.endpoint);
-        server.stop();
-        kb
-    });
+    let cli_memory = cli
+        .as_ref()
+        .filter(|_| opts.wants("seam-cli"))
+        .and_then(|cli| {
+            let server = ServerHandle::start("minimal").ok()?;
+            let kb = cli_peak_memory_kb(cli, &server.endpoint);
+            server.stop();
+            kb
+        });
     if cli.is_some() && cli_memory.is_none() {
         notes.push("seam-cli peak memory: not measured (GNU time -o -f %M failed)".into());
     }
@@ -187,7 +215,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     for n in &notes {
         eprintln!("bench: note: {n}");
     }
-    if !opts.quick {
+    if !opts.quick && opts.only.is_none() {
         let micro = micro_benchmarks(&root, &mut notes);
         let md = markdown(&rows, &notes, cli_memory, micro.as_deref());
         let docs = root.join("docs");
@@ -204,6 +232,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
 struct Opts {
     quick: bool,
     json: bool,
+    /// Measure only this client.
+    only: Option<String>,
+}
+
+impl Opts {
+    fn wants(&self, client: &str) -> bool {
+        self.only.as_deref().is_none_or(|only| only == client)
+    }
 }
 
 /// Progress on stderr, kept quiet under `--json`.
@@ -317,6 +353,7 @@ impl Named {
             p50_us: percentile(l, 0.50),
             p99_us: percentile(l, 0.99),
             mean_us: mean,
+            round_rps: Vec::new(),
         }
     }
 }
@@ -343,6 +380,8 @@ struct Row {
     p50_us: Option<f64>,
     p99_us: Option<f64>,
     mean_us: f64,
+    /// Requests/s of each round, in round order (empty where measured once).
+    round_rps: Vec<f64>,
 }
 
 /// Runs `call` from `c` tasks on a current-thread runtime until `budget.requests` calls were
@@ -775,6 +814,7 @@ impl Peers {
             p50_us: None,
             p99_us: None,
             mean_us: mean_ms * 1000.0,
+            round_rps: Vec::new(),
         })
     }
 }
@@ -995,9 +1035,25 @@ fn find<'a>(rows: &'a [Row], client: &str, server: &str, c: usize) -> Option<&'a
         .find(|r| r.client == client && r.server == server && r.concurrency == c)
 }
 
+/// How many times `b`'s requests/s `a` reaches: the median of the per-round ratios where both
+/// were measured in the same rounds (each pair ran moments apart), else the ratio of the
+/// medians.
 fn ratio(rows: &[Row], a: &str, b: &str, server: &str, c: usize) -> Option<f64> {
     let a = find(rows, a, server, c)?;
     let b = find(rows, b, server, c)?;
+    if !a.round_rps.is_empty() && a.round_rps.len() == b.round_rps.len() {
+        let mut per_round: Vec<f64> = a
+            .round_rps
+            .iter()
+            .zip(&b.round_rps)
+            .filter(|(_, b)| **b > 0.0)
+            .map(|(a, b)| a / b)
+            .collect();
+        per_round.sort_by(f64::total_cmp);
+        if let Some(&m) = per_round.get(per_round.len() / 2) {
+            return Some(m);
+        }
+    }
     (b.rps > 0.0).then(|| a.rps / b.rps)
 }
 
@@ -1072,6 +1128,13 @@ fn markdown(
     let _ = writeln!(s, "nproc:    {}", command_output("nproc", &[]));
     let _ = writeln!(s, "uname -a: {}", command_output("uname", &["-a"]));
     let _ = writeln!(s, "rustc -V: {}", command_output("rustc", &["-V"]));
+    let _ = writeln!(
+        s,
+        "load:     {} (/proc/loadavg at the end of the run; other work on the machine adds noise)",
+        std::fs::read_to_string("/proc/loadavg")
+            .map(|l| l.trim().to_owned())
+            .unwrap_or_else(|_| "unknown".to_owned())
+    );
     let _ = writeln!(s, "```\n");
     let _ = writeln!(s, "## Setup\n");
     let _ = writeln!(
@@ -1089,8 +1152,11 @@ fn markdown(
          HTTP server with the seeded state (routing, auth, validation, state lock). Each server runs in\n  \
          its own thread on a current-thread tokio runtime; async clients run on another current-thread\n  \
          runtime. `raw-hyper` against `fake` is the fake server's own throughput.\n\
-         - Each async/blocking measurement: at most 20 000 requests or 3 s after a warm-up; 3 interleaved\n  \
-         rounds, the round with the median requests/s is shown. `seam-cli`: 200 calls; peers: 1 000 calls.\n"
+         - Each async/blocking measurement: at most 10 000 requests or 2 s after a warm-up; 5 interleaved\n  \
+         rounds (the clients' order turns each round). The table shows the round with the median\n  \
+         requests/s; `× raw-hyper` and the target ratios are the median of the per-round ratios (each\n  \
+         pair ran moments apart), which the machine's noise disturbs least. `seam-cli`: 200 calls;\n  \
+         peers: 1 000 calls; those are measured once, so their ratios are of single figures.\n"
     );
     let _ = writeln!(s, "## Results\n");
     s.push_str(&table(rows));

@@ -274,7 +274,12 @@ impl Seam {
                 idempotent: R::IDEMPOTENT,
                 outcome,
                 now: SystemTime::now(),
-                jitter: jitter(),
+                // A success never retries: skip drawing a random number on the hot path.
+                jitter: if result.as_ref().is_ok_and(|r| r.status().is_success()) {
+                    0.5
+                } else {
+                    jitter()
+                },
                 remaining: deadline.saturating_duration_since(Instant::now()),
             });
             match decision {

@@ -32,6 +32,9 @@ impl common::Facade for Blocking {
 }
 
 facade_tests!(Blocking);
+// Faults, hostile input and secrets (issue 8): cases in `common/faults.rs`, table in
+// docs/reliability.md.
+fault_tests!(Blocking);
 
 fn ok_server() -> TestServer {
     TestServer::always(Reply::json(200, r#"{"ok":true}"#))

@@ -53,6 +53,9 @@ impl common::Facade for Async {
 }
 
 facade_tests!(Async);
+// Faults, hostile input and secrets (issue 8): cases in `common/faults.rs`, table in
+// docs/reliability.md.
+fault_tests!(Async);
 
 #[tokio::test]
 async fn the_client_is_cheap_to_clone_and_shared_across_tasks() {

@@ -1251,8 +1251,7 @@ fn markdown(
         let _ = writeln!(
             s,
             "\n## Micro benchmarks\n\n`cargo bench -p seam-core --bench codec` (divan), from the same run. Lower is\n\
-             better; `validate_only` and `url_parse_only` are the parts of `encode::seam_core` the `baseline`\n\
-             does not do.\n\n```\n{}\n```",
+             better; `validate_only` is the part of `encode::seam_core` the `baseline` does not do.\n\n```\n{}\n```",
             micro.trim_end()
         );
     }

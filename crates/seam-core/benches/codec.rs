@@ -85,19 +85,6 @@ mod encode {
         bencher.bench_local(|| black_box(&params).validate().is_ok());
     }
 
-    /// Diagnostic: the URL string built and parsed per call, as `Encoder::encode` does.
-    #[divan::bench]
-    fn url_parse_only(bencher: divan::Bencher) {
-        let base = ENDPOINT.to_owned();
-        bencher.bench_local(|| {
-            let base = black_box(&base);
-            let mut url = String::with_capacity(base.len() + AddAcsUser::PATH.len());
-            url.push_str(base);
-            url.push_str(AddAcsUser::PATH);
-            Uri::try_from(url).is_ok()
-        });
-    }
-
     /// The bare minimum: the URL and the header map prepared once and cloned per call, the
     /// body from `serde_json`, no validation.
     #[divan::bench]

@@ -3,7 +3,8 @@
 
 use bytes::Bytes;
 use http::header::{AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue, USER_AGENT};
-use http::{HeaderMap, Request, Response, StatusCode};
+use http::uri::{Authority, PathAndQuery, Scheme};
+use http::{HeaderMap, Request, Response, StatusCode, Uri};
 use serde::Deserialize;
 
 use crate::config::Config;
@@ -20,9 +21,18 @@ pub const REQUEST_ID_HEADER: &str = "seam-request-id";
 pub const WORKSPACE_HEADER: &str = "seam-workspace";
 
 /// Turns routes into requests with the headers of one configuration, prepared once.
+///
+/// The URIs are prepared once too: the URI of every route in the route table is parsed when
+/// the encoder is made, so a call formats and parses no URL. A route outside the table gets its
+/// URI from the endpoint's parsed scheme and host and its own path.
 #[derive(Clone)]
 pub struct Encoder {
     base: String,
+    /// The endpoint's scheme and host, and its path prefix when it has one (`None` for the
+    /// usual root endpoint, whose routes' paths are used as they are).
+    parsed: Option<(Scheme, Authority, Option<String>)>,
+    /// The URI of each route of [`routes::PATHS`](crate::routes::PATHS), by path.
+    uris: Box<[(&'static str, Uri)]>,
     headers: HeaderMap,
 }
 
@@ -65,8 +75,25 @@ impl Encoder {
         {
             headers.insert(HeaderName::from_static(WORKSPACE_HEADER), v);
         }
+        let base = config.endpoint.as_str().to_owned();
+        // `Endpoint` has checked that the base is an absolute http(s) URL without query; the
+        // fallback (`None`) formats and parses the URL per call instead.
+        let parsed = base.parse::<Uri>().ok().and_then(|uri| {
+            let parts = uri.into_parts();
+            let prefix = match parts.path_and_query.as_ref().map(PathAndQuery::as_str) {
+                None | Some("" | "/") => None,
+                Some(path) => Some(path.trim_end_matches('/').to_owned()),
+            };
+            Some((parts.scheme?, parts.authority?, prefix))
+        });
+        let uris = crate::routes::PATHS
+            .iter()
+            .filter_map(|path| Some((*path, format!("{base}{path}").parse().ok()?)))
+            .collect();
         Self {
-            base: config.endpoint.as_str().to_owned(),
+            base,
+            parsed,
+            uris,
             headers,
         }
     }
@@ -79,16 +106,37 @@ impl Encoder {
         url
     }
 
+    /// The URI `route` is sent to: prepared, or from the endpoint parsed once and the route's
+    /// path.
+    fn uri<R: Route>(&self) -> Result<Uri, Error> {
+        if let Some((_, uri)) = self.uris.iter().find(|(path, _)| *path == R::PATH) {
+            return Ok(uri.clone());
+        }
+        let encode_error = |e: http::Error| Error::Encode(e.to_string());
+        let Some((scheme, authority, prefix)) = &self.parsed else {
+            return Uri::try_from(self.url::<R>()).map_err(|e| encode_error(e.into()));
+        };
+        let path = match prefix {
+            None => PathAndQuery::from_static(R::PATH),
+            Some(prefix) => PathAndQuery::try_from(format!("{prefix}{}", R::PATH))
+                .map_err(|e| encode_error(e.into()))?,
+        };
+        Uri::builder()
+            .scheme(scheme.clone())
+            .authority(authority.clone())
+            .path_and_query(path)
+            .build()
+            .map_err(encode_error)
+    }
+
     /// Validates `params` and encodes them: the route's method and URL, the prepared headers,
     /// and a JSON body holding only the parameters given.
     pub fn encode<R: Route>(&self, params: &R) -> Result<Request<Bytes>, Error> {
         params.validate()?;
         let body = serde_json::to_vec(params).map_err(|e| Error::Encode(e.to_string()))?;
-        let mut request = Request::builder()
-            .method(R::METHOD)
-            .uri(self.url::<R>())
-            .body(Bytes::from(body))
-            .map_err(|e| Error::Encode(e.to_string()))?;
+        let mut request = Request::new(Bytes::from(body));
+        *request.method_mut() = R::METHOD;
+        *request.uri_mut() = self.uri::<R>()?;
         *request.headers_mut() = self.headers.clone();
         Ok(request)
     }

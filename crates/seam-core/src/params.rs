@@ -60,12 +60,21 @@ pub struct ParamSpec {
 /// assert!(!seam_core::params::is_uuid("d73f4706"));
 /// ```
 pub fn is_uuid(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 36
-        && b.iter().enumerate().all(|(i, c)| match i {
-            8 | 13 | 18 | 23 => *c == b'-',
-            _ => c.is_ascii_hexdigit(),
-        })
+    // 8-4-4-4-12 hex digits. Checked group by group, which the compiler unrolls: this runs
+    // on every id of every call.
+    let Ok(b) = <&[u8; 36]>::try_from(s.as_bytes()) else {
+        return false;
+    };
+    let hex = |range: std::ops::Range<usize>| b[range].iter().all(u8::is_ascii_hexdigit);
+    b[8] == b'-'
+        && b[13] == b'-'
+        && b[18] == b'-'
+        && b[23] == b'-'
+        && hex(0..8)
+        && hex(9..13)
+        && hex(14..18)
+        && hex(19..23)
+        && hex(24..36)
 }
 
 fn is_email(s: &str) -> bool {
@@ -277,6 +286,16 @@ mod tests {
         ] {
             assert!(!is_uuid(bad), "{bad}");
         }
+        // Every position is checked: a wrong byte anywhere is refused.
+        for i in 0..UUID.len() {
+            let dash = matches!(i, 8 | 13 | 18 | 23);
+            for wrong in if dash { ["a", "0"] } else { ["g", "-"] } {
+                let bad = format!("{}{wrong}{}", &UUID[..i], &UUID[i + 1..]);
+                assert!(!is_uuid(&bad), "{bad}");
+            }
+        }
+        assert!(!is_uuid(&format!("{UUID}0")));
+        assert!(!is_uuid("d73f4706-67e3-419d-899e-ec957a75ee0\u{e9}"));
     }
 
     #[test]

@@ -414,6 +414,16 @@ macro_rules! with_routes {
     };
 }
 
+macro_rules! route_paths {
+    ($($ns:ident { $($(#[$doc:meta])* $method:ident: $route:ty $(, paginated: $all:ident)?;)* })*) => {
+        /// The path of every route in [`with_routes!`](crate::with_routes), e.g. for an
+        /// encoder to prepare their URIs once.
+        pub const PATHS: &[&str] = &[$($(<$route as Route>::PATH,)*)*];
+    };
+}
+
+with_routes!(route_paths);
+
 #[cfg(test)]
 mod tests {
     use super::*;

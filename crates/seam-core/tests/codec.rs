@@ -90,6 +90,83 @@ fn a_custom_endpoint_keeps_its_path() {
 }
 
 #[test]
+fn the_uri_parsed_once_is_the_url_as_written() {
+    for endpoint in [
+        "https://connect.getseam.com",
+        "https://connect.getseam.com/",
+        "https://example.com:8443/api/v1/",
+        "http://127.0.0.1:9",
+        "http://[::1]:8080/seam",
+        "http://localhost/a/b",
+    ] {
+        let e = encoder(
+            Config::builder()
+                .api_key("seam_k")
+                .endpoint(endpoint)
+                .build()
+                .unwrap(),
+        );
+        let add = e
+            .encode(&AddAcsUser::new(ACS, UserIdentityRef::id(UID)))
+            .unwrap();
+        assert_eq!(add.uri().to_string(), e.url::<AddAcsUser>(), "{endpoint}");
+        let list = e.encode(&ListAcsUsers::new()).unwrap();
+        assert_eq!(
+            list.uri().to_string(),
+            e.url::<ListAcsUsers>(),
+            "{endpoint}"
+        );
+        assert!(list.uri().to_string().ends_with("/acs/users/list"));
+        assert!(!list.uri().to_string().contains("//acs"), "{endpoint}");
+    }
+}
+
+/// A route of the caller's own, outside core's route table.
+#[derive(serde::Serialize)]
+struct Custom;
+
+impl seam_core::Route for Custom {
+    const NAME: &'static str = "custom.ping";
+    const PATH: &'static str = "/custom/ping";
+    const METHOD: Method = Method::POST;
+    const IDEMPOTENT: bool = true;
+    const PARAMS: &'static [seam_core::params::ParamSpec] = &[];
+    const OUTPUT_KEY: Option<&'static str> = None;
+    type Response = seam_core::route::Void;
+    type Output = ();
+    fn validate(&self) -> Result<(), seam_core::InvalidInput> {
+        Ok(())
+    }
+    fn into_output(_: seam_core::route::Void) {}
+}
+
+#[test]
+fn a_route_outside_the_table_gets_its_uri_from_the_parsed_endpoint() {
+    for (endpoint, expected) in [
+        (
+            "https://connect.getseam.com/",
+            "https://connect.getseam.com/custom/ping",
+        ),
+        (
+            "http://127.0.0.1:9/base/",
+            "http://127.0.0.1:9/base/custom/ping",
+        ),
+    ] {
+        let e = encoder(
+            Config::builder()
+                .api_key("seam_k")
+                .endpoint(endpoint)
+                .build()
+                .unwrap(),
+        );
+        let r = e.encode(&Custom).unwrap();
+        assert_eq!(r.uri(), expected);
+        assert_eq!(r.method(), Method::POST);
+        assert_eq!(r.body().as_ref(), b"null");
+    }
+}
+
+#[test]
 fn invalid_parameters_are_never_encoded() {
     let e = encoder(Config::builder().api_key("seam_k").build().unwrap());
     let err = e

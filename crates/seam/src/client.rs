@@ -232,7 +232,9 @@ impl Seam {
 
     async fn execute<R: Route>(&self, params: &R) -> Result<R::Output, Error> {
         let inner = &*self.inner;
-        let request = inner.encoder.encode(params)?;
+        // The first attempt takes the encoded request itself; a retry, which is rare, encodes
+        // the same parameters again (the same bytes) rather than every call paying for a copy.
+        let mut first = Some(inner.encoder.encode(params)?);
         let policy = &inner.config.retry;
         let deadline = Instant::now() + policy.total_timeout;
         let span = tracing::Span::current();
@@ -243,15 +245,15 @@ impl Seam {
             let remaining = deadline.saturating_duration_since(Instant::now());
             let per_attempt = inner.config.timeout.min(remaining);
             let cut_by_deadline = per_attempt < inner.config.timeout;
-            let result = match tokio::time::timeout(
-                per_attempt,
-                inner.transport.send(seam_core::clone_request(&request)),
-            )
-            .await
-            {
-                Ok(result) => result,
-                Err(_) => Err(TransportError::timeout(per_attempt)),
+            let request = match first.take() {
+                Some(request) => request,
+                None => inner.encoder.encode(params)?,
             };
+            let result =
+                match tokio::time::timeout(per_attempt, inner.transport.send(request)).await {
+                    Ok(result) => result,
+                    Err(_) => Err(TransportError::timeout(per_attempt)),
+                };
             let outcome = match &result {
                 Ok(response) => {
                     span.record("status", response.status().as_u16());

@@ -170,6 +170,14 @@ pub fn server_errors_are_retried_to_three_attempts_then_reported<F: Facade>() {
     assert_eq!(u.body_excerpt, "Not implemented!");
     assert_eq!(u.request_id.as_deref(), Some("req_500"));
     assert_eq!(server.count(), 3);
+    // Every retry is the same request on the wire as the first attempt.
+    let sent = server.requests();
+    for retry in &sent[1..] {
+        assert_eq!(retry.method(), sent[0].method());
+        assert_eq!(retry.uri(), sent[0].uri());
+        assert_eq!(retry.headers(), sent[0].headers());
+        assert_eq!(retry.body(), sent[0].body());
+    }
 }
 
 pub fn retry_after_is_honoured_then_success<F: Facade>() {

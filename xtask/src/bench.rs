@@ -938,28 +938,33 @@ async fn minimal_server(listener: TcpListener) {
 // ---------------------------------------------------------------------------------------------
 // Micro benchmarks (full run only)
 
-/// Runs `cargo bench -p seam-core --bench codec` and keeps its table.
+/// The divan benchmarks of the full run: core's codec and the async facade's cost per call.
+const MICRO: [(&str, &str); 2] = [("seam-core", "codec"), ("seam", "send")];
+
+/// Runs each of [`MICRO`] with `cargo bench` and keeps their tables.
 fn micro_benchmarks(root: &Path, notes: &mut Vec<String>) -> Option<String> {
-    eprintln!("bench: cargo bench -p seam-core --bench codec");
-    let out = cargo()
-        .args([
-            "bench",
-            "--quiet",
-            "--package",
-            "seam-core",
-            "--bench",
-            "codec",
-        ])
-        .current_dir(root)
-        .stderr(Stdio::inherit())
-        .output();
-    match out {
-        Ok(out) if out.status.success() => Some(String::from_utf8_lossy(&out.stdout).into_owned()),
-        _ => {
-            notes.push("micro benchmarks: `cargo bench -p seam-core --bench codec` failed".into());
-            None
+    let mut tables = String::new();
+    for (package, bench) in MICRO {
+        eprintln!("bench: cargo bench -p {package} --bench {bench}");
+        let out = cargo()
+            .args(["bench", "--quiet", "--package", package, "--bench", bench])
+            .current_dir(root)
+            .stderr(Stdio::inherit())
+            .output();
+        match out {
+            Ok(out) if out.status.success() => {
+                tables.push_str(&String::from_utf8_lossy(&out.stdout));
+                tables.push('\n');
+            }
+            _ => {
+                notes.push(format!(
+                    "micro benchmarks: `cargo bench -p {package} --bench {bench}` failed"
+                ));
+                return None;
+            }
         }
     }
+    Some(tables)
 }
 
 /// The medians of divan's table, as (group/name, nanoseconds).
@@ -1248,10 +1253,22 @@ fn markdown(
                 r.map(|r| r <= 1.5),
             );
         }
+        let facade = get("add_acs_user::seam_send")
+            .zip(get("add_acs_user::baseline"))
+            .map(|(a, b)| a / b);
+        target_line(
+            &mut s,
+            "async facade per call over an in-memory transport / hand-written baseline (median time; diagnostic)",
+            facade,
+            "–",
+            None,
+        );
         let _ = writeln!(
             s,
-            "\n## Micro benchmarks\n\n`cargo bench -p seam-core --bench codec` (divan), from the same run. Lower is\n\
-             better; `validate_only` is the part of `encode::seam_core` the `baseline` does not do.\n\n```\n{}\n```",
+            "\n## Micro benchmarks\n\n`cargo bench -p seam-core --bench codec` and `cargo bench -p seam --bench send`\n\
+             (divan), from the same run. Lower is better; `validate_only` is the part of `encode::seam_core` the\n\
+             `baseline` does not do; `send` runs a whole `add_acs_user` call through the async client over a\n\
+             transport that answers in memory, beside the same bytes through the same transport by hand.\n\n```\n{}\n```",
             micro.trim_end()
         );
     }

@@ -40,67 +40,72 @@ struct PlainOk {
     ok: bool,
 }
 
-#[divan::bench]
-fn seam_send(bencher: divan::Bencher) {
-    let (Some(rt), Ok(seam)) = (
-        runtime(),
-        seam::Seam::builder()
+/// One `add_acs_user` call.
+mod add_acs_user {
+    use super::*;
+
+    #[divan::bench]
+    fn seam_send(bencher: divan::Bencher) {
+        let (Some(rt), Ok(seam)) = (
+            runtime(),
+            seam::Seam::builder()
+                .api_key(API_KEY)
+                .endpoint(ENDPOINT)
+                .transport(transport())
+                .build(),
+        ) else {
+            return;
+        };
+        bencher.bench_local(|| {
+            rt.block_on(
+                black_box(&seam)
+                    .user_identities()
+                    .add_acs_user(AddAcsUser::new(
+                        ACS_USER_ID,
+                        UserIdentityRef::id(USER_IDENTITY_ID),
+                    )),
+            )
+            .is_ok()
+        });
+    }
+
+    /// The same request bytes, prepared once and cloned, through the same `dyn Transport`; the
+    /// answer parsed with `serde_json`. No validation, timeout, span or retry decision.
+    #[divan::bench]
+    fn baseline(bencher: divan::Bencher) {
+        let Some(rt) = runtime() else { return };
+        let Ok(config) = seam_core::Config::builder()
             .api_key(API_KEY)
             .endpoint(ENDPOINT)
-            .transport(transport())
-            .build(),
-    ) else {
-        return;
-    };
-    bencher.bench_local(|| {
-        rt.block_on(
-            black_box(&seam)
-                .user_identities()
-                .add_acs_user(AddAcsUser::new(
-                    ACS_USER_ID,
-                    UserIdentityRef::id(USER_IDENTITY_ID),
-                )),
-        )
-        .is_ok()
-    });
-}
-
-/// The same request bytes, prepared once and cloned, through the same `dyn Transport`; the
-/// answer parsed with `serde_json`. No validation, timeout, span or retry decision.
-#[divan::bench]
-fn baseline(bencher: divan::Bencher) {
-    let Some(rt) = runtime() else { return };
-    let Ok(config) = seam_core::Config::builder()
-        .api_key(API_KEY)
-        .endpoint(ENDPOINT)
-        .build()
-    else {
-        return;
-    };
-    let Ok(template) = seam_core::Encoder::new(&config).encode(&AddAcsUser::new(
-        ACS_USER_ID,
-        UserIdentityRef::id(USER_IDENTITY_ID),
-    )) else {
-        return;
-    };
-    let transport: Arc<dyn Transport> = Arc::new(transport());
-    bencher.bench_local(|| {
-        rt.block_on(async {
-            let request = seam_core::clone_request(black_box(&template));
-            match transport.send(request).await {
-                Ok(answer) => {
-                    answer.status().is_success()
-                        && serde_json::from_slice::<PlainOk>(answer.body()).is_ok()
+            .build()
+        else {
+            return;
+        };
+        let Ok(template) = seam_core::Encoder::new(&config).encode(&AddAcsUser::new(
+            ACS_USER_ID,
+            UserIdentityRef::id(USER_IDENTITY_ID),
+        )) else {
+            return;
+        };
+        let transport: Arc<dyn Transport> = Arc::new(transport());
+        bencher.bench_local(|| {
+            rt.block_on(async {
+                let request = seam_core::clone_request(black_box(&template));
+                match transport.send(request).await {
+                    Ok(answer) => {
+                        answer.status().is_success()
+                            && serde_json::from_slice::<PlainOk>(answer.body()).is_ok()
+                    }
+                    Err(_) => false,
                 }
-                Err(_) => false,
-            }
-        })
-    });
-}
+            })
+        });
+    }
 
-/// Diagnostic: only the runtime's `block_on` of a ready future, which both of the above pay.
-#[divan::bench]
-fn block_on_only(bencher: divan::Bencher) {
-    let Some(rt) = runtime() else { return };
-    bencher.bench_local(|| rt.block_on(async { black_box(Bytes::new()) }));
+    /// Diagnostic: only the runtime's `block_on` of a ready future, which both of the above pay.
+    #[divan::bench]
+    fn block_on_only(bencher: divan::Bencher) {
+        let Some(rt) = runtime() else { return };
+        bencher.bench_local(|| rt.block_on(async { black_box(Bytes::new()) }));
+    }
 }

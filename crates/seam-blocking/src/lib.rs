@@ -31,6 +31,7 @@ pub use seam::{
     Pagination, Result, RetryPolicy, Route, SeamBuilder, TokenKind, Transport, TransportError,
     UnexpectedResponse, UserIdentity, ValidationErrors, resources, routes,
 };
+use seam_core::facade_methods;
 use seam_core::pager::{Pager, Step};
 use seam_core::routes::*;
 use seam_core::{Config, Paginated, TransportErrorKind};
@@ -117,16 +118,6 @@ impl Seam {
         &self.client
     }
 
-    /// The user identity routes.
-    pub fn user_identities(&self) -> UserIdentities<'_> {
-        UserIdentities { client: self }
-    }
-
-    /// The access control system routes.
-    pub fn acs(&self) -> Acs<'_> {
-        Acs { client: self }
-    }
-
     /// Sends any [`Route`] and waits for the outcome: the async client's
     /// [`send`](seam::Seam::send) on the private runtime thread.
     pub fn send<R: Route>(&self, params: R) -> Result<R::Output> {
@@ -142,9 +133,9 @@ impl Seam {
     }
 
     /// Every item of a paginated list, fetching pages as the iterator advances.
-    pub fn paginate<R: Paginated>(&self, first: R) -> PageIter<'_, R> {
+    pub fn paginate<R: Paginated>(&self, first: R) -> PageIter<R> {
         PageIter {
-            client: self,
+            client: self.clone(),
             pager: Pager::new(first),
         }
     }
@@ -153,14 +144,15 @@ impl Seam {
 /// Every item of a paginated list, as an [`Iterator`]: it fetches the next page when the
 /// items of the last one are used up, stops when the server says no page follows, and yields
 /// an error (then ends) when a page fails or the server repeats a cursor. The walk itself is
-/// core's [`Pager`]; this only does the fetching.
+/// core's [`Pager`]; this only does the fetching. It holds a clone of the client, so it can
+/// outlive the borrow it was made from.
 #[must_use = "an iterator does nothing unless advanced"]
-pub struct PageIter<'a, R: Paginated> {
-    client: &'a Seam,
+pub struct PageIter<R: Paginated> {
+    client: Seam,
     pager: Pager<R>,
 }
 
-impl<R: Paginated> std::fmt::Debug for PageIter<'_, R> {
+impl<R: Paginated> std::fmt::Debug for PageIter<R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PageIter")
             .field("route", &R::NAME)
@@ -168,7 +160,7 @@ impl<R: Paginated> std::fmt::Debug for PageIter<'_, R> {
     }
 }
 
-impl<R: Paginated> Iterator for PageIter<'_, R> {
+impl<R: Paginated> Iterator for PageIter<R> {
     type Item = Result<R::Item>;
 
     fn next(&mut self) -> Option<Self::Item> {
@@ -186,90 +178,41 @@ impl<R: Paginated> Iterator for PageIter<'_, R> {
     }
 }
 
-/// `seam.user_identities()`: the user identity routes.
-///
-/// ```no_run
-/// use seam_blocking::routes::*;
-/// # fn run(seam: seam_blocking::Seam) -> seam_blocking::Result<()> {
-/// let ids = seam.user_identities();
-/// let acs_user_id = "5eed0002-0000-4000-8000-000000000001";
-/// ids.add_acs_user(AddAcsUser::new(acs_user_id, UserIdentityRef::key("jane")))?;
-/// let jane = ids.get(GetUserIdentity::new(UserIdentityRef::key("jane")))?;
-/// let created = ids.create(CreateUserIdentity::new().user_identity_key("sam").full_name("Sam"))?;
-/// let page = ids.list(ListUserIdentities::new().limit(50u32))?;
-/// for identity in ids.list_all(ListUserIdentities::new()) {
-///     println!("{}", identity?.display_name);
-/// }
-/// let linked = ids.list_acs_users(ListUserIdentityAcsUsers::new(jane.user_identity_id.clone()))?;
-/// ids.remove_acs_user(RemoveAcsUser::new(jane.user_identity_id.clone(), acs_user_id))?;
-/// ids.delete(DeleteUserIdentity::new(created.user_identity_id))?;
-/// # let _ = (page, linked); Ok(()) }
-/// ```
-#[derive(Debug, Clone, Copy)]
-pub struct UserIdentities<'a> {
-    client: &'a Seam,
+seam_core::facade_namespaces! {
+    Seam;
+    /// `seam.user_identities()`: the user identity routes.
+    ///
+    /// ```no_run
+    /// use seam_blocking::routes::*;
+    /// # fn run(seam: seam_blocking::Seam) -> seam_blocking::Result<()> {
+    /// let ids = seam.user_identities();
+    /// let acs_user_id = "5eed0002-0000-4000-8000-000000000001";
+    /// ids.add_acs_user(AddAcsUser::new(acs_user_id, UserIdentityRef::key("jane")))?;
+    /// let jane = ids.get(GetUserIdentity::new(UserIdentityRef::key("jane")))?;
+    /// let created = ids.create(CreateUserIdentity::new().user_identity_key("sam").full_name("Sam"))?;
+    /// let page = ids.list(ListUserIdentities::new().limit(50u32))?;
+    /// for identity in ids.list_all(ListUserIdentities::new()) {
+    ///     println!("{}", identity?.display_name);
+    /// }
+    /// let linked = ids.list_acs_users(ListUserIdentityAcsUsers::new(jane.user_identity_id.clone()))?;
+    /// ids.remove_acs_user(RemoveAcsUser::new(jane.user_identity_id.clone(), acs_user_id))?;
+    /// ids.delete(DeleteUserIdentity::new(created.user_identity_id))?;
+    /// # let _ = (page, linked); Ok(()) }
+    /// ```
+    UserIdentities;
+    /// `seam.acs()`: the access control system routes.
+    Acs;
+    /// `seam.acs().users()`: the ACS user routes.
+    ///
+    /// ```no_run
+    /// use seam_blocking::routes::*;
+    /// # fn run(seam: seam_blocking::Seam) -> seam_blocking::Result<()> {
+    /// let user = seam.acs().users().get(GetAcsUser::new("5eed0002-0000-4000-8000-000000000001"))?;
+    /// let page = seam.acs().users().list(ListAcsUsers::new().acs_system_id(user.acs_system_id.clone()))?;
+    /// let all: Vec<_> = seam.acs().users().list_all(ListAcsUsers::new()).collect::<Result<_, _>>()?;
+    /// # let _ = (page, all); Ok(()) }
+    /// ```
+    AcsUsers;
 }
 
-/// `seam.acs()`: the access control system routes.
-#[derive(Debug, Clone, Copy)]
-pub struct Acs<'a> {
-    client: &'a Seam,
-}
-
-impl<'a> Acs<'a> {
-    /// The ACS user routes.
-    pub fn users(&self) -> AcsUsers<'a> {
-        AcsUsers {
-            client: self.client,
-        }
-    }
-}
-
-/// `seam.acs().users()`: the ACS user routes.
-///
-/// ```no_run
-/// use seam_blocking::routes::*;
-/// # fn run(seam: seam_blocking::Seam) -> seam_blocking::Result<()> {
-/// let user = seam.acs().users().get(GetAcsUser::new("5eed0002-0000-4000-8000-000000000001"))?;
-/// let page = seam.acs().users().list(ListAcsUsers::new().acs_system_id(user.acs_system_id.clone()))?;
-/// let all: Vec<_> = seam.acs().users().list_all(ListAcsUsers::new()).collect::<Result<_, _>>()?;
-/// # let _ = (page, all); Ok(()) }
-/// ```
-#[derive(Debug, Clone, Copy)]
-pub struct AcsUsers<'a> {
-    client: &'a Seam,
-}
-
-/// One blocking method per route, from core's route table.
-macro_rules! blocking_namespaces {
-    ($(
-        $ns:ident {
-            $(
-                $(#[doc = $doc:literal])*
-                $method:ident : $route:ident $(, paginated: $all:ident)? ;
-            )*
-        }
-    )*) => {$(
-        impl<'a> $ns<'a> {
-            $(
-                $(#[doc = $doc])*
-                #[doc = ""]
-                #[doc = concat!("Sends [`", stringify!($route), "`] and waits: validated before sending, retried when safe.")]
-                pub fn $method(&self, params: $route) -> Result<<$route as Route>::Output> {
-                    self.client.send(params)
-                }
-
-                $(
-                    #[doc = concat!("Every item of [`", stringify!($route), "`], page after page, as an `Iterator`.")]
-                    #[doc = ""]
-                    #[doc = "Stops when the server says no page follows, and fails rather than loops if it repeats a cursor."]
-                    pub fn $all(&self, params: $route) -> PageIter<'a, $route> {
-                        self.client.paginate(params)
-                    }
-                )?
-            )*
-        }
-    )*};
-}
-
-seam_core::with_routes!(blocking_namespaces);
+seam_core::with_routes!(facade_methods, blocking PageIter "an `Iterator`");

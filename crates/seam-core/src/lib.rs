@@ -28,6 +28,7 @@ pub mod auth;
 pub mod codec;
 pub mod config;
 pub mod error;
+mod facade;
 pub mod pager;
 pub mod params;
 pub mod resources;

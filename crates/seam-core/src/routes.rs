@@ -378,15 +378,17 @@ macro_rules! paginated {
 paginated!(ListUserIdentities => UserIdentity, ListAcsUsers => AcsUser);
 
 /// The table of every route, by namespace, that the facades (and the CLI) generate their
-/// methods from. `$callback` is invoked once with the whole table:
+/// methods from. `$callback` is invoked once with the whole table, after the extra tokens
+/// given behind a comma and a `;` if there are any:
 ///
 /// ```text
-/// Namespace { $(#[doc] method: RouteType $(, paginated: all_method)?;)* } ...
+/// $($extra ;)? Namespace { $(#[doc] method: RouteType $(, paginated: all_method)?;)* } ...
 /// ```
 #[macro_export]
 macro_rules! with_routes {
-    ($callback:ident) => {
+    ($callback:ident $(, $($extra:tt)*)?) => {
         $callback! {
+            $($($extra)* ;)?
             UserIdentities {
                 /// Adds an ACS user to a user identity, by the identity's id or key; an unknown key
                 /// creates the identity from the ACS user's details. Returns nothing.

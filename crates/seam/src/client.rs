@@ -2,6 +2,7 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
+use seam_core::facade_methods;
 use seam_core::retry::{Attempt, Decision, Outcome, StopReason};
 use seam_core::routes::*;
 use seam_core::{
@@ -202,16 +203,6 @@ impl Seam {
         &self.inner.config
     }
 
-    /// The user identity routes.
-    pub fn user_identities(&self) -> UserIdentities<'_> {
-        UserIdentities { client: self }
-    }
-
-    /// The access control system routes.
-    pub fn acs(&self) -> Acs<'_> {
-        Acs { client: self }
-    }
-
     /// Sends any [`Route`]: validates, encodes, sends with retries, decodes. Every namespace
     /// method is this with the route's type.
     pub async fn send<R: Route>(&self, params: R) -> Result<R::Output, Error> {
@@ -332,90 +323,41 @@ fn jitter() -> f64 {
     (h.finish() >> 11) as f64 / (1u64 << 53) as f64
 }
 
-/// `seam.user_identities()`: the user identity routes.
-///
-/// ```no_run
-/// use futures_core::Stream;
-/// use seam::routes::*;
-/// # async fn run(seam: seam::Seam) -> seam::Result<()> {
-/// let ids = seam.user_identities();
-/// let acs_user_id = "5eed0002-0000-4000-8000-000000000001";
-/// ids.add_acs_user(AddAcsUser::new(acs_user_id, UserIdentityRef::key("jane"))).await?;
-/// let jane = ids.get(GetUserIdentity::new(UserIdentityRef::key("jane"))).await?;
-/// let created = ids.create(CreateUserIdentity::new().user_identity_key("sam").full_name("Sam")).await?;
-/// let page = ids.list(ListUserIdentities::new().limit(50u32)).await?;
-/// let every: std::pin::Pin<Box<dyn Stream<Item = seam::Result<seam::UserIdentity>>>> =
-///     Box::pin(ids.list_all(ListUserIdentities::new()));
-/// let linked = ids.list_acs_users(ListUserIdentityAcsUsers::new(jane.user_identity_id.clone())).await?;
-/// ids.remove_acs_user(RemoveAcsUser::new(jane.user_identity_id.clone(), acs_user_id)).await?;
-/// ids.delete(DeleteUserIdentity::new(created.user_identity_id)).await?;
-/// # let _ = (page, every, linked); Ok(()) }
-/// ```
-#[derive(Debug, Clone, Copy)]
-pub struct UserIdentities<'a> {
-    client: &'a Seam,
+seam_core::facade_namespaces! {
+    Seam;
+    /// `seam.user_identities()`: the user identity routes.
+    ///
+    /// ```no_run
+    /// use futures_core::Stream;
+    /// use seam::routes::*;
+    /// # async fn run(seam: seam::Seam) -> seam::Result<()> {
+    /// let ids = seam.user_identities();
+    /// let acs_user_id = "5eed0002-0000-4000-8000-000000000001";
+    /// ids.add_acs_user(AddAcsUser::new(acs_user_id, UserIdentityRef::key("jane"))).await?;
+    /// let jane = ids.get(GetUserIdentity::new(UserIdentityRef::key("jane"))).await?;
+    /// let created = ids.create(CreateUserIdentity::new().user_identity_key("sam").full_name("Sam")).await?;
+    /// let page = ids.list(ListUserIdentities::new().limit(50u32)).await?;
+    /// let every: std::pin::Pin<Box<dyn Stream<Item = seam::Result<seam::UserIdentity>>>> =
+    ///     Box::pin(ids.list_all(ListUserIdentities::new()));
+    /// let linked = ids.list_acs_users(ListUserIdentityAcsUsers::new(jane.user_identity_id.clone())).await?;
+    /// ids.remove_acs_user(RemoveAcsUser::new(jane.user_identity_id.clone(), acs_user_id)).await?;
+    /// ids.delete(DeleteUserIdentity::new(created.user_identity_id)).await?;
+    /// # let _ = (page, every, linked); Ok(()) }
+    /// ```
+    UserIdentities;
+    /// `seam.acs()`: the access control system routes.
+    Acs;
+    /// `seam.acs().users()`: the ACS user routes.
+    ///
+    /// ```no_run
+    /// use seam::routes::*;
+    /// # async fn run(seam: seam::Seam) -> seam::Result<()> {
+    /// let user = seam.acs().users().get(GetAcsUser::new("5eed0002-0000-4000-8000-000000000001")).await?;
+    /// let page = seam.acs().users().list(ListAcsUsers::new().acs_system_id(user.acs_system_id.clone())).await?;
+    /// let every = seam.acs().users().list_all(ListAcsUsers::new());
+    /// # let _ = (page, every); Ok(()) }
+    /// ```
+    AcsUsers;
 }
 
-/// `seam.acs()`: the access control system routes.
-#[derive(Debug, Clone, Copy)]
-pub struct Acs<'a> {
-    client: &'a Seam,
-}
-
-impl<'a> Acs<'a> {
-    /// The ACS user routes.
-    pub fn users(&self) -> AcsUsers<'a> {
-        AcsUsers {
-            client: self.client,
-        }
-    }
-}
-
-/// `seam.acs().users()`: the ACS user routes.
-///
-/// ```no_run
-/// use seam::routes::*;
-/// # async fn run(seam: seam::Seam) -> seam::Result<()> {
-/// let user = seam.acs().users().get(GetAcsUser::new("5eed0002-0000-4000-8000-000000000001")).await?;
-/// let page = seam.acs().users().list(ListAcsUsers::new().acs_system_id(user.acs_system_id.clone())).await?;
-/// let every = seam.acs().users().list_all(ListAcsUsers::new());
-/// # let _ = (page, every); Ok(()) }
-/// ```
-#[derive(Debug, Clone, Copy)]
-pub struct AcsUsers<'a> {
-    client: &'a Seam,
-}
-
-/// One async method per route, from core's route table.
-macro_rules! async_namespaces {
-    ($(
-        $ns:ident {
-            $(
-                $(#[doc = $doc:literal])*
-                $method:ident : $route:ident $(, paginated: $all:ident)? ;
-            )*
-        }
-    )*) => {$(
-        impl $ns<'_> {
-            $(
-                $(#[doc = $doc])*
-                #[doc = ""]
-                #[doc = concat!("Sends [`", stringify!($route), "`]: validated before sending, retried when safe.")]
-                pub async fn $method(&self, params: $route) -> Result<<$route as Route>::Output, Error> {
-                    self.client.send(params).await
-                }
-
-                $(
-                    #[doc = concat!("Every item of [`", stringify!($route), "`], page after page, as a `Stream`.")]
-                    #[doc = ""]
-                    #[doc = "Stops when the server says no page follows, and fails rather than loops if it repeats a cursor."]
-                    pub fn $all(&self, params: $route) -> PageStream<$route> {
-                        self.client.paginate(params)
-                    }
-                )?
-            )*
-        }
-    )*};
-}
-
-seam_core::with_routes!(async_namespaces);
+seam_core::with_routes!(facade_methods, async PageStream "a `Stream`");

@@ -13,6 +13,17 @@ fn encoder(config: Config) -> Encoder {
     Encoder::new(&config)
 }
 
+/// An encoder for an API key and `endpoint`.
+fn encoder_at(endpoint: &str) -> Encoder {
+    encoder(
+        Config::builder()
+            .api_key("seam_k")
+            .endpoint(endpoint)
+            .build()
+            .unwrap(),
+    )
+}
+
 fn response(status: u16, body: &[u8], request_id: Option<&str>) -> http::Response<Bytes> {
     let mut b = http::Response::builder().status(status);
     if let Some(id) = request_id {
@@ -77,13 +88,7 @@ fn access_tokens_send_the_workspace() {
 
 #[test]
 fn a_custom_endpoint_keeps_its_path() {
-    let e = encoder(
-        Config::builder()
-            .api_key("seam_k")
-            .endpoint("http://127.0.0.1:9/base/")
-            .build()
-            .unwrap(),
-    );
+    let e = encoder_at("http://127.0.0.1:9/base/");
     let r = e.encode(&ListAcsUsers::new()).unwrap();
     assert_eq!(r.uri(), "http://127.0.0.1:9/base/acs/users/list");
     assert_eq!(r.body().as_ref(), b"{}");
@@ -99,13 +104,7 @@ fn the_uri_parsed_once_is_the_url_as_written() {
         "http://[::1]:8080/seam",
         "http://localhost/a/b",
     ] {
-        let e = encoder(
-            Config::builder()
-                .api_key("seam_k")
-                .endpoint(endpoint)
-                .build()
-                .unwrap(),
-        );
+        let e = encoder_at(endpoint);
         let add = e
             .encode(&AddAcsUser::new(ACS, UserIdentityRef::id(UID)))
             .unwrap();
@@ -152,13 +151,7 @@ fn a_route_outside_the_table_gets_its_uri_from_the_parsed_endpoint() {
             "http://127.0.0.1:9/base/custom/ping",
         ),
     ] {
-        let e = encoder(
-            Config::builder()
-                .api_key("seam_k")
-                .endpoint(endpoint)
-                .build()
-                .unwrap(),
-        );
+        let e = encoder_at(endpoint);
         let r = e.encode(&Custom).unwrap();
         assert_eq!(r.uri(), expected);
         assert_eq!(r.method(), Method::POST);

@@ -14,16 +14,16 @@
 //!
 //! # How it works
 //!
-//! Each client owns a private thread running a current-thread tokio runtime, on which the
-//! async client runs. A call hands its request to that thread over a channel and waits on a
-//! plain (non-async) channel for the answer, so the calling thread never runs `block_on`: the
-//! client works from a plain thread and from inside any tokio context (a current-thread or
-//! multi-thread runtime, `spawn_blocking`), and dropping it anywhere is safe. Requests, retries
-//! and decoding are the async client's; nothing is written twice. Calls from many threads run
-//! concurrently on the private runtime.
+//! Each client owns a private current-thread tokio runtime, on which the async client runs:
+//! requests, retries and decoding are the async client's, and nothing is written twice. A call
+//! from a plain thread drives that runtime itself, on the calling thread, until its answer is
+//! in: no thread hop and no channel, so a blocking call costs what an async one does. Calls
+//! from many threads at once share the runtime (one drives its I/O while the others wait for
+//! their own answers). A call made inside a tokio context (a runtime's task, or
+//! `spawn_blocking`), where driving a second runtime is not allowed, runs on a short-lived
+//! thread of its own instead; prefer the async [`seam`] client there. Dropping the client is
+//! safe anywhere.
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 
 pub use seam::{
@@ -35,16 +35,13 @@ use seam_core::facade_methods;
 use seam_core::pager::{Pager, Step};
 use seam_core::routes::*;
 use seam_core::{Config, Paginated, TransportErrorKind};
-use tokio::sync::mpsc;
 
-type Job = Box<dyn FnOnce(seam::Seam) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send>;
-
-/// The blocking Seam client. Cheap to clone (clones share the runtime thread and the
-/// connection pool), `Send + Sync`.
+/// The blocking Seam client. Cheap to clone (clones share the runtime and the connection
+/// pool), `Send + Sync`.
 #[derive(Clone)]
 pub struct Seam {
     client: seam::Seam,
-    jobs: mpsc::UnboundedSender<Job>,
+    runtime: Arc<Driver>,
 }
 
 impl std::fmt::Debug for Seam {
@@ -55,18 +52,45 @@ impl std::fmt::Debug for Seam {
     }
 }
 
-impl BuildClient for Seam {
-    fn build_client(config: Config, transport: Arc<dyn Transport>) -> Result<Self> {
-        Self::from_async(seam::Seam::build_client(config, transport)?)
+/// The private runtime. Every connection of the client's pool is a task on it, so the pool is
+/// the blocking client's alone: an async client given to [`SeamBuilder`] is not shared with
+/// other runtimes.
+struct Driver(Option<tokio::runtime::Runtime>);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        // Dropping a runtime blocks, which a tokio context forbids; this does not.
+        if let Some(runtime) = self.0.take() {
+            runtime.shutdown_background();
+        }
     }
 }
 
-fn worker_gone() -> Error {
+fn shut_down() -> Error {
     Error::Transport(TransportError::new(
         TransportErrorKind::Other,
-        "the blocking client's runtime thread has stopped",
+        "the blocking client's runtime has shut down",
         false,
     ))
+}
+
+impl BuildClient for Seam {
+    fn build_client(config: Config, transport: Arc<dyn Transport>) -> Result<Self> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| {
+                Error::Transport(TransportError::new(
+                    TransportErrorKind::Other,
+                    format!("could not start the runtime: {e}"),
+                    false,
+                ))
+            })?;
+        Ok(Self {
+            client: seam::Seam::build_client(config, transport)?,
+            runtime: Arc::new(Driver(Some(runtime))),
+        })
+    }
 }
 
 impl Seam {
@@ -80,56 +104,55 @@ impl Seam {
         Self::builder().from_env().build()
     }
 
-    /// Runs `client` on a new private runtime thread.
-    pub fn from_async(client: seam::Seam) -> Result<Self> {
-        let (jobs, mut queue) = mpsc::unbounded_channel::<Job>();
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| {
-                Error::Transport(TransportError::new(
-                    TransportErrorKind::Other,
-                    format!("could not start the runtime: {e}"),
-                    false,
-                ))
-            })?;
-        let worker_client = client.clone();
-        std::thread::Builder::new()
-            .name("seam-blocking".into())
-            .spawn(move || {
-                runtime.block_on(async move {
-                    while let Some(job) = queue.recv().await {
-                        tokio::spawn(job(worker_client.clone()));
-                    }
-                });
-            })
-            .map_err(|e| {
-                Error::Transport(TransportError::new(
-                    TransportErrorKind::Other,
-                    format!("could not start the runtime thread: {e}"),
-                    false,
-                ))
-            })?;
-        Ok(Self { client, jobs })
-    }
-
-    /// The async client this one drives.
-    pub fn as_async(&self) -> &seam::Seam {
-        &self.client
+    /// The configuration in force.
+    pub fn config(&self) -> &Config {
+        self.client.config()
     }
 
     /// Sends any [`Route`] and waits for the outcome: the async client's
-    /// [`send`](seam::Seam::send) on the private runtime thread.
+    /// [`send`](seam::Seam::send), driven to completion here.
     pub fn send<R: Route>(&self, params: R) -> Result<R::Output> {
-        let (reply, answer) = std::sync::mpsc::sync_channel(1);
-        let job: Job = Box::new(move |client| {
-            Box::pin(async move {
-                // The caller may have gone; nothing to do then.
-                let _ = reply.send(client.send(params).await);
-            })
-        });
-        self.jobs.send(job).map_err(|_| worker_gone())?;
-        answer.recv().map_err(|_| worker_gone())?
+        // The runtime is taken out only when the last clone is dropped.
+        let Some(runtime) = self.runtime.0.as_ref() else {
+            return Err(shut_down());
+        };
+        let client = self.client.clone();
+        let call = async move {
+            // Let the runtime poll its I/O once before the call: while no call was running,
+            // nothing watched the pooled connections, and one the server closed meanwhile must
+            // be seen closed before the pool hands it out (a `create` on it could not be
+            // retried). `a_connection_the_server_closed_while_idle_is_not_used_again` pins this.
+            tokio::task::yield_now().await;
+            client.send(params).await
+        };
+        // The call is a task of the runtime, and this thread waits for it inside `block_on`.
+        // When no other call is running, this thread drives the runtime, so the task runs right
+        // here; when another thread is driving it, the task runs there and this thread only
+        // waits for its end (taking over the driving if that thread returns first).
+        let drive = || match runtime.block_on(runtime.spawn(call)) {
+            Ok(outcome) => outcome,
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            Err(_) => Err(shut_down()),
+        };
+        if tokio::runtime::Handle::try_current().is_err() {
+            return drive();
+        }
+        // Inside a tokio context `block_on` would panic: drive the call from a thread of ours.
+        std::thread::scope(|scope| {
+            match std::thread::Builder::new()
+                .name("seam-blocking".into())
+                .spawn_scoped(scope, drive)
+            {
+                Ok(thread) => thread
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                Err(e) => Err(Error::Transport(TransportError::new(
+                    TransportErrorKind::Other,
+                    format!("could not start a thread for a call made inside a tokio runtime: {e}"),
+                    false,
+                ))),
+            }
+        })
     }
 
     /// Every item of a paginated list, fetching pages as the iterator advances.

@@ -98,7 +98,7 @@ fn a_client_built_outside_can_be_dropped_inside_a_runtime() {
 }
 
 #[test]
-fn clones_share_one_runtime_thread_and_work_from_many_threads() {
+fn clones_share_one_runtime_and_work_from_many_threads() {
     fn assert_send_sync<T: Send + Sync + Clone>() {}
     assert_send_sync::<Seam>();
     let server = ok_server();
@@ -113,4 +113,24 @@ fn clones_share_one_runtime_thread_and_work_from_many_threads() {
         t.join().unwrap().unwrap();
     }
     assert_eq!(server.count(), 8);
+}
+
+/// Many threads calling at once share the one runtime: whichever drives it runs the others'
+/// calls too, and hands the driving over when its own call ends. No call may be left behind.
+#[test]
+fn sixty_four_threads_calling_at_once_all_finish() {
+    let server = ok_server();
+    let seam = common::client::<Blocking>(server.url());
+    let threads: Vec<_> = (0..64)
+        .map(|_| {
+            let seam = seam.clone();
+            std::thread::spawn(move || {
+                (0..10).try_for_each(|_| seam.user_identities().add_acs_user(common::add()))
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap().unwrap();
+    }
+    assert_eq!(server.count(), 640);
 }

@@ -161,6 +161,77 @@ pub fn chunked_body_cut_off_is_a_transport_error<F: Facade>() {
     assert_eq!(server.count(), 3);
 }
 
+/// Reads one request (head and `content-length` bytes of body) from `conn`, or `false` at EOF.
+fn read_request(conn: &mut std::net::TcpStream) -> bool {
+    use std::io::Read;
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
+            let length: usize = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(0);
+            if buf.len() >= end + 4 + length {
+                return true;
+            }
+        }
+        match conn.read(&mut chunk) {
+            Ok(0) | Err(_) => return false,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    }
+}
+
+/// A keep-alive connection that the server closed while the client was idle (as servers and
+/// load balancers close idle connections) must not be used for the next call, not even for a
+/// `create`, which is never retried once it may have reached the server.
+pub fn a_connection_the_server_closed_while_idle_is_not_used_again<F: Facade>() {
+    use std::io::Write;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (close, close_rx) = std::sync::mpsc::channel::<()>();
+    let (closed_tx, closed) = std::sync::mpsc::channel::<()>();
+    let body = super::identity_json("68dd3d7e-c90b-4c89-ad70-3e589014ed87");
+    let answer = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{{\"user_identity\":{body}}}",
+        body.len() + r#"{"user_identity":}"#.len()
+    );
+    let server = std::thread::spawn(move || {
+        let mut served = 0;
+        for round in 0..2 {
+            let Ok((mut conn, _)) = listener.accept() else {
+                break;
+            };
+            // Every request that arrives on this connection is answered; the first
+            // connection is closed as soon as the client is idle and the test says so.
+            while read_request(&mut conn) {
+                served += 1;
+                if conn.write_all(answer.as_bytes()).is_err() {
+                    break;
+                }
+                if round == 0 {
+                    let _ = close_rx.recv();
+                    let _ = conn.shutdown(std::net::Shutdown::Both);
+                    drop(conn);
+                    let _ = closed_tx.send(());
+                    break;
+                }
+            }
+        }
+        served
+    });
+    let c = client::<F>(&url);
+    F::create(&c, create()).unwrap();
+    close.send(()).unwrap();
+    closed.recv().unwrap();
+    F::create(&c, create()).unwrap();
+    drop(c);
+    assert_eq!(server.join().unwrap(), 2);
+}
+
 // --- The server answers with something else -------------------------------------------------
 
 const BAD_GATEWAY: &str = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
@@ -673,7 +744,7 @@ where
 
 /// A tiny `tracing` subscriber that writes every span's and event's fields to a buffer, for
 /// the secrets case: installed once as the global default, so it sees the events of the async
-/// client's worker threads and the blocking client's runtime thread too.
+/// client's worker threads and the threads that drive the blocking client's runtime too.
 pub mod capture {
     use std::fmt::Write as _;
     use std::sync::atomic::{AtomicU64, Ordering};
@@ -763,6 +834,7 @@ macro_rules! fault_tests {
             reset_before_answering_is_retried_to_success,
             reset_before_answering_every_time_is_reported_after_three_attempts,
             reset_before_answering_a_create_is_not_retried,
+            a_connection_the_server_closed_while_idle_is_not_used_again,
             close_after_the_request_is_read_is_retried_to_success,
             close_after_the_request_is_read_a_create_is_not_retried,
             reset_mid_body_is_retried_to_success,

@@ -618,8 +618,7 @@ fn cli_home() -> PathBuf {
 }
 
 fn cli_command(program: &Path, endpoint: &str) -> Command {
-    let home = cli_home();
-    let mut cmd = Command::new(program);
+    let mut cmd = crate::isolated_cli(program, &cli_home());
     cmd.args([
         "--endpoint",
         endpoint,
@@ -632,14 +631,6 @@ fn cli_command(program: &Path, endpoint: &str) -> Command {
         "--acs_user_id",
         ACS_USER_ID,
     ])
-    .env("HOME", &home)
-    .env("XDG_CONFIG_HOME", home.join("config"))
-    .env("XDG_DATA_HOME", home.join("data"))
-    .env("XDG_STATE_HOME", home.join("state"))
-    .env_remove("SEAM_API_KEY")
-    .env_remove("SEAM_ENDPOINT")
-    .env_remove("SEAM_PERSONAL_ACCESS_TOKEN")
-    .env_remove("SEAM_WORKSPACE_ID")
     .stdin(Stdio::null())
     .stdout(Stdio::null())
     .stderr(Stdio::null());

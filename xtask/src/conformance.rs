@@ -694,8 +694,7 @@ fn facades<'a>(env: &'a Env, endpoint: &str, api_key: &str) -> Result<Vec<Facade
 
 /// `seam --json --endpoint E --api-key K <words…>` with a clean home.
 fn cli(env: &Env, endpoint: &str, api_key: &str, words: &[&str]) -> Result<Outcome, String> {
-    let home = env.dir.join("cli-home");
-    let mut cmd = Command::new(&env.bins.seam);
+    let mut cmd = crate::isolated_cli(&env.bins.seam, &env.dir.join("cli-home"));
     cmd.args([
         "--json",
         "--non-interactive",
@@ -704,15 +703,7 @@ fn cli(env: &Env, endpoint: &str, api_key: &str, words: &[&str]) -> Result<Outco
         "--api-key",
         api_key,
     ])
-    .args(words)
-    .env("HOME", &home)
-    .env("XDG_CONFIG_HOME", home.join("config"))
-    .env("XDG_DATA_HOME", home.join("data"))
-    .env("XDG_STATE_HOME", home.join("state"))
-    .env_remove("SEAM_API_KEY")
-    .env_remove("SEAM_ENDPOINT")
-    .env_remove("SEAM_PERSONAL_ACCESS_TOKEN")
-    .env_remove("SEAM_WORKSPACE_ID");
+    .args(words);
     let (code, _, stderr) = output("seam", cmd)?;
     Ok(Outcome::of_cli(code, &stderr))
 }
@@ -959,13 +950,7 @@ fn against_seams_fake(env: &Env, report: &mut Report) -> Result<(), String> {
             seed::API_KEY,
             &["acs", "users", "get", "--acs_user_id", acs_user_id],
         )?;
-        report.check(got.kind == Kind::Ok, || {
-            format!("seam acs users get: {got}")
-        });
-        ok &= got.kind == Kind::Ok;
-        cells.push(got.to_string());
-        cells.push(yes(ok));
-        report.row(cells);
+        finish_read_row(report, cells, ok, "seam acs users get", got);
     }
     {
         let mut cells = vec!["`acs/users/list` (`acs_system_id`)".to_owned()];
@@ -998,13 +983,7 @@ fn against_seams_fake(env: &Env, report: &mut Report) -> Result<(), String> {
                 seed::HQ_ACS_SYSTEM_ID,
             ],
         )?;
-        report.check(got.kind == Kind::Ok, || {
-            format!("seam acs users list: {got}")
-        });
-        ok &= got.kind == Kind::Ok;
-        cells.push(got.to_string());
-        cells.push(yes(ok));
-        report.row(cells);
+        finish_read_row(report, cells, ok, "seam acs users list", got);
     }
     {
         // Seam's fake has no user_identities/create: it answers 500 `Not implemented!`. The
@@ -1254,6 +1233,21 @@ fn against_seams_fake(env: &Env, report: &mut Report) -> Result<(), String> {
         report.row(vec![name.to_owned(), facade, got.to_string(), yes(good)]);
     }
     Ok(())
+}
+
+/// Adds the CLI's cell and the verdict to a row of the reads table; the CLI must succeed.
+fn finish_read_row(
+    report: &mut Report,
+    mut cells: Vec<String>,
+    ok: bool,
+    what: &str,
+    got: Outcome,
+) {
+    let good = got.kind == Kind::Ok;
+    report.check(good, || format!("{what}: {got}"));
+    cells.push(got.to_string());
+    cells.push(yes(ok && good));
+    report.row(cells);
 }
 
 /// What Seam's fake answers each add_acs_user case with, as a `seam_core::Error`.

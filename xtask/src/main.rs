@@ -44,6 +44,22 @@ fn cargo() -> Command {
     Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
 }
 
+/// `program` (the `seam` binary) with `home` as its per-user folders and no `SEAM_*`
+/// credentials or endpoint from the environment, so no stored configuration of the machine is
+/// read.
+fn isolated_cli(program: &Path, home: &Path) -> Command {
+    let mut cmd = Command::new(program);
+    cmd.env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env_remove("SEAM_API_KEY")
+        .env_remove("SEAM_ENDPOINT")
+        .env_remove("SEAM_PERSONAL_ACCESS_TOKEN")
+        .env_remove("SEAM_WORKSPACE_ID");
+    cmd
+}
+
 /// The workspace's root folder.
 fn workspace_root() -> PathBuf {
     let xtask = Path::new(env!("CARGO_MANIFEST_DIR"));

@@ -44,6 +44,8 @@ use seam_fake::seed;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
+use crate::{cargo, workspace_root};
+
 /// The credentials and ids every client sends: the fake's seed, so that the same call
 /// succeeds on both servers (the ACS user is free in the seed; the first call links it to the
 /// identity and every later one is an idempotent no-op).
@@ -260,15 +262,6 @@ struct Budget {
     cli_calls: usize,
     /// Calls each peer SDK script makes.
     peer_calls: usize,
-}
-
-fn workspace_root() -> PathBuf {
-    let xtask = Path::new(env!("CARGO_MANIFEST_DIR"));
-    xtask.parent().unwrap_or(xtask).to_path_buf()
-}
-
-fn cargo() -> Command {
-    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
 }
 
 fn rerun_in_release(args: &[String]) -> Result<(), String> {
@@ -625,8 +618,7 @@ fn cli_home() -> PathBuf {
 }
 
 fn cli_command(program: &Path, endpoint: &str) -> Command {
-    let home = cli_home();
-    let mut cmd = Command::new(program);
+    let mut cmd = crate::isolated_cli(program, &cli_home());
     cmd.args([
         "--endpoint",
         endpoint,
@@ -639,14 +631,6 @@ fn cli_command(program: &Path, endpoint: &str) -> Command {
         "--acs_user_id",
         ACS_USER_ID,
     ])
-    .env("HOME", &home)
-    .env("XDG_CONFIG_HOME", home.join("config"))
-    .env("XDG_DATA_HOME", home.join("data"))
-    .env("XDG_STATE_HOME", home.join("state"))
-    .env_remove("SEAM_API_KEY")
-    .env_remove("SEAM_ENDPOINT")
-    .env_remove("SEAM_PERSONAL_ACCESS_TOKEN")
-    .env_remove("SEAM_WORKSPACE_ID")
     .stdin(Stdio::null())
     .stdout(Stdio::null())
     .stderr(Stdio::null());

@@ -5,9 +5,14 @@
 //! - `demo`: the README's main job, adding an ACS user to a user identity in the sandbox.
 //! - `layering`: checks that `seam-core` pulls in no tokio and no hyper.
 //! - `bench`: the end-to-end benchmark (`--quick`, `--json`); see `bench.rs`.
+//! - `conformance`: our client, blocking client and CLI against Seam's own fake, and Seam's
+//!   JavaScript and Python SDKs against our fake (needs Node.js and Python); see
+//!   `conformance.rs`. `ci` runs it after the tests.
 
 mod bench;
+mod conformance;
 
+use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 fn main() -> ExitCode {
@@ -17,9 +22,10 @@ fn main() -> ExitCode {
         Some("layering") => layering(),
         Some("demo") => demo(),
         Some("bench") => bench::run(&args[1..]),
+        Some("conformance") => conformance::run(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             println!(
-                "usage: cargo xtask <ci|demo|layering|bench>\n\n  ci        fmt, clippy, docs, layering and all tests (the README's test command)\n  demo      add an ACS user to a user identity in the embedded sandbox\n  layering  check that seam-core depends on no tokio and no hyper\n  bench     end-to-end benchmark on loopback (--quick, --json); the full run writes docs/performance.*"
+                "usage: cargo xtask <ci|demo|layering|bench|conformance>\n\n  ci           fmt, clippy, docs, layering, all tests and conformance (the README's test command)\n  demo         add an ACS user to a user identity in the embedded sandbox\n  layering     check that seam-core depends on no tokio and no hyper\n  bench        end-to-end benchmark on loopback (--quick, --json); the full run writes docs/performance.*\n  conformance  our client against Seam's fake, Seam's JS and Python SDKs against ours (--markdown)"
             );
             Ok(())
         }
@@ -36,6 +42,28 @@ fn main() -> ExitCode {
 
 fn cargo() -> Command {
     Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+/// `program` (the `seam` binary) with `home` as its per-user folders and no `SEAM_*`
+/// credentials or endpoint from the environment, so no stored configuration of the machine is
+/// read.
+fn isolated_cli(program: &Path, home: &Path) -> Command {
+    let mut cmd = Command::new(program);
+    cmd.env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env_remove("SEAM_API_KEY")
+        .env_remove("SEAM_ENDPOINT")
+        .env_remove("SEAM_PERSONAL_ACCESS_TOKEN")
+        .env_remove("SEAM_WORKSPACE_ID");
+    cmd
+}
+
+/// The workspace's root folder.
+fn workspace_root() -> PathBuf {
+    let xtask = Path::new(env!("CARGO_MANIFEST_DIR"));
+    xtask.parent().unwrap_or(xtask).to_path_buf()
 }
 
 fn run(what: &str, mut cmd: Command) -> Result<(), String> {
@@ -79,7 +107,9 @@ fn ci() -> Result<(), String> {
 
     let mut doctest = cargo();
     doctest.args(["test", "--workspace", "--doc"]);
-    run("cargo test --doc", doctest)
+    run("cargo test --doc", doctest)?;
+
+    conformance::run(&[])
 }
 
 /// `seam-core` must stay sans-IO: a crate that depends only on it gets no runtime and no HTTP

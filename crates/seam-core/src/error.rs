@@ -145,8 +145,9 @@ impl ValidationErrors {
     }
 
     /// A one-line summary in the wording Seam uses: `acs_user_id is required` for one missing
-    /// parameter, `Invalid uuid for "acs_user_id"` for one bad value, the messages joined with
-    /// `; ` otherwise.
+    /// parameter, `Invalid uuid for "acs_user_id"` for one bad value, and for several
+    /// `2 Input Errors: acs_user_id is required, Invalid uuid for "user_identity_id"` (the
+    /// request-wide messages first, then the parameters in name order).
     pub fn summary(&self) -> String {
         let mut parts: Vec<String> = self.form.clone();
         for (param, f) in &self.fields {
@@ -158,7 +159,10 @@ impl ValidationErrors {
                 }
             }
         }
-        parts.join("; ")
+        match parts.len() {
+            0 | 1 => parts.concat(),
+            n => format!("{n} Input Errors: {}", parts.join(", ")),
+        }
     }
 
     /// `Ok(())` when empty, otherwise an [`InvalidInput`] error made on this side of the wire.
@@ -543,6 +547,25 @@ mod tests {
         let mut v = ValidationErrors::new();
         v.add("acs_user_id", "Invalid uuid");
         assert_eq!(v.summary(), "Invalid uuid for \"acs_user_id\"");
+    }
+
+    #[test]
+    fn summary_of_several_messages_counts_them_as_seam_does() {
+        // Seam's fake (nextlove) answers `2 Input Errors: user_identity_id is required,
+        // Invalid uuid for "acs_user_id"` for two bad parameters.
+        let mut v = ValidationErrors::new();
+        v.add("user_identity_id", "Required");
+        v.add("acs_user_id", "Invalid uuid");
+        assert_eq!(
+            v.summary(),
+            "2 Input Errors: Invalid uuid for \"acs_user_id\", user_identity_id is required"
+        );
+        v.add_form("Exactly one of user_identity_id, user_identity_key is required");
+        assert_eq!(
+            v.summary(),
+            "3 Input Errors: Exactly one of user_identity_id, user_identity_key is required, \
+             Invalid uuid for \"acs_user_id\", user_identity_id is required"
+        );
     }
 
     #[test]

@@ -1005,7 +1005,7 @@ fn against_seams_fake(env: &Env, report: &mut Report) -> Result<(), String> {
                 )
             });
             ok &= good;
-            cells.push(format!("{got}, {attempts} attempt"));
+            cells.push(format!("{got}, {}", attempts_text(attempts)));
         }
         let before = raw.count(path)?;
         let got = cli(
@@ -1025,7 +1025,7 @@ fn against_seams_fake(env: &Env, report: &mut Report) -> Result<(), String> {
             format!("seam user-identities create: {got}, {attempts} attempt(s)")
         });
         ok &= good;
-        cells.push(format!("{got}, {attempts} attempt"));
+        cells.push(format!("{got}, {}", attempts_text(attempts)));
         cells.push(yes(ok));
         report.row(cells);
     }
@@ -1074,7 +1074,10 @@ fn against_seams_fake(env: &Env, report: &mut Report) -> Result<(), String> {
             let before = raw.count(path)?;
             let got = Outcome::of(&f.send(typed.clone()));
             let attempts = raw.count(path)? - before;
-            ours.push((format!("{} ({attempts} attempts)", f.name()), got.clone()));
+            ours.push((
+                format!("{} ({})", f.name(), attempts_text(attempts)),
+                got.clone(),
+            ));
             if got.kind == Kind::Http {
                 // Retried as a 5xx on a route safe to repeat: exactly 3 attempts.
                 report.check(attempts == 3, || {
@@ -1124,7 +1127,7 @@ fn against_seams_fake(env: &Env, report: &mut Report) -> Result<(), String> {
         report.row(vec![
             case.name.to_owned(),
             format!("{first}; {}", attempts.join(", ")),
-            format!("{cli_got}, {cli_attempts} attempts"),
+            format!("{cli_got}, {}", attempts_text(cli_attempts)),
             js_got.to_string(),
             py_got.to_string(),
             yes(same && all_same && expected),
@@ -1470,4 +1473,13 @@ fn against_our_fake(env: &Env, report: &mut Report) -> Result<(), String> {
         });
     }
     Ok(())
+}
+
+/// "1 attempt", "3 attempts".
+fn attempts_text(n: u64) -> String {
+    if n == 1 {
+        "1 attempt".to_owned()
+    } else {
+        format!("{n} attempts")
+    }
 }

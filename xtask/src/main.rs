@@ -5,8 +5,11 @@
 //! - `demo`: the README's main job, adding an ACS user to a user identity in the sandbox.
 //! - `layering`: checks that `seam-core` pulls in no tokio and no hyper.
 //! - `bench`: the end-to-end benchmark (`--quick`, `--json`); see `bench.rs`.
+//! - `fuzz`: runs each libFuzzer target of `fuzz/` for `--seconds N` (needs cargo-fuzz); see
+//!   `fuzz.rs`.
 
 mod bench;
+mod fuzz;
 
 use std::process::{Command, ExitCode};
 
@@ -17,9 +20,10 @@ fn main() -> ExitCode {
         Some("layering") => layering(),
         Some("demo") => demo(),
         Some("bench") => bench::run(&args[1..]),
+        Some("fuzz") => fuzz::run(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             println!(
-                "usage: cargo xtask <ci|demo|layering|bench>\n\n  ci        fmt, clippy, docs, layering and all tests (the README's test command)\n  demo      add an ACS user to a user identity in the embedded sandbox\n  layering  check that seam-core depends on no tokio and no hyper\n  bench     end-to-end benchmark on loopback (--quick, --json); the full run writes docs/performance.*"
+                "usage: cargo xtask <ci|demo|layering|bench|fuzz>\n\n  ci        fmt, clippy, docs, layering and all tests (the README's test command)\n  demo      add an ACS user to a user identity in the embedded sandbox\n  layering  check that seam-core depends on no tokio and no hyper\n  bench     end-to-end benchmark on loopback (--quick, --json); the full run writes docs/performance.*\n  fuzz      run each fuzz target for --seconds N (default 60; --target T, --merge); needs cargo-fuzz"
             );
             Ok(())
         }

@@ -246,9 +246,22 @@ fn retry_decision(response: &Response<Bytes>) {
     }
 }
 
-/// Runs `body` on every file of `dir` (a fuzz target's corpus) and returns how many there
-/// were. Fails when the directory is missing or empty, or naming every file `body` panicked on.
-pub fn replay_corpus(dir: &Path, body: fn(&[u8])) -> Result<usize, String> {
+/// Runs `body` (a fuzz target's body) on every file of the committed corpus of `target`,
+/// `fuzz/corpus/<target>/` in this source tree: the test that replays it in CI. Panics when
+/// the corpus is missing or empty, or naming every file `body` panicked on.
+pub fn replay_corpus(target: &str, body: fn(&[u8])) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fuzz/corpus")
+        .join(target);
+    match replay_dir(&dir, body) {
+        Ok(n) => eprintln!("replayed {n} inputs from {}", dir.display()),
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// Runs `body` on every file of `dir` and returns how many there were. Fails when the
+/// directory is missing or empty, or naming every file `body` panicked on.
+pub fn replay_dir(dir: &Path, body: fn(&[u8])) -> Result<usize, String> {
     let entries =
         std::fs::read_dir(dir).map_err(|e| format!("corpus {} unreadable: {e}", dir.display()))?;
     let mut files = Vec::new();
@@ -318,12 +331,12 @@ mod tests {
     #[test]
     fn replay_refuses_a_missing_or_empty_corpus_and_names_failures() {
         let dir = std::env::temp_dir().join(format!("seam-fuzz-replay-{}", std::process::id()));
-        assert!(replay_corpus(&dir, |_| {}).is_err());
+        assert!(replay_dir(&dir, |_| {}).is_err());
         std::fs::create_dir_all(&dir).unwrap();
-        assert!(replay_corpus(&dir, |_| {}).unwrap_err().contains("no file"));
+        assert!(replay_dir(&dir, |_| {}).unwrap_err().contains("no file"));
         std::fs::write(dir.join("good"), b"200").unwrap();
         std::fs::write(dir.join("bad"), b"boom").unwrap();
-        let e = replay_corpus(&dir, |d| assert_ne!(d, b"boom")).unwrap_err();
+        let e = replay_dir(&dir, |d| assert_ne!(d, b"boom")).unwrap_err();
         assert!(e.contains("1 of 2") && e.contains("bad"), "{e}");
         std::fs::remove_dir_all(&dir).unwrap();
     }

@@ -8,9 +8,12 @@
 //! - `conformance`: our client, blocking client and CLI against Seam's own fake, and Seam's
 //!   JavaScript and Python SDKs against our fake (needs Node.js and Python); see
 //!   `conformance.rs`. `ci` runs it after the tests.
+//! - `fuzz`: runs each libFuzzer target of `fuzz/` for `--seconds N` (needs cargo-fuzz); see
+//!   `fuzz.rs`.
 
 mod bench;
 mod conformance;
+mod fuzz;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -23,9 +26,10 @@ fn main() -> ExitCode {
         Some("demo") => demo(),
         Some("bench") => bench::run(&args[1..]),
         Some("conformance") => conformance::run(&args[1..]),
+        Some("fuzz") => fuzz::run(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             println!(
-                "usage: cargo xtask <ci|demo|layering|bench|conformance>\n\n  ci           fmt, clippy, docs, layering, all tests and conformance (the README's test command)\n  demo         add an ACS user to a user identity in the embedded sandbox\n  layering     check that seam-core depends on no tokio and no hyper\n  bench        end-to-end benchmark on loopback (--quick, --json); the full run writes docs/performance.*\n  conformance  our client against Seam's fake, Seam's JS and Python SDKs against ours (--markdown)"
+                "usage: cargo xtask <ci|demo|layering|bench|conformance|fuzz>\n\n  ci           fmt, clippy, docs, layering, all tests and conformance (the README's test command)\n  demo         add an ACS user to a user identity in the embedded sandbox\n  layering     check that seam-core depends on no tokio and no hyper\n  bench        end-to-end benchmark on loopback (--quick, --json); the full run writes docs/performance.*\n  conformance  our client against Seam's fake, Seam's JS and Python SDKs against ours (--markdown)\n  fuzz         run each fuzz target for --seconds N (default 60; --target T, --merge); needs cargo-fuzz"
             );
             Ok(())
         }

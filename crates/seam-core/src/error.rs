@@ -275,9 +275,12 @@ impl UnexpectedResponse {
         reason: impl Into<String>,
         request_id: Option<String>,
     ) -> Self {
-        let mut end = body.len().min(Self::EXCERPT_LIMIT);
-        // Do not cut a UTF-8 sequence in half when the body is text.
-        while end < body.len() && end > 0 && (body[end] & 0xC0) == 0x80 {
+        let limit = body.len().min(Self::EXCERPT_LIMIT);
+        let mut end = limit;
+        // Do not cut a UTF-8 sequence in half when the body is text. A sequence is at most 4
+        // bytes, so step back at most 3: a body of continuation bytes alone (not text) must
+        // not lose its whole excerpt.
+        while end < body.len() && limit - end < 3 && (body[end] & 0xC0) == 0x80 {
             end -= 1;
         }
         Self {
@@ -537,6 +540,25 @@ mod tests {
         assert_eq!(v.messages("a"), ["x"]);
         assert!(v.messages("b").is_empty());
         assert!(v.messages("d").is_empty());
+    }
+
+    #[test]
+    fn excerpts_cut_between_characters_but_never_to_nothing() {
+        let limit = UnexpectedResponse::EXCERPT_LIMIT;
+        let cut = |body: &[u8]| UnexpectedResponse::new(StatusCode::BAD_GATEWAY, body, "", None);
+        // Found by the decode_response fuzz target's invariant: 600 continuation bytes gave
+        // an empty excerpt, the loop stepping back to the start of the body.
+        let e = cut(&[0x80; 600]);
+        assert!(e.truncated);
+        assert_eq!(e.body_excerpt, "\u{fffd}".repeat(limit - 3));
+        // Text is still cut on a character boundary: `é` is 2 bytes, `𝄞` is 4.
+        let e = cut("é".repeat(300).as_bytes());
+        assert_eq!(e.body_excerpt, "é".repeat(limit / 2));
+        let mut text = "a".repeat(limit - 2).into_bytes();
+        text.extend_from_slice("𝄞𝄞".as_bytes());
+        let e = cut(&text);
+        assert_eq!(e.body_excerpt, "a".repeat(limit - 2));
+        assert!(e.truncated);
     }
 
     #[test]

@@ -29,6 +29,8 @@ pub mod codec;
 pub mod config;
 pub mod error;
 mod facade;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod pager;
 pub mod params;
 pub mod resources;

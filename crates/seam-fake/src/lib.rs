@@ -46,6 +46,8 @@
 
 pub mod error;
 mod fake;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod handler;
 mod sandbox;
 pub mod seed;

@@ -1,0 +1,8 @@
+//! Replays the committed corpus of the `decode_response` fuzz target (`fuzz/corpus/`) through
+//! the same function the fuzzer runs, so every input the fuzzer kept is checked on every CI
+//! run. A missing or empty corpus fails the test.
+
+#[test]
+fn decode_response_corpus() {
+    seam_core::fuzzing::replay_corpus("decode_response", seam_core::fuzzing::decode_response);
+}

@@ -1,7 +1,7 @@
 //! `seam-fake`: runs the fake Seam Connect.
 //!
 //! ```text
-//! seam-fake serve [--listen ADDR] [--state FILE]
+//! seam-fake serve [--listen ADDR] [--state FILE | --extra-acs-users N]
 //! seam-fake sandbox-call --state FILE [--api-key KEY] [--method METHOD] PATH [JSON]
 //! seam-fake reset --state FILE
 //! seam-fake seed
@@ -11,14 +11,16 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use bytes::Bytes;
-use seam_fake::{FakeSeam, Sandbox, seed};
+use seam_fake::{FakeSeam, Sandbox, State, seed};
 use serde::Serialize;
 
 const USAGE: &str = "usage:
-  seam-fake serve [--listen ADDR] [--state FILE]
+  seam-fake serve [--listen ADDR] [--state FILE | --extra-acs-users N]
       serve the fake over HTTP (default 127.0.0.1:0); print one line of JSON with the
       endpoint and the seeded ids; stop on SIGINT or SIGTERM. With --state, the state is the
-      sandbox file FILE (shared with other processes) instead of memory.
+      sandbox file FILE (shared with other processes) instead of memory. With
+      --extra-acs-users, the in-memory seed gets N more ACS users (for load tests; ids
+      5eed0002-1000-4000-8000-<i, 12 digits>, in HQ, Annex and Garage in turn).
   seam-fake sandbox-call --state FILE [--api-key KEY] [--method METHOD] PATH [JSON]
       send one request to the sandbox FILE (default method POST, default key the seeded
       one); print the answer's body; exit 0 on 2xx, 1 otherwise.
@@ -110,7 +112,7 @@ fn print_json(value: &impl Serialize) -> Result<(), String> {
 }
 
 fn serve(args: &[String]) -> Result<ExitCode, String> {
-    let args = parse(args, &["listen", "state"])?;
+    let args = parse(args, &["listen", "state", "extra-acs-users"])?;
     if !args.positional.is_empty() {
         return Err(format!(
             "unexpected argument {}\n{USAGE}",
@@ -118,9 +120,28 @@ fn serve(args: &[String]) -> Result<ExitCode, String> {
         ));
     }
     let listen = args.get("listen").unwrap_or("127.0.0.1:0").to_owned();
-    let sandbox = match args.get("state") {
-        Some(path) => Some(Sandbox::open(path).map_err(|e| e.to_string())?),
+    let extra = match args.get("extra-acs-users") {
+        Some(n) => Some(
+            n.parse::<usize>()
+                .ok()
+                .filter(|n| *n <= seed::MAX_EXTRA_ACS_USERS)
+                .ok_or_else(|| {
+                    format!(
+                        "--extra-acs-users takes a number from 0 to {}\n{USAGE}",
+                        seed::MAX_EXTRA_ACS_USERS
+                    )
+                })?,
+        ),
         None => None,
+    };
+    let sandbox = match (args.get("state"), extra) {
+        (Some(_), Some(_)) => {
+            return Err(format!(
+                "--extra-acs-users applies to the in-memory state, not to --state\n{USAGE}"
+            ));
+        }
+        (Some(path), None) => Some(Sandbox::open(path).map_err(|e| e.to_string())?),
+        (None, _) => None,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -139,7 +160,10 @@ fn serve(args: &[String]) -> Result<ExitCode, String> {
         })?;
         let served = match sandbox {
             Some(sandbox) => seam_fake::serve(listener, sandbox, shutdown).await,
-            None => seam_fake::serve(listener, FakeSeam::new(), shutdown).await,
+            None => {
+                let state = State::seeded_with_extra_acs_users(extra.unwrap_or(0));
+                seam_fake::serve(listener, FakeSeam::with_state(state), shutdown).await
+            }
         };
         served.map_err(|e| format!("server failed: {e}"))?;
         Ok(ExitCode::SUCCESS)
@@ -212,3 +236,4 @@ fn reset(args: &[String]) -> Result<ExitCode, String> {
     Sandbox::reset(path).map_err(|e| e.to_string())?;
     Ok(ExitCode::SUCCESS)
 }
+

@@ -4,6 +4,7 @@
 //! seam-fake serve [--listen ADDR] [--state FILE | --extra-acs-users N]
 //! seam-fake sandbox-call --state FILE [--api-key KEY] [--method METHOD] PATH [JSON]
 //! seam-fake reset --state FILE
+//! seam-fake churn --state FILE [--from N] [--writes COUNT]
 //! seam-fake seed
 //! ```
 
@@ -26,6 +27,10 @@ const USAGE: &str = "usage:
       one); print the answer's body; exit 0 on 2xx, 1 otherwise.
   seam-fake reset --state FILE
       put the seed back in the sandbox FILE.
+  seam-fake churn --state FILE [--from N] [--writes COUNT]
+      a write load for crash tests: create the user identities churn-N, churn-N+1, ...
+      (default N 1) in the sandbox FILE, one request and one atomic write each, and print
+      each number once its write is on disk; stop after COUNT writes (default: never).
   seam-fake seed
       print the seeded ids as JSON.";
 
@@ -42,6 +47,7 @@ fn main() -> ExitCode {
         Some("serve") => serve(&args[1..]),
         Some("sandbox-call") => sandbox_call(&args[1..]),
         Some("reset") => reset(&args[1..]),
+        Some("churn") => churn(&args[1..]),
         Some("seed") => print_json(&seed::SEED).map(|()| ExitCode::SUCCESS),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
@@ -237,3 +243,44 @@ fn reset(args: &[String]) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
+fn churn(args: &[String]) -> Result<ExitCode, String> {
+    let args = parse(args, &["state", "from", "writes"])?;
+    let path = args
+        .get("state")
+        .ok_or_else(|| format!("churn needs --state FILE\n{USAGE}"))?;
+    let number = |name: &str, default: u64| match args.get(name) {
+        Some(v) => v
+            .parse::<u64>()
+            .map_err(|_| format!("--{name} takes a number\n{USAGE}")),
+        None => Ok(default),
+    };
+    let from = number("from", 1)?;
+    let writes = number("writes", u64::MAX)?;
+    let sandbox = Sandbox::open(path).map_err(|e| e.to_string())?;
+    let mut out = std::io::stdout().lock();
+    for n in (from..).take(usize::try_from(writes).unwrap_or(usize::MAX)) {
+        let request = http::Request::builder()
+            .method(http::Method::POST)
+            .uri("/user_identities/create")
+            .header(
+                http::header::AUTHORIZATION,
+                format!("Bearer {}", seed::API_KEY),
+            )
+            .header(http::header::CONTENT_TYPE, "application/json")
+            .body(Bytes::from(format!(
+                r#"{{"user_identity_key":"churn-{n}"}}"#
+            )))
+            .map_err(|e| format!("invalid request: {e}"))?;
+        let response = sandbox.handle(&request).map_err(|e| e.to_string())?;
+        if !response.status().is_success() {
+            return Err(format!(
+                "churn-{n} was refused: {}",
+                String::from_utf8_lossy(response.body())
+            ));
+        }
+        writeln!(out, "{n}")
+            .and_then(|()| out.flush())
+            .map_err(|e| format!("could not write to stdout: {e}"))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -44,6 +44,8 @@ use seam_fake::seed;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
+use crate::{cargo, workspace_root};
+
 /// The credentials and ids every client sends: the fake's seed, so that the same call
 /// succeeds on both servers (the ACS user is free in the seed; the first call links it to the
 /// identity and every later one is an idempotent no-op).
@@ -84,7 +86,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         }
     }
     if cfg!(debug_assertions) && std::env::var_os("XTASK_BENCH_ALLOW_DEBUG").is_none() {
-        return rerun_in_release(args);
+        return crate::rerun_in_release("bench", args);
     }
     let root = workspace_root();
     let budget = if opts.quick {
@@ -260,37 +262,6 @@ struct Budget {
     cli_calls: usize,
     /// Calls each peer SDK script makes.
     peer_calls: usize,
-}
-
-fn workspace_root() -> PathBuf {
-    let xtask = Path::new(env!("CARGO_MANIFEST_DIR"));
-    xtask.parent().unwrap_or(xtask).to_path_buf()
-}
-
-fn cargo() -> Command {
-    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-}
-
-fn rerun_in_release(args: &[String]) -> Result<(), String> {
-    let status = cargo()
-        .args([
-            "run",
-            "--release",
-            "--quiet",
-            "--package",
-            "xtask",
-            "--",
-            "bench",
-        ])
-        .args(args)
-        .current_dir(workspace_root())
-        .status()
-        .map_err(|e| format!("bench: could not start cargo: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("bench (release build) failed ({status})"))
-    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,9 +5,13 @@
 //! - `demo`: the README's main job, adding an ACS user to a user identity in the sandbox.
 //! - `layering`: checks that `seam-core` pulls in no tokio and no hyper.
 //! - `bench`: the end-to-end benchmark (`--quick`, `--json`); see `bench.rs`.
+//! - `soak`: the fake under load with a model check (`--requests`, `--connections`); see
+//!   `soak.rs`.
 
 mod bench;
+mod soak;
 
+use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 fn main() -> ExitCode {
@@ -17,9 +21,10 @@ fn main() -> ExitCode {
         Some("layering") => layering(),
         Some("demo") => demo(),
         Some("bench") => bench::run(&args[1..]),
+        Some("soak") => soak::run(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             println!(
-                "usage: cargo xtask <ci|demo|layering|bench>\n\n  ci        fmt, clippy, docs, layering and all tests (the README's test command)\n  demo      add an ACS user to a user identity in the embedded sandbox\n  layering  check that seam-core depends on no tokio and no hyper\n  bench     end-to-end benchmark on loopback (--quick, --json); the full run writes docs/performance.*"
+                "usage: cargo xtask <ci|demo|layering|bench|soak>\n\n  ci        fmt, clippy, docs, layering and all tests (the README's test command)\n  demo      add an ACS user to a user identity in the embedded sandbox\n  layering  check that seam-core depends on no tokio and no hyper\n  bench     end-to-end benchmark on loopback (--quick, --json); the full run writes docs/performance.*\n  soak      the fake under load (default 100,000 calls, 256 connections), checked against a model"
             );
             Ok(())
         }
@@ -36,6 +41,35 @@ fn main() -> ExitCode {
 
 fn cargo() -> Command {
     Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+fn workspace_root() -> PathBuf {
+    let xtask = Path::new(env!("CARGO_MANIFEST_DIR"));
+    xtask.parent().unwrap_or(xtask).to_path_buf()
+}
+
+/// Runs `cargo xtask <task> <args>` again from a release build of xtask: for the tasks that
+/// measure, when this one is a debug build.
+fn rerun_in_release(task: &str, args: &[String]) -> Result<(), String> {
+    let status = cargo()
+        .args([
+            "run",
+            "--release",
+            "--quiet",
+            "--package",
+            "xtask",
+            "--",
+            task,
+        ])
+        .args(args)
+        .current_dir(workspace_root())
+        .status()
+        .map_err(|e| format!("{task}: could not start cargo: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{task} (release build) failed ({status})"))
+    }
 }
 
 fn run(what: &str, mut cmd: Command) -> Result<(), String> {

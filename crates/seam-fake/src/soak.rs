@@ -118,8 +118,12 @@ pub struct Report {
     pub predicted_errors: BTreeMap<String, u64>,
     /// How long the load phase took.
     pub elapsed: Duration,
+    /// The most calls in flight at once (each worker has at most one).
+    pub max_in_flight: u64,
     /// Client connections to the server open after the load phase (from `/proc/net/tcp`;
-    /// `None` where that cannot be read).
+    /// `None` where that cannot be read). The client's pool keeps every connection it opened,
+    /// so this is how many it needed; it may open a few more than the calls in flight (a new
+    /// connection races a busy one to become free, and the loser stays in the pool).
     pub connections_open: Option<usize>,
     /// Identities the load created (keys `soak-…`), as found by the final check.
     pub identities_created: usize,
@@ -178,6 +182,11 @@ impl fmt::Display for Report {
             self.elapsed.as_secs_f64(),
             self.rps(),
             self.check_requests
+        )?;
+        writeln!(
+            f,
+            "calls in flight at once, at most: {}",
+            self.max_in_flight
         )?;
         match self.connections_open {
             Some(n) => writeln!(f, "connections open after the load: {n}")?,
@@ -239,6 +248,8 @@ pub async fn run(endpoint: &str, config: &Config) -> Result<Report, String> {
         tickets: AtomicU64::new(0),
         ids: Mutex::new(HashMap::new()),
         added: Mutex::new(std::collections::HashSet::new()),
+        in_flight: AtomicU64::new(0),
+        max_in_flight: AtomicU64::new(0),
         requests: config.requests,
         deadline: Instant::now() + config.max_time,
     });
@@ -271,6 +282,7 @@ pub async fn run(endpoint: &str, config: &Config) -> Result<Report, String> {
         }
     }
     report.elapsed = start.elapsed();
+    report.max_in_flight = shared.max_in_flight.load(Ordering::SeqCst);
     if Instant::now() > shared.deadline {
         report.violation(format!(
             "the load phase passed its time limit of {:?} after {} calls",
@@ -329,6 +341,8 @@ struct Shared {
     tickets: AtomicU64,
     ids: Mutex<HashMap<String, String>>,
     added: Mutex<std::collections::HashSet<String>>,
+    in_flight: AtomicU64,
+    max_in_flight: AtomicU64,
     requests: u64,
     deadline: Instant,
 }
@@ -399,7 +413,10 @@ impl Worker {
         while self.shared.tickets.fetch_add(1, Ordering::Relaxed) < self.shared.requests
             && Instant::now() < self.shared.deadline
         {
+            let now = self.shared.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+            self.shared.max_in_flight.fetch_max(now, Ordering::SeqCst);
             self.step().await;
+            self.shared.in_flight.fetch_sub(1, Ordering::SeqCst);
             self.calls += 1;
         }
         let model = Model {

@@ -42,7 +42,8 @@ async fn two_thousand_calls_from_32_connections_match_the_model() {
         assert!(report.add_by.get(how).is_some_and(|n| *n > 0), "{report}");
     }
     assert!(report.identities_created > 0 && report.links_at_end > 0);
-    // One connection per worker: every worker had a call in flight at once.
+    // Every worker had a call in flight at once, each on a connection of its own.
+    assert_eq!(report.max_in_flight, 32, "{report}");
     if let Some(open) = report.connections_open {
         assert!(open >= 32, "{open} connections: {report}");
     }

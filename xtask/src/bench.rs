@@ -86,7 +86,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         }
     }
     if cfg!(debug_assertions) && std::env::var_os("XTASK_BENCH_ALLOW_DEBUG").is_none() {
-        return rerun_in_release(args);
+        return crate::rerun_in_release("bench", args);
     }
     let root = workspace_root();
     let budget = if opts.quick {
@@ -262,28 +262,6 @@ struct Budget {
     cli_calls: usize,
     /// Calls each peer SDK script makes.
     peer_calls: usize,
-}
-
-fn rerun_in_release(args: &[String]) -> Result<(), String> {
-    let status = cargo()
-        .args([
-            "run",
-            "--release",
-            "--quiet",
-            "--package",
-            "xtask",
-            "--",
-            "bench",
-        ])
-        .args(args)
-        .current_dir(workspace_root())
-        .status()
-        .map_err(|e| format!("bench: could not start cargo: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("bench (release build) failed ({status})"))
-    }
 }
 
 // ---------------------------------------------------------------------------------------------

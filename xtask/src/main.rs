@@ -10,10 +10,13 @@
 //!   `conformance.rs`. `ci` runs it after the tests.
 //! - `fuzz`: runs each libFuzzer target of `fuzz/` for `--seconds N` (needs cargo-fuzz); see
 //!   `fuzz.rs`.
+//! - `soak`: the fake under load with a model check (`--requests`, `--connections`); see
+//!   `soak.rs`.
 
 mod bench;
 mod conformance;
 mod fuzz;
+mod soak;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -27,9 +30,10 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(&args[1..]),
         Some("conformance") => conformance::run(&args[1..]),
         Some("fuzz") => fuzz::run(&args[1..]),
+        Some("soak") => soak::run(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             println!(
-                "usage: cargo xtask <ci|demo|layering|bench|conformance|fuzz>\n\n  ci           fmt, clippy, docs, layering, all tests and conformance (the README's test command)\n  demo         add an ACS user to a user identity in the embedded sandbox\n  layering     check that seam-core depends on no tokio and no hyper\n  bench        end-to-end benchmark on loopback (--quick, --json); the full run writes docs/performance.*\n  conformance  our client against Seam's fake, Seam's JS and Python SDKs against ours (--markdown)\n  fuzz         run each fuzz target for --seconds N (default 60; --target T, --merge); needs cargo-fuzz"
+                "usage: cargo xtask <ci|demo|layering|bench|conformance|fuzz|soak>\n\n  ci           fmt, clippy, docs, layering, all tests and conformance (the README's test command)\n  demo         add an ACS user to a user identity in the embedded sandbox\n  layering     check that seam-core depends on no tokio and no hyper\n  bench        end-to-end benchmark on loopback (--quick, --json); the full run writes docs/performance.*\n  conformance  our client against Seam's fake, Seam's JS and Python SDKs against ours (--markdown)\n  fuzz         run each fuzz target for --seconds N (default 60; --target T, --merge); needs cargo-fuzz\n  soak         the fake under load (--requests N, --connections C): counts and a model check"
             );
             Ok(())
         }
@@ -68,6 +72,30 @@ fn isolated_cli(program: &Path, home: &Path) -> Command {
 fn workspace_root() -> PathBuf {
     let xtask = Path::new(env!("CARGO_MANIFEST_DIR"));
     xtask.parent().unwrap_or(xtask).to_path_buf()
+}
+
+/// Runs `cargo xtask <task> <args>` again from a release build of xtask: for the tasks that
+/// measure, when this one is a debug build.
+fn rerun_in_release(task: &str, args: &[String]) -> Result<(), String> {
+    let status = cargo()
+        .args([
+            "run",
+            "--release",
+            "--quiet",
+            "--package",
+            "xtask",
+            "--",
+            task,
+        ])
+        .args(args)
+        .current_dir(workspace_root())
+        .status()
+        .map_err(|e| format!("{task}: could not start cargo: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{task} (release build) failed ({status})"))
+    }
 }
 
 fn run(what: &str, mut cmd: Command) -> Result<(), String> {

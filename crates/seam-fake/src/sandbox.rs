@@ -55,9 +55,15 @@ impl Sandbox {
 
     /// Opens the sandbox kept in `path`, creating the file (and its directory) with the
     /// [seed](crate::seed) when it does not exist.
+    ///
+    /// Temporary files that a process killed in the middle of a write left behind are removed
+    /// (under the lock, no write is in progress, so every one found is stale).
     pub fn open(path: impl Into<PathBuf>) -> Result<Self, SandboxError> {
         let sandbox = Self::at(path.into());
-        sandbox.with_state(|_| ((), false))?;
+        sandbox.with_lock(|| {
+            sandbox.remove_stale_temporary_files();
+            sandbox.locked(|_| ((), false))
+        })?;
         Ok(sandbox)
     }
 
@@ -113,6 +119,11 @@ impl Sandbox {
         &self,
         f: impl FnOnce(&mut State) -> (T, bool),
     ) -> Result<T, SandboxError> {
+        self.with_lock(|| self.locked(f))
+    }
+
+    /// Runs `f` holding the exclusive lock on the lock file.
+    fn with_lock<T>(&self, f: impl FnOnce() -> Result<T, SandboxError>) -> Result<T, SandboxError> {
         if let Some(dir) = self.dir()
             && !dir.as_os_str().is_empty()
         {
@@ -125,7 +136,7 @@ impl Sandbox {
             .open(&self.lock_path)
             .map_err(io_err(&self.lock_path))?;
         lock.lock().map_err(io_err(&self.lock_path))?;
-        let result = self.locked(f);
+        let result = f();
         // Closing the file releases the lock too; unlock explicitly to release it at once.
         let _ = lock.unlock();
         result
@@ -156,16 +167,52 @@ impl Sandbox {
         Ok(out)
     }
 
+    /// The state file's name, which its temporary files carry.
+    fn file_name(&self) -> String {
+        self.path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+
+    /// Whether `name` is one of this sandbox's temporary files: `.<name>.<pid>.<n>.tmp`.
+    fn is_temporary_file(&self, name: &str) -> bool {
+        let ours = name
+            .strip_prefix('.')
+            .and_then(|n| n.strip_prefix(self.file_name().as_str()))
+            .and_then(|n| n.strip_prefix('.'))
+            .and_then(|n| n.strip_suffix(".tmp"))
+            .and_then(|n| n.split_once('.'));
+        ours.is_some_and(|(pid, n)| {
+            [pid, n]
+                .iter()
+                .all(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+        })
+    }
+
+    /// Removes this sandbox's temporary files; call only under the lock. Best effort: one
+    /// that cannot be removed does no harm (it is never read).
+    fn remove_stale_temporary_files(&self) {
+        let dir = match self.dir() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        let Ok(entries) = fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            if self.is_temporary_file(&entry.file_name().to_string_lossy()) {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
+    }
+
     fn write(&self, state: &State) -> Result<(), SandboxError> {
         static COUNTER: AtomicU64 = AtomicU64::new(0);
         let bytes = serde_json::to_vec_pretty(state).map_err(SandboxError::Encode)?;
-        let name = self
-            .path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
         let tmp = self.path.with_file_name(format!(
-            ".{name}.{}.{}.tmp",
+            ".{}.{}.{}.tmp",
+            self.file_name(),
             std::process::id(),
             COUNTER.fetch_add(1, Ordering::Relaxed)
         ));
@@ -218,6 +265,32 @@ impl Transport for Sandbox {
                     .map_err(to_transport)
             }
             Err(_) => self.handle(&request).map_err(to_transport),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn temporary_files_are_recognised_by_name_pid_and_counter() {
+        let sandbox = Sandbox::at(PathBuf::from("/x/state.json"));
+        for ours in [".state.json.123.0.tmp", ".state.json.1.99.tmp"] {
+            assert!(sandbox.is_temporary_file(ours), "{ours}");
+        }
+        for other in [
+            "state.json",
+            "state.json.lock",
+            ".state.json.tmp",
+            ".state.json.12.tmp",
+            ".state.json.a.1.tmp",
+            ".state.json..1.tmp",
+            ".state.json.x.1.2.tmp",
+            ".state.json.1.2.tmp.bak",
+            ".other.json.1.2.tmp",
+        ] {
+            assert!(!sandbox.is_temporary_file(other), "{other}");
         }
     }
 }

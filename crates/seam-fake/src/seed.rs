@@ -11,6 +11,7 @@
 //! | personal access token (workspace [`WORKSPACE_ID`] only) | [`PERSONAL_ACCESS_TOKEN`] |
 //! | access systems | [`HQ_ACS_SYSTEM_ID`] (24 ACS users, [`ACS_USER_IDS`]), [`ANNEX_ACS_SYSTEM_ID`] (4, [`ANNEX_ACS_USER_IDS`]), [`GARAGE_ACS_SYSTEM_ID`] (4, [`GARAGE_ACS_USER_IDS`]) |
 //! | user identity | [`USER_IDENTITY_ID`], key [`USER_IDENTITY_KEY`], linked to [`ANNEX_ACS_USER_IDS`]`[0]` |
+//! | extra ACS users for load tests (only when asked: [`State::seeded_with_extra_acs_users`](crate::State::seeded_with_extra_acs_users), `seam-fake serve --extra-acs-users N`) | [`extra_acs_user_id`]`(i)`, in [`extra_acs_user_system`]`(i)` |
 //! | second workspace (isolation) | [`OTHER_WORKSPACE_ID`], key [`OTHER_API_KEY`], system [`OTHER_ACS_SYSTEM_ID`], ACS user [`OTHER_ACS_USER_ID`] |
 
 use serde::Serialize;
@@ -97,6 +98,23 @@ pub const OTHER_API_KEY: &str = "seam_sandbox_api_key_0000000000000002";
 pub const OTHER_ACS_SYSTEM_ID: &str = "5eed0001-0000-4000-8000-000000000009";
 /// The ACS user of [`OTHER_WORKSPACE_ID`].
 pub const OTHER_ACS_USER_ID: &str = "5eed0002-0000-4000-8000-000000000901";
+
+/// The most extra ACS users [`State::seeded_with_extra_acs_users`](crate::State::seeded_with_extra_acs_users)
+/// adds.
+pub const MAX_EXTRA_ACS_USERS: usize = 1_000_000;
+
+/// The id of the `i`th (from 0) extra ACS user of
+/// [`State::seeded_with_extra_acs_users`](crate::State::seeded_with_extra_acs_users):
+/// `5eed0002-1000-4000-8000-` and `i` in 12 decimal digits.
+pub fn extra_acs_user_id(i: usize) -> String {
+    format!("5eed0002-1000-4000-8000-{i:012}")
+}
+
+/// The access system of the `i`th extra ACS user: [`HQ_ACS_SYSTEM_ID`],
+/// [`ANNEX_ACS_SYSTEM_ID`] and [`GARAGE_ACS_SYSTEM_ID`] in turn.
+pub fn extra_acs_user_system(i: usize) -> &'static str {
+    [HQ_ACS_SYSTEM_ID, ANNEX_ACS_SYSTEM_ID, GARAGE_ACS_SYSTEM_ID][i % 3]
+}
 
 /// One seeded ACS user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

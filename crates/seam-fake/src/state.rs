@@ -118,8 +118,30 @@ fn make_identity(
     .map_err(|e| ApiFailure::internal(format!("could not build a user identity: {e}")))
 }
 
+/// What an ACS user is made of: the seeded ones borrow everything, the extra ones own their
+/// id and name.
+struct NewAcsUser<'a> {
+    acs_user_id: &'a str,
+    acs_system_id: &'a str,
+    full_name: &'a str,
+    email_address: Option<&'a str>,
+    phone_number: Option<&'a str>,
+}
+
+impl<'a> From<&'a seed::SeedAcsUser> for NewAcsUser<'a> {
+    fn from(user: &'a seed::SeedAcsUser) -> Self {
+        Self {
+            acs_user_id: user.acs_user_id,
+            acs_system_id: user.acs_system_id,
+            full_name: user.full_name,
+            email_address: Some(user.email_address),
+            phone_number: Some(user.phone_number),
+        }
+    }
+}
+
 fn make_acs_user(
-    user: &seed::SeedAcsUser,
+    user: &NewAcsUser<'_>,
     workspace_id: &str,
     external_type: &str,
     created_at: OffsetDateTime,
@@ -241,13 +263,7 @@ impl State {
             .map(|u| (u, seed::WORKSPACE_ID))
             .chain([(&seed::OTHER_ACS_USER, seed::OTHER_WORKSPACE_ID)]);
         for (minute, (user, ws)) in (1..).zip(users) {
-            let kind = s
-                .acs_systems
-                .get(user.acs_system_id)
-                .map_or("salto_site_user", |a| a.external_type.as_str());
-            if let Ok(acs_user) = make_acs_user(user, ws, kind, seed_time(minute)) {
-                s.acs_users.insert(user.acs_user_id.to_owned(), acs_user);
-            }
+            s.add_acs_user(&user.into(), ws, seed_time(minute));
         }
         let jane = NewIdentity {
             user_identity_key: Some(seed::USER_IDENTITY_KEY.to_owned()),
@@ -267,6 +283,56 @@ impl State {
         // Jane is linked to the annex's "Jane Doe"; the seed satisfies every rule.
         let _ = s.link(seed::ANNEX_ACS_USER_IDS[0], seed::USER_IDENTITY_ID);
         s
+    }
+
+    /// The [seed] plus `n` extra ACS users in the seeded workspace, for load
+    /// tests that need more ACS users than the seed's 32 (`seam-fake serve --extra-acs-users N`).
+    ///
+    /// The `i`th (from 0) has the id [`seed::extra_acs_user_id`]`(i)`, belongs to
+    /// [`seed::extra_acs_user_system`]`(i)` (Acme HQ, Annex and Garage in turn), is named
+    /// `Extra User <i>`, has no email address and no phone number (so identities created from
+    /// them can collide on nothing but their key), is linked to nobody and was created
+    /// `2024-01-02T00:00:00Z` plus `i` seconds. `n` is capped at
+    /// [`seed::MAX_EXTRA_ACS_USERS`].
+    ///
+    /// ```
+    /// use seam_fake::{State, seed};
+    /// let state = State::seeded_with_extra_acs_users(3);
+    /// assert_eq!(state.acs_users.len(), State::seeded().acs_users.len() + 3);
+    /// let third = &state.acs_users[&seed::extra_acs_user_id(2)];
+    /// assert_eq!(third.acs_system_id, seed::GARAGE_ACS_SYSTEM_ID);
+    /// assert_eq!(third.email_address, None);
+    /// ```
+    pub fn seeded_with_extra_acs_users(n: usize) -> Self {
+        let mut s = Self::seeded();
+        let start = OffsetDateTime::from_unix_timestamp(1_704_153_600)
+            .unwrap_or(OffsetDateTime::UNIX_EPOCH);
+        for i in 0..n.min(seed::MAX_EXTRA_ACS_USERS) {
+            let (id, name) = (seed::extra_acs_user_id(i), format!("Extra User {i}"));
+            let user = NewAcsUser {
+                acs_user_id: &id,
+                acs_system_id: seed::extra_acs_user_system(i),
+                full_name: &name,
+                email_address: None,
+                phone_number: None,
+            };
+            s.add_acs_user(
+                &user,
+                seed::WORKSPACE_ID,
+                start + time::Duration::seconds(i as i64),
+            );
+        }
+        s
+    }
+
+    fn add_acs_user(&mut self, user: &NewAcsUser<'_>, workspace_id: &str, at: OffsetDateTime) {
+        let kind = self
+            .acs_systems
+            .get(user.acs_system_id)
+            .map_or("salto_site_user", |a| a.external_type.as_str());
+        if let Ok(acs_user) = make_acs_user(user, workspace_id, kind, at) {
+            self.acs_users.insert(user.acs_user_id.to_owned(), acs_user);
+        }
     }
 
     /// A fresh id, unique in this state (and so across the processes sharing a sandbox).
@@ -520,6 +586,44 @@ mod tests {
         for id in seed::GARAGE_ACS_USER_IDS {
             assert_eq!(s.acs_users[id].acs_system_id, seed::GARAGE_ACS_SYSTEM_ID);
         }
+        let json = serde_json::to_string(&s).expect("serialises");
+        let back: State = serde_json::from_str(&json).expect("deserialises");
+        assert_eq!(back, s);
+    }
+
+    #[test]
+    fn extra_acs_users_follow_the_seed_in_turn_across_the_three_systems() {
+        let s = State::seeded_with_extra_acs_users(7);
+        assert_eq!(s.check_links(), Ok(()));
+        assert_eq!(s.acs_users.len(), seed::ACS_USERS.len() + 1 + 7);
+        let seeded = State::seeded();
+        for (id, user) in &seeded.acs_users {
+            assert_eq!(&s.acs_users[id], user, "seeded users unchanged");
+        }
+        assert_eq!(s.user_identities, seeded.user_identities);
+        let systems = [
+            seed::HQ_ACS_SYSTEM_ID,
+            seed::ANNEX_ACS_SYSTEM_ID,
+            seed::GARAGE_ACS_SYSTEM_ID,
+        ];
+        for i in 0..7 {
+            let user = &s.acs_users[&seed::extra_acs_user_id(i)];
+            assert_eq!(user.acs_system_id, systems[i % 3]);
+            assert_eq!(user.workspace_id, seed::WORKSPACE_ID);
+            assert_eq!(user.full_name.as_deref(), Some(&*format!("Extra User {i}")));
+            assert_eq!((&user.email_address, &user.phone_number), (&None, &None));
+            assert_eq!(user.user_identity_id, None);
+            assert!(!seeded.acs_users.contains_key(&user.acs_user_id));
+        }
+        assert_eq!(
+            seed::extra_acs_user_id(12),
+            "5eed0002-1000-4000-8000-000000000012"
+        );
+        assert_eq!(
+            State::seeded_with_extra_acs_users(0),
+            seeded,
+            "no extra users is the seed"
+        );
         let json = serde_json::to_string(&s).expect("serialises");
         let back: State = serde_json::from_str(&json).expect("deserialises");
         assert_eq!(back, s);

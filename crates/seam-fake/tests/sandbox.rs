@@ -7,7 +7,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
 use seam::routes::{AddAcsUser, GetUserIdentity, UserIdentityRef};
-use seam_fake::{FakeServer, Sandbox, seed};
+use seam_fake::{FakeServer, Sandbox, State, seed};
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_seam-fake");
@@ -275,4 +275,44 @@ async fn the_binary_serves_a_state_file_shared_with_sandbox_calls() {
             .user_identity_by_key(seed::WORKSPACE_ID, "from-cli")
             .is_some()
     );
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_binary_seeds_extra_acs_users_on_request() {
+    let (mut child, line) = start_server(&["--extra-acs-users".as_ref(), "5".as_ref()]);
+    let seam = seam::Seam::builder()
+        .api_key(seed::API_KEY)
+        .endpoint(line["endpoint"].as_str().unwrap())
+        .build()
+        .unwrap();
+    let listed = seam
+        .acs()
+        .users()
+        .list(seam::routes::ListAcsUsers::new())
+        .await
+        .unwrap();
+    let expected = State::seeded_with_extra_acs_users(5);
+    assert_eq!(listed.items.len(), expected.acs_users.len() - 1); // not the other workspace's
+    let fifth = seed::extra_acs_user_id(4);
+    assert!(listed.items.iter().any(|u| u.acs_user_id == fifth));
+    seam.user_identities()
+        .add_acs_user(AddAcsUser::new(fifth, UserIdentityRef::key("extra")))
+        .await
+        .unwrap();
+    signal(&child, "TERM");
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+
+    for bad in [
+        &["--extra-acs-users", "many"][..],
+        &["--extra-acs-users", "1000001"],
+        &["--extra-acs-users", "3", "--state", "x.json"],
+    ] {
+        let out = Command::new(BIN).arg("serve").args(bad).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{bad:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("--extra-acs-users"),
+            "{bad:?}: {out:?}"
+        );
+    }
 }

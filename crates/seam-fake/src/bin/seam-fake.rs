@@ -1,9 +1,10 @@
 //! `seam-fake`: runs the fake Seam Connect.
 //!
 //! ```text
-//! seam-fake serve [--listen ADDR] [--state FILE]
+//! seam-fake serve [--listen ADDR] [--state FILE | --extra-acs-users N]
 //! seam-fake sandbox-call --state FILE [--api-key KEY] [--method METHOD] PATH [JSON]
 //! seam-fake reset --state FILE
+//! seam-fake churn --state FILE [--from N] [--writes COUNT]
 //! seam-fake seed
 //! ```
 
@@ -11,19 +12,25 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use bytes::Bytes;
-use seam_fake::{FakeSeam, Sandbox, seed};
+use seam_fake::{FakeSeam, Sandbox, State, seed};
 use serde::Serialize;
 
 const USAGE: &str = "usage:
-  seam-fake serve [--listen ADDR] [--state FILE]
+  seam-fake serve [--listen ADDR] [--state FILE | --extra-acs-users N]
       serve the fake over HTTP (default 127.0.0.1:0); print one line of JSON with the
       endpoint and the seeded ids; stop on SIGINT or SIGTERM. With --state, the state is the
-      sandbox file FILE (shared with other processes) instead of memory.
+      sandbox file FILE (shared with other processes) instead of memory. With
+      --extra-acs-users, the in-memory seed gets N more ACS users (for load tests; ids
+      5eed0002-1000-4000-8000-<i, 12 digits>, in HQ, Annex and Garage in turn).
   seam-fake sandbox-call --state FILE [--api-key KEY] [--method METHOD] PATH [JSON]
       send one request to the sandbox FILE (default method POST, default key the seeded
       one); print the answer's body; exit 0 on 2xx, 1 otherwise.
   seam-fake reset --state FILE
       put the seed back in the sandbox FILE.
+  seam-fake churn --state FILE [--from N] [--writes COUNT]
+      a write load for crash tests: create the user identities churn-N, churn-N+1, ...
+      (default N 1) in the sandbox FILE, one request and one atomic write each, and print
+      each number once its write is on disk; stop after COUNT writes (default: never).
   seam-fake seed
       print the seeded ids as JSON.";
 
@@ -40,6 +47,7 @@ fn main() -> ExitCode {
         Some("serve") => serve(&args[1..]),
         Some("sandbox-call") => sandbox_call(&args[1..]),
         Some("reset") => reset(&args[1..]),
+        Some("churn") => churn(&args[1..]),
         Some("seed") => print_json(&seed::SEED).map(|()| ExitCode::SUCCESS),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
@@ -110,7 +118,7 @@ fn print_json(value: &impl Serialize) -> Result<(), String> {
 }
 
 fn serve(args: &[String]) -> Result<ExitCode, String> {
-    let args = parse(args, &["listen", "state"])?;
+    let args = parse(args, &["listen", "state", "extra-acs-users"])?;
     if !args.positional.is_empty() {
         return Err(format!(
             "unexpected argument {}\n{USAGE}",
@@ -118,9 +126,28 @@ fn serve(args: &[String]) -> Result<ExitCode, String> {
         ));
     }
     let listen = args.get("listen").unwrap_or("127.0.0.1:0").to_owned();
-    let sandbox = match args.get("state") {
-        Some(path) => Some(Sandbox::open(path).map_err(|e| e.to_string())?),
+    let extra = match args.get("extra-acs-users") {
+        Some(n) => Some(
+            n.parse::<usize>()
+                .ok()
+                .filter(|n| *n <= seed::MAX_EXTRA_ACS_USERS)
+                .ok_or_else(|| {
+                    format!(
+                        "--extra-acs-users takes a number from 0 to {}\n{USAGE}",
+                        seed::MAX_EXTRA_ACS_USERS
+                    )
+                })?,
+        ),
         None => None,
+    };
+    let sandbox = match (args.get("state"), extra) {
+        (Some(_), Some(_)) => {
+            return Err(format!(
+                "--extra-acs-users applies to the in-memory state, not to --state\n{USAGE}"
+            ));
+        }
+        (Some(path), None) => Some(Sandbox::open(path).map_err(|e| e.to_string())?),
+        (None, _) => None,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -139,7 +166,10 @@ fn serve(args: &[String]) -> Result<ExitCode, String> {
         })?;
         let served = match sandbox {
             Some(sandbox) => seam_fake::serve(listener, sandbox, shutdown).await,
-            None => seam_fake::serve(listener, FakeSeam::new(), shutdown).await,
+            None => {
+                let state = State::seeded_with_extra_acs_users(extra.unwrap_or(0));
+                seam_fake::serve(listener, FakeSeam::with_state(state), shutdown).await
+            }
         };
         served.map_err(|e| format!("server failed: {e}"))?;
         Ok(ExitCode::SUCCESS)
@@ -210,5 +240,47 @@ fn reset(args: &[String]) -> Result<ExitCode, String> {
         .get("state")
         .ok_or_else(|| format!("reset needs --state FILE\n{USAGE}"))?;
     Sandbox::reset(path).map_err(|e| e.to_string())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn churn(args: &[String]) -> Result<ExitCode, String> {
+    let args = parse(args, &["state", "from", "writes"])?;
+    let path = args
+        .get("state")
+        .ok_or_else(|| format!("churn needs --state FILE\n{USAGE}"))?;
+    let number = |name: &str, default: u64| match args.get(name) {
+        Some(v) => v
+            .parse::<u64>()
+            .map_err(|_| format!("--{name} takes a number\n{USAGE}")),
+        None => Ok(default),
+    };
+    let from = number("from", 1)?;
+    let writes = number("writes", u64::MAX)?;
+    let sandbox = Sandbox::open(path).map_err(|e| e.to_string())?;
+    let mut out = std::io::stdout().lock();
+    for n in (from..).take(usize::try_from(writes).unwrap_or(usize::MAX)) {
+        let request = http::Request::builder()
+            .method(http::Method::POST)
+            .uri("/user_identities/create")
+            .header(
+                http::header::AUTHORIZATION,
+                format!("Bearer {}", seed::API_KEY),
+            )
+            .header(http::header::CONTENT_TYPE, "application/json")
+            .body(Bytes::from(format!(
+                r#"{{"user_identity_key":"churn-{n}"}}"#
+            )))
+            .map_err(|e| format!("invalid request: {e}"))?;
+        let response = sandbox.handle(&request).map_err(|e| e.to_string())?;
+        if !response.status().is_success() {
+            return Err(format!(
+                "churn-{n} was refused: {}",
+                String::from_utf8_lossy(response.body())
+            ));
+        }
+        writeln!(out, "{n}")
+            .and_then(|()| out.flush())
+            .map_err(|e| format!("could not write to stdout: {e}"))?;
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -7,7 +7,7 @@ mod common;
 
 use std::process::Command;
 
-use common::{Home, Out, Server, closed_port, run, seed};
+use common::{ADD_JANE, Home, Out, Server, closed_port, run, seed};
 use serde_json::{Value, json};
 
 const ACS: &str = seed::ACS_USER_IDS[0];
@@ -135,19 +135,7 @@ fn every_command_against_the_fake_http_server() {
 fn the_http_server_and_the_cli_share_the_sandbox_file() {
     let home = Home::new("http-shared");
     let server = Server::start(&home);
-    run(
-        server.cmd(&home),
-        &[
-            "user-identities",
-            "add-acs-user",
-            "--user_identity_key",
-            "jane",
-            "--acs_user_id",
-            ACS,
-        ],
-        None,
-    )
-    .ok();
+    run(server.cmd(&home), &ADD_JANE, None).ok();
     let seen = run(
         home.sandbox(),
         &["acs", "users", "get", "--acs_user_id", ACS],
@@ -778,15 +766,11 @@ fn commands_in_separate_processes_share_one_sandbox_and_reset_restores_it() {
     cmd.env("SEAM_SANDBOX_STATE", home.state());
     run(
         cmd,
-        &[
-            "--sandbox",
-            "user-identities",
-            "add-acs-user",
-            "--user_identity_key",
-            "jane",
-            "--acs_user_id",
-            ACS,
-        ],
+        &["--sandbox"]
+            .iter()
+            .chain(&ADD_JANE)
+            .copied()
+            .collect::<Vec<_>>(),
         None,
     )
     .ok();

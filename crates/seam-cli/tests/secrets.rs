@@ -122,14 +122,7 @@ fn bearer_seen(server: &TestServer, token: &str) -> bool {
 }
 
 const GET: [&str; 5] = ["acs", "users", "get", "--acs_user_id", ACS];
-const ADD: [&str; 6] = [
-    "user-identities",
-    "add-acs-user",
-    "--user_identity_key",
-    "jane",
-    "--acs_user_id",
-    ACS,
-];
+const ADD: [&str; 6] = common::ADD_JANE;
 
 #[test]
 fn no_api_error_answer_leaks_the_token() {

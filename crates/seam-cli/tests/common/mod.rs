@@ -11,6 +11,16 @@ pub use seam_fake::seed;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_seam");
 
+/// `seam user-identities add-acs-user` linking the first seeded ACS user to the key `jane`.
+pub const ADD_JANE: [&str; 6] = [
+    "user-identities",
+    "add-acs-user",
+    "--user_identity_key",
+    "jane",
+    "--acs_user_id",
+    seed::ACS_USER_IDS[0],
+];
+
 /// A temporary home: its own config dir, data dir and sandbox state file.
 pub struct Home {
     pub dir: PathBuf,

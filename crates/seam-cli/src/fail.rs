@@ -141,6 +141,27 @@ impl CliError {
                 "the server did not answer in time: retry, or raise --timeout"
             }
             Error::Transport(_) => "check --endpoint (or SEAM_ENDPOINT) and the network",
+            Error::InvalidInput(_) => {
+                "fix the parameters named in brackets; `seam <command> --help` lists each one's form"
+            }
+            Error::Api(a) if a.status.as_u16() == 404 => {
+                "check the id or key; the `list` commands show what exists"
+            }
+            Error::Api(a) if a.status.as_u16() == 409 => {
+                "the request conflicts with the current state: see the message (e.g. remove the existing link first)"
+            }
+            Error::Api(a) if a.status.as_u16() == 429 => {
+                "rate limited after the retries: wait a moment and run it again"
+            }
+            Error::Api(a) if a.status.is_server_error() => {
+                "a failure on Seam's side: run it again later, and quote the request id to Seam support if it persists"
+            }
+            Error::UnexpectedResponse(u) if u.status.is_server_error() => {
+                "a failure on the server's side: run it again later, and quote the request id to Seam support if it persists"
+            }
+            Error::UnexpectedResponse(_) => {
+                "the answer was not Seam's: check --endpoint (or SEAM_ENDPOINT) points at the Seam API"
+            }
             _ => return None,
         })
     }

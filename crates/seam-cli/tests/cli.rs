@@ -302,6 +302,11 @@ fn exit_codes() {
     assert_eq!(out.code, 1, "{out:?}");
     assert!(out.stderr.contains("HTTP 409"), "{out:?}");
     assert!(out.stderr.contains("request id "), "{out:?}");
+    assert!(
+        out.stderr
+            .contains("; hint: the request conflicts with the current state"),
+        "{out:?}"
+    );
 
     // 2: unknown flag, missing parameter, invalid value (refused before sending), bad timeout.
     let out = code(home.sandbox(), &["acs", "users", "get", "--bogus", "x"]);
@@ -329,6 +334,12 @@ fn exit_codes() {
     assert!(
         out.stderr
             .contains("[acs_user_id: Invalid uuid; user_identity_id: Invalid uuid]"),
+        "{out:?}"
+    );
+    assert!(
+        out.stderr.trim_end().ends_with(
+            "; hint: fix the parameters named in brackets; `seam <command> --help` lists each one's form"
+        ),
         "{out:?}"
     );
     let out = code(home.sandbox(), &["acs", "users", "list", "--limit", "0"]);
@@ -388,6 +399,10 @@ fn exit_codes() {
     );
     assert_eq!(out.code, 4, "{out:?}");
     assert!(out.stderr.contains("HTTP 404"), "{out:?}");
+    assert!(
+        out.stderr.contains("; hint: check the id or key"),
+        "{out:?}"
+    );
 
     // 5: nothing listens there.
     let endpoint = format!("http://127.0.0.1:{}", closed_port());

@@ -13,6 +13,7 @@ struct Blocking;
 
 impl common::Facade for Blocking {
     type Client = Seam;
+    const WATCHES_CONNECTIONS_BETWEEN_CALLS: bool = false;
 
     fn add_acs_user(client: &Seam, req: AddAcsUser) -> Result<(), Error> {
         client.user_identities().add_acs_user(req)

@@ -23,6 +23,7 @@ struct Async;
 
 impl common::Facade for Async {
     type Client = Seam;
+    const WATCHES_CONNECTIONS_BETWEEN_CALLS: bool = true;
 
     fn add_acs_user(client: &Seam, req: AddAcsUser) -> Result<(), Error> {
         runtime().block_on(client.user_identities().add_acs_user(req))

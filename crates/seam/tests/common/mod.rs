@@ -17,6 +17,10 @@ pub const UID: &str = "68dd3d7e-c90b-4c89-ad70-3e589014ed87";
 pub trait Facade {
     /// The client type.
     type Client: seam::BuildClient;
+    /// Whether the client's runtime keeps polling its connections between calls (the async
+    /// client on the caller's multi-thread runtime does; the blocking client's runtime runs
+    /// only during a call, and polls its I/O at the start of the next one).
+    const WATCHES_CONNECTIONS_BETWEEN_CALLS: bool;
     fn add_acs_user(client: &Self::Client, req: AddAcsUser) -> Result<(), Error>;
     fn create(client: &Self::Client, req: CreateUserIdentity) -> Result<UserIdentity, Error>;
     fn list_all(client: &Self::Client, req: ListUserIdentities)

@@ -172,7 +172,8 @@ impl<T: ParamValue> ParamValue for Option<T> {
     }
 }
 
-fn json_type(v: &Value) -> &'static str {
+/// The JSON type of `v` as zod names it in its messages (`"string"`, `"number"`, …).
+pub fn json_type(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "boolean",

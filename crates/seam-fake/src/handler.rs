@@ -8,7 +8,7 @@ use bytes::Bytes;
 use http::header::{AUTHORIZATION, CONTENT_TYPE, HOST};
 use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode};
 use seam_core::codec::{REQUEST_ID_HEADER, WORKSPACE_HEADER};
-use seam_core::params::{ParamKind, validate_json};
+use seam_core::params::{ParamKind, json_type, validate_json};
 use seam_core::routes::{
     AddAcsUser, CreateUserIdentity, DeleteUserIdentity, GetAcsUser, GetUserIdentity, ListAcsUsers,
     ListUserIdentities, ListUserIdentityAcsUsers, RemoveAcsUser, UserIdentityRef,
@@ -281,17 +281,6 @@ fn params<R: Route + DeserializeOwned>(req: &Request<Bytes>) -> Result<R, Reply>
         errors.add_form(e.to_string());
         ApiFailure::invalid_input(errors).into()
     })
-}
-
-fn json_type(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
 }
 
 /// A query string as a JSON object, typed by the route's parameters: integers for integer

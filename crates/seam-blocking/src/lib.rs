@@ -17,7 +17,8 @@
 //! Each client owns a private current-thread tokio runtime, on which the async client runs:
 //! requests, retries and decoding are the async client's, and nothing is written twice. A call
 //! from a plain thread drives that runtime itself, on the calling thread, until its answer is
-//! in: no thread hop and no channel, so a blocking call costs what an async one does. Calls
+//! in: no thread hop and no channel, so a blocking call costs close to what an async one does
+//! (see the repository's `docs/performance.md`). Calls
 //! from many threads at once share the runtime (one drives its I/O while the others wait for
 //! their own answers). A call made inside a tokio context (a runtime's task, or
 //! `spawn_blocking`), where driving a second runtime is not allowed, runs on a short-lived
@@ -52,9 +53,9 @@ impl std::fmt::Debug for Seam {
     }
 }
 
-/// The private runtime. Every connection of the client's pool is a task on it, so the pool is
-/// the blocking client's alone: an async client given to [`SeamBuilder`] is not shared with
-/// other runtimes.
+/// The private runtime. Every connection of the client's pool is a task on it, which runs only
+/// while a call drives the runtime; so the blocking client builds its own async client and
+/// never hands it out, and no other runtime can be handed one of those connections.
 struct Driver(Option<tokio::runtime::Runtime>);
 
 impl Drop for Driver {

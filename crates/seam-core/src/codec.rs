@@ -3,7 +3,6 @@
 
 use bytes::Bytes;
 use http::header::{AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue, USER_AGENT};
-use http::uri::{Authority, PathAndQuery, Scheme};
 use http::{HeaderMap, Request, Response, StatusCode, Uri};
 use serde::Deserialize;
 
@@ -24,13 +23,10 @@ pub const WORKSPACE_HEADER: &str = "seam-workspace";
 ///
 /// The URIs are prepared once too: the URI of every route in the route table is parsed when
 /// the encoder is made, so a call formats and parses no URL. A route outside the table gets its
-/// URI from the endpoint's parsed scheme and host and its own path.
+/// URI from its URL, parsed per call.
 #[derive(Clone)]
 pub struct Encoder {
     base: String,
-    /// The endpoint's scheme and host, and its path prefix when it has one (`None` for the
-    /// usual root endpoint, whose routes' paths are used as they are).
-    parsed: Option<(Scheme, Authority, Option<String>)>,
     /// The URI of each route of [`routes::PATHS`](crate::routes::PATHS), by path.
     uris: Box<[(&'static str, Uri)]>,
     headers: HeaderMap,
@@ -78,21 +74,12 @@ impl Encoder {
         let base = config.endpoint.as_str().to_owned();
         // `Endpoint` has checked that the base is an absolute http(s) URL without query; the
         // fallback (`None`) formats and parses the URL per call instead.
-        let parsed = base.parse::<Uri>().ok().and_then(|uri| {
-            let parts = uri.into_parts();
-            let prefix = match parts.path_and_query.as_ref().map(PathAndQuery::as_str) {
-                None | Some("" | "/") => None,
-                Some(path) => Some(path.trim_end_matches('/').to_owned()),
-            };
-            Some((parts.scheme?, parts.authority?, prefix))
-        });
         let uris = crate::routes::PATHS
             .iter()
             .filter_map(|path| Some((*path, format!("{base}{path}").parse().ok()?)))
             .collect();
         Self {
             base,
-            parsed,
             uris,
             headers,
         }
@@ -106,27 +93,13 @@ impl Encoder {
         url
     }
 
-    /// The URI `route` is sent to: prepared, or from the endpoint parsed once and the route's
-    /// path.
+    /// The URI `route` is sent to: prepared for the routes of the table, parsed from its URL
+    /// for any other.
     fn uri<R: Route>(&self) -> Result<Uri, Error> {
-        if let Some((_, uri)) = self.uris.iter().find(|(path, _)| *path == R::PATH) {
-            return Ok(uri.clone());
+        match self.uris.iter().find(|(path, _)| *path == R::PATH) {
+            Some((_, uri)) => Ok(uri.clone()),
+            None => Uri::try_from(self.url::<R>()).map_err(|e| Error::Encode(e.to_string())),
         }
-        let encode_error = |e: http::Error| Error::Encode(e.to_string());
-        let Some((scheme, authority, prefix)) = &self.parsed else {
-            return Uri::try_from(self.url::<R>()).map_err(|e| encode_error(e.into()));
-        };
-        let path = match prefix {
-            None => PathAndQuery::from_static(R::PATH),
-            Some(prefix) => PathAndQuery::try_from(format!("{prefix}{}", R::PATH))
-                .map_err(|e| encode_error(e.into()))?,
-        };
-        Uri::builder()
-            .scheme(scheme.clone())
-            .authority(authority.clone())
-            .path_and_query(path)
-            .build()
-            .map_err(encode_error)
     }
 
     /// Validates `params` and encodes them: the route's method and URL, the prepared headers,

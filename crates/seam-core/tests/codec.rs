@@ -140,7 +140,7 @@ impl seam_core::Route for Custom {
 }
 
 #[test]
-fn a_route_outside_the_table_gets_its_uri_from_the_parsed_endpoint() {
+fn a_route_outside_the_table_gets_its_uri_from_the_endpoint() {
     for (endpoint, expected) in [
         (
             "https://connect.getseam.com/",

@@ -366,3 +366,92 @@ mod tests {
         assert!(d.contains("ws"));
     }
 }
+
+/// The kinds of credentials a route accepts, from the security schemes of Seam's API
+/// document. A set of flags: combine with [`AuthSet::union`], test with
+/// [`AuthSet::contains`].
+///
+/// ```
+/// use seam_core::auth::AuthSet;
+/// let workspace = AuthSet::API_KEY
+///     .union(AuthSet::PERSONAL_ACCESS_TOKEN)
+///     .union(AuthSet::CONSOLE_SESSION);
+/// assert!(workspace.contains(AuthSet::API_KEY));
+/// assert!(!workspace.contains(AuthSet::CLIENT_SESSION));
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct AuthSet(u16);
+
+impl AuthSet {
+    /// No credentials at all.
+    pub const NONE: AuthSet = AuthSet(0);
+    /// A workspace API key.
+    pub const API_KEY: AuthSet = AuthSet(1);
+    /// A personal access token acting in a workspace (`seam-workspace` header).
+    pub const PERSONAL_ACCESS_TOKEN: AuthSet = AuthSet(1 << 1);
+    /// A console session token acting in a workspace.
+    pub const CONSOLE_SESSION: AuthSet = AuthSet(1 << 2);
+    /// A personal access token without a workspace (workspace routes).
+    pub const PERSONAL_ACCESS_TOKEN_WITHOUT_WORKSPACE: AuthSet = AuthSet(1 << 3);
+    /// A console session token without a workspace (workspace routes).
+    pub const CONSOLE_SESSION_WITHOUT_WORKSPACE: AuthSet = AuthSet(1 << 4);
+    /// A client session token (`seam_cst…`).
+    pub const CLIENT_SESSION: AuthSet = AuthSet(1 << 5);
+    /// A publishable key (`seam_pk…`).
+    pub const PUBLISHABLE_KEY: AuthSet = AuthSet(1 << 6);
+    /// What almost every route accepts: an API key, or a personal access token or console
+    /// session token acting in a workspace.
+    pub const WORKSPACE: AuthSet = AuthSet(0b111);
+
+    const NAMES: [(AuthSet, &'static str); 7] = [
+        (Self::API_KEY, "an API key"),
+        (
+            Self::PERSONAL_ACCESS_TOKEN,
+            "a personal access token with a workspace",
+        ),
+        (
+            Self::CONSOLE_SESSION,
+            "a console session token with a workspace",
+        ),
+        (
+            Self::PERSONAL_ACCESS_TOKEN_WITHOUT_WORKSPACE,
+            "a personal access token without a workspace",
+        ),
+        (
+            Self::CONSOLE_SESSION_WITHOUT_WORKSPACE,
+            "a console session token without a workspace",
+        ),
+        (Self::CLIENT_SESSION, "a client session token"),
+        (Self::PUBLISHABLE_KEY, "a publishable key"),
+    ];
+
+    /// Both sets.
+    pub const fn union(self, other: AuthSet) -> AuthSet {
+        AuthSet(self.0 | other.0)
+    }
+
+    /// Whether every kind of `other` is in this set.
+    pub const fn contains(self, other: AuthSet) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    /// Whether the set is empty.
+    pub const fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The kinds in the set, in words (`an API key`, …).
+    pub fn describe(self) -> Vec<&'static str> {
+        Self::NAMES
+            .iter()
+            .filter(|(k, _)| self.contains(*k))
+            .map(|(_, n)| *n)
+            .collect()
+    }
+}
+
+impl fmt::Debug for AuthSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.describe()).finish()
+    }
+}

@@ -25,9 +25,29 @@ pub enum Step<R: Paginated> {
 /// instead of looping for ever).
 ///
 /// ```
-/// use seam_core::{Page, Pagination, routes::ListAcsUsers};
+/// use seam_core::{Page, Pagination, Paginated, Route, RouteInfo};
 /// use seam_core::pager::{Pager, Step};
-/// let mut pager = Pager::new(ListAcsUsers::new());
+/// # #[derive(Clone, serde::Serialize)]
+/// # struct ListThings { page_cursor: Option<String> }
+/// # impl Route for ListThings {
+/// #     const INFO: RouteInfo = RouteInfo {
+/// #         index: usize::MAX, name: "things.list", path: "/things/list",
+/// #         method: seam_core::HttpMethod::Get, idempotent: true, retry_reason: "a read",
+/// #         params: &[], output_key: Some("things"), paginated: true, action_attempt: false,
+/// #         auth: seam_core::AuthSet::WORKSPACE, namespace: &["things"], method_name: "list",
+/// #         title: "List things", doc: "", deprecated: None,
+/// #     };
+/// #     type Output = Page<String>;
+/// #     fn decode_output(body: &[u8]) -> Result<Page<String>, serde_json::Error> {
+/// #         seam_core::codec::decode_page(body, "things")
+/// #     }
+/// # }
+/// # impl Paginated for ListThings {
+/// #     type Item = String;
+/// #     fn page_cursor(&self) -> Option<&str> { self.page_cursor.as_deref() }
+/// #     fn with_page_cursor(&self, c: String) -> Self { Self { page_cursor: Some(c) } }
+/// # }
+/// let mut pager = Pager::new(ListThings { page_cursor: None });
 /// let Step::Fetch(first) = pager.step() else { unreachable!() };
 /// let next = |c: &str| Pagination { has_next_page: true, next_page_cursor: Some(c.into()), next_page_url: None };
 /// pager.receive(&first, Ok(Page { items: vec![], pagination: next("c1") }));

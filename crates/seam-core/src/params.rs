@@ -1,13 +1,18 @@
 //! Parameter descriptions and the rules that check them.
 //!
-//! Every route lists its parameters as [`ParamSpec`]s. The same rules check a typed request
-//! before this client sends it ([`ParamValue`]) and a raw JSON body where a server receives it
-//! ([`validate_json`]), with the same zod-style messages Seam's API sends in
+//! Every route lists its parameters as [`ParamSpec`]s, generated from Seam's OpenAPI document.
+//! The same rules check a request before this client sends it (the typed request is turned
+//! into JSON and checked, so typed and raw requests cannot disagree) and a raw JSON body where
+//! a server receives it ([`validate_json`]), with the zod-style messages Seam's API sends in
 //! `validation_errors`.
 
 use serde_json::{Map, Value};
 
 use crate::error::ValidationErrors;
+
+/// How many messages one validation collects before it stops: a hostile body of a million bad
+/// array items gets a bounded answer, not a million messages.
+pub const MAX_VALIDATION_MESSAGES: usize = 50;
 
 /// What values a parameter takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,18 +20,30 @@ use crate::error::ValidationErrors;
 pub enum ParamKind {
     /// A UUID string (`8-4-4-4-12` hex digits).
     Uuid,
-    /// A string of at least one character.
-    NonEmptyString,
-    /// Any string.
+    /// A string.
     String,
     /// An email address.
     Email,
     /// An ISO 8601 / RFC 3339 date-time string.
     DateTime,
-    /// An integer greater than zero.
-    PositiveInteger,
-    /// An array of UUID strings.
-    UuidArray,
+    /// An absolute URL.
+    Uri,
+    /// `true` or `false`.
+    Boolean,
+    /// A whole number.
+    Integer,
+    /// Any number.
+    Number,
+    /// One of these strings.
+    Enum(&'static [&'static str]),
+    /// An array of values of one kind.
+    Array(&'static ParamKind),
+    /// An object with these properties.
+    Object(&'static [ParamSpec]),
+    /// An object whose values all have one kind (`additionalProperties`).
+    Map(&'static ParamKind),
+    /// Any JSON value (a `oneOf` of several shapes that the server checks).
+    Any,
 }
 
 /// Whether a parameter must be present.
@@ -40,7 +57,39 @@ pub enum Requirement {
     OneOf,
 }
 
-/// One parameter of a route: its wire name, kind, requirement and documentation.
+/// The limits a value must keep, from the schema's `minLength`, `minimum`, `minItems`, ….
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Rules {
+    /// Fewest characters of a string.
+    pub min_length: Option<u32>,
+    /// Most characters of a string.
+    pub max_length: Option<u32>,
+    /// Smallest number allowed.
+    pub minimum: Option<i64>,
+    /// The number must be greater than this.
+    pub exclusive_minimum: Option<i64>,
+    /// Largest number allowed.
+    pub maximum: Option<i64>,
+    /// Fewest items of an array.
+    pub min_items: Option<u32>,
+    /// Most items of an array.
+    pub max_items: Option<u32>,
+}
+
+impl Rules {
+    /// No limits.
+    pub const NONE: Rules = Rules {
+        min_length: None,
+        max_length: None,
+        minimum: None,
+        exclusive_minimum: None,
+        maximum: None,
+        min_items: None,
+        max_items: None,
+    };
+}
+
+/// One parameter of a route: its wire name, kind, requirement, limits and documentation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ParamSpec {
     /// The name on the wire, e.g. `acs_user_id`.
@@ -49,8 +98,34 @@ pub struct ParamSpec {
     pub kind: ParamKind,
     /// Whether it must be present.
     pub requirement: Requirement,
+    /// The limits its value keeps.
+    pub rules: Rules,
     /// What it means.
     pub doc: &'static str,
+}
+
+impl ParamSpec {
+    /// A parameter with no limits beyond its kind.
+    pub const fn new(
+        name: &'static str,
+        kind: ParamKind,
+        requirement: Requirement,
+        doc: &'static str,
+    ) -> Self {
+        Self {
+            name,
+            kind,
+            requirement,
+            rules: Rules::NONE,
+            doc,
+        }
+    }
+
+    /// The same parameter with `rules`.
+    pub const fn with_rules(mut self, rules: Rules) -> Self {
+        self.rules = rules;
+        self
+    }
 }
 
 /// Whether `s` is a UUID in its textual form (any version, either case).
@@ -95,80 +170,17 @@ fn is_datetime(s: &str) -> bool {
     time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).is_ok()
 }
 
-impl ParamKind {
-    /// Checks a string value; `Err` holds the zod-style message.
-    pub fn check_str(self, value: &str) -> Result<(), &'static str> {
-        let ok = match self {
-            Self::Uuid | Self::UuidArray => is_uuid(value),
-            Self::NonEmptyString => !value.is_empty(),
-            Self::String => true,
-            Self::Email => is_email(value),
-            Self::DateTime => is_datetime(value),
-            Self::PositiveInteger => return Err("Expected number, received string"),
-        };
-        if ok {
-            Ok(())
-        } else {
-            Err(match self {
-                Self::Uuid | Self::UuidArray => "Invalid uuid",
-                Self::NonEmptyString => "String must contain at least 1 character(s)",
-                Self::Email => "Invalid email",
-                _ => "Invalid datetime",
-            })
+fn is_uri(s: &str) -> bool {
+    match s.split_once("://") {
+        Some((scheme, rest)) => {
+            !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+                && !rest.is_empty()
+                && !s.chars().any(char::is_whitespace)
         }
-    }
-
-    /// Checks an integer value.
-    pub fn check_int(self, value: i64) -> Result<(), &'static str> {
-        match self {
-            Self::PositiveInteger if value <= 0 => Err("Number must be greater than 0"),
-            Self::PositiveInteger => Ok(()),
-            _ => Err("Expected string, received number"),
-        }
-    }
-}
-
-/// A typed parameter value that can check itself against its [`ParamSpec`].
-pub trait ParamValue {
-    /// Adds the messages about this value to `errors`.
-    fn check(&self, spec: &ParamSpec, errors: &mut ValidationErrors);
-}
-
-impl ParamValue for String {
-    fn check(&self, spec: &ParamSpec, errors: &mut ValidationErrors) {
-        if self.is_empty() && spec.requirement != Requirement::Optional {
-            errors.add(spec.name, "Required");
-        } else if let Err(m) = spec.kind.check_str(self) {
-            errors.add(spec.name, m);
-        }
-    }
-}
-
-impl ParamValue for u32 {
-    fn check(&self, spec: &ParamSpec, errors: &mut ValidationErrors) {
-        if let Err(m) = spec.kind.check_int(i64::from(*self)) {
-            errors.add(spec.name, m);
-        }
-    }
-}
-
-impl ParamValue for Vec<String> {
-    fn check(&self, spec: &ParamSpec, errors: &mut ValidationErrors) {
-        for v in self {
-            if let Err(m) = spec.kind.check_str(v) {
-                errors.add(spec.name, m);
-            }
-        }
-    }
-}
-
-impl<T: ParamValue> ParamValue for Option<T> {
-    fn check(&self, spec: &ParamSpec, errors: &mut ValidationErrors) {
-        match self {
-            Some(v) => v.check(spec, errors),
-            None if spec.requirement == Requirement::Required => errors.add(spec.name, "Required"),
-            None => {}
-        }
+        None => false,
     }
 }
 
@@ -184,19 +196,253 @@ pub fn json_type(v: &Value) -> &'static str {
     }
 }
 
+impl ParamKind {
+    /// The JSON type this kind takes, as zod names it.
+    pub fn json_type(self) -> &'static str {
+        match self {
+            Self::Uuid | Self::String | Self::Email | Self::DateTime | Self::Uri | Self::Enum(_) => {
+                "string"
+            }
+            Self::Boolean => "boolean",
+            Self::Integer | Self::Number => "number",
+            Self::Array(_) => "array",
+            Self::Object(_) | Self::Map(_) => "object",
+            Self::Any => "any",
+        }
+    }
+
+    /// Checks a string value of a string kind; `Err` holds the zod-style message.
+    pub fn check_str(self, value: &str) -> Result<(), String> {
+        let ok = match self {
+            Self::Uuid => is_uuid(value),
+            Self::String | Self::Any => true,
+            Self::Email => is_email(value),
+            Self::DateTime => is_datetime(value),
+            Self::Uri => is_uri(value),
+            Self::Enum(values) => values.contains(&value),
+            other => return Err(format!("Expected {}, received string", other.json_type())),
+        };
+        if ok {
+            return Ok(());
+        }
+        Err(match self {
+            Self::Uuid => "Invalid uuid".to_owned(),
+            Self::Email => "Invalid email".to_owned(),
+            Self::Uri => "Invalid url".to_owned(),
+            Self::Enum(values) => format!(
+                "Invalid enum value. Expected {}, received '{value}'",
+                values
+                    .iter()
+                    .map(|v| format!("'{v}'"))
+                    .collect::<Vec<_>>()
+                    .join(" | ")
+            ),
+            _ => "Invalid datetime".to_owned(),
+        })
+    }
+}
+
+/// Collects messages up to [`MAX_VALIDATION_MESSAGES`].
+struct Collector<'a> {
+    errors: &'a mut ValidationErrors,
+    count: usize,
+}
+
+impl Collector<'_> {
+    fn add(&mut self, param: &str, message: impl Into<String>) {
+        self.count += 1;
+        if self.count <= MAX_VALIDATION_MESSAGES {
+            self.errors.add(param, message);
+        }
+    }
+
+    fn full(&self) -> bool {
+        self.count > MAX_VALIDATION_MESSAGES
+    }
+}
+
+/// Checks one value of `kind` with `rules`; messages go under `param` (the top-level
+/// parameter), prefixed with the path inside it for nested values (`mode: Invalid enum …`).
+fn check_value(
+    param: &str,
+    path: &str,
+    kind: ParamKind,
+    rules: &Rules,
+    value: &Value,
+    out: &mut Collector<'_>,
+) {
+    if out.full() {
+        return;
+    }
+    let at = |m: String| {
+        if path.is_empty() {
+            m
+        } else {
+            format!("{path}: {m}")
+        }
+    };
+    match (kind, value) {
+        (ParamKind::Any, _) => {}
+        (ParamKind::Boolean, Value::Bool(_)) => {}
+        (ParamKind::Integer | ParamKind::Number, Value::Number(n)) => {
+            let as_int = n.as_i64();
+            if kind == ParamKind::Integer && as_int.is_none() && n.as_u64().is_none() {
+                out.add(param, at("Expected integer, received float".to_owned()));
+                return;
+            }
+            let v = n.as_f64().unwrap_or_default();
+            if let Some(min) = rules.minimum
+                && v < min as f64
+            {
+                out.add(
+                    param,
+                    at(format!("Number must be greater than or equal to {min}")),
+                );
+            }
+            if let Some(min) = rules.exclusive_minimum
+                && v <= min as f64
+            {
+                out.add(param, at(format!("Number must be greater than {min}")));
+            }
+            if let Some(max) = rules.maximum
+                && v > max as f64
+            {
+                out.add(
+                    param,
+                    at(format!("Number must be less than or equal to {max}")),
+                );
+            }
+        }
+        (
+            ParamKind::Uuid
+            | ParamKind::String
+            | ParamKind::Email
+            | ParamKind::DateTime
+            | ParamKind::Uri
+            | ParamKind::Enum(_),
+            Value::String(s),
+        ) => {
+            let chars = s.chars().count();
+            if let Some(min) = rules.min_length
+                && chars < min as usize
+            {
+                out.add(
+                    param,
+                    at(format!("String must contain at least {min} character(s)")),
+                );
+                return;
+            }
+            if let Some(max) = rules.max_length
+                && chars > max as usize
+            {
+                out.add(
+                    param,
+                    at(format!("String must contain at most {max} character(s)")),
+                );
+                return;
+            }
+            if let Err(m) = kind.check_str(s) {
+                out.add(param, at(m));
+            }
+        }
+        (ParamKind::Array(item), Value::Array(items)) => {
+            if let Some(min) = rules.min_items
+                && items.len() < min as usize
+            {
+                out.add(
+                    param,
+                    at(format!("Array must contain at least {min} element(s)")),
+                );
+            }
+            if let Some(max) = rules.max_items
+                && items.len() > max as usize
+            {
+                out.add(
+                    param,
+                    at(format!("Array must contain at most {max} element(s)")),
+                );
+            }
+            for v in items {
+                if out.full() {
+                    return;
+                }
+                check_value(param, path, *item, &Rules::NONE, v, out);
+            }
+        }
+        (ParamKind::Object(specs), Value::Object(map)) => {
+            check_object(param, path, specs, map, out);
+        }
+        (ParamKind::Map(item), Value::Object(map)) => {
+            for (k, v) in map {
+                if out.full() {
+                    return;
+                }
+                let inner = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                check_value(param, &inner, *item, &Rules::NONE, v, out);
+            }
+        }
+        (kind, other) => out.add(
+            param,
+            at(format!(
+                "Expected {}, received {}",
+                kind.json_type(),
+                json_type(other)
+            )),
+        ),
+    }
+}
+
+/// The properties of a nested object.
+fn check_object(
+    param: &str,
+    path: &str,
+    specs: &[ParamSpec],
+    map: &Map<String, Value>,
+    out: &mut Collector<'_>,
+) {
+    for spec in specs {
+        let inner = if path.is_empty() {
+            spec.name.to_owned()
+        } else {
+            format!("{path}.{}", spec.name)
+        };
+        match map.get(spec.name).filter(|v| !v.is_null()) {
+            None if spec.requirement == Requirement::Required => {
+                out.add(param, format!("{inner}: Required"));
+            }
+            None => {}
+            Some(v) => check_value(param, &inner, spec.kind, &spec.rules, v, out),
+        }
+    }
+}
+
 /// Checks a raw JSON body against a route's parameters, as a server does: missing required
-/// parameters, wrong JSON types, and the kind rules, with zod's messages. Parameters not in
-/// `specs` are ignored, as Seam's API ignores them.
+/// parameters, wrong JSON types, the kind rules and the limits, with zod's messages, at most
+/// [`MAX_VALIDATION_MESSAGES`] of them. Parameters not in `specs` are ignored, as Seam's API
+/// ignores them; `null` counts as not given.
 ///
 /// ```
-/// use seam_core::{params::validate_json, routes::AddAcsUser, Route};
+/// use seam_core::{params::validate_json, Route};
+/// use seam_core::params::{ParamKind, ParamSpec, Requirement};
+/// const PARAMS: &[ParamSpec] = &[
+///     ParamSpec::new("acs_user_id", ParamKind::Uuid, Requirement::Required, ""),
+///     ParamSpec::new("user_identity_id", ParamKind::Uuid, Requirement::Optional, ""),
+/// ];
 /// let body = serde_json::json!({"acs_user_id": 7, "user_identity_id": "x"});
-/// let errors = validate_json(AddAcsUser::PARAMS, body.as_object().unwrap());
+/// let errors = validate_json(PARAMS, body.as_object().unwrap());
 /// assert_eq!(errors.messages("acs_user_id"), ["Expected string, received number"]);
 /// assert_eq!(errors.messages("user_identity_id"), ["Invalid uuid"]);
 /// ```
 pub fn validate_json(specs: &[ParamSpec], body: &Map<String, Value>) -> ValidationErrors {
     let mut errors = ValidationErrors::new();
+    let mut out = Collector {
+        errors: &mut errors,
+        count: 0,
+    };
     let mut one_of_present = 0;
     let mut one_of_names = Vec::new();
     for spec in specs {
@@ -205,59 +451,17 @@ pub fn validate_json(specs: &[ParamSpec], body: &Map<String, Value>) -> Validati
             one_of_names.push(spec.name);
             one_of_present += usize::from(value.is_some());
         }
-        let Some(value) = value else {
-            if spec.requirement == Requirement::Required {
-                errors.add(spec.name, "Required");
-            }
-            continue;
-        };
-        let result = match (spec.kind, value) {
-            (ParamKind::PositiveInteger, Value::Number(n)) => match n.as_i64() {
-                Some(i) => spec.kind.check_int(i),
-                None => Err("Expected integer, received float"),
-            },
-            (ParamKind::PositiveInteger, other) => {
-                errors.add(
-                    spec.name,
-                    format!("Expected number, received {}", json_type(other)),
-                );
-                continue;
-            }
-            (ParamKind::UuidArray, Value::Array(items)) => {
-                for item in items {
-                    match item {
-                        Value::String(s) => {
-                            if let Err(m) = spec.kind.check_str(s) {
-                                errors.add(spec.name, m);
-                            }
-                        }
-                        other => errors.add(
-                            spec.name,
-                            format!("Expected string, received {}", json_type(other)),
-                        ),
-                    }
-                }
-                continue;
-            }
-            (ParamKind::UuidArray, other) => {
-                errors.add(
-                    spec.name,
-                    format!("Expected array, received {}", json_type(other)),
-                );
-                continue;
-            }
-            (_, Value::String(s)) => spec.kind.check_str(s),
-            (_, other) => {
-                errors.add(
-                    spec.name,
-                    format!("Expected string, received {}", json_type(other)),
-                );
-                continue;
-            }
-        };
-        if let Err(m) = result {
-            errors.add(spec.name, m);
+        match value {
+            None if spec.requirement == Requirement::Required => out.add(spec.name, "Required"),
+            None => {}
+            Some(value) => check_value(spec.name, "", spec.kind, &spec.rules, value, &mut out),
         }
+    }
+    let dropped = out.count.saturating_sub(MAX_VALIDATION_MESSAGES);
+    if dropped > 0 {
+        errors.add_form(format!(
+            "validation stopped after {MAX_VALIDATION_MESSAGES} messages ({dropped} more not reported)"
+        ));
     }
     if !one_of_names.is_empty() && one_of_present != 1 {
         errors.add_form(format!(
@@ -300,7 +504,7 @@ mod tests {
     }
 
     #[test]
-    fn email_rule() {
+    fn email_and_uri_rules() {
         assert!(is_email("jane@example.com"));
         for bad in [
             "jane",
@@ -312,6 +516,10 @@ mod tests {
         ] {
             assert!(!is_email(bad), "{bad}");
         }
+        assert!(is_uri("https://example.com/x?y=1"));
+        for bad in ["example.com", "://x", "https://", "https://a b"] {
+            assert!(!is_uri(bad), "{bad}");
+        }
     }
 
     #[test]
@@ -322,35 +530,49 @@ mod tests {
                 .is_ok()
         );
         assert_eq!(
-            ParamKind::DateTime.check_str("yesterday"),
-            Err("Invalid datetime")
+            ParamKind::DateTime.check_str("yesterday").unwrap_err(),
+            "Invalid datetime"
         );
     }
 
+    const MODES: &[&str] = &["heat", "cool"];
+    const INNER: &[ParamSpec] = &[
+        ParamSpec::new("mode", ParamKind::Enum(MODES), Requirement::Required, ""),
+        ParamSpec::new("on", ParamKind::Boolean, Requirement::Optional, ""),
+    ];
+    const SPECS: &[ParamSpec] = &[
+        ParamSpec::new("limit", ParamKind::Integer, Requirement::Optional, "").with_rules(Rules {
+            exclusive_minimum: Some(0),
+            ..Rules::NONE
+        }),
+        ParamSpec::new(
+            "ids",
+            ParamKind::Array(&ParamKind::Uuid),
+            Requirement::Optional,
+            "",
+        ),
+        ParamSpec::new("name", ParamKind::String, Requirement::Required, "").with_rules(Rules {
+            min_length: Some(1),
+            ..Rules::NONE
+        }),
+        ParamSpec::new("settings", ParamKind::Object(INNER), Requirement::Optional, ""),
+        ParamSpec::new(
+            "metadata",
+            ParamKind::Map(&ParamKind::String),
+            Requirement::Optional,
+            "",
+        ),
+        ParamSpec::new("temp", ParamKind::Number, Requirement::Optional, "").with_rules(Rules {
+            minimum: Some(-10),
+            maximum: Some(40),
+            ..Rules::NONE
+        }),
+    ];
+
     #[test]
     fn json_types_are_reported_as_zod_does() {
-        let specs = [
-            ParamSpec {
-                name: "limit",
-                kind: ParamKind::PositiveInteger,
-                requirement: Requirement::Optional,
-                doc: "",
-            },
-            ParamSpec {
-                name: "ids",
-                kind: ParamKind::UuidArray,
-                requirement: Requirement::Optional,
-                doc: "",
-            },
-            ParamSpec {
-                name: "name",
-                kind: ParamKind::NonEmptyString,
-                requirement: Requirement::Required,
-                doc: "",
-            },
-        ];
         let body = serde_json::json!({"limit": "5", "ids": [UUID, 3, "x"], "name": ""});
-        let e = validate_json(&specs, body.as_object().unwrap());
+        let e = validate_json(SPECS, body.as_object().unwrap());
         assert_eq!(e.messages("limit"), ["Expected number, received string"]);
         assert_eq!(
             e.messages("ids"),
@@ -361,30 +583,56 @@ mod tests {
             ["String must contain at least 1 character(s)"]
         );
         let body = serde_json::json!({"limit": 0, "ids": "x", "name": null});
-        let e = validate_json(&specs, body.as_object().unwrap());
+        let e = validate_json(SPECS, body.as_object().unwrap());
         assert_eq!(e.messages("limit"), ["Number must be greater than 0"]);
         assert_eq!(e.messages("ids"), ["Expected array, received string"]);
         assert_eq!(e.messages("name"), ["Required"]);
-        let body = serde_json::json!({"limit": 1.5, "name": "n"});
-        let e = validate_json(&specs, body.as_object().unwrap());
+        let body = serde_json::json!({"limit": 1.5, "name": "n", "temp": 41});
+        let e = validate_json(SPECS, body.as_object().unwrap());
         assert_eq!(e.messages("limit"), ["Expected integer, received float"]);
+        assert_eq!(e.messages("temp"), ["Number must be less than or equal to 40"]);
+    }
+
+    #[test]
+    fn nested_objects_maps_and_enums_are_checked() {
+        let body = serde_json::json!({
+            "name": "n",
+            "settings": {"mode": "dry", "on": "yes"},
+            "metadata": {"a": "b", "c": 1},
+        });
+        let e = validate_json(SPECS, body.as_object().unwrap());
+        assert_eq!(
+            e.messages("settings"),
+            [
+                "mode: Invalid enum value. Expected 'heat' | 'cool', received 'dry'",
+                "on: Expected boolean, received string"
+            ]
+        );
+        assert_eq!(e.messages("metadata"), ["c: Expected string, received number"]);
+        let body = serde_json::json!({"name": "n", "settings": {}});
+        let e = validate_json(SPECS, body.as_object().unwrap());
+        assert_eq!(e.messages("settings"), ["mode: Required"]);
+        let body = serde_json::json!({"name": "n", "settings": {"mode": "heat", "on": true}});
+        assert!(validate_json(SPECS, body.as_object().unwrap()).is_empty());
+    }
+
+    #[test]
+    fn a_huge_bad_body_gets_a_bounded_answer() {
+        let ids: Vec<Value> = (0..100_000).map(|_| Value::from(0)).collect();
+        let body = serde_json::json!({"name": "n", "ids": ids});
+        let e = validate_json(SPECS, body.as_object().unwrap());
+        assert_eq!(e.messages("ids").len(), MAX_VALIDATION_MESSAGES);
+        assert_eq!(
+            e.form,
+            ["validation stopped after 50 messages (99950 more not reported)"]
+        );
     }
 
     #[test]
     fn one_of_needs_exactly_one() {
         let specs = [
-            ParamSpec {
-                name: "a",
-                kind: ParamKind::String,
-                requirement: Requirement::OneOf,
-                doc: "",
-            },
-            ParamSpec {
-                name: "b",
-                kind: ParamKind::String,
-                requirement: Requirement::OneOf,
-                doc: "",
-            },
+            ParamSpec::new("a", ParamKind::String, Requirement::OneOf, ""),
+            ParamSpec::new("b", ParamKind::String, Requirement::OneOf, ""),
         ];
         for (body, ok) in [
             (serde_json::json!({}), false),

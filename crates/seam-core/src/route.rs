@@ -1,42 +1,143 @@
-//! The [`Route`] trait: one endpoint's path, method, parameters, output and retry property.
+//! The [`Route`] trait: one endpoint's description ([`RouteInfo`]), its typed request and how
+//! its answer decodes.
 
-use http::Method;
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 
+use crate::auth::AuthSet;
 use crate::error::InvalidInput;
-use crate::params::ParamSpec;
+use crate::params::{ParamSpec, validate_json};
 use crate::resources::Page;
+
+/// The HTTP method a route is sent with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HttpMethod {
+    /// `GET`: parameters in the query string.
+    Get,
+    /// `POST`: parameters as a JSON body.
+    Post,
+    /// `PUT`: parameters as a JSON body.
+    Put,
+    /// `PATCH`: parameters as a JSON body.
+    Patch,
+    /// `DELETE`: parameters in the query string.
+    Delete,
+}
+
+impl HttpMethod {
+    /// The `http` crate's method.
+    pub fn to_http(self) -> http::Method {
+        match self {
+            Self::Get => http::Method::GET,
+            Self::Post => http::Method::POST,
+            Self::Put => http::Method::PUT,
+            Self::Patch => http::Method::PATCH,
+            Self::Delete => http::Method::DELETE,
+        }
+    }
+
+    /// The method's name, e.g. `GET`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+            Self::Put => "PUT",
+            Self::Patch => "PATCH",
+            Self::Delete => "DELETE",
+        }
+    }
+
+    /// Whether parameters travel in the query string (`GET`, `DELETE`) rather than a JSON
+    /// body, as Seam's JavaScript SDK sends them.
+    pub fn uses_query(self) -> bool {
+        matches!(self, Self::Get | Self::Delete)
+    }
+}
+
+impl std::fmt::Display for HttpMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Everything about one route that is not its Rust types: generated from Seam's OpenAPI
+/// document into the route table, and read by the facades, the CLI and the fake.
+///
+/// New fields may be added; build values only in generated code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RouteInfo {
+    /// The route's slot in the route table.
+    pub index: usize,
+    /// `namespace.method`, e.g. `acs.users.get`.
+    pub name: &'static str,
+    /// The path, e.g. `/acs/users/get`.
+    pub path: &'static str,
+    /// The method this client sends (Seam accepts `POST` on every route).
+    pub method: HttpMethod,
+    /// Whether sending the request twice has the same effect as sending it once. Retries after
+    /// the request may have reached the server follow this, not the HTTP method.
+    pub idempotent: bool,
+    /// Why the route is, or is not, safe to repeat.
+    pub retry_reason: &'static str,
+    /// The parameters, for validation on either side of the wire and for the CLI's flags.
+    pub params: &'static [ParamSpec],
+    /// The key the result is under in the answer (`user_identity`), `None` for void routes.
+    pub output_key: Option<&'static str>,
+    /// Whether the answer has `pagination` and the request a `page_cursor`.
+    pub paginated: bool,
+    /// Whether the answer is (or carries) an action attempt: the action happens after the
+    /// answer, and the attempt says when it is done.
+    pub action_attempt: bool,
+    /// Which credentials may call it.
+    pub auth: AuthSet,
+    /// The namespace, as Seam's SDKs group routes: `["acs", "users"]`.
+    pub namespace: &'static [&'static str],
+    /// The method's name in its namespace: `list`.
+    pub method_name: &'static str,
+    /// A short title, e.g. `Get an ACS User`.
+    pub title: &'static str,
+    /// The description from the API document (Markdown).
+    pub doc: &'static str,
+    /// Why the route is deprecated, when it is.
+    pub deprecated: Option<&'static str>,
+}
 
 /// One endpoint of the Seam API.
 ///
 /// A value of a route type holds the parameters of one call. The facades send it, the fake
-/// serves it, the CLI derives its flags from [`Route::PARAMS`], all from this one description.
+/// serves it, the CLI derives its flags from [`RouteInfo::params`], all from this one
+/// description.
 pub trait Route: Serialize + Send + Sync + 'static {
-    /// The route's name, `namespace.method`, e.g. `user_identities.add_acs_user`.
-    const NAME: &'static str;
-    /// The path, e.g. `/user_identities/add_acs_user`.
-    const PATH: &'static str;
-    /// The method this client sends. Parameters always travel as a JSON body.
-    const METHOD: Method;
-    /// Whether sending the request twice has the same effect as sending it once. Retries after
-    /// the request may have reached the server follow this, not the HTTP method.
-    const IDEMPOTENT: bool;
-    /// The parameters, for validation on either side of the wire and for the CLI's flags.
-    const PARAMS: &'static [ParamSpec];
-    /// The key the resource is under in the answer (`user_identity`), `None` for void routes.
-    const OUTPUT_KEY: Option<&'static str>;
+    /// The route's description.
+    const INFO: RouteInfo;
 
-    /// The answer's body as decoded from JSON.
-    type Response: DeserializeOwned;
     /// What the call returns to the caller.
-    type Output: Serialize + Send + 'static;
+    type Output: Send + 'static;
 
-    /// Checks the parameters with the rules of [`Route::PARAMS`] before anything is sent.
-    fn validate(&self) -> Result<(), InvalidInput>;
+    /// Decodes a successful answer's body into the output.
+    fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error>;
 
-    /// Takes the output out of the decoded answer.
-    fn into_output(response: Self::Response) -> Self::Output;
+    /// Checks the parameters with the rules of [`RouteInfo::params`], as the server would,
+    /// before anything is sent.
+    fn validate(&self) -> Result<(), InvalidInput> {
+        validate_params(Self::INFO.params, self)
+    }
+}
+
+/// Checks any serialisable request against `params`: the typed request as JSON, with the same
+/// rules ([`validate_json`]) a server applies to a raw body, so the two cannot disagree.
+pub fn validate_params<T: Serialize + ?Sized>(
+    params: &[ParamSpec],
+    request: &T,
+) -> Result<(), InvalidInput> {
+    match serde_json::to_value(request) {
+        Ok(serde_json::Value::Object(map)) => validate_json(params, &map).into_result(),
+        Ok(_) => Ok(()),
+        Err(e) => {
+            let mut errors = crate::ValidationErrors::new();
+            errors.add_form(e.to_string());
+            errors.into_result()
+        }
+    }
 }
 
 /// A `list` route that returns one page at a time.
@@ -51,93 +152,9 @@ pub trait Paginated: Route<Output = Page<Self::Item>> + Clone {
     fn with_page_cursor(&self, cursor: String) -> Self;
 }
 
-/// The answer of a route that returns nothing: `{"ok": true}` or `{}`.
-#[derive(Debug, Clone, Copy, Default, serde::Deserialize)]
-pub struct Void {}
-
-/// Defines a route whose parameters are plain required and optional fields: the struct with
-/// its constructor and setters, its [`ParamSpec`] table, its validation and its [`Route`]
-/// implementation.
-#[macro_export]
-#[doc(hidden)]
-macro_rules! define_route {
-    (
-        $(#[$meta:meta])*
-        pub struct $name:ident => $path:literal as $route_name:literal {
-            method: $method:ident,
-            idempotent: $idempotent:literal,
-            output: $output:ty,
-            response: $response:ty,
-            key: $key:expr,
-            into_output: |$r:ident| $into:expr,
-        }
-        required {
-            $($(#[doc = $rdoc:literal])* $rfield:ident : $rty:ty => $rkind:ident,)*
-        }
-        optional {
-            $($(#[doc = $odoc:literal])* $ofield:ident : $oty:ty => $okind:ident,)*
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-        #[non_exhaustive]
-        pub struct $name {
-            $($(#[doc = $rdoc])* pub $rfield: $rty,)*
-            $($(#[doc = $odoc])* #[serde(default, skip_serializing_if = "Option::is_none")] pub $ofield: Option<$oty>,)*
-        }
-
-        impl $name {
-            /// The request, with its required parameters.
-            #[allow(clippy::new_without_default)]
-            pub fn new($($rfield: impl Into<$rty>),*) -> Self {
-                Self { $($rfield: $rfield.into(),)* $($ofield: None,)* }
-            }
-
-            $(
-                $(#[doc = $odoc])*
-                pub fn $ofield(mut self, value: impl Into<$oty>) -> Self {
-                    self.$ofield = Some(value.into());
-                    self
-                }
-            )*
-        }
-
-        impl $crate::Route for $name {
-            const NAME: &'static str = $route_name;
-            const PATH: &'static str = $path;
-            const METHOD: $crate::http::Method = $crate::http::Method::$method;
-            const IDEMPOTENT: bool = $idempotent;
-            const PARAMS: &'static [$crate::params::ParamSpec] = &[
-                $($crate::params::ParamSpec {
-                    name: stringify!($rfield),
-                    kind: $crate::params::ParamKind::$rkind,
-                    requirement: $crate::params::Requirement::Required,
-                    doc: concat!($($rdoc),*),
-                },)*
-                $($crate::params::ParamSpec {
-                    name: stringify!($ofield),
-                    kind: $crate::params::ParamKind::$okind,
-                    requirement: $crate::params::Requirement::Optional,
-                    doc: concat!($($odoc),*),
-                },)*
-            ];
-            const OUTPUT_KEY: Option<&'static str> = $key;
-            type Response = $response;
-            type Output = $output;
-
-            #[allow(unused_mut, unused_variables, unused_assignments)]
-            fn validate(&self) -> Result<(), $crate::InvalidInput> {
-                let mut errors = $crate::ValidationErrors::new();
-                let specs = <Self as $crate::Route>::PARAMS;
-                let mut i = 0;
-                $($crate::params::ParamValue::check(&self.$rfield, &specs[i], &mut errors); i += 1;)*
-                $($crate::params::ParamValue::check(&self.$ofield, &specs[i], &mut errors); i += 1;)*
-                errors.into_result()
-            }
-
-            fn into_output($r: Self::Response) -> Self::Output {
-                $into
-            }
-        }
-    };
+/// Visits every route of a table with its Rust type: for code that needs the types (decoding
+/// each route's answer, say) rather than the [`RouteInfo`] data.
+pub trait RouteVisitor {
+    /// Called once per route, in table order.
+    fn route<R: Route>(&mut self);
 }

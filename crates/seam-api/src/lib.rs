@@ -1,1 +1,33 @@
-//! placeholder
+//! The Seam API's routes and resources, generated from Seam's OpenAPI document
+//! (`spec/seam-connect.openapi.json`) by `cargo xtask codegen`.
+//!
+//! - [`routes`]: one request type per documented route, implementing [`seam_core::Route`];
+//! - [`resources`]: every resource the routes answer with;
+//! - [`ROUTES`], [`visit_routes`] and [`EXCLUDED`]: the route table, for code that serves or
+//!   lists every route (the CLI, the fake, the fuzz targets).
+//!
+//! The clients (`seam`, `seam-blocking`) re-export these; depend on this crate directly only
+//! to build requests without a client.
+
+#[path = "generated/resources.rs"]
+pub mod resources;
+#[path = "generated/routes.rs"]
+pub mod routes;
+mod support;
+#[path = "generated/table.rs"]
+mod table;
+
+#[doc(hidden)]
+pub mod fuzzing;
+
+pub use table::{EXCLUDED, ROUTES, visit_routes};
+
+/// The route whose path is `path`, if the table has one.
+///
+/// ```
+/// let info = seam_api::route_by_path("/user_identities/add_acs_user").unwrap();
+/// assert_eq!(info.name, "user_identities.add_acs_user");
+/// ```
+pub fn route_by_path(path: &str) -> Option<&'static seam_core::RouteInfo> {
+    ROUTES.iter().copied().find(|r| r.path == path)
+}

@@ -2,8 +2,18 @@
 
 use std::fmt;
 
-use crate::error::ConfigError;
+use http::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
+
+use crate::codec::WORKSPACE_HEADER;
+use crate::error::{ConfigError, Error};
 use crate::secret::Secret;
+
+/// The request header that repeats a client session token beside `authorization`, as Seam's
+/// JavaScript SDK (`@seamapi/http`) sends it and Seam's API document names it.
+pub const CLIENT_SESSION_TOKEN_HEADER: &str = "client-session-token";
+/// The request header that carries a publishable key (instead of `authorization`), as Seam's
+/// JavaScript SDK sends it.
+pub const PUBLISHABLE_KEY_HEADER: &str = "seam-publishable-key";
 
 /// The kind of a Seam token, recognised by its prefix as Seam's own SDKs do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -74,8 +84,14 @@ impl fmt::Display for TokenKind {
 }
 
 /// How requests are authenticated. Build one with [`Credentials::api_key`],
-/// [`Credentials::personal_access_token`] or [`Credentials::console_session_token`]; each checks
-/// the token's kind, so a token of the wrong kind is refused before anything is sent.
+/// [`Credentials::personal_access_token`], [`Credentials::console_session_token`], their
+/// workspace-less forms [`Credentials::personal_access_token_without_workspace`] and
+/// [`Credentials::console_session_token_without_workspace`], [`Credentials::client_session_token`]
+/// or [`Credentials::publishable_key`]; each checks the token's kind, so a token of the wrong
+/// kind is refused before anything is sent.
+///
+/// Which routes accept which credentials is [`RouteInfo::auth`](crate::RouteInfo::auth);
+/// [`check_route_auth`] compares the two. `Debug` never shows the token.
 #[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Credentials {
@@ -95,6 +111,20 @@ pub enum Credentials {
         /// The workspace it acts in (sent as `seam-workspace`).
         workspace_id: String,
     },
+    /// A personal access token acting in no workspace (no `seam-workspace` header): for the
+    /// routes about workspaces themselves (`workspaces/create`, `workspaces/list`), as Seam's
+    /// SDKs' `SeamHttpWithoutWorkspace`.
+    PersonalAccessTokenWithoutWorkspace(Secret),
+    /// A console session token acting in no workspace (no `seam-workspace` header): for the
+    /// routes about workspaces themselves.
+    ConsoleSessionTokenWithoutWorkspace(Secret),
+    /// A client session token (`seam_cst…`), limited to the resources of one client session.
+    /// Sent as `authorization: Bearer …` and in the `client-session-token` header.
+    ClientSessionToken(Secret),
+    /// A publishable key (`seam_pk…`), for the browser flows that get or create a client
+    /// session (`client_sessions/get_or_create`). Sent in the `seam-publishable-key` header,
+    /// with no `authorization` header.
+    PublishableKey(Secret),
 }
 
 impl fmt::Debug for Credentials {
@@ -111,6 +141,18 @@ impl fmt::Debug for Credentials {
                 .field("token", &"***")
                 .field("workspace_id", workspace_id)
                 .finish(),
+            Self::PersonalAccessTokenWithoutWorkspace(_) => f
+                .debug_tuple("PersonalAccessTokenWithoutWorkspace")
+                .field(&"***")
+                .finish(),
+            Self::ConsoleSessionTokenWithoutWorkspace(_) => f
+                .debug_tuple("ConsoleSessionTokenWithoutWorkspace")
+                .field(&"***")
+                .finish(),
+            Self::ClientSessionToken(_) => {
+                f.debug_tuple("ClientSessionToken").field(&"***").finish()
+            }
+            Self::PublishableKey(_) => f.debug_tuple("PublishableKey").field(&"***").finish(),
         }
     }
 }
@@ -161,8 +203,72 @@ impl Credentials {
         })
     }
 
+    /// A personal access token acting in no workspace, for the routes about workspaces
+    /// themselves (`workspaces/create`, `workspaces/list`). No `seam-workspace` header is
+    /// sent. Refuses any other kind of token.
+    ///
+    /// ```
+    /// use seam_core::{AuthSet, Credentials};
+    /// let c = Credentials::personal_access_token_without_workspace("seam_at1_token")?;
+    /// assert_eq!(c.workspace_id(), None);
+    /// assert_eq!(c.auth_kind(), AuthSet::PERSONAL_ACCESS_TOKEN_WITHOUT_WORKSPACE);
+    /// # Ok::<(), seam_core::ConfigError>(())
+    /// ```
+    pub fn personal_access_token_without_workspace(
+        token: impl Into<String>,
+    ) -> Result<Self, ConfigError> {
+        let token = checked_token(
+            token.into(),
+            TokenKind::PersonalAccessToken,
+            "personal access token",
+        )?;
+        Ok(Self::PersonalAccessTokenWithoutWorkspace(token))
+    }
+
+    /// A console session token (a JWT) acting in no workspace, for the routes about
+    /// workspaces themselves. No `seam-workspace` header is sent. Refuses any other kind of
+    /// token.
+    pub fn console_session_token_without_workspace(
+        token: impl Into<String>,
+    ) -> Result<Self, ConfigError> {
+        let token = checked_token(
+            token.into(),
+            TokenKind::ConsoleSessionToken,
+            "console session token",
+        )?;
+        Ok(Self::ConsoleSessionTokenWithoutWorkspace(token))
+    }
+
+    /// A client session token (`seam_cst…`). Refuses any other kind of token.
+    ///
+    /// ```
+    /// use seam_core::{ConfigError, Credentials};
+    /// assert!(Credentials::client_session_token("seam_cst1_token").is_ok());
+    /// assert!(matches!(
+    ///     Credentials::client_session_token("seam_live_key"),
+    ///     Err(ConfigError::WrongTokenKind { .. })
+    /// ));
+    /// ```
+    pub fn client_session_token(token: impl Into<String>) -> Result<Self, ConfigError> {
+        let token = checked_token(
+            token.into(),
+            TokenKind::ClientSessionToken,
+            "client session token",
+        )?;
+        Ok(Self::ClientSessionToken(token))
+    }
+
+    /// A publishable key (`seam_pk…`), accepted only by the routes that get or create a
+    /// client session. Refuses any other kind of token.
+    pub fn publishable_key(key: impl Into<String>) -> Result<Self, ConfigError> {
+        let key = checked_token(key.into(), TokenKind::PublishableKey, "publishable key")?;
+        Ok(Self::PublishableKey(key))
+    }
+
     /// Recognises the kind of `token` and builds the matching credentials; a personal access
-    /// token or console session token needs `workspace_id`.
+    /// token or console session token needs `workspace_id`. Client session tokens and
+    /// publishable keys are refused (as an API key of the wrong kind): use their own
+    /// constructors.
     pub fn from_token(
         token: impl Into<String>,
         workspace_id: Option<String>,
@@ -178,31 +284,162 @@ impl Credentials {
         }
     }
 
-    /// The token, for the `authorization` header.
+    /// The token, for the `authorization` header (or `seam-publishable-key` for a publishable
+    /// key).
     pub fn token(&self) -> &Secret {
         match self {
             Self::ApiKey(t)
             | Self::PersonalAccessToken { token: t, .. }
-            | Self::ConsoleSessionToken { token: t, .. } => t,
+            | Self::ConsoleSessionToken { token: t, .. }
+            | Self::PersonalAccessTokenWithoutWorkspace(t)
+            | Self::ConsoleSessionTokenWithoutWorkspace(t)
+            | Self::ClientSessionToken(t)
+            | Self::PublishableKey(t) => t,
         }
     }
 
-    /// The workspace sent as `seam-workspace`, when the kind of token needs one.
+    /// The workspace sent as `seam-workspace`: only for a personal access token or console
+    /// session token acting in a workspace, `None` for every other kind.
     pub fn workspace_id(&self) -> Option<&str> {
         match self {
-            Self::ApiKey(_) => None,
             Self::PersonalAccessToken { workspace_id, .. }
             | Self::ConsoleSessionToken { workspace_id, .. } => Some(workspace_id),
+            Self::ApiKey(_)
+            | Self::PersonalAccessTokenWithoutWorkspace(_)
+            | Self::ConsoleSessionTokenWithoutWorkspace(_)
+            | Self::ClientSessionToken(_)
+            | Self::PublishableKey(_) => None,
         }
     }
 
-    /// The kind of token these credentials hold.
+    /// The kind of token these credentials hold (a personal access token is
+    /// [`TokenKind::PersonalAccessToken`] with or without a workspace).
     pub fn kind(&self) -> TokenKind {
         match self {
             Self::ApiKey(_) => TokenKind::ApiKey,
-            Self::PersonalAccessToken { .. } => TokenKind::PersonalAccessToken,
-            Self::ConsoleSessionToken { .. } => TokenKind::ConsoleSessionToken,
+            Self::PersonalAccessToken { .. } | Self::PersonalAccessTokenWithoutWorkspace(_) => {
+                TokenKind::PersonalAccessToken
+            }
+            Self::ConsoleSessionToken { .. } | Self::ConsoleSessionTokenWithoutWorkspace(_) => {
+                TokenKind::ConsoleSessionToken
+            }
+            Self::ClientSessionToken(_) => TokenKind::ClientSessionToken,
+            Self::PublishableKey(_) => TokenKind::PublishableKey,
         }
+    }
+
+    /// Which one flag of [`AuthSet`] these credentials are, to compare with what a route
+    /// accepts ([`RouteInfo::auth`](crate::RouteInfo::auth)).
+    ///
+    /// ```
+    /// use seam_core::{AuthSet, Credentials};
+    /// let pat = Credentials::personal_access_token("seam_at1_token", "ws_1")?;
+    /// assert_eq!(pat.auth_kind(), AuthSet::PERSONAL_ACCESS_TOKEN);
+    /// assert!(AuthSet::WORKSPACE.contains(pat.auth_kind()));
+    /// # Ok::<(), seam_core::ConfigError>(())
+    /// ```
+    pub fn auth_kind(&self) -> AuthSet {
+        match self {
+            Self::ApiKey(_) => AuthSet::API_KEY,
+            Self::PersonalAccessToken { .. } => AuthSet::PERSONAL_ACCESS_TOKEN,
+            Self::ConsoleSessionToken { .. } => AuthSet::CONSOLE_SESSION,
+            Self::PersonalAccessTokenWithoutWorkspace(_) => {
+                AuthSet::PERSONAL_ACCESS_TOKEN_WITHOUT_WORKSPACE
+            }
+            Self::ConsoleSessionTokenWithoutWorkspace(_) => {
+                AuthSet::CONSOLE_SESSION_WITHOUT_WORKSPACE
+            }
+            Self::ClientSessionToken(_) => AuthSet::CLIENT_SESSION,
+            Self::PublishableKey(_) => AuthSet::PUBLISHABLE_KEY,
+        }
+    }
+
+    /// The headers that authenticate a request, as Seam's JavaScript SDK sends them:
+    ///
+    /// | credentials | headers |
+    /// | --- | --- |
+    /// | API key | `authorization: Bearer <key>` |
+    /// | personal access token / console session token in a workspace | `authorization: Bearer <token>`, `seam-workspace: <id>` |
+    /// | the same without a workspace | `authorization: Bearer <token>` |
+    /// | client session token | `authorization: Bearer <token>`, `client-session-token: <token>` |
+    /// | publishable key | `seam-publishable-key: <key>` |
+    ///
+    /// Every header holding a token is marked sensitive. The tokens were checked to be visible
+    /// ASCII when the credentials were made, so no header is ever left out in practice.
+    ///
+    /// ```
+    /// use seam_core::Credentials;
+    /// let headers = Credentials::client_session_token("seam_cst1_token")?.auth_headers();
+    /// assert_eq!(headers["authorization"], "Bearer seam_cst1_token");
+    /// assert_eq!(headers["client-session-token"], "seam_cst1_token");
+    /// assert!(headers["client-session-token"].is_sensitive());
+    /// # Ok::<(), seam_core::ConfigError>(())
+    /// ```
+    pub fn auth_headers(&self) -> HeaderMap {
+        fn sensitive(value: &str) -> Option<HeaderValue> {
+            let mut value = HeaderValue::from_str(value).ok()?;
+            value.set_sensitive(true);
+            Some(value)
+        }
+        let mut headers = HeaderMap::with_capacity(2);
+        let token = self.token().expose();
+        if let Self::PublishableKey(_) = self {
+            if let Some(v) = sensitive(token) {
+                headers.insert(HeaderName::from_static(PUBLISHABLE_KEY_HEADER), v);
+            }
+            return headers;
+        }
+        if let Some(v) = sensitive(&format!("Bearer {token}")) {
+            headers.insert(AUTHORIZATION, v);
+        }
+        if let Self::ClientSessionToken(_) = self
+            && let Some(v) = sensitive(token)
+        {
+            headers.insert(HeaderName::from_static(CLIENT_SESSION_TOKEN_HEADER), v);
+        }
+        if let Some(ws) = self.workspace_id()
+            && let Ok(v) = HeaderValue::from_str(ws)
+        {
+            headers.insert(HeaderName::from_static(WORKSPACE_HEADER), v);
+        }
+        headers
+    }
+}
+
+/// Refuses, before anything is sent, a call to `route_name` (`namespace.method`, as
+/// [`RouteInfo::name`](crate::RouteInfo::name)) with credentials that are not in `accepted`
+/// (its [`RouteInfo::auth`](crate::RouteInfo::auth)). The error,
+/// [`ConfigError::CredentialsNotAccepted`], names the route, what it accepts and what was
+/// configured, never the token. An empty `accepted` (a route whose API document names no
+/// security scheme) refuses nothing.
+///
+/// ```
+/// use seam_core::{AuthSet, Credentials, check_route_auth};
+/// let api_key = Credentials::api_key("seam_test_key")?;
+/// assert!(check_route_auth(&api_key, "devices.list", AuthSet::WORKSPACE).is_ok());
+/// let err = check_route_auth(&api_key, "workspaces.create", AuthSet::WITHOUT_WORKSPACE).unwrap_err();
+/// assert_eq!(
+///     err.to_string(),
+///     "workspaces.create cannot be called with an API key; it accepts a personal access token \
+///      without a workspace or a console session token without a workspace"
+/// );
+/// assert!(err.is_local());
+/// # Ok::<(), seam_core::ConfigError>(())
+/// ```
+pub fn check_route_auth(
+    credentials: &Credentials,
+    route_name: &str,
+    accepted: AuthSet,
+) -> Result<(), Error> {
+    let configured = credentials.auth_kind();
+    if accepted.is_empty() || accepted.contains(configured) {
+        Ok(())
+    } else {
+        Err(Error::Config(ConfigError::CredentialsNotAccepted {
+            route: route_name.to_owned(),
+            accepted,
+            configured,
+        }))
     }
 }
 
@@ -291,13 +528,21 @@ mod tests {
             let api = Credentials::api_key(token);
             let pat = Credentials::personal_access_token(token, "ws");
             let console = Credentials::console_session_token(token, "ws");
+            let pat_alone = Credentials::personal_access_token_without_workspace(token);
+            let console_alone = Credentials::console_session_token_without_workspace(token);
+            let client = Credentials::client_session_token(token);
+            let publishable = Credentials::publishable_key(token);
             for (result, expected) in [
                 (api, TokenKind::ApiKey),
                 (pat, TokenKind::PersonalAccessToken),
                 (console, TokenKind::ConsoleSessionToken),
+                (pat_alone, TokenKind::PersonalAccessToken),
+                (console_alone, TokenKind::ConsoleSessionToken),
+                (client, TokenKind::ClientSessionToken),
+                (publishable, TokenKind::PublishableKey),
             ] {
                 if found == expected {
-                    assert!(result.is_ok(), "{token} as {expected:?}");
+                    assert_eq!(result.unwrap().kind(), expected, "{token}");
                 } else {
                     let err = result.unwrap_err();
                     assert_eq!(
@@ -306,6 +551,8 @@ mod tests {
                             option: match expected {
                                 TokenKind::ApiKey => "api key",
                                 TokenKind::PersonalAccessToken => "personal access token",
+                                TokenKind::ClientSessionToken => "client session token",
+                                TokenKind::PublishableKey => "publishable key",
                                 _ => "console session token",
                             },
                             expected,
@@ -365,6 +612,281 @@ mod tests {
         assert!(!d.contains("supersecret"), "{d}");
         assert!(d.contains("ws"));
     }
+
+    /// One set of credentials of every kind, with the flag each must be.
+    fn every_kind() -> [(Credentials, AuthSet); 7] {
+        [
+            (
+                Credentials::api_key("seam_test_supersecret").unwrap(),
+                AuthSet::API_KEY,
+            ),
+            (
+                Credentials::personal_access_token("seam_at1_supersecret", "ws_1").unwrap(),
+                AuthSet::PERSONAL_ACCESS_TOKEN,
+            ),
+            (
+                Credentials::console_session_token("eyJsupersecret", "ws_1").unwrap(),
+                AuthSet::CONSOLE_SESSION,
+            ),
+            (
+                Credentials::personal_access_token_without_workspace("seam_at1_supersecret")
+                    .unwrap(),
+                AuthSet::PERSONAL_ACCESS_TOKEN_WITHOUT_WORKSPACE,
+            ),
+            (
+                Credentials::console_session_token_without_workspace("eyJsupersecret").unwrap(),
+                AuthSet::CONSOLE_SESSION_WITHOUT_WORKSPACE,
+            ),
+            (
+                Credentials::client_session_token("seam_cst1_supersecret").unwrap(),
+                AuthSet::CLIENT_SESSION,
+            ),
+            (
+                Credentials::publishable_key("seam_pk1_supersecret").unwrap(),
+                AuthSet::PUBLISHABLE_KEY,
+            ),
+        ]
+    }
+
+    #[test]
+    fn every_kind_is_exactly_one_flag_of_the_auth_set() {
+        let all = every_kind();
+        let mut seen = AuthSet::NONE;
+        for (credentials, flag) in &all {
+            assert_eq!(credentials.auth_kind(), *flag, "{credentials:?}");
+            assert_eq!(flag.describe().len(), 1, "{flag:?}");
+            assert!(!seen.contains(*flag), "{flag:?} twice");
+            seen = seen.union(*flag);
+        }
+        assert_eq!(seen.describe().len(), 7);
+        assert_eq!(
+            AuthSet::WORKSPACE,
+            AuthSet::API_KEY
+                .union(AuthSet::PERSONAL_ACCESS_TOKEN)
+                .union(AuthSet::CONSOLE_SESSION)
+        );
+        assert_eq!(
+            AuthSet::WITHOUT_WORKSPACE,
+            AuthSet::PERSONAL_ACCESS_TOKEN_WITHOUT_WORKSPACE
+                .union(AuthSet::CONSOLE_SESSION_WITHOUT_WORKSPACE)
+        );
+    }
+
+    #[test]
+    fn only_tokens_acting_in_a_workspace_carry_one() {
+        for (credentials, flag) in every_kind() {
+            let expected = if AuthSet::PERSONAL_ACCESS_TOKEN
+                .union(AuthSet::CONSOLE_SESSION)
+                .contains(flag)
+            {
+                Some("ws_1")
+            } else {
+                None
+            };
+            assert_eq!(credentials.workspace_id(), expected, "{credentials:?}");
+            assert!(
+                credentials.token().expose().ends_with("supersecret"),
+                "{credentials:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn debug_of_every_kind_is_redacted() {
+        for (credentials, _) in every_kind() {
+            let d = format!("{credentials:?} {credentials:#?}");
+            assert!(!d.contains("supersecret"), "{d}");
+            assert!(d.contains("***"), "{d}");
+        }
+        assert_eq!(
+            format!(
+                "{:?}",
+                Credentials::client_session_token("seam_cst1_x").unwrap()
+            ),
+            "ClientSessionToken(\"***\")"
+        );
+        assert_eq!(
+            format!(
+                "{:?}",
+                Credentials::personal_access_token_without_workspace("seam_at1_x").unwrap()
+            ),
+            "PersonalAccessTokenWithoutWorkspace(\"***\")"
+        );
+    }
+
+    /// The headers a request carries for `credentials`, as the encoder prepares them, without
+    /// the ones every request has; each with whether it is marked sensitive.
+    fn auth_headers_sent(credentials: &Credentials) -> Vec<(String, String, bool)> {
+        let config = crate::Config::builder()
+            .credentials(credentials.clone())
+            .build()
+            .unwrap();
+        let request = crate::Encoder::new(&config)
+            .encode_raw(&crate::RawRequest::new(
+                crate::HttpMethod::Post,
+                "/devices/list",
+            ))
+            .unwrap();
+        let common = [
+            "content-type",
+            "seam-sdk-name",
+            "seam-sdk-version",
+            "user-agent",
+        ];
+        for name in common {
+            assert!(request.headers().contains_key(name), "{name}");
+        }
+        let mut headers: Vec<(String, String, bool)> = request
+            .headers()
+            .iter()
+            .filter(|(name, _)| !common.contains(&name.as_str()))
+            .map(|(name, value)| {
+                (
+                    name.to_string(),
+                    value.to_str().unwrap().to_owned(),
+                    value.is_sensitive(),
+                )
+            })
+            .collect();
+        headers.sort();
+        // The credentials' own headers are exactly those the encoder adds.
+        assert_eq!(credentials.auth_headers().len(), headers.len());
+        headers
+    }
+
+    #[test]
+    fn each_kind_sends_the_headers_of_seams_sdk() {
+        let h = |name: &str, value: &str, sensitive: bool| {
+            (name.to_owned(), value.to_owned(), sensitive)
+        };
+        let expected = [
+            vec![h("authorization", "Bearer seam_test_supersecret", true)],
+            vec![
+                h("authorization", "Bearer seam_at1_supersecret", true),
+                h("seam-workspace", "ws_1", false),
+            ],
+            vec![
+                h("authorization", "Bearer eyJsupersecret", true),
+                h("seam-workspace", "ws_1", false),
+            ],
+            vec![h("authorization", "Bearer seam_at1_supersecret", true)],
+            vec![h("authorization", "Bearer eyJsupersecret", true)],
+            vec![
+                h("authorization", "Bearer seam_cst1_supersecret", true),
+                h("client-session-token", "seam_cst1_supersecret", true),
+            ],
+            vec![h("seam-publishable-key", "seam_pk1_supersecret", true)],
+        ];
+        for ((credentials, _), expected) in every_kind().iter().zip(expected) {
+            assert_eq!(auth_headers_sent(credentials), expected, "{credentials:?}");
+        }
+    }
+
+    #[test]
+    fn a_route_accepts_the_kinds_in_its_set_and_nothing_else() {
+        let sets = [
+            AuthSet::WORKSPACE,
+            AuthSet::WORKSPACE.union(AuthSet::CLIENT_SESSION),
+            AuthSet::WORKSPACE.union(AuthSet::PUBLISHABLE_KEY),
+            AuthSet::WITHOUT_WORKSPACE,
+            AuthSet::WORKSPACE
+                .union(AuthSet::WITHOUT_WORKSPACE)
+                .union(AuthSet::CLIENT_SESSION),
+        ];
+        for accepted in sets {
+            for (credentials, flag) in every_kind() {
+                let result = check_route_auth(&credentials, "things.do", accepted);
+                if accepted.contains(flag) {
+                    assert!(result.is_ok(), "{credentials:?} on {accepted:?}");
+                    continue;
+                }
+                let err = result.unwrap_err();
+                assert!(err.is_local(), "{err:?}");
+                assert_eq!(err.status(), None);
+                assert_eq!(
+                    err.config_error(),
+                    Some(&ConfigError::CredentialsNotAccepted {
+                        route: "things.do".into(),
+                        accepted,
+                        configured: flag,
+                    })
+                );
+                let text = format!("{err} {err:?}");
+                assert!(!text.contains("supersecret"), "{text}");
+                assert!(
+                    text.starts_with("things.do cannot be called with "),
+                    "{text}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn refusals_name_the_route_what_it_accepts_and_what_was_configured() {
+        let [api_key, pat, _, _, _, client_session, publishable] = every_kind().map(|(c, _)| c);
+        let refuse = |c: &Credentials, route: &str, accepted: AuthSet| {
+            check_route_auth(c, route, accepted)
+                .unwrap_err()
+                .to_string()
+        };
+        assert_eq!(
+            refuse(&api_key, "workspaces.create", AuthSet::WITHOUT_WORKSPACE),
+            "workspaces.create cannot be called with an API key; it accepts a personal access \
+             token without a workspace or a console session token without a workspace"
+        );
+        // `workspaces/create` as Seam's API document has it.
+        assert_eq!(
+            refuse(
+                &pat,
+                "workspaces.create",
+                AuthSet::CONSOLE_SESSION.union(AuthSet::WITHOUT_WORKSPACE)
+            ),
+            "workspaces.create cannot be called with a personal access token with a workspace; \
+             it accepts a console session token with a workspace, a personal access token \
+             without a workspace or a console session token without a workspace"
+        );
+        assert_eq!(
+            refuse(&client_session, "devices.delete", AuthSet::WORKSPACE),
+            "devices.delete cannot be called with a client session token; it accepts an API \
+             key, a personal access token with a workspace or a console session token with a \
+             workspace"
+        );
+        assert_eq!(
+            refuse(
+                &publishable,
+                "devices.list",
+                AuthSet::WORKSPACE.union(AuthSet::CLIENT_SESSION)
+            ),
+            "devices.list cannot be called with a publishable key; it accepts an API key, a \
+             personal access token with a workspace, a console session token with a workspace \
+             or a client session token"
+        );
+    }
+
+    #[test]
+    fn a_route_without_security_schemes_refuses_nothing() {
+        for (credentials, _) in every_kind() {
+            assert!(check_route_auth(&credentials, "health.get", AuthSet::NONE).is_ok());
+        }
+    }
+
+    #[test]
+    fn auth_sets_read_as_a_list_of_words() {
+        assert_eq!(AuthSet::NONE.to_string(), "no credentials");
+        assert_eq!(
+            AuthSet::CLIENT_SESSION.to_string(),
+            "a client session token"
+        );
+        assert_eq!(
+            AuthSet::API_KEY.union(AuthSet::PUBLISHABLE_KEY).to_string(),
+            "an API key or a publishable key"
+        );
+        assert_eq!(
+            AuthSet::WORKSPACE.to_string(),
+            "an API key, a personal access token with a workspace or a console session token \
+             with a workspace"
+        );
+    }
 }
 
 /// The kinds of credentials a route accepts, from the security schemes of Seam's API
@@ -402,6 +924,9 @@ impl AuthSet {
     /// What almost every route accepts: an API key, or a personal access token or console
     /// session token acting in a workspace.
     pub const WORKSPACE: AuthSet = AuthSet(0b111);
+    /// What a client without a workspace holds: a personal access token or console session
+    /// token acting in no workspace.
+    pub const WITHOUT_WORKSPACE: AuthSet = AuthSet(0b11000);
 
     const NAMES: [(AuthSet, &'static str); 7] = [
         (Self::API_KEY, "an API key"),
@@ -453,5 +978,29 @@ impl AuthSet {
 impl fmt::Debug for AuthSet {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_list().entries(self.describe()).finish()
+    }
+}
+
+/// The kinds in words, joined with commas and a final `or`: `an API key, a personal access
+/// token with a workspace or a console session token with a workspace`; `no credentials` for
+/// the empty set.
+///
+/// ```
+/// use seam_core::AuthSet;
+/// assert_eq!(AuthSet::API_KEY.to_string(), "an API key");
+/// assert_eq!(
+///     AuthSet::WITHOUT_WORKSPACE.to_string(),
+///     "a personal access token without a workspace or a console session token without a workspace"
+/// );
+/// assert_eq!(AuthSet::NONE.to_string(), "no credentials");
+/// ```
+impl fmt::Display for AuthSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names = self.describe();
+        match names.split_last() {
+            None => f.write_str("no credentials"),
+            Some((last, [])) => f.write_str(last),
+            Some((last, rest)) => write!(f, "{} or {last}", rest.join(", ")),
+        }
     }
 }

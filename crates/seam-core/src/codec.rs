@@ -2,7 +2,7 @@
 //! `http::Response<Bytes>` into its output or a typed [`Error`].
 
 use bytes::Bytes;
-use http::header::{AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue, USER_AGENT};
+use http::header::{CONTENT_TYPE, HeaderName, HeaderValue, USER_AGENT};
 use http::{HeaderMap, Request, Response, StatusCode, Uri};
 use serde::Deserialize;
 use serde::Deserializer as _;
@@ -127,15 +127,12 @@ impl Encoder {
     /// Prepares the headers every request of `config` carries, and the URI of every route of
     /// `routes` (the generated route table), found later by the route's slot.
     pub fn with_routes(config: &Config, routes: &[&'static RouteInfo]) -> Self {
-        let mut headers = HeaderMap::with_capacity(6);
-        // The credentials were checked to be visible ASCII, so these cannot fail; fall back
-        // to leaving the header out rather than panicking.
-        if let Ok(mut auth) =
-            HeaderValue::from_str(&format!("Bearer {}", config.credentials.token().expose()))
-        {
-            auth.set_sensitive(true);
-            headers.insert(AUTHORIZATION, auth);
-        }
+        let mut headers = HeaderMap::with_capacity(7);
+        // Per kind of credentials (`Credentials::auth_headers`): `authorization` (not for a
+        // publishable key), `seam-workspace` for access tokens acting in a workspace,
+        // `client-session-token` for a client session token, `seam-publishable-key` for a
+        // publishable key; those holding a token are marked sensitive.
+        headers.extend(config.credentials.auth_headers());
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         headers.insert(
             HeaderName::from_static("seam-sdk-name"),
@@ -149,11 +146,6 @@ impl Encoder {
             USER_AGENT,
             HeaderValue::from_static(concat!("seam-rust/", env!("CARGO_PKG_VERSION"))),
         );
-        if let Some(ws) = config.credentials.workspace_id()
-            && let Ok(v) = HeaderValue::from_str(ws)
-        {
-            headers.insert(HeaderName::from_static(WORKSPACE_HEADER), v);
-        }
         let base = config.endpoint.as_str().to_owned();
         // `Endpoint` has checked that the base is an absolute http(s) URL without query; a
         // path that does not parse is left out and formatted and parsed per call instead.

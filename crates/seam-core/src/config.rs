@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::auth::Credentials;
+use crate::auth::{AuthSet, Credentials};
 use crate::error::ConfigError;
 use crate::retry::RetryPolicy;
 
@@ -134,11 +134,21 @@ enum CredentialOption {
     ApiKey(String),
     PersonalAccessToken(String, String),
     ConsoleSessionToken(String, String),
+    PersonalAccessTokenWithoutWorkspace(String),
+    ConsoleSessionTokenWithoutWorkspace(String),
+    ClientSessionToken(String),
+    PublishableKey(String),
     Ready(Credentials),
 }
 
 /// Collects options for a [`Config`]. Explicit options beat the environment, which is read
 /// only when asked for with [`ConfigBuilder::from_env`].
+///
+/// A client without a workspace (for `workspaces/create` and `workspaces/list`, as Seam's
+/// SDKs' `SeamHttpWithoutWorkspace`) is configured with
+/// [`ConfigBuilder::personal_access_token_without_workspace`] or
+/// [`ConfigBuilder::console_session_token_without_workspace`], or from the environment with
+/// [`ConfigBuilder::without_workspace`].
 #[derive(Clone, Default)]
 pub struct ConfigBuilder {
     credentials: CredentialOption,
@@ -146,6 +156,7 @@ pub struct ConfigBuilder {
     timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
     allow_insecure_http: bool,
+    without_workspace: bool,
     env: Option<Environment>,
 }
 
@@ -155,6 +166,7 @@ impl std::fmt::Debug for ConfigBuilder {
             .field("endpoint", &self.endpoint)
             .field("timeout", &self.timeout)
             .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("without_workspace", &self.without_workspace)
             .finish_non_exhaustive()
     }
 }
@@ -226,6 +238,25 @@ impl Environment {
             (None, None) => Ok(None),
         }
     }
+
+    /// The credentials it names for a client without a workspace, if any:
+    /// `SEAM_PERSONAL_ACCESS_TOKEN` as a personal access token acting in no workspace.
+    /// `SEAM_WORKSPACE_ID` is ignored (a shell set up for the workspace client may well have
+    /// it). `SEAM_API_KEY` alone is [`ConfigError::NotWithoutWorkspace`] (an API key always
+    /// acts in its own workspace); with `SEAM_PERSONAL_ACCESS_TOKEN` too it is
+    /// [`ConfigError::ConflictingEnvironment`], as for [`Environment::credentials`].
+    pub fn credentials_without_workspace(&self) -> Result<Option<Credentials>, ConfigError> {
+        match (&self.api_key, &self.personal_access_token) {
+            (Some(_), Some(_)) => Err(ConfigError::ConflictingEnvironment),
+            (Some(_), None) => Err(ConfigError::NotWithoutWorkspace {
+                configured: AuthSet::API_KEY,
+            }),
+            (None, Some(token)) => {
+                Credentials::personal_access_token_without_workspace(token.clone()).map(Some)
+            }
+            (None, None) => Ok(None),
+        }
+    }
 }
 
 impl ConfigBuilder {
@@ -252,6 +283,65 @@ impl ConfigBuilder {
         workspace_id: impl Into<String>,
     ) -> Self {
         self.credentials = CredentialOption::ConsoleSessionToken(token.into(), workspace_id.into());
+        self
+    }
+
+    /// Authenticates with a personal access token (`seam_at…`) acting in no workspace: no
+    /// `seam-workspace` header is sent, and only the routes about workspaces accept it.
+    pub fn personal_access_token_without_workspace(mut self, token: impl Into<String>) -> Self {
+        self.credentials = CredentialOption::PersonalAccessTokenWithoutWorkspace(token.into());
+        self
+    }
+
+    /// Authenticates with a console session token (a JWT) acting in no workspace: no
+    /// `seam-workspace` header is sent, and only the routes about workspaces accept it.
+    pub fn console_session_token_without_workspace(mut self, token: impl Into<String>) -> Self {
+        self.credentials = CredentialOption::ConsoleSessionTokenWithoutWorkspace(token.into());
+        self
+    }
+
+    /// Authenticates with a client session token (`seam_cst…`), sent as
+    /// `authorization: Bearer …` and `client-session-token`. It is limited to the resources of
+    /// its client session, and the routes that accept it.
+    pub fn client_session_token(mut self, token: impl Into<String>) -> Self {
+        self.credentials = CredentialOption::ClientSessionToken(token.into());
+        self
+    }
+
+    /// Authenticates with a publishable key (`seam_pk…`), sent as `seam-publishable-key`: only
+    /// the routes that get or create a client session accept it.
+    pub fn publishable_key(mut self, key: impl Into<String>) -> Self {
+        self.credentials = CredentialOption::PublishableKey(key.into());
+        self
+    }
+
+    /// Makes this the configuration of a client without a workspace (as Seam's SDKs'
+    /// `SeamHttpWithoutWorkspace`), for the routes about workspaces themselves:
+    ///
+    /// - from the environment, `SEAM_PERSONAL_ACCESS_TOKEN` is taken without a workspace and
+    ///   `SEAM_WORKSPACE_ID` is ignored ([`Environment::credentials_without_workspace`]); an
+    ///   API key, which always acts in its own workspace, is refused;
+    /// - explicit credentials must act in no workspace too
+    ///   ([`ConfigBuilder::personal_access_token_without_workspace`],
+    ///   [`ConfigBuilder::console_session_token_without_workspace`]): anything else is
+    ///   [`ConfigError::NotWithoutWorkspace`];
+    /// - no credentials at all is [`ConfigError::MissingCredentialsWithoutWorkspace`].
+    ///
+    /// Without this flag, the environment is read as before: `SEAM_PERSONAL_ACCESS_TOKEN`
+    /// needs `SEAM_WORKSPACE_ID`.
+    ///
+    /// ```
+    /// use seam_core::{Config, Environment};
+    /// let env = Environment::from_lookup(|name| {
+    ///     (name == "SEAM_PERSONAL_ACCESS_TOKEN").then(|| "seam_at1_token".to_owned())
+    /// });
+    /// assert!(Config::builder().environment(env.clone()).build().is_err());
+    /// let config = Config::builder().without_workspace().environment(env).build()?;
+    /// assert_eq!(config.credentials.workspace_id(), None);
+    /// # Ok::<(), seam_core::ConfigError>(())
+    /// ```
+    pub fn without_workspace(mut self) -> Self {
+        self.without_workspace = true;
         self
     }
 
@@ -308,9 +398,25 @@ impl ConfigBuilder {
             CredentialOption::ConsoleSessionToken(t, ws) => {
                 Credentials::console_session_token(t, ws)?
             }
+            CredentialOption::PersonalAccessTokenWithoutWorkspace(t) => {
+                Credentials::personal_access_token_without_workspace(t)?
+            }
+            CredentialOption::ConsoleSessionTokenWithoutWorkspace(t) => {
+                Credentials::console_session_token_without_workspace(t)?
+            }
+            CredentialOption::ClientSessionToken(t) => Credentials::client_session_token(t)?,
+            CredentialOption::PublishableKey(k) => Credentials::publishable_key(k)?,
             CredentialOption::Ready(c) => c,
+            CredentialOption::None if self.without_workspace => env
+                .credentials_without_workspace()?
+                .ok_or(ConfigError::MissingCredentialsWithoutWorkspace)?,
             CredentialOption::None => env.credentials()?.ok_or(ConfigError::MissingCredentials)?,
         };
+        if self.without_workspace && !AuthSet::WITHOUT_WORKSPACE.contains(credentials.auth_kind()) {
+            return Err(ConfigError::NotWithoutWorkspace {
+                configured: credentials.auth_kind(),
+            });
+        }
         let endpoint = self
             .endpoint
             .as_deref()
@@ -463,6 +569,192 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    #[test]
+    fn each_kind_has_a_builder_option_that_checks_its_kind() {
+        let build = |b: ConfigBuilder| b.build().map(|c| c.credentials);
+        let c =
+            build(Config::builder().personal_access_token_without_workspace("seam_at1")).unwrap();
+        assert_eq!(
+            c.auth_kind(),
+            AuthSet::PERSONAL_ACCESS_TOKEN_WITHOUT_WORKSPACE
+        );
+        assert_eq!(c.workspace_id(), None);
+        let c = build(Config::builder().console_session_token_without_workspace("eyJx")).unwrap();
+        assert_eq!(c.auth_kind(), AuthSet::CONSOLE_SESSION_WITHOUT_WORKSPACE);
+        assert_eq!(c.workspace_id(), None);
+        let c = build(Config::builder().client_session_token("seam_cst1")).unwrap();
+        assert_eq!(c.auth_kind(), AuthSet::CLIENT_SESSION);
+        assert_eq!(c.workspace_id(), None);
+        let c = build(Config::builder().publishable_key("seam_pk1")).unwrap();
+        assert_eq!(c.auth_kind(), AuthSet::PUBLISHABLE_KEY);
+        assert_eq!(c.workspace_id(), None);
+        for (builder, option, expected) in [
+            (
+                Config::builder().personal_access_token_without_workspace("eyJx"),
+                "personal access token",
+                TokenKind::PersonalAccessToken,
+            ),
+            (
+                Config::builder().console_session_token_without_workspace("seam_at1"),
+                "console session token",
+                TokenKind::ConsoleSessionToken,
+            ),
+            (
+                Config::builder().client_session_token("seam_k"),
+                "client session token",
+                TokenKind::ClientSessionToken,
+            ),
+            (
+                Config::builder().publishable_key("seam_cst1"),
+                "publishable key",
+                TokenKind::PublishableKey,
+            ),
+        ] {
+            let e = build(builder).unwrap_err();
+            assert!(
+                matches!(e, ConfigError::WrongTokenKind { option: o, expected: x, .. } if o == option && x == expected),
+                "{e:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn without_workspace_takes_the_personal_access_token_from_the_environment_alone() {
+        let c = Config::builder()
+            .without_workspace()
+            .environment(env(&[("SEAM_PERSONAL_ACCESS_TOKEN", "seam_at1")]))
+            .build()
+            .unwrap();
+        assert_eq!(
+            c.credentials.auth_kind(),
+            AuthSet::PERSONAL_ACCESS_TOKEN_WITHOUT_WORKSPACE
+        );
+        assert_eq!(c.credentials.workspace_id(), None);
+        assert_eq!(c.credentials.token().expose(), "seam_at1");
+        // A workspace id beside it (a shell set up for the workspace client) is ignored.
+        let c = Config::builder()
+            .without_workspace()
+            .environment(env(&[
+                ("SEAM_PERSONAL_ACCESS_TOKEN", "seam_at1"),
+                ("SEAM_WORKSPACE_ID", "ws"),
+            ]))
+            .build()
+            .unwrap();
+        assert_eq!(c.credentials.workspace_id(), None);
+        // The normal client still needs the workspace.
+        assert_eq!(
+            Config::builder()
+                .environment(env(&[("SEAM_PERSONAL_ACCESS_TOKEN", "seam_at1")]))
+                .build()
+                .unwrap_err(),
+            ConfigError::MissingWorkspaceId {
+                kind: TokenKind::PersonalAccessToken
+            }
+        );
+    }
+
+    #[test]
+    fn without_workspace_refuses_what_acts_in_a_workspace() {
+        let refused = |b: ConfigBuilder| b.without_workspace().build().unwrap_err();
+        let e = refused(Config::builder().environment(env(&[("SEAM_API_KEY", "seam_k")])));
+        assert_eq!(
+            e,
+            ConfigError::NotWithoutWorkspace {
+                configured: AuthSet::API_KEY
+            }
+        );
+        assert_eq!(
+            e.to_string(),
+            "a client without a workspace takes a personal access token without a workspace or \
+             a console session token without a workspace, but an API key was given"
+        );
+        assert_eq!(
+            refused(Config::builder().environment(env(&[
+                ("SEAM_API_KEY", "seam_k"),
+                ("SEAM_PERSONAL_ACCESS_TOKEN", "seam_at1"),
+            ]))),
+            ConfigError::ConflictingEnvironment
+        );
+        for (builder, configured) in [
+            (Config::builder().api_key("seam_k"), AuthSet::API_KEY),
+            (
+                Config::builder().personal_access_token("seam_at1", "ws"),
+                AuthSet::PERSONAL_ACCESS_TOKEN,
+            ),
+            (
+                Config::builder().console_session_token("eyJx", "ws"),
+                AuthSet::CONSOLE_SESSION,
+            ),
+            (
+                Config::builder().client_session_token("seam_cst1"),
+                AuthSet::CLIENT_SESSION,
+            ),
+            (
+                Config::builder().publishable_key("seam_pk1"),
+                AuthSet::PUBLISHABLE_KEY,
+            ),
+        ] {
+            assert_eq!(
+                refused(builder),
+                ConfigError::NotWithoutWorkspace { configured }
+            );
+        }
+        let e = refused(Config::builder());
+        assert_eq!(e, ConfigError::MissingCredentialsWithoutWorkspace);
+        assert!(e.to_string().contains("SEAM_PERSONAL_ACCESS_TOKEN"), "{e}");
+        assert!(!e.to_string().contains("SEAM_API_KEY"), "{e}");
+    }
+
+    #[test]
+    fn without_workspace_explicit_options_beat_the_environment() {
+        let c = Config::builder()
+            .without_workspace()
+            .console_session_token_without_workspace("eyJexplicit")
+            .environment(env(&[
+                ("SEAM_API_KEY", "seam_env"),
+                ("SEAM_PERSONAL_ACCESS_TOKEN", "seam_at_env"),
+            ]))
+            .build()
+            .unwrap();
+        assert_eq!(
+            c.credentials.auth_kind(),
+            AuthSet::CONSOLE_SESSION_WITHOUT_WORKSPACE
+        );
+        assert_eq!(c.credentials.token().expose(), "eyJexplicit");
+        // Without the flag, an explicit option without a workspace is just as good.
+        let c = Config::builder()
+            .personal_access_token_without_workspace("seam_at1")
+            .build()
+            .unwrap();
+        assert_eq!(c.credentials.workspace_id(), None);
+    }
+
+    #[test]
+    fn debug_of_builders_configs_and_environments_never_shows_a_token() {
+        let builders = [
+            Config::builder().api_key("seam_supersecret"),
+            Config::builder().personal_access_token("seam_at_supersecret", "ws"),
+            Config::builder().console_session_token("eyJsupersecret", "ws"),
+            Config::builder().personal_access_token_without_workspace("seam_at_supersecret"),
+            Config::builder().console_session_token_without_workspace("eyJsupersecret"),
+            Config::builder().client_session_token("seam_cst_supersecret"),
+            Config::builder().publishable_key("seam_pk_supersecret"),
+        ];
+        for builder in builders {
+            let text = format!("{builder:?} {:?}", builder.clone().build().unwrap());
+            assert!(!text.contains("supersecret"), "{text}");
+        }
+        let e = env(&[
+            ("SEAM_API_KEY", "seam_supersecret"),
+            ("SEAM_PERSONAL_ACCESS_TOKEN", "seam_at_supersecret"),
+        ]);
+        let text = format!(
+            "{e:?} {:?}",
+            Config::builder().without_workspace().environment(e.clone())
+        );
+        assert!(!text.contains("supersecret"), "{text}");
     }
 
     #[test]

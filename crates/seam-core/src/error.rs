@@ -10,7 +10,7 @@ use std::fmt;
 use http::StatusCode;
 use serde::{Deserialize, Serialize};
 
-use crate::auth::TokenKind;
+use crate::auth::{AuthSet, TokenKind};
 
 /// A problem with how the client was configured, found before anything is sent.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -59,6 +59,39 @@ pub enum ConfigError {
         "both SEAM_API_KEY and SEAM_PERSONAL_ACCESS_TOKEN are set; unset one of them or pass credentials explicitly"
     )]
     ConflictingEnvironment,
+    /// The configured credentials are not among those a route accepts: refused before
+    /// anything is sent (see [`check_route_auth`](crate::check_route_auth)). The message names
+    /// the route, what it accepts and what was configured, never the token.
+    #[error("{route} cannot be called with {configured}; it accepts {accepted}")]
+    CredentialsNotAccepted {
+        /// The route, `namespace.method` (e.g. `workspaces.create`).
+        route: String,
+        /// What the route accepts.
+        accepted: AuthSet,
+        /// What was configured (one flag).
+        configured: AuthSet,
+    },
+    /// A client without a workspace ([`ConfigBuilder::without_workspace`]) found no
+    /// credentials, neither given nor in the environment.
+    ///
+    /// [`ConfigBuilder::without_workspace`]: crate::ConfigBuilder::without_workspace
+    #[error(
+        "no credentials for a client without a workspace: set SEAM_PERSONAL_ACCESS_TOKEN, or pass a personal access token or console session token to the builder"
+    )]
+    MissingCredentialsWithoutWorkspace,
+    /// A client without a workspace ([`ConfigBuilder::without_workspace`]) was given, or found
+    /// in the environment, credentials that act in a workspace or are not access tokens (an
+    /// API key, a token with a workspace id, a client session token, a publishable key).
+    ///
+    /// [`ConfigBuilder::without_workspace`]: crate::ConfigBuilder::without_workspace
+    #[error(
+        "a client without a workspace takes {expected}, but {configured} was given",
+        expected = AuthSet::WITHOUT_WORKSPACE
+    )]
+    NotWithoutWorkspace {
+        /// What was given (one flag).
+        configured: AuthSet,
+    },
     /// The endpoint is not an absolute `http(s)://host[:port][/path]` URL.
     #[error("invalid endpoint {endpoint:?}: {reason}")]
     InvalidEndpoint {
@@ -492,6 +525,27 @@ impl Error {
     /// The messages about one parameter, when the parameters were refused.
     pub fn validation_messages(&self, param: &str) -> &[String] {
         self.invalid_input().map_or(&[], |e| e.messages(param))
+    }
+
+    /// Whether this client refused the call before anything was sent: a configuration
+    /// problem (including credentials the route does not accept,
+    /// [`ConfigError::CredentialsNotAccepted`]), parameters refused by local validation, or a
+    /// request that could not be encoded.
+    pub fn is_local(&self) -> bool {
+        match self {
+            Self::Config(_) | Self::Encode(_) => true,
+            Self::InvalidInput(e) => e.is_local(),
+            _ => false,
+        }
+    }
+
+    /// The configuration problem, when the client is misconfigured or the route does not
+    /// accept its credentials.
+    pub fn config_error(&self) -> Option<&ConfigError> {
+        match self {
+            Self::Config(e) => Some(e),
+            _ => None,
+        }
     }
 
     /// Whether the server answered 401.

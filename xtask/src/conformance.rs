@@ -11,6 +11,10 @@
 //!    Python `seam` (pinned in `xtask/conformance/requirements.txt`) call add_acs_user by id, by
 //!    key (new and existing) and with bad input; each must succeed or raise the same kind of
 //!    error, with the same type, status and messages, as our client gets for the same call.
+//! 3. **Query strings.** `xtask/conformance/query.mjs` runs the cases of
+//!    `crates/seam-core/tests/query_cases.json` (which the `query` test of seam-core checks
+//!    `seam_core::codec::query_string` against) through Seam's own
+//!    `@seamapi/url-search-params-serializer`; any case whose answer differs fails the task.
 //!
 //! Node.js, npm and Python 3 are needed. They install the pinned packages into
 //! `target/conformance/` (kept while the lock files are unchanged). When one is missing the task
@@ -46,6 +50,8 @@ const UNKNOWN_ACS_USER_ID: &str = "5eed0002-0000-4000-8000-000000000999";
 const UNKNOWN_USER_IDENTITY_ID: &str = "5eed0003-0000-4000-8000-000000000999";
 /// A well-formed API key no fake knows.
 const BAD_API_KEY: &str = "seam_conformance_bad_key_1";
+/// The query-string cases, relative to the workspace root.
+const QUERY_CASES: &str = "crates/seam-core/tests/query_cases.json";
 /// How long a script or server may take before the task gives up on it.
 const PROCESS_LIMIT: Duration = Duration::from_secs(120);
 
@@ -57,7 +63,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             "--markdown" => markdown = true,
             "-h" | "--help" => {
                 println!(
-                    "usage: cargo xtask conformance [--markdown]\n\n  Runs our client, blocking client and CLI against Seam's fake, and Seam's JS and Python\n  SDKs against `seam-fake serve`. Needs node, npm and python3 (CI=true: fails without them).\n  --markdown  print the result tables of docs/conformance.md on stdout"
+                    "usage: cargo xtask conformance [--markdown]\n\n  Runs our client, blocking client and CLI against Seam's fake, and Seam's JS and Python\n  SDKs against `seam-fake serve`, and checks seam-core's query-string cases against Seam's\n  serializer. Needs node, npm and python3 (CI=true: fails without them).\n  --markdown  print the result tables of docs/conformance.md on stdout"
                 );
                 return Ok(());
             }
@@ -78,6 +84,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let env = Env { dir, bins, runtime };
 
     let mut report = Report::default();
+    query_cases(&env, &mut report)?;
     against_seams_fake(&env, &mut report)?;
     against_our_fake(&env, &mut report)?;
 
@@ -261,7 +268,7 @@ fn install(tools: &Tools, dir: &Path) -> Result<(), String> {
         );
     }
 
-    for script in ["seam-connect-fake.mjs", "js-sdk-cases.mjs"] {
+    for script in ["seam-connect-fake.mjs", "js-sdk-cases.mjs", "query.mjs"] {
         write(&dir.join(script), &read(script)?)?;
     }
     Ok(())
@@ -896,6 +903,27 @@ fn seed_for_seams_fake() -> Value {
             }))
             .collect::<Vec<_>>(),
     })
+}
+
+/// The answers in the query-string cases must be the ones Seam's serializer gives: `query.mjs`
+/// (copied beside `node_modules`) compares them and exits non-zero listing each difference.
+fn query_cases(env: &Env, report: &mut Report) -> Result<(), String> {
+    let mut cmd = Command::new("node");
+    cmd.arg("query.mjs")
+        .arg("--cases")
+        .arg(crate::workspace_root().join(QUERY_CASES))
+        .current_dir(&env.dir);
+    let (code, _, stderr) = output("query.mjs", cmd)?;
+    for line in stderr.lines() {
+        eprintln!("conformance: {line}");
+    }
+    report.check(code == Some(0), || {
+        format!(
+            "{QUERY_CASES} is not what @seamapi/url-search-params-serializer writes (query.mjs exit {code:?}): {}",
+            stderr.trim()
+        )
+    });
+    Ok(())
 }
 
 fn against_seams_fake(env: &Env, report: &mut Report) -> Result<(), String> {

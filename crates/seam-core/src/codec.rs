@@ -248,13 +248,27 @@ impl Encoder {
     }
 }
 
-/// The query string of `params` by `@seamapi/url-search-params-serializer`, the rules Seam
-/// publishes for SDKs in other languages, plus `_strict=true` as Seam's JavaScript SDK adds:
-/// nested objects flatten to dotted names (`a.b=1`), arrays repeat their name (`ids=a&ids=b`,
-/// an empty array is `ids=`), `null` is an empty value, empty strings are left out, keys are
-/// sorted, and values are form-encoded as `URLSearchParams` does. Names with a dot, arrays
-/// holding empty strings, nulls or objects cannot be written and are an
+/// The query string of `params` by `@seamapi/url-search-params-serializer` 3.0.3, the rules
+/// Seam publishes for SDKs in other languages, with `_strict=true` set as Seam's JavaScript SDK
+/// sets it: nested objects flatten to dotted names (`a.b=1`), arrays repeat their name
+/// (`ids=a&ids=b`, an empty array is `ids=`), `null` is an empty value, empty strings are left
+/// out, names are sorted, numbers are written as JavaScript's `String(n)` writes them, and
+/// names and values are form-encoded as `URLSearchParams` does. Names with a dot, and arrays
+/// holding empty strings, nulls, arrays or objects cannot be written and are an
 /// [`Error::Encode`].
+///
+/// `crates/seam-core/tests/query_cases.json` holds the cases this is checked against, with the
+/// answers of Seam's package; `docs/conformance.md` says how they are made. Two rules that are
+/// easy to miss:
+///
+/// - An integer that serde_json holds exactly (any `i64` or `u64`) is written with all its
+///   digits, as the package writes a `BigInt` and as our JSON bodies write it. This is the one
+///   place where we part from the package on purpose: given a JavaScript number above 2^53, it
+///   writes the nearest double (`18446744073709552000` for `u64::MAX`). A server that reads
+///   numbers as doubles gets the same value from either string.
+/// - As in the package, an object in an array that has a numeric `epochMilliseconds` (its test
+///   for a `Temporal.Instant`) is written as that instant, as `Date.toISOString` writes it;
+///   any other object in an array is an error.
 ///
 /// ```
 /// let params = serde_json::json!({"limit": 10, "device_ids": ["a", "b"], "search": "", "x": {"y": true}});
@@ -268,10 +282,26 @@ pub fn query_string(params: &Map<String, Value>) -> Result<String, Error> {
     if pairs.is_empty() {
         return Ok(String::new());
     }
-    // A stable sort by name, as `URLSearchParams.sort()` (names here are ASCII or compare the
-    // same by UTF-16 code units for the characters Seam's parameters use).
+    // A stable sort by name, as `URLSearchParams.sort()`: by UTF-16 code units.
     pairs.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
-    pairs.push(("_strict".to_owned(), "true".to_owned()));
+    // `searchParams.set('_strict', 'true')`: the first `_strict` the parameters made takes the
+    // value in its place and any others go; without one, it is appended.
+    const STRICT: &str = "_strict";
+    let mut strict = false;
+    pairs.retain_mut(|(k, v)| {
+        if k != STRICT {
+            return true;
+        }
+        let first = !strict;
+        if first {
+            "true".clone_into(v);
+            strict = true;
+        }
+        first
+    });
+    if !strict {
+        pairs.push((STRICT.to_owned(), "true".to_owned()));
+    }
     let mut out = String::new();
     for (i, (k, v)) in pairs.iter().enumerate() {
         if i > 0 {
@@ -315,29 +345,192 @@ fn flatten_query(
                         Value::Null => {
                             return Err(unserializable(&name, "an array holds null"));
                         }
-                        Value::Array(_) | Value::Object(_) => {
-                            return Err(unserializable(
-                                &name,
-                                "an array holds an array or an object",
-                            ));
+                        Value::Object(object) => match object.get("epochMilliseconds") {
+                            Some(Value::Number(ms)) => instant_text(&name, ms)?,
+                            _ => {
+                                return Err(unserializable(&name, "an array holds an object"));
+                            }
+                        },
+                        Value::Array(_) => {
+                            return Err(unserializable(&name, "an array holds an array"));
                         }
-                        other => scalar_text(other),
+                        other => scalar_text(&name, other)?,
                     };
                     out.push((name.clone(), text));
                 }
             }
-            other => out.push((name, scalar_text(other))),
+            other => {
+                let text = scalar_text(&name, other)?;
+                out.push((name, text));
+            }
         }
     }
     Ok(())
 }
 
-fn scalar_text(v: &Value) -> String {
-    match v {
+/// A value that is not an object or an array, as the package writes it.
+fn scalar_text(name: &str, v: &Value) -> Result<String, Error> {
+    Ok(match v {
         Value::Null => String::new(),
         Value::String(s) => s.clone(),
-        other => other.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => number_text(name, n)?,
+        Value::Array(_) | Value::Object(_) => {
+            return Err(unserializable(name, "it is not a single value"));
+        }
+    })
+}
+
+/// An integer held exactly as its digits; any other number as JavaScript's `String(n)`.
+fn number_text(name: &str, n: &serde_json::Number) -> Result<String, Error> {
+    if let Some(u) = n.as_u64() {
+        return Ok(u.to_string());
     }
+    if let Some(i) = n.as_i64() {
+        return Ok(i.to_string());
+    }
+    match n.as_f64() {
+        Some(f) if f.is_finite() => Ok(js_number(f)),
+        _ => Err(unserializable(name, &format!("it is the number {n}"))),
+    }
+}
+
+/// `Number::toString(x)` of ECMA-262 (radix 10) for a finite `x`: the shortest digits that
+/// read back as `x`, in plain notation for magnitudes from 1e-6 up to but excluding 1e21 and as
+/// `1.5e+21` / `1e-7` otherwise; `-0` is `0`.
+fn js_number(x: f64) -> String {
+    if x == 0.0 {
+        return "0".to_owned();
+    }
+    let (digits, exponent) = shortest_digits(x.abs());
+    let digits = String::from_utf8_lossy(&digits);
+    let k = i64::try_from(digits.len()).unwrap_or(i64::MAX);
+    // x = 0.digits * 10^n
+    let n = exponent + 1;
+    let mut out = String::with_capacity(digits.len() + 8);
+    if x < 0.0 {
+        out.push('-');
+    }
+    if k <= n && n <= 21 {
+        out.push_str(&digits);
+        out.extend(std::iter::repeat_n(
+            '0',
+            usize::try_from(n - k).unwrap_or(0),
+        ));
+    } else if 0 < n && n <= 21 {
+        let (int, frac) = digits.split_at(usize::try_from(n).unwrap_or(0));
+        out.push_str(int);
+        out.push('.');
+        out.push_str(frac);
+    } else if -6 < n && n <= 0 {
+        out.push_str("0.");
+        out.extend(std::iter::repeat_n('0', usize::try_from(-n).unwrap_or(0)));
+        out.push_str(&digits);
+    } else {
+        let (first, rest) = digits.split_at(1);
+        out.push_str(first);
+        if !rest.is_empty() {
+            out.push('.');
+            out.push_str(rest);
+        }
+        out.push('e');
+        out.push(if n - 1 < 0 { '-' } else { '+' });
+        out.push_str(&(n - 1).abs().to_string());
+    }
+    out
+}
+
+/// The digits ECMA-262 writes for a finite `a > 0`, and the power of ten of the first one:
+/// as few digits as read back as `a`, the closest to `a` among those, and of two as close, the
+/// one ending in an even digit.
+fn shortest_digits(a: f64) -> (Vec<u8>, i64) {
+    // Rust's `{:e}` gives the fewest digits that read back as `a`, the closest among them, but
+    // breaks an exact tie upwards: `150900614651641.125` is `1.5090061465164113e14` in Rust
+    // and `150900614651641.12` in JavaScript.
+    let (digits, exponent) = sci_digits(&format!("{a:e}"));
+    let Some(&last) = digits.last() else {
+        return (digits, exponent);
+    };
+    if (last - b'0').is_multiple_of(2) {
+        return (digits, exponent);
+    }
+    for (other_last, up) in [(last - 1, false), (last + 1, true)] {
+        if other_last > b'9' {
+            continue;
+        }
+        let mut other = digits.clone();
+        if let Some(d) = other.last_mut() {
+            *d = other_last;
+        }
+        // A tie: `a` is exactly halfway between the two, and the other reads back as `a` too.
+        let mut halfway = if up { digits.clone() } else { other.clone() };
+        halfway.push(b'5');
+        if read_back(&halfway, exponent) == a
+            && read_back(&other, exponent) == a
+            && sci_digits(&format!("{a:.800e}")) == (halfway, exponent)
+        {
+            return (other, exponent);
+        }
+    }
+    (digits, exponent)
+}
+
+/// The significant digits (without trailing zeros) and the exponent of `d.ddde<exponent>`.
+fn sci_digits(sci: &str) -> (Vec<u8>, i64) {
+    let (mantissa, exponent) = sci.split_once('e').unwrap_or((sci, "0"));
+    let mut digits: Vec<u8> = mantissa.bytes().filter(u8::is_ascii_digit).collect();
+    while digits.len() > 1 && digits.last() == Some(&b'0') {
+        digits.pop();
+    }
+    (digits, exponent.parse().unwrap_or(0))
+}
+
+/// The double nearest to `0.digits * 10^(exponent + 1)`.
+fn read_back(digits: &[u8], exponent: i64) -> f64 {
+    let digits = String::from_utf8_lossy(digits);
+    let (first, rest) = digits.split_at(1);
+    format!("{first}.{rest}0e{exponent}")
+        .parse()
+        .unwrap_or(f64::NAN)
+}
+
+/// `new Date(ms).toISOString()`: `ms` truncated to an integer, `YYYY-MM-DDTHH:mm:ss.sssZ`
+/// with `+YYYYYY` / `-YYYYYY` outside years 0 to 9999, and an error beyond the ±8.64e15 ms
+/// a `Date` holds.
+fn instant_text(name: &str, ms: &serde_json::Number) -> Result<String, Error> {
+    const DAY_MS: i64 = 86_400_000;
+    let ms = ms.as_f64().unwrap_or(f64::NAN);
+    if ms.is_nan() || ms.abs() > 8.64e15 {
+        return Err(unserializable(
+            name,
+            "an array holds an instant outside the range of a Date",
+        ));
+    }
+    // Exact: |ms| <= 8.64e15 < 2^53.
+    let ms = ms.trunc() as i64;
+    let (days, time) = (ms.div_euclid(DAY_MS), ms.rem_euclid(DAY_MS));
+    // Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant's `civil_from_days`).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let year = if (0..=9999).contains(&year) {
+        format!("{year:04}")
+    } else {
+        format!("{}{:06}", if year < 0 { '-' } else { '+' }, year.abs())
+    };
+    Ok(format!(
+        "{year}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
+        time / 3_600_000,
+        time / 60_000 % 60,
+        time / 1_000 % 60,
+        time % 1_000
+    ))
 }
 
 /// `application/x-www-form-urlencoded` as `URLSearchParams` writes it: `*-._` and ASCII

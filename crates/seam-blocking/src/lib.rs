@@ -27,14 +27,16 @@
 
 use std::sync::Arc;
 
+mod generated;
+
+pub use generated::*;
 pub use seam::{
-    AcsUser, ApiError, BuildClient, ConfigError, Credentials, Error, InvalidInput, Page,
-    Pagination, Result, RetryPolicy, Route, SeamBuilder, TokenKind, Transport, TransportError,
-    UnexpectedResponse, UserIdentity, ValidationErrors, resources, routes,
+    ApiError, AuthSet, BuildClient, ConfigError, Credentials, Error, HttpMethod, InvalidInput,
+    Page, Pagination, RawRequest, Result, RetryPolicy, Route, RouteInfo, SeamBuilder, TokenKind,
+    Transport, TransportError, UnexpectedResponse, UnknownKind, UnknownValue, ValidationErrors,
+    resources, routes,
 };
-use seam_core::facade_methods;
 use seam_core::pager::{Pager, Step};
-use seam_core::routes::*;
 use seam_core::{Config, Paginated, TransportErrorKind};
 
 /// The blocking Seam client. Cheap to clone (clones share the runtime and the connection
@@ -113,18 +115,39 @@ impl Seam {
     /// Sends any [`Route`] and waits for the outcome: the async client's
     /// [`send`](seam::Seam::send), driven to completion here.
     pub fn send<R: Route>(&self, params: R) -> Result<R::Output> {
+        let client = self.client.clone();
+        self.run(async move { client.send(params).await })
+    }
+
+    /// Sends a request to any path and waits for the answer's JSON: the async client's
+    /// [`send_raw`](seam::Seam::send_raw), driven to completion here.
+    ///
+    /// ```no_run
+    /// use seam_blocking::{HttpMethod, RawRequest};
+    /// # fn run(seam: seam_blocking::Seam) -> seam_blocking::Result<()> {
+    /// let answer = seam.send_raw(RawRequest::new(HttpMethod::Get, "/devices/list").param("limit", 5))?;
+    /// # let _ = answer; Ok(()) }
+    /// ```
+    pub fn send_raw(&self, raw: RawRequest) -> Result<serde_json::Value> {
+        let client = self.client.clone();
+        self.run(async move { client.send_raw(raw).await })
+    }
+
+    fn run<T: Send + 'static>(
+        &self,
+        call: impl std::future::Future<Output = Result<T>> + Send + 'static,
+    ) -> Result<T> {
         // The runtime is taken out only when the last clone is dropped.
         let Some(runtime) = self.runtime.0.as_ref() else {
             return Err(shut_down());
         };
-        let client = self.client.clone();
         let call = async move {
             // Let the runtime poll its I/O once before the call: while no call was running,
             // nothing watched the pooled connections, and one the server closed meanwhile must
             // be seen closed before the pool hands it out (a `create` on it could not be
             // retried). `a_connection_the_server_closed_while_idle_is_not_used_again` pins this.
             tokio::task::yield_now().await;
-            client.send(params).await
+            call.await
         };
         // The call is a task of the runtime, and this thread waits for it inside `block_on`.
         // When no other call is running, this thread drives the runtime, so the task runs right
@@ -179,7 +202,7 @@ pub struct PageIter<R: Paginated> {
 impl<R: Paginated> std::fmt::Debug for PageIter<R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PageIter")
-            .field("route", &R::NAME)
+            .field("route", &R::INFO.name)
             .finish_non_exhaustive()
     }
 }
@@ -201,42 +224,3 @@ impl<R: Paginated> Iterator for PageIter<R> {
         }
     }
 }
-
-seam_core::facade_namespaces! {
-    Seam;
-    /// `seam.user_identities()`: the user identity routes.
-    ///
-    /// ```no_run
-    /// use seam_blocking::routes::*;
-    /// # fn run(seam: seam_blocking::Seam) -> seam_blocking::Result<()> {
-    /// let ids = seam.user_identities();
-    /// let acs_user_id = "5eed0002-0000-4000-8000-000000000001";
-    /// ids.add_acs_user(AddAcsUser::new(acs_user_id, UserIdentityRef::key("jane")))?;
-    /// let jane = ids.get(GetUserIdentity::new(UserIdentityRef::key("jane")))?;
-    /// let created = ids.create(CreateUserIdentity::new().user_identity_key("sam").full_name("Sam"))?;
-    /// let page = ids.list(ListUserIdentities::new().limit(50u32))?;
-    /// for identity in ids.list_all(ListUserIdentities::new()) {
-    ///     println!("{}", identity?.display_name);
-    /// }
-    /// let linked = ids.list_acs_users(ListUserIdentityAcsUsers::new(jane.user_identity_id.clone()))?;
-    /// ids.remove_acs_user(RemoveAcsUser::new(jane.user_identity_id.clone(), acs_user_id))?;
-    /// ids.delete(DeleteUserIdentity::new(created.user_identity_id))?;
-    /// # let _ = (page, linked); Ok(()) }
-    /// ```
-    UserIdentities;
-    /// `seam.acs()`: the access control system routes.
-    Acs;
-    /// `seam.acs().users()`: the ACS user routes.
-    ///
-    /// ```no_run
-    /// use seam_blocking::routes::*;
-    /// # fn run(seam: seam_blocking::Seam) -> seam_blocking::Result<()> {
-    /// let user = seam.acs().users().get(GetAcsUser::new("5eed0002-0000-4000-8000-000000000001"))?;
-    /// let page = seam.acs().users().list(ListAcsUsers::new().acs_system_id(user.acs_system_id.clone()))?;
-    /// let all: Vec<_> = seam.acs().users().list_all(ListAcsUsers::new()).collect::<Result<_, _>>()?;
-    /// # let _ = (page, all); Ok(()) }
-    /// ```
-    AcsUsers;
-}
-
-seam_core::with_routes!(facade_methods, blocking PageIter "an `Iterator`");

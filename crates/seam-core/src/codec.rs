@@ -597,7 +597,10 @@ pub fn decode<R: Route>(response: &Response<Bytes>) -> Result<R::Output, Error> 
             UnexpectedResponse::new(
                 status,
                 body,
-                format!("the body is not the JSON {} answers with: {e}", R::INFO.name),
+                format!(
+                    "the body is not the JSON {} answers with: {e}",
+                    R::INFO.name
+                ),
                 request_id(response.headers()),
             )
             .into()

@@ -200,9 +200,12 @@ impl ParamKind {
     /// The JSON type this kind takes, as zod names it.
     pub fn json_type(self) -> &'static str {
         match self {
-            Self::Uuid | Self::String | Self::Email | Self::DateTime | Self::Uri | Self::Enum(_) => {
-                "string"
-            }
+            Self::Uuid
+            | Self::String
+            | Self::Email
+            | Self::DateTime
+            | Self::Uri
+            | Self::Enum(_) => "string",
             Self::Boolean => "boolean",
             Self::Integer | Self::Number => "number",
             Self::Array(_) => "array",
@@ -457,10 +460,9 @@ pub fn validate_json(specs: &[ParamSpec], body: &Map<String, Value>) -> Validati
             Some(value) => check_value(spec.name, "", spec.kind, &spec.rules, value, &mut out),
         }
     }
-    let dropped = out.count.saturating_sub(MAX_VALIDATION_MESSAGES);
-    if dropped > 0 {
+    if out.full() {
         errors.add_form(format!(
-            "validation stopped after {MAX_VALIDATION_MESSAGES} messages ({dropped} more not reported)"
+            "validation stopped after {MAX_VALIDATION_MESSAGES} messages: fix these and send again to see the rest"
         ));
     }
     if !one_of_names.is_empty() && one_of_present != 1 {
@@ -555,7 +557,12 @@ mod tests {
             min_length: Some(1),
             ..Rules::NONE
         }),
-        ParamSpec::new("settings", ParamKind::Object(INNER), Requirement::Optional, ""),
+        ParamSpec::new(
+            "settings",
+            ParamKind::Object(INNER),
+            Requirement::Optional,
+            "",
+        ),
         ParamSpec::new(
             "metadata",
             ParamKind::Map(&ParamKind::String),
@@ -590,7 +597,10 @@ mod tests {
         let body = serde_json::json!({"limit": 1.5, "name": "n", "temp": 41});
         let e = validate_json(SPECS, body.as_object().unwrap());
         assert_eq!(e.messages("limit"), ["Expected integer, received float"]);
-        assert_eq!(e.messages("temp"), ["Number must be less than or equal to 40"]);
+        assert_eq!(
+            e.messages("temp"),
+            ["Number must be less than or equal to 40"]
+        );
     }
 
     #[test]
@@ -608,7 +618,10 @@ mod tests {
                 "on: Expected boolean, received string"
             ]
         );
-        assert_eq!(e.messages("metadata"), ["c: Expected string, received number"]);
+        assert_eq!(
+            e.messages("metadata"),
+            ["c: Expected string, received number"]
+        );
         let body = serde_json::json!({"name": "n", "settings": {}});
         let e = validate_json(SPECS, body.as_object().unwrap());
         assert_eq!(e.messages("settings"), ["mode: Required"]);
@@ -624,7 +637,7 @@ mod tests {
         assert_eq!(e.messages("ids").len(), MAX_VALIDATION_MESSAGES);
         assert_eq!(
             e.form,
-            ["validation stopped after 50 messages (99950 more not reported)"]
+            ["validation stopped after 50 messages: fix these and send again to see the rest"]
         );
     }
 

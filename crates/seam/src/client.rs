@@ -2,12 +2,11 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
-use seam_core::facade_methods;
+use bytes::Bytes;
 use seam_core::retry::{Attempt, Decision, Outcome, StopReason};
-use seam_core::routes::*;
 use seam_core::{
-    Config, ConfigBuilder, Credentials, Encoder, Environment, Error, Paginated, RetryPolicy, Route,
-    TransportError,
+    Config, ConfigBuilder, Credentials, Encoder, Environment, Error, Paginated, RawRequest,
+    RetryPolicy, Route, TransportError, TransportErrorKind, check_route_auth,
 };
 use seam_transport::{HyperTransport, Transport};
 use tracing::Instrument;
@@ -49,7 +48,7 @@ impl BuildClient for Seam {
     fn build_client(config: Config, transport: Arc<dyn Transport>) -> Result<Self, Error> {
         Ok(Seam {
             inner: Arc::new(Inner {
-                encoder: Encoder::new(&config),
+                encoder: Encoder::with_routes(&config, &seam_api::ROUTES),
                 config,
                 transport,
             }),
@@ -203,17 +202,51 @@ impl Seam {
         &self.inner.config
     }
 
-    /// Sends any [`Route`]: validates, encodes, sends with retries, decodes. Every namespace
-    /// method is this with the route's type.
+    /// Sends any [`Route`]: checks the credentials fit it, validates, encodes, sends with
+    /// retries, decodes. Every namespace method is this with the route's type.
     pub async fn send<R: Route>(&self, params: R) -> Result<R::Output, Error> {
-        let span = tracing::info_span!(
-            "seam.request",
-            route = R::NAME,
-            attempt = tracing::field::Empty,
-            status = tracing::field::Empty,
-            request_id = tracing::field::Empty,
-        );
-        self.execute(&params).instrument(span).await
+        let info = &R::INFO;
+        let span = request_span(info.name);
+        let inner = &*self.inner;
+        let call = async {
+            check_route_auth(&inner.config.credentials, info.name, info.auth)?;
+            // The first attempt sends the encoded request itself; a retry, which is rare,
+            // encodes the same parameters again (the same bytes) rather than every call
+            // paying for a copy.
+            let request = inner.encoder.encode(&params)?;
+            let again = || inner.encoder.encode(&params);
+            let response = self.execute(request, &again, info.idempotent).await?;
+            seam_core::decode::<R>(&response)
+        };
+        call.instrument(span).await
+    }
+
+    /// Sends a request to any path, for what this version's route table lacks: the same
+    /// credentials, headers, deadline and error handling as a route, retried only when
+    /// [`RawRequest::idempotent`] says it is safe. Returns the answer's JSON as sent.
+    ///
+    /// ```no_run
+    /// use seam::{RawRequest, HttpMethod};
+    /// # async fn run(seam: seam::Seam) -> seam::Result<()> {
+    /// let answer = seam
+    ///     .send_raw(RawRequest::new(HttpMethod::Post, "/devices/a_new_route").param("device_id", "…"))
+    ///     .await?;
+    /// println!("{}", answer["ok"]);
+    /// # Ok(()) }
+    /// ```
+    pub async fn send_raw(&self, raw: RawRequest) -> Result<serde_json::Value, Error> {
+        let span = request_span("raw");
+        let inner = &*self.inner;
+        let call = async {
+            if let Some(auth) = raw.auth {
+                check_route_auth(&inner.config.credentials, &raw.path, auth)?;
+            }
+            let request = inner.encoder.encode_raw(&raw)?;
+            let again = || inner.encoder.encode_raw(&raw);
+            let response = self.execute(request, &again, raw.idempotent).await?;
+            seam_core::decode_raw(&response)
+        };
+        call.instrument(span).await
     }
 
     /// Every item of a paginated list, fetching pages as the stream is polled.
@@ -221,24 +254,30 @@ impl Seam {
         PageStream::new(self.clone(), first)
     }
 
-    async fn execute<R: Route>(&self, params: &R) -> Result<R::Output, Error> {
+    /// The retry loop, the same for every route (not generic: one copy for all of them).
+    /// Returns the last answer whatever its status, for the caller to decode; a transport
+    /// failure or the deadline is an error here.
+    async fn execute(
+        &self,
+        request: http::Request<Bytes>,
+        again: &(dyn Fn() -> Result<http::Request<Bytes>, Error> + Sync),
+        idempotent: bool,
+    ) -> Result<http::Response<Bytes>, Error> {
         let inner = &*self.inner;
-        // The first attempt takes the encoded request itself; a retry, which is rare, encodes
-        // the same parameters again (the same bytes) rather than every call paying for a copy.
-        let mut first = Some(inner.encoder.encode(params)?);
         let policy = &inner.config.retry;
         let deadline = Instant::now() + policy.total_timeout;
         let span = tracing::Span::current();
         let mut number = 0;
+        let mut next = Some(request);
         loop {
             number += 1;
             span.record("attempt", number);
             let remaining = deadline.saturating_duration_since(Instant::now());
             let per_attempt = inner.config.timeout.min(remaining);
             let cut_by_deadline = per_attempt < inner.config.timeout;
-            let request = match first.take() {
+            let request = match next.take() {
                 Some(request) => request,
-                None => inner.encoder.encode(params)?,
+                None => again()?,
             };
             let result =
                 match tokio::time::timeout(per_attempt, inner.transport.send(request)).await {
@@ -264,7 +303,7 @@ impl Seam {
             };
             let decision = policy.decide(&Attempt {
                 number,
-                idempotent: R::IDEMPOTENT,
+                idempotent,
                 outcome,
                 now: SystemTime::now(),
                 // A success never retries: skip drawing a random number on the hot path.
@@ -281,33 +320,58 @@ impl Seam {
                     tokio::time::sleep(wait).await;
                 }
                 Decision::Stop(reason) => {
-                    let last = match result {
-                        Ok(response) => seam_core::decode::<R>(&response),
-                        Err(e) => Err(Error::Transport(e)),
-                    };
-                    let timed_out_by_deadline =
-                        cut_by_deadline && last.as_ref().err().is_some_and(Error::is_timeout);
-                    return match last {
-                        Err(last)
-                            if reason == StopReason::DeadlinePassed || timed_out_by_deadline =>
+                    let reason = Some(reason);
+                    let timed_out_by_deadline = cut_by_deadline
+                        && result
+                            .as_ref()
+                            .err()
+                            .is_some_and(|e| e.kind() == TransportErrorKind::Timeout);
+                    return match result {
+                        Ok(response)
+                            if reason == Some(StopReason::DeadlinePassed)
+                                && !response.status().is_success() =>
                         {
+                            let last = seam_core::decode_error(
+                                response.status(),
+                                response.headers(),
+                                response.body(),
+                            );
                             Err(Error::DeadlineExceeded {
                                 deadline: policy.total_timeout,
                                 attempts: number,
                                 last: Box::new(last),
                             })
                         }
-                        other => {
-                            if let Err(e) = &other {
-                                tracing::debug!(attempt = number, error = %e, "call failed");
-                            }
-                            other
+                        Ok(response) => Ok(response),
+                        Err(e)
+                            if reason == Some(StopReason::DeadlinePassed)
+                                || timed_out_by_deadline =>
+                        {
+                            Err(Error::DeadlineExceeded {
+                                deadline: policy.total_timeout,
+                                attempts: number,
+                                last: Box::new(Error::Transport(e)),
+                            })
+                        }
+                        Err(e) => {
+                            tracing::debug!(attempt = number, error = %e, "call failed");
+                            Err(Error::Transport(e))
                         }
                     };
                 }
             }
         }
     }
+}
+
+fn request_span(route: &'static str) -> tracing::Span {
+    tracing::info_span!(
+        "seam.request",
+        route = route,
+        attempt = tracing::field::Empty,
+        status = tracing::field::Empty,
+        request_id = tracing::field::Empty,
+    )
 }
 
 /// A number in `[0, 1)` for backoff jitter, from the standard library's per-process random
@@ -322,42 +386,3 @@ fn jitter() -> f64 {
     );
     (h.finish() >> 11) as f64 / (1u64 << 53) as f64
 }
-
-seam_core::facade_namespaces! {
-    Seam;
-    /// `seam.user_identities()`: the user identity routes.
-    ///
-    /// ```no_run
-    /// use futures_core::Stream;
-    /// use seam::routes::*;
-    /// # async fn run(seam: seam::Seam) -> seam::Result<()> {
-    /// let ids = seam.user_identities();
-    /// let acs_user_id = "5eed0002-0000-4000-8000-000000000001";
-    /// ids.add_acs_user(AddAcsUser::new(acs_user_id, UserIdentityRef::key("jane"))).await?;
-    /// let jane = ids.get(GetUserIdentity::new(UserIdentityRef::key("jane"))).await?;
-    /// let created = ids.create(CreateUserIdentity::new().user_identity_key("sam").full_name("Sam")).await?;
-    /// let page = ids.list(ListUserIdentities::new().limit(50u32)).await?;
-    /// let every: std::pin::Pin<Box<dyn Stream<Item = seam::Result<seam::UserIdentity>>>> =
-    ///     Box::pin(ids.list_all(ListUserIdentities::new()));
-    /// let linked = ids.list_acs_users(ListUserIdentityAcsUsers::new(jane.user_identity_id.clone())).await?;
-    /// ids.remove_acs_user(RemoveAcsUser::new(jane.user_identity_id.clone(), acs_user_id)).await?;
-    /// ids.delete(DeleteUserIdentity::new(created.user_identity_id)).await?;
-    /// # let _ = (page, every, linked); Ok(()) }
-    /// ```
-    UserIdentities;
-    /// `seam.acs()`: the access control system routes.
-    Acs;
-    /// `seam.acs().users()`: the ACS user routes.
-    ///
-    /// ```no_run
-    /// use seam::routes::*;
-    /// # async fn run(seam: seam::Seam) -> seam::Result<()> {
-    /// let user = seam.acs().users().get(GetAcsUser::new("5eed0002-0000-4000-8000-000000000001")).await?;
-    /// let page = seam.acs().users().list(ListAcsUsers::new().acs_system_id(user.acs_system_id.clone())).await?;
-    /// let every = seam.acs().users().list_all(ListAcsUsers::new());
-    /// # let _ = (page, every); Ok(()) }
-    /// ```
-    AcsUsers;
-}
-
-seam_core::with_routes!(facade_methods, async PageStream "a `Stream`");

@@ -22,14 +22,17 @@
 //! For code without async, the `seam-blocking` crate offers the same API.
 
 mod client;
+mod generated;
 mod paginate;
 
-pub use client::{Acs, AcsUsers, BuildClient, Seam, SeamBuilder, UserIdentities};
+pub use client::{BuildClient, Seam, SeamBuilder};
+pub use generated::*;
 pub use paginate::PageStream;
+pub use seam_api::{resources, routes};
 pub use seam_core::{
-    AcsUser, ApiError, ConfigError, Credentials, Error, InvalidInput, Page, Pagination,
-    RetryPolicy, Route, TokenKind, TransportError, UnexpectedResponse, UserIdentity,
-    ValidationErrors, resources, routes,
+    ApiError, AuthSet, ConfigError, Credentials, Error, HttpMethod, InvalidInput, Page, Pagination,
+    RawRequest, RetryPolicy, Route, RouteInfo, TokenKind, TransportError, UnexpectedResponse,
+    UnknownKind, UnknownValue, ValidationErrors,
 };
 pub use seam_transport::{HyperTransport, Transport};
 

@@ -24,7 +24,7 @@ pub struct PageStream<R: Paginated> {
 impl<R: Paginated> std::fmt::Debug for PageStream<R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PageStream")
-            .field("route", &R::NAME)
+            .field("route", &R::INFO.name)
             .field("fetching", &self.in_flight.is_some())
             .finish()
     }

@@ -30,6 +30,8 @@ pub mod auth;
 pub mod codec;
 pub mod config;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod pager;
 pub mod params;
 pub mod resources;

@@ -18922,13 +18922,13 @@ impl seam_core::Route for UserIdentitiesGenerateInstantKey {
 pub struct GetUserIdentity {
     /// Which user identity a request is about: by its id, or by the caller's own key.
     #[serde(flatten)]
-    pub user_identity: crate::routes::UserIdentityRef2,
+    pub user_identity: crate::routes::UserIdentityRef,
 }
 
 impl GetUserIdentity {
     /// With its required parameters; the optional ones are set with the methods below.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
-    pub fn new(user_identity: crate::routes::UserIdentityRef2) -> Self {
+    pub fn new(user_identity: crate::routes::UserIdentityRef) -> Self {
         Self { user_identity }
     }
 }
@@ -30920,35 +30920,6 @@ pub enum UserIdentityRef {
 }
 
 impl UserIdentityRef {
-    /// By `user_identity_id`.
-    pub fn id(v: impl Into<String>) -> Self {
-        Self::Id(v.into())
-    }
-
-    /// By `user_identity_key`.
-    pub fn key(v: impl Into<String>) -> Self {
-        Self::Key(v.into())
-    }
-}
-
-/// Which user identity a request is about: by its id, or by the caller's own key.
-///
-/// An enum, so a request names exactly one: never neither, never both.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum UserIdentityRef2 {
-    /// ID of the user identity that you want to get.
-    ///
-    /// Sent as `user_identity_id`.
-    #[serde(rename = "user_identity_id")]
-    Id(String),
-    /// By `user_identity_key`.
-    ///
-    /// Sent as `user_identity_key`.
-    #[serde(rename = "user_identity_key")]
-    Key(String),
-}
-
-impl UserIdentityRef2 {
     /// By `user_identity_id`.
     pub fn id(v: impl Into<String>) -> Self {
         Self::Id(v.into())

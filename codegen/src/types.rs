@@ -692,7 +692,14 @@ impl<'s> TypeGen<'s> {
                     || (prop == "created_at" && ty.base == Base::Timestamp));
             let defaultable = matches!(
                 ty.base,
-                Base::Str | Base::Uuid | Base::Email | Base::Uri | Base::DateTime | Base::Bool | Base::Array(_) | Base::Map(_)
+                Base::Str
+                    | Base::Uuid
+                    | Base::Email
+                    | Base::Uri
+                    | Base::DateTime
+                    | Base::Bool
+                    | Base::Array(_)
+                    | Base::Map(_)
             ) || (ty.base == Base::Any && !nullable);
             let mut doc = description(ps);
             if doc.is_empty() {

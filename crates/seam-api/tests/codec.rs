@@ -187,7 +187,10 @@ fn invalid_parameters_are_never_encoded() {
         .unwrap_err();
     // The server's messages: zod's `uuid()` says "Invalid uuid" for an empty string too.
     assert_eq!(err.validation_messages("acs_user_id"), ["Invalid uuid"]);
-    assert_eq!(err.validation_messages("user_identity_id"), ["Invalid uuid"]);
+    assert_eq!(
+        err.validation_messages("user_identity_id"),
+        ["Invalid uuid"]
+    );
 }
 
 #[test]

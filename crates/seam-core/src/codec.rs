@@ -218,7 +218,13 @@ impl Encoder {
         }
         // The body keeps the request type's field order (required parameters first).
         let body = serde_json::to_vec(params).map_err(|e| Error::Encode(e.to_string()))?;
-        self.with_body(info.index, info.method, info.path, String::new(), Bytes::from(body))
+        self.with_body(
+            info.index,
+            info.method,
+            info.path,
+            String::new(),
+            Bytes::from(body),
+        )
     }
 
     /// Encodes a [`RawRequest`]: no validation (the server does it), the same headers.

@@ -104,7 +104,11 @@ pub fn check<R: Route>(response: &Response<Bytes>) {
     let body = response.body();
     match decode::<R>(response) {
         Ok(_) => {
-            assert!(status.is_success(), "{}: success from {status}", R::INFO.name);
+            assert!(
+                status.is_success(),
+                "{}: success from {status}",
+                R::INFO.name
+            );
         }
         Err(e) => {
             // Formatting never panics, whatever the server sent.
@@ -120,7 +124,11 @@ pub fn check<R: Route>(response: &Response<Bytes>) {
             match &e {
                 Error::UnexpectedResponse(u) => check_excerpt(u, body),
                 Error::InvalidInput(_) | Error::Api(_) => {
-                    assert!(!status.is_success(), "{}: {e:?} from {status}", R::INFO.name);
+                    assert!(
+                        !status.is_success(),
+                        "{}: {e:?} from {status}",
+                        R::INFO.name
+                    );
                     assert!(status != StatusCode::UNAUTHORIZED || e.invalid_input().is_some());
                 }
                 Error::Unauthorized(_) => assert_eq!(status, StatusCode::UNAUTHORIZED),
@@ -157,7 +165,11 @@ pub fn walk<R: Paginated>(first: R, response: &Response<Bytes>) {
         match pager.step() {
             Step::Fetch(request) => {
                 fetches += 1;
-                assert!(fetches <= 2, "{}: fetched the same page again", R::INFO.name);
+                assert!(
+                    fetches <= 2,
+                    "{}: fetched the same page again",
+                    R::INFO.name
+                );
                 let page = decode::<R>(response);
                 pager.receive(&request, page);
             }

@@ -28,7 +28,7 @@ pub fn decode_response(data: &[u8]) {
 struct Every<'a>(&'a Response<Bytes>);
 
 impl RouteVisitor for Every<'_> {
-    fn route<R: Route>(&mut self) {
+    fn route<R: Route + serde::de::DeserializeOwned>(&mut self) {
         check::<R>(self.0);
     }
 }

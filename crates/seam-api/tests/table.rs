@@ -118,7 +118,7 @@ fn credentials_per_route_follow_the_security_schemes() {
 struct ParamsAreFields(Vec<String>);
 
 impl RouteVisitor for ParamsAreFields {
-    fn route<R: Route>(&mut self) {
+    fn route<R: Route + serde::de::DeserializeOwned>(&mut self) {
         let names: BTreeSet<&str> = R::INFO.params.iter().map(|p| p.name).collect();
         if names.len() != R::INFO.params.len() {
             self.0
@@ -205,4 +205,99 @@ fn a_device_with_unknown_fields_and_values_decodes() {
     let decoded: Result<Device, _> = serde_json::from_value(device);
     let device = decoded.unwrap();
     assert_eq!(device.device_id, "d73f4706-67e3-419d-899e-ec957a75ee0c");
+}
+
+/// For every route, requests built from a few JSON bodies (each parameter given a value of its
+/// own kind, a bad value of its kind, or left out) are validated the same way typed (as the
+/// request serialises itself) and raw (as the server checks the JSON).
+struct TypedAndRawAgree {
+    checked: usize,
+    disagreements: Vec<String>,
+}
+
+fn sample(kind: &seam_core::params::ParamKind, bad: bool) -> serde_json::Value {
+    use seam_core::params::ParamKind as K;
+    use serde_json::json;
+    match (kind, bad) {
+        (K::Uuid, false) => json!("d73f4706-67e3-419d-899e-ec957a75ee0c"),
+        (K::Uuid, true) => json!("not-a-uuid"),
+        (K::Email, false) => json!("jane@example.com"),
+        (K::Email, true) => json!("jane"),
+        (K::DateTime, false) => json!("2024-01-01T00:00:00Z"),
+        (K::DateTime, true) => json!("yesterday"),
+        (K::Uri, false) => json!("https://example.com"),
+        (K::Uri, true) => json!("example"),
+        (K::String, false) => json!("x"),
+        (K::String, true) => json!(""),
+        (K::Boolean, _) => json!(true),
+        (K::Integer, false) => json!(5),
+        (K::Integer, true) => json!(-5),
+        (K::Number, false) => json!(21.5),
+        (K::Number, true) => json!(-1000),
+        (K::Enum(values), false) => json!(values[0]),
+        (K::Enum(values), true) => json!(values[values.len() - 1]),
+        (K::Array(item), bad) => json!([sample(item, bad), sample(item, false)]),
+        (K::Object(specs), bad) => serde_json::Value::Object(
+            specs
+                .iter()
+                .map(|s| (s.name.to_owned(), sample(&s.kind, bad)))
+                .collect(),
+        ),
+        (K::Map(item), bad) => json!({"k": sample(item, bad)}),
+        _ => json!("x"),
+    }
+}
+
+impl RouteVisitor for TypedAndRawAgree {
+    fn route<R: Route + serde::de::DeserializeOwned>(&mut self) {
+        let params = R::INFO.params;
+        let bodies: Vec<serde_json::Value> = [false, true]
+            .into_iter()
+            .flat_map(|bad| {
+                (0..=params.len()).map(move |skip| {
+                    let mut seen_one_of = false;
+                    serde_json::Value::Object(
+                        params
+                            .iter()
+                            .enumerate()
+                            .filter(|(i, p)| {
+                                if p.requirement == seam_core::params::Requirement::OneOf {
+                                    !std::mem::replace(&mut seen_one_of, true)
+                                } else {
+                                    *i != skip
+                                }
+                            })
+                            .map(|(_, p)| (p.name.to_owned(), sample(&p.kind, bad)))
+                            .collect(),
+                    )
+                })
+            })
+            .collect();
+        for body in bodies {
+            let Ok(request) = serde_json::from_value::<R>(body.clone()) else {
+                continue;
+            };
+            self.checked += 1;
+            let typed = seam_core::validate_typed(params, &request);
+            let as_json = serde_json::to_value(&request).unwrap();
+            let raw = seam_core::params::validate_json(params, as_json.as_object().unwrap());
+            if typed != raw {
+                self.disagreements.push(format!(
+                    "{} {body}: typed {typed:?} raw {raw:?}",
+                    R::INFO.name
+                ));
+            }
+        }
+    }
+}
+
+#[test]
+fn typed_and_raw_validation_agree_on_every_route() {
+    let mut v = TypedAndRawAgree {
+        checked: 0,
+        disagreements: Vec::new(),
+    };
+    seam_api::visit_routes(&mut v);
+    assert!(v.checked > 400, "only {} requests checked", v.checked);
+    assert!(v.disagreements.is_empty(), "{:#?}", v.disagreements);
 }

@@ -200,24 +200,30 @@ impl Encoder {
     /// `DELETE` (Seam's rules for SDKs, see [`query_string`]).
     pub fn encode<R: Route>(&self, params: &R) -> Result<Request<Bytes>, Error> {
         let info = &R::INFO;
-        let value = serde_json::to_value(params).map_err(|e| Error::Encode(e.to_string()))?;
-        let (map, is_object) = match value {
-            Value::Object(map) => (map, true),
-            Value::Null => (Map::new(), false),
-            other => {
-                return Err(Error::Encode(format!(
-                    "{} parameters must serialise to a JSON object, not {}",
-                    info.name,
-                    crate::params::json_type(&other)
-                )));
-            }
-        };
-        validate_json(info.params, &map).into_result()?;
-        if info.method.uses_query() || !is_object {
+        if info.method.uses_query() {
+            // The query string needs the parameters as JSON anyway: check that.
+            let map = match serde_json::to_value(params) {
+                Ok(Value::Object(map)) => map,
+                Ok(Value::Null) => Map::new(),
+                Ok(other) => {
+                    return Err(Error::Encode(format!(
+                        "{} parameters must serialise to a JSON object, not {}",
+                        info.name,
+                        crate::params::json_type(&other)
+                    )));
+                }
+                Err(e) => return Err(Error::Encode(e.to_string())),
+            };
+            validate_json(info.params, &map).into_result()?;
             return self.request(info.index, info.method, info.path, &map);
         }
-        // The body keeps the request type's field order (required parameters first).
-        let body = serde_json::to_vec(params).map_err(|e| Error::Encode(e.to_string()))?;
+        // A body: checked as the request serialises itself (no JSON tree built), then written
+        // in the request type's field order.
+        crate::validate_typed(info.params, params).into_result()?;
+        let mut body = serde_json::to_vec(params).map_err(|e| Error::Encode(e.to_string()))?;
+        if body == b"null" {
+            body = b"{}".to_vec();
+        }
         self.with_body(
             info.index,
             info.method,

@@ -301,7 +301,8 @@ mod tests {
         }
         let m = Message::parse(&data);
         assert!(m.headers.len() <= 1 << 15);
-        decode_response(&data);
+        let response = response_of(&data).unwrap();
+        retry_decision(&response);
     }
 
     #[test]

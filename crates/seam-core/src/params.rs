@@ -514,7 +514,7 @@ pub fn validate_json(specs: &[ParamSpec], body: &Map<String, Value>) -> Validati
     }
     finish(
         specs,
-        |name| body.get(name).is_some_and(|v| !v.is_null()),
+        |_, name| body.get(name).is_some_and(|v| !v.is_null()),
         out,
     );
     errors
@@ -522,14 +522,17 @@ pub fn validate_json(specs: &[ParamSpec], body: &Map<String, Value>) -> Validati
 
 /// The checks on a whole request once its values are checked: each missing required
 /// parameter, the one-of group, and the note that validation stopped early.
-pub(crate) fn finish(specs: &[ParamSpec], present: impl Fn(&str) -> bool, mut out: Collector<'_>) {
-    let mut one_of_present = 0;
-    let mut one_of_names = Vec::new();
-    for spec in specs {
-        let given = present(spec.name);
+pub(crate) fn finish(
+    specs: &[ParamSpec],
+    present: impl Fn(usize, &str) -> bool,
+    mut out: Collector<'_>,
+) {
+    let (mut one_of_total, mut one_of_present) = (0, 0);
+    for (i, spec) in specs.iter().enumerate() {
+        let given = present(i, spec.name);
         match spec.requirement {
             Requirement::OneOf => {
-                one_of_names.push(spec.name);
+                one_of_total += 1;
                 one_of_present += usize::from(given);
             }
             Requirement::Required if !given => out.add(spec.name, "Required"),
@@ -542,11 +545,13 @@ pub(crate) fn finish(specs: &[ParamSpec], present: impl Fn(&str) -> bool, mut ou
             "validation stopped after {MAX_VALIDATION_MESSAGES} messages: fix these and send again to see the rest"
         ));
     }
-    if !one_of_names.is_empty() && one_of_present != 1 {
-        errors.add_form(format!(
-            "Exactly one of {} is required",
-            one_of_names.join(", ")
-        ));
+    if one_of_total > 0 && one_of_present != 1 {
+        let names: Vec<&str> = specs
+            .iter()
+            .filter(|s| s.requirement == Requirement::OneOf)
+            .map(|s| s.name)
+            .collect();
+        errors.add_form(format!("Exactly one of {} is required", names.join(", ")));
     }
 }
 

@@ -38,13 +38,7 @@ pub fn validate_typed<T: Serialize + ?Sized>(specs: &[ParamSpec], request: &T) -
     if let Err(e) = outcome {
         out.errors.add_form(e.0);
     }
-    let present_of = |name: &str| {
-        specs
-            .iter()
-            .position(|s| s.name == name)
-            .is_some_and(|i| present.get(i).copied().unwrap_or(false))
-    };
-    finish(specs, present_of, out);
+    finish(specs, |i, _| present.get(i).copied().unwrap_or(false), out);
     errors
 }
 

@@ -10,15 +10,19 @@
 //! - `decode_invalid_input::seam_core` (a 400 `invalid_input` answer to the typed error)
 //!   against `decode_invalid_input::baseline` (`serde_json::from_slice::<Value>`).
 //!
-//! Run with `cargo bench -p seam-core --bench codec`. Quote the ratio of each pair from the same
+//! - `decode_devices_page::seam_api` (a 100-device `devices/list` page into the generated
+//!   `Device` resources) against `decode_devices_page::json_value` (the same body into
+//!   `serde_json::Value`).
+//!
+//! Run with `cargo bench -p seam-api --bench codec`. Quote the ratio of each pair from the same
 //! run, never an absolute time: the machines this runs on are small and noisy.
 
 use bytes::Bytes;
 use divan::black_box;
 use http::header::{AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue, USER_AGENT};
 use http::{HeaderMap, Method, Request, Response, StatusCode, Uri};
+use seam_api::routes::{AddAcsUser, DevicesList, UserIdentityRef};
 use seam_core::codec::{SDK_NAME, SDK_VERSION};
-use seam_core::routes::{AddAcsUser, UserIdentityRef};
 use seam_core::{Config, Encoder, Route};
 
 const ENDPOINT: &str = "http://127.0.0.1:8080";
@@ -73,7 +77,7 @@ mod encode {
         else {
             return;
         };
-        let encoder = Encoder::new(&config);
+        let encoder = Encoder::with_routes(&config, &seam_api::ROUTES);
         let params = AddAcsUser::new(ACS_USER_ID, UserIdentityRef::id(USER_IDENTITY_ID));
         bencher.bench_local(|| black_box(&encoder).encode(black_box(&params)).is_ok());
     }
@@ -196,6 +200,51 @@ mod decode_invalid_input {
     #[divan::bench]
     fn baseline(bencher: divan::Bencher) {
         let answer = response(StatusCode::BAD_REQUEST, INVALID_INPUT_BODY);
+        bencher.bench_local(|| {
+            serde_json::from_slice::<serde_json::Value>(black_box(&answer).body()).is_ok()
+        });
+    }
+}
+
+/// A `devices/list` answer of 100 devices (a realistic August lock, `benches/device.json`).
+fn devices_page() -> Response<Bytes> {
+    let device = include_str!("device.json");
+    let devices: Vec<String> = (0..100)
+        .map(|i| {
+            device.replace(
+                "11111111-1111-1111-1111-444444444444",
+                &format!("11111111-1111-1111-1111-{i:012}"),
+            )
+        })
+        .collect();
+    let body = format!(
+        r#"{{"devices":[{}],"pagination":{{"has_next_page":false,"next_page_cursor":null,"next_page_url":null}},"ok":true}}"#,
+        devices.join(",")
+    );
+    let mut response = Response::new(Bytes::from(body));
+    *response.status_mut() = StatusCode::OK;
+    response
+}
+
+/// Decode a 100-device page: typed resources against a JSON tree.
+mod decode_devices_page {
+    use super::*;
+
+    #[divan::bench]
+    fn seam_api(bencher: divan::Bencher) {
+        let answer = devices_page();
+        assert_eq!(
+            seam_core::decode::<DevicesList>(&answer)
+                .map(|p| p.items.len())
+                .ok(),
+            Some(100)
+        );
+        bencher.bench_local(|| seam_core::decode::<DevicesList>(black_box(&answer)).is_ok());
+    }
+
+    #[divan::bench]
+    fn json_value(bencher: divan::Bencher) {
+        let answer = devices_page();
         bencher.bench_local(|| {
             serde_json::from_slice::<serde_json::Value>(black_box(&answer).body()).is_ok()
         });

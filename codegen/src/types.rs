@@ -214,7 +214,74 @@ pub fn discriminator(branches: &[Value], declared: Option<&str>) -> Option<Strin
 }
 
 fn shape_key(schema: &Value) -> String {
+    // Enums are the same type whatever their descriptions say: key them by their values.
+    if let Some(values) = schema.get("enum").filter(|_| schema.get("properties").is_none()) {
+        return format!("enum:{values}");
+    }
     schema.to_string()
+}
+
+/// An `allOf` whose parts are all objects (or `allOf`s of objects), as one object.
+pub fn merge_all_of(schema: &Value) -> Option<Value> {
+    fn collect(s: &Value, props: &mut Map<String, Value>, required: &mut Vec<Value>) -> bool {
+        if let Some(parts) = s.get("allOf").and_then(Value::as_array) {
+            return parts.iter().all(|p| collect(p, props, required));
+        }
+        let Some(p) = s.get("properties").and_then(Value::as_object) else {
+            return false;
+        };
+        for (k, v) in p {
+            props.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+        for r in s.get("required").and_then(Value::as_array).into_iter().flatten() {
+            if !required.contains(r) {
+                required.push(r.clone());
+            }
+        }
+        true
+    }
+    let mut props = Map::new();
+    let mut required = Vec::new();
+    if !collect(schema, &mut props, &mut required) {
+        return None;
+    }
+    let mut out = Map::new();
+    out.insert("type".into(), "object".into());
+    if let Some(d) = schema.get("description") {
+        out.insert("description".into(), d.clone());
+    }
+    if schema.get("nullable") == Some(&Value::Bool(true)) {
+        out.insert("nullable".into(), Value::Bool(true));
+    }
+    out.insert("properties".into(), Value::Object(props));
+    out.insert("required".into(), Value::Array(required));
+    Some(Value::Object(out))
+}
+
+/// A `oneOf`/`anyOf` of string enums, as one enum of all their values.
+pub fn merge_enum_choice(schema: &Value) -> Option<Value> {
+    let branches = schema
+        .get("oneOf")
+        .or_else(|| schema.get("anyOf"))
+        .and_then(Value::as_array)?;
+    let mut values: Vec<Value> = Vec::new();
+    for b in branches {
+        if b.get("type").and_then(Value::as_str) != Some("string") {
+            return None;
+        }
+        for v in b.get("enum")?.as_array()? {
+            if !values.contains(v) {
+                values.push(v.clone());
+            }
+        }
+    }
+    let mut out = Map::new();
+    out.insert("type".into(), "string".into());
+    out.insert("enum".into(), Value::Array(values));
+    if let Some(d) = schema.get("description") {
+        out.insert("description".into(), d.clone());
+    }
+    Some(Value::Object(out))
 }
 
 /// Merges the branches of a union that share a tag (an action attempt's `pending`, `success`
@@ -380,10 +447,19 @@ impl<'s> TypeGen<'s> {
                 "ParamKind::Any",
             );
         }
-        if let Some(all) = schema.get("allOf").and_then(Value::as_array)
-            && all.len() == 1
-        {
-            return self.ty(&all[0], hint, side);
+        if let Some(all) = schema.get("allOf").and_then(Value::as_array) {
+            if all.len() == 1 {
+                return self.ty(&all[0], hint, side);
+            }
+            // Several objects that all apply: one object with every part's properties.
+            if let Some(merged) = merge_all_of(schema) {
+                return self.ty(&merged, hint, side);
+            }
+        }
+        // A choice between string enums (a device type is a lock type or a thermostat
+        // type, …): one enum of every value.
+        if let Some(merged) = merge_enum_choice(schema) {
+            return self.ty(&merged, hint, side);
         }
         let rules = rules_of(schema);
         let with_rules = |mut t: Ty| {

@@ -2770,7 +2770,7 @@ pub struct AcsAccessGroup {
     #[serde(default)]
     pub errors: Vec<crate::resources::AcsAccessGroupError>,
     /// Brand-specific terminology for the access group type.
-    pub external_type: crate::resources::AcsAccessGroupExternalType,
+    pub external_type: crate::resources::AcsAccessGroupAccessGroupType,
     /// Display name that corresponds to the brand-specific terminology for the access group type.
     #[serde(default)]
     pub external_type_display_name: String,
@@ -2898,30 +2898,6 @@ impl<'de> serde::Deserialize<'de> for AcsAccessGroupError {
             _ => Self::Unknown(seam_core::UnknownKind::new(kind, value)),
         })
     }
-}
-
-crate::support::open_enum! {
-/// Brand-specific terminology for the access group type.
-AcsAccessGroupExternalType {
-    /// `pti_unit`
-    PtiUnit = "pti_unit",
-    /// `pti_access_level`
-    PtiAccessLevel = "pti_access_level",
-    /// `salto_ks_access_group`
-    SaltoKsAccessGroup = "salto_ks_access_group",
-    /// `brivo_group`
-    BrivoGroup = "brivo_group",
-    /// `salto_space_group`
-    SaltoSpaceGroup = "salto_space_group",
-    /// `dormakaba_community_access_group`
-    DormakabaCommunityAccessGroup = "dormakaba_community_access_group",
-    /// `dormakaba_ambiance_access_group`
-    DormakabaAmbianceAccessGroup = "dormakaba_ambiance_access_group",
-    /// `avigilon_alta_group`
-    AvigilonAltaGroup = "avigilon_alta_group",
-    /// `kisi_access_group`
-    KisiAccessGroup = "kisi_access_group",
-}
 }
 
 ///
@@ -3070,7 +3046,7 @@ impl<'de> serde::Deserialize<'de> for AcsAccessGroupWarning {
 #[non_exhaustive]
 pub struct AcsCredential {
     /// Access method for the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials). Supported values: `code`, `card`, `mobile_key`, `cloud_key`.
-    pub access_method: crate::resources::AcsCredentialAccessMethod,
+    pub access_method: crate::resources::AccessGrantRequestedAccessMethodMode,
     /// ID of the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials).
     pub acs_credential_id: String,
     /// ID of the credential pool to which the credential belongs.
@@ -3158,20 +3134,6 @@ pub struct AcsCredential {
     pub warnings: Vec<crate::resources::AcsCredentialWarning>,
     /// ID of the workspace that contains the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials).
     pub workspace_id: String,
-}
-
-crate::support::open_enum! {
-/// Access method for the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials). Supported values: `code`, `card`, `mobile_key`, `cloud_key`.
-AcsCredentialAccessMethod {
-    /// `code`
-    Code = "code",
-    /// `card`
-    Card = "card",
-    /// `mobile_key`
-    MobileKey = "mobile_key",
-    /// `cloud_key`
-    CloudKey = "cloud_key",
-}
 }
 
 /// Vostio-specific metadata for the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials).
@@ -4182,7 +4144,7 @@ pub struct AcsSystem {
     pub name: String,
     /// **Deprecated.** Use `external_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub system_type: Option<crate::resources::AcsSystemSystemType>,
+    pub system_type: Option<crate::resources::AcsSystemExternalType>,
     /// **Deprecated.** Use `external_type_display_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system_type_display_name: Option<String>,
@@ -4453,44 +4415,6 @@ pub struct AcsSystemLocation {
     /// Time zone in which the [access control system](https://docs.seam.co/low-level-apis/access-systems) is located.
     #[serde(default)]
     pub time_zone: Option<String>,
-}
-
-crate::support::open_enum! {
-/// **Deprecated.** Use `external_type`.
-AcsSystemSystemType {
-    /// `pti_site`
-    PtiSite = "pti_site",
-    /// `avigilon_alta_org`
-    AvigilonAltaOrg = "avigilon_alta_org",
-    /// `salto_ks_site`
-    SaltoKsSite = "salto_ks_site",
-    /// `salto_space_system`
-    SaltoSpaceSystem = "salto_space_system",
-    /// `brivo_account`
-    BrivoAccount = "brivo_account",
-    /// `hid_credential_manager_organization`
-    HidCredentialManagerOrganization = "hid_credential_manager_organization",
-    /// `visionline_system`
-    VisionlineSystem = "visionline_system",
-    /// `assa_abloy_credential_service`
-    AssaAbloyCredentialService = "assa_abloy_credential_service",
-    /// `latch_building`
-    LatchBuilding = "latch_building",
-    /// `dormakaba_community_site`
-    DormakabaCommunitySite = "dormakaba_community_site",
-    /// `dormakaba_ambiance_site`
-    DormakabaAmbianceSite = "dormakaba_ambiance_site",
-    /// `legic_connect_credential_service`
-    LegicConnectCredentialService = "legic_connect_credential_service",
-    /// `assa_abloy_vostio`
-    AssaAbloyVostio = "assa_abloy_vostio",
-    /// `assa_abloy_vostio_credential_service`
-    AssaAbloyVostioCredentialService = "assa_abloy_vostio_credential_service",
-    /// `hotek_site`
-    HotekSite = "hotek_site",
-    /// `kisi_organization`
-    KisiOrganization = "kisi_organization",
-}
 }
 
 /// Visionline-specific metadata for the [access control system](https://docs.seam.co/low-level-apis/access-systems).
@@ -7557,17 +7481,8 @@ pub struct DeferringGroupMembershipUpdateAcsUserPendingMutation {
     #[serde(default)]
     pub mutation_code: String,
     /// Whether the user is scheduled to be added to or removed from the access group.
-    pub variant: crate::resources::DeferringGroupMembershipUpdateAcsUserPendingMutationVariant,
-}
-
-crate::support::open_enum! {
-/// Whether the user is scheduled to be added to or removed from the access group.
-DeferringGroupMembershipUpdateAcsUserPendingMutationVariant {
-    /// `adding`
-    Adding = "adding",
-    /// `removing`
-    Removing = "removing",
-}
+    pub variant:
+        crate::resources::DeferringUserMembershipUpdateAcsAccessGroupPendingMutationVariant,
 }
 
 /// A scheduled user membership change is pending for this access group.
@@ -7837,8 +7752,7 @@ pub struct Device {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_provider: Option<crate::resources::DeviceDeviceProvider>,
     /// Type of the device.
-    #[serde(default)]
-    pub device_type: serde_json::Value,
+    pub device_type: crate::resources::DeviceDeviceType,
     /// Display name of the device, defaults to nickname (if it is set) or `properties.appearance.name`, otherwise. Enables administrators and users to identify the device easily, especially when there are numerous devices.
     #[serde(default)]
     pub display_name: String,
@@ -7855,8 +7769,7 @@ pub struct Device {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
     /// Properties of the device.
-    #[serde(default)]
-    pub properties: serde_json::Value,
+    pub properties: crate::resources::DeviceProperties,
     /// IDs of the spaces the device is in.
     #[serde(default)]
     pub space_ids: Vec<String>,
@@ -8004,7 +7917,7 @@ pub struct DeviceBatteryStatusChangedEvent {
     #[serde(default)]
     pub battery_level: Option<f64>,
     /// Battery status of the affected device, calculated from the numeric `battery_level` value.
-    pub battery_status: crate::resources::DeviceBatteryStatusChangedEventBatteryStatus,
+    pub battery_status: crate::resources::DevicePropertiesBatteryStatus,
     /// Custom metadata of the connected account, present when connected_account_id is provided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connected_account_custom_metadata:
@@ -8037,20 +7950,6 @@ pub struct DeviceBatteryStatusChangedEvent {
     pub occurred_at: Option<seam_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
-}
-
-crate::support::open_enum! {
-/// Battery status of the affected device, calculated from the numeric `battery_level` value.
-DeviceBatteryStatusChangedEventBatteryStatus {
-    /// `critical`
-    Critical = "critical",
-    /// `low`
-    Low = "low",
-    /// `good`
-    Good = "good",
-    /// `full`
-    Full = "full",
-}
 }
 
 crate::support::open_enum! {
@@ -8325,6 +8224,94 @@ pub struct DeviceDeviceProvider {
     /// Provider category. Indicates the third-party provider type, such as `stable`, for stable integrations, or `internal`, for internal integrations.
     #[serde(default)]
     pub provider_category: String,
+}
+
+crate::support::open_enum! {
+/// Type of the device.
+DeviceDeviceType {
+    /// `akuvox_lock`
+    AkuvoxLock = "akuvox_lock",
+    /// `august_lock`
+    AugustLock = "august_lock",
+    /// `brivo_access_point`
+    BrivoAccessPoint = "brivo_access_point",
+    /// `butterflymx_panel`
+    ButterflymxPanel = "butterflymx_panel",
+    /// `avigilon_alta_entry`
+    AvigilonAltaEntry = "avigilon_alta_entry",
+    /// `doorking_lock`
+    DoorkingLock = "doorking_lock",
+    /// `genie_door`
+    GenieDoor = "genie_door",
+    /// `igloo_lock`
+    IglooLock = "igloo_lock",
+    /// `linear_lock`
+    LinearLock = "linear_lock",
+    /// `lockly_lock`
+    LocklyLock = "lockly_lock",
+    /// `kwikset_lock`
+    KwiksetLock = "kwikset_lock",
+    /// `nuki_lock`
+    NukiLock = "nuki_lock",
+    /// `salto_lock`
+    SaltoLock = "salto_lock",
+    /// `schlage_lock`
+    SchlageLock = "schlage_lock",
+    /// `smartthings_lock`
+    SmartthingsLock = "smartthings_lock",
+    /// `wyze_lock`
+    WyzeLock = "wyze_lock",
+    /// `yale_lock`
+    YaleLock = "yale_lock",
+    /// `two_n_intercom`
+    TwoNIntercom = "two_n_intercom",
+    /// `controlbyweb_device`
+    ControlbywebDevice = "controlbyweb_device",
+    /// `ttlock_lock`
+    TtlockLock = "ttlock_lock",
+    /// `igloohome_lock`
+    IgloohomeLock = "igloohome_lock",
+    /// `four_suites_door`
+    FourSuitesDoor = "four_suites_door",
+    /// `dormakaba_oracode_door`
+    DormakabaOracodeDoor = "dormakaba_oracode_door",
+    /// `tedee_lock`
+    TedeeLock = "tedee_lock",
+    /// `akiles_lock`
+    AkilesLock = "akiles_lock",
+    /// `ultraloq_lock`
+    UltraloqLock = "ultraloq_lock",
+    /// `keyincode_lock`
+    KeyincodeLock = "keyincode_lock",
+    /// `omnitec_lock`
+    OmnitecLock = "omnitec_lock",
+    /// `kisi_lock`
+    KisiLock = "kisi_lock",
+    /// `keynest_key`
+    KeynestKey = "keynest_key",
+    /// `noiseaware_activity_zone`
+    NoiseawareActivityZone = "noiseaware_activity_zone",
+    /// `minut_sensor`
+    MinutSensor = "minut_sensor",
+    /// `ecobee_thermostat`
+    EcobeeThermostat = "ecobee_thermostat",
+    /// `nest_thermostat`
+    NestThermostat = "nest_thermostat",
+    /// `honeywell_resideo_thermostat`
+    HoneywellResideoThermostat = "honeywell_resideo_thermostat",
+    /// `tado_thermostat`
+    TadoThermostat = "tado_thermostat",
+    /// `sensi_thermostat`
+    SensiThermostat = "sensi_thermostat",
+    /// `smartthings_thermostat`
+    SmartthingsThermostat = "smartthings_thermostat",
+    /// `ios_phone`
+    IosPhone = "ios_phone",
+    /// `android_phone`
+    AndroidPhone = "android_phone",
+    /// `ring_camera`
+    RingCamera = "ring_camera",
+}
 }
 
 /// Indicates that the device is disconnected.
@@ -8855,6 +8842,1823 @@ pub struct DeviceOfflineDeviceError {
     /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
+}
+
+/// Properties of the device.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DeviceProperties {
+    /// `_experimental_supported_code_from_access_codes_lengths`.
+    ///
+    /// Undocumented by Seam: may change without notice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _experimental_supported_code_from_access_codes_lengths: Option<Vec<f64>>,
+    /// Accessory keypad properties and state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accessory_keypad: Option<crate::resources::DevicePropertiesAccessoryKeypad>,
+    /// Active [thermostat schedule](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules).
+    ///
+    /// **Deprecated.** Use `active_thermostat_schedule_id` with `/thermostats/schedules/get` instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active_thermostat_schedule:
+        Option<crate::resources::DevicePropertiesActiveThermostatSchedule>,
+    /// ID of the active [thermostat schedule](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active_thermostat_schedule_id: Option<String>,
+    /// Metadata for an Akiles device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub akiles_metadata: Option<crate::resources::DevicePropertiesAkilesMetadata>,
+    /// Appearance-related properties, as reported by the device.
+    pub appearance: crate::resources::DevicePropertiesAppearance,
+    /// ASSA ABLOY Credential Service metadata for the phone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assa_abloy_credential_service_metadata:
+        Option<crate::resources::DevicePropertiesAssaAbloyCredentialServiceMetadata>,
+    /// Metadata for an ASSA ABLOY Vostio system.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assa_abloy_vostio_metadata:
+        Option<crate::resources::DevicePropertiesAssaAbloyVostioMetadata>,
+    /// Metadata for an August device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub august_metadata: Option<crate::resources::DevicePropertiesAugustMetadata>,
+    /// The delay in seconds before the lock automatically locks after being unlocked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_lock_delay_seconds: Option<f64>,
+    /// Indicates whether automatic locking is enabled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_lock_enabled: Option<bool>,
+    /// Climate preset modes that the thermostat supports, such as "home", "away", "wake", "sleep", "occupied", and "unoccupied".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub available_climate_preset_modes:
+        Option<Vec<crate::resources::DevicePropertiesAvailableClimatePresetMode>>,
+    /// Available [climate presets](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets) for the thermostat.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub available_climate_presets:
+        Option<Vec<crate::resources::DevicePropertiesAvailableClimatePreset>>,
+    /// Fan mode settings that the thermostat supports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub available_fan_mode_settings:
+        Option<Vec<crate::resources::DevicePropertiesAvailableClimatePresetFanModeSetting>>,
+    /// HVAC mode settings that the thermostat supports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub available_hvac_mode_settings:
+        Option<Vec<crate::resources::DevicePropertiesAvailableClimatePresetHvacModeSetting>>,
+    /// Metadata for an Avigilon Alta system.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avigilon_alta_metadata: Option<crate::resources::DevicePropertiesAvigilonAltaMetadata>,
+    /// Indicates whether the [backup access code pool](https://docs.seam.co/low-level-apis/smart-locks/access-codes/backup-access-codes) is currently enabled for the device. To disable it, set this to `false` using [/devices/update](https://docs.seam.co/api/devices/update).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_access_code_pool_enabled: Option<bool>,
+    /// Represents the current status of the battery charge level.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub battery: Option<crate::resources::DevicePropertiesBattery>,
+    /// Indicates the battery level of the device as a decimal value between 0 and 1, inclusive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub battery_level: Option<f64>,
+    /// Metadata for a Brivo device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub brivo_metadata: Option<crate::resources::DevicePropertiesBrivoMetadata>,
+    /// Constraints on access codes for the device. Seam represents each constraint as an object with a `constraint_type` property. Depending on the constraint type, there may also be additional properties. Note that some constraints are manufacturer- or device-specific.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code_constraints: Option<Vec<serde_json::Value>>,
+    /// Metadata for a ControlByWeb device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub controlbyweb_metadata: Option<crate::resources::DevicePropertiesControlbywebMetadata>,
+    /// Current climate setting.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_climate_setting: Option<crate::resources::DevicePropertiesCurrentClimateSetting>,
+    /// Array of noise threshold IDs that are currently triggering.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currently_triggering_noise_threshold_ids: Option<Vec<String>>,
+    /// **Deprecated.** use fallback_climate_preset_key to specify a fallback climate preset instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_climate_setting: Option<crate::resources::DevicePropertiesDefaultClimateSetting>,
+    /// Indicates whether the door is open.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub door_open: Option<bool>,
+    /// Metadata for a dormakaba Oracode device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dormakaba_oracode_metadata:
+        Option<crate::resources::DevicePropertiesDormakabaOracodeMetadata>,
+    /// Metadata for an ecobee device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ecobee_metadata: Option<crate::resources::DevicePropertiesEcobeeMetadata>,
+    /// Key of the [fallback climate preset](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets/setting-the-fallback-climate-preset) for the thermostat.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback_climate_preset_key: Option<String>,
+    /// **Deprecated.** Use `current_climate_setting.fan_mode_setting` instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fan_mode_setting:
+        Option<crate::resources::DevicePropertiesAvailableClimatePresetFanModeSetting>,
+    /// Metadata for a 4SUITES device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub four_suites_metadata: Option<crate::resources::DevicePropertiesFourSuitesMetadata>,
+    /// Metadata for a Genie device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub genie_metadata: Option<crate::resources::DevicePropertiesGenieMetadata>,
+    /// Indicates whether the device has direct power.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_direct_power: Option<bool>,
+    /// Indicates whether the device supports native entry events.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_native_entry_events: Option<bool>,
+    /// Metadata for a Honeywell Resideo device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub honeywell_resideo_metadata:
+        Option<crate::resources::DevicePropertiesHoneywellResideoMetadata>,
+    /// Metadata for an igloo device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub igloo_metadata: Option<crate::resources::DevicePropertiesIglooMetadata>,
+    /// Metadata for an igloohome device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub igloohome_metadata: Option<crate::resources::DevicePropertiesIgloohomeMetadata>,
+    /// Alt text for the device image.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_alt_text: Option<String>,
+    /// Image URL for the device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_url: Option<String>,
+    /// Indicates whether the connected HVAC system is currently cooling, as reported by the thermostat.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_cooling: Option<bool>,
+    /// Indicates whether the fan in the connected HVAC system is currently running, as reported by the thermostat.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_fan_running: Option<bool>,
+    /// Indicates whether the connected HVAC system is currently heating, as reported by the thermostat.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_heating: Option<bool>,
+    /// Indicates whether the current thermostat settings differ from the most recent active program or schedule that Seam activated. For this condition to occur, `current_climate_setting.manual_override_allowed` must also be `true`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_temporary_manual_override_active: Option<bool>,
+    /// Metadata for a KeyNest device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keynest_metadata: Option<crate::resources::DevicePropertiesKeynestMetadata>,
+    /// Keypad battery status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keypad_battery: Option<crate::resources::DevicePropertiesKeypadBattery>,
+    /// Metadata for a Kisi device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kisi_metadata: Option<crate::resources::DevicePropertiesKisiMetadata>,
+    /// Metadata for a Korelock device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub korelock_metadata: Option<crate::resources::DevicePropertiesKorelockMetadata>,
+    /// Metadata for a Kwikset device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kwikset_metadata: Option<crate::resources::DevicePropertiesKwiksetMetadata>,
+    /// Indicates whether the lock is locked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locked: Option<bool>,
+    /// Metadata for a Lockly device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lockly_metadata: Option<crate::resources::DevicePropertiesLocklyMetadata>,
+    /// Manufacturer of the device. When a device, such as a smart lock, is connected through a smart hub, the manufacturer of the device might be different from that of the smart hub.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manufacturer: Option<String>,
+    /// Maximum number of active access codes that the device supports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_active_codes_supported: Option<f64>,
+    /// Maximum [cooling set point](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points#cooling-set-point) in °C.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_cooling_set_point_celsius: Option<f64>,
+    /// Maximum [cooling set point](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points#cooling-set-point) in °F.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_cooling_set_point_fahrenheit: Option<f64>,
+    /// Maximum [heating set point](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points#heating-set-point) in °C.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_heating_set_point_celsius: Option<f64>,
+    /// Maximum [heating set point](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points#heating-set-point) in °F.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_heating_set_point_fahrenheit: Option<f64>,
+    /// Maximum number of periods that the thermostat can support per day. For example, if the thermostat supports 4 periods per day, this value is 4.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_thermostat_daily_program_periods_per_day: Option<f64>,
+    /// Maximum number of climate presets that the thermostat can support for weekly programming.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_unique_climate_presets_per_thermostat_weekly_program: Option<f64>,
+    /// Minimum [cooling set point](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points#cooling-set-point) in °C.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_cooling_set_point_celsius: Option<f64>,
+    /// Minimum [cooling set point](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points#cooling-set-point) in °F.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_cooling_set_point_fahrenheit: Option<f64>,
+    /// Minimum [temperature difference](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points#minimum-heating-cooling-temperature-delta) in °C between the cooling and heating set points when in heat-cool (auto) mode.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_heating_cooling_delta_celsius: Option<f64>,
+    /// Minimum [temperature difference](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points#minimum-heating-cooling-temperature-delta) in °F between the cooling and heating set points when in heat-cool (auto) mode.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_heating_cooling_delta_fahrenheit: Option<f64>,
+    /// Minimum [heating set point](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points#heating-set-point) in °C.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_heating_set_point_celsius: Option<f64>,
+    /// Minimum [heating set point](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points#heating-set-point) in °F.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_heating_set_point_fahrenheit: Option<f64>,
+    /// Metadata for a Minut device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minut_metadata: Option<crate::resources::DevicePropertiesMinutMetadata>,
+    /// Device model-related properties.
+    pub model: crate::resources::DevicePropertiesModel,
+    /// Name of the device.
+    ///
+    /// **Deprecated.** use device.display_name instead
+    #[serde(default)]
+    pub name: String,
+    /// Metadata for a Google Nest device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nest_metadata: Option<crate::resources::DevicePropertiesNestMetadata>,
+    /// Indicates current noise level in decibels, if the device supports noise detection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub noise_level_decibels: Option<f64>,
+    /// Metadata for a NoiseAware device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub noiseaware_metadata: Option<crate::resources::DevicePropertiesNoiseawareMetadata>,
+    /// Metadata for a Nuki device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nuki_metadata: Option<crate::resources::DevicePropertiesNukiMetadata>,
+    /// Indicates whether it is currently possible to use offline access codes for the device.
+    ///
+    /// **Deprecated.** use device.can_program_offline_access_codes
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offline_access_codes_enabled: Option<bool>,
+    /// Time frames that may be requested when creating an offline access code, expressed as a list of options. The caller picks one option (by matching the requested duration when the options' duration ranges do not overlap, or by `display_name` when they do) and satisfies that one option's rules. When `undefined`, any time frame works.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offline_time_frame_options:
+        Option<Vec<crate::resources::DevicePropertiesOfflineTimeFrameOption>>,
+    /// Metadata for an Omnitec device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub omnitec_metadata: Option<crate::resources::DevicePropertiesOmnitecMetadata>,
+    /// Indicates whether the device is online.
+    #[serde(default)]
+    pub online: bool,
+    /// Indicates whether it is currently possible to use online access codes for the device.
+    ///
+    /// **Deprecated.** use device.can_program_online_access_codes
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub online_access_codes_enabled: Option<bool>,
+    /// Time frames that may be requested when creating an online access code, expressed as a list of options. The caller picks one option (by matching the requested duration when the options' duration ranges do not overlap, or by `display_name` when they do) and satisfies that one option's rules. When `undefined`, any time frame works.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub online_time_frame_options:
+        Option<Vec<crate::resources::DevicePropertiesOfflineTimeFrameOption>>,
+    /// Reported relative humidity, as a value between 0 and 1, inclusive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relative_humidity: Option<f64>,
+    /// Metadata for a Ring device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ring_metadata: Option<crate::resources::DevicePropertiesRingMetadata>,
+    /// Metadata for a Salto KS device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub salto_ks_metadata: Option<crate::resources::DevicePropertiesSaltoKsMetadata>,
+    /// Metada for a Salto device.
+    ///
+    /// **Deprecated.** Use `salto_ks_metadata ` instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub salto_metadata: Option<crate::resources::DevicePropertiesSaltoMetadata>,
+    /// Salto Space credential service metadata for the phone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub salto_space_credential_service_metadata:
+        Option<crate::resources::DevicePropertiesSaltoSpaceCredentialServiceMetadata>,
+    /// Metadata for a Schlage device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schlage_metadata: Option<crate::resources::DevicePropertiesSchlageMetadata>,
+    /// Metadata for Seam Bridge.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seam_bridge_metadata: Option<crate::resources::DevicePropertiesSeamBridgeMetadata>,
+    /// Metadata for a Sensi device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sensi_metadata: Option<crate::resources::DevicePropertiesSensiMetadata>,
+    /// Serial number of the device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serial_number: Option<String>,
+    /// Metadata for a SmartThings device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub smartthings_metadata: Option<crate::resources::DevicePropertiesSmartthingsMetadata>,
+    /// Supported code lengths for access codes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supported_code_lengths: Option<Vec<f64>>,
+    /// **Deprecated.** use device.properties.model.can_connect_accessory_keypad
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supports_accessory_keypad: Option<bool>,
+    /// Indicates whether the device supports a [backup access code pool](https://docs.seam.co/low-level-apis/smart-locks/access-codes/backup-access-codes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supports_backup_access_code_pool: Option<bool>,
+    /// **Deprecated.** use offline_access_codes_enabled
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supports_offline_access_codes: Option<bool>,
+    /// Metadata for a tado° device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tado_metadata: Option<crate::resources::DevicePropertiesTadoMetadata>,
+    /// Metadata for a Tedee device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tedee_metadata: Option<crate::resources::DevicePropertiesTedeeMetadata>,
+    /// Reported temperature in °C.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub temperature_celsius: Option<f64>,
+    /// Reported temperature in °F.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub temperature_fahrenheit: Option<f64>,
+    /// Current [temperature threshold](https://docs.seam.co/capability-guides/thermostats/setting-and-monitoring-temperature-thresholds) set for the thermostat.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub temperature_threshold: Option<crate::resources::DevicePropertiesTemperatureThreshold>,
+    /// Precision of the thermostat's period in minutes. For example, if the thermostat supports 15-minute periods, this value is 15. All values are relative to the top of the hour, so for 15 minutes, the periods would be 0, 15, 30, and 45 minutes past the hour.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thermostat_daily_program_period_precision_minutes: Option<f64>,
+    /// Configured [daily programs](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-programs) for the thermostat.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thermostat_daily_programs:
+        Option<Vec<crate::resources::DevicePropertiesThermostatDailyProgram>>,
+    /// Current [weekly program](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-programs) for the thermostat.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thermostat_weekly_program:
+        Option<crate::resources::DevicePropertiesThermostatWeeklyProgram>,
+    /// Metadata for a TTLock device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ttlock_metadata: Option<crate::resources::DevicePropertiesTtlockMetadata>,
+    /// Metadata for a 2N device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub two_n_metadata: Option<crate::resources::DevicePropertiesTwoNMetadata>,
+    /// Metadata for an Ultraloq device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ultraloq_metadata: Option<crate::resources::DevicePropertiesUltraloqMetadata>,
+    /// Metadata for an ASSA ABLOY Visionline system.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visionline_metadata: Option<crate::resources::DevicePropertiesVisionlineMetadata>,
+    /// Metadata for a Wyze device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wyze_metadata: Option<crate::resources::DevicePropertiesWyzeMetadata>,
+}
+
+/// Accessory keypad properties and state.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesAccessoryKeypad {
+    /// Keypad battery properties.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub battery: Option<crate::resources::DevicePropertiesAccessoryKeypadBattery>,
+    /// Indicates if an accessory keypad is connected to the device.
+    #[serde(default)]
+    pub is_connected: bool,
+}
+
+/// Keypad battery properties.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesAccessoryKeypadBattery {
+    /// `level`.
+    #[serde(default)]
+    pub level: Option<f64>,
+}
+
+/// Active [thermostat schedule](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules).
+///
+/// **Deprecated.** Use `active_thermostat_schedule_id` with `/thermostats/schedules/get` instead.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesActiveThermostatSchedule {
+    /// Key of the [climate preset](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets) to use for the [thermostat schedule](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules).
+    #[serde(default)]
+    pub climate_preset_key: String,
+    /// Date and time at which the [thermostat schedule](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules) was created.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: seam_core::Timestamp,
+    /// ID of the desired [thermostat](https://docs.seam.co/capability-guides/thermostats) device.
+    #[serde(default)]
+    pub device_id: String,
+    /// Date and time at which the [thermostat schedule](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules) ends, in [ISO 8601](https://www.iso.org/iso-8601-date-and-time-format.html) format.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub ends_at: Option<seam_core::Timestamp>,
+    /// Errors associated with the [thermostat schedule](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules).
+    #[serde(default)]
+    pub errors: Vec<crate::resources::AcsEntranceError>,
+    /// Indicates whether a person at the thermostat can change the thermostat's settings after the [thermostat schedule](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules) starts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_override_allowed: Option<bool>,
+    /// Number of minutes for which a person at the thermostat can change the thermostat's settings after the activation of the scheduled [climate preset](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets). See also [Specifying Manual Override Permissions](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules#specifying-manual-override-permissions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_override_period_minutes: Option<i64>,
+    /// User-friendly name to identify the [thermostat schedule](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Date and time at which the [thermostat schedule](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules) starts, in [ISO 8601](https://www.iso.org/iso-8601-date-and-time-format.html) format.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub starts_at: Option<seam_core::Timestamp>,
+    /// ID of the [thermostat schedule](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules).
+    pub thermostat_schedule_id: String,
+    /// ID of the workspace that contains the thermostat schedule.
+    pub workspace_id: String,
+}
+
+/// Metadata for an Akiles device.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesAkilesMetadata {
+    /// Group ID to which to add users for an Akiles device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _member_group_id: Option<String>,
+    /// Gadget ID for an Akiles device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gadget_id: Option<String>,
+    /// Gadget name for an Akiles device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gadget_name: Option<String>,
+    /// Product name for an Akiles device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product_name: Option<String>,
+}
+
+/// Appearance-related properties, as reported by the device.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesAppearance {
+    /// Name of the device as seen from the provider API and application, not settable through Seam.
+    #[serde(default)]
+    pub name: String,
+}
+
+/// ASSA ABLOY Credential Service metadata for the phone.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesAssaAbloyCredentialServiceMetadata {
+    /// Endpoints associated with the phone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoints:
+        Option<Vec<crate::resources::DevicePropertiesAssaAbloyCredentialServiceMetadataEndpoint>>,
+    /// Indicates whether the credential service has active endpoints associated with the phone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_active_endpoint: Option<bool>,
+}
+
+/// `DevicePropertiesAssaAbloyCredentialServiceMetadataEndpoint`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesAssaAbloyCredentialServiceMetadataEndpoint {
+    /// ID of the associated endpoint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint_id: Option<String>,
+    /// Indicated whether the endpoint is active.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_active: Option<bool>,
+}
+
+/// Metadata for an ASSA ABLOY Vostio system.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesAssaAbloyVostioMetadata {
+    /// Encoder name for an ASSA ABLOY Vostio system.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoder_name: Option<String>,
+}
+
+/// Metadata for an August device.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesAugustMetadata {
+    /// Indicates whether an August device has a keypad.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_keypad: Option<bool>,
+    /// House ID for an August device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub house_id: Option<String>,
+    /// House name for an August device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub house_name: Option<String>,
+    /// Keypad battery level for an August device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keypad_battery_level: Option<String>,
+    /// Lock ID for an August device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lock_id: Option<String>,
+    /// Lock name for an August device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lock_name: Option<String>,
+    /// Model for an August device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+}
+
+/// `DevicePropertiesAvailableClimatePreset`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesAvailableClimatePreset {
+    /// Indicates whether the [climate preset](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets) key can be deleted.
+    #[serde(default)]
+    pub can_delete: bool,
+    /// Indicates whether the [climate preset](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets) key can be edited.
+    #[serde(default)]
+    pub can_edit: bool,
+    /// Indicates whether the [climate preset](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets) key can be programmed in a thermostat daily program.
+    #[serde(default)]
+    pub can_use_with_thermostat_daily_programs: bool,
+    /// Unique key to identify the [climate preset](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets).
+    #[serde(default)]
+    pub climate_preset_key: String,
+    /// The climate preset mode for the thermostat, based on the available climate preset modes reported by the device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub climate_preset_mode: Option<crate::resources::DevicePropertiesAvailableClimatePresetMode>,
+    /// Temperature to which the thermostat should cool (in °C). See also [Set Points](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cooling_set_point_celsius: Option<f64>,
+    /// Temperature to which the thermostat should cool (in °F). See also [Set Points](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cooling_set_point_fahrenheit: Option<f64>,
+    /// Display name for the [climate preset](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets).
+    #[serde(default)]
+    pub display_name: String,
+    /// Metadata specific to the Ecobee climate, if applicable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ecobee_metadata:
+        Option<crate::resources::DevicePropertiesAvailableClimatePresetEcobeeMetadata>,
+    /// Desired [fan mode setting](https://docs.seam.co/capability-guides/thermostats/configure-current-climate-settings#fan-mode-settings), such as `on`, `auto`, or `circulate`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fan_mode_setting:
+        Option<crate::resources::DevicePropertiesAvailableClimatePresetFanModeSetting>,
+    /// Temperature to which the thermostat should heat (in °C). See also [Set Points](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heating_set_point_celsius: Option<f64>,
+    /// Temperature to which the thermostat should heat (in °F). See also [Set Points](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heating_set_point_fahrenheit: Option<f64>,
+    /// Desired [HVAC mode](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/hvac-mode) setting, such as `heat`, `cool`, `heat_cool`, or `off`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hvac_mode_setting:
+        Option<crate::resources::DevicePropertiesAvailableClimatePresetHvacModeSetting>,
+    /// Indicates whether a person at the thermostat can change the thermostat's settings. See [Specifying Manual Override Permissions](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules#specifying-manual-override-permissions).
+    ///
+    /// **Deprecated.** Use 'thermostat_schedule.is_override_allowed'
+    #[serde(default)]
+    pub manual_override_allowed: bool,
+    /// User-friendly name to identify the [climate preset](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets).
+    ///
+    /// Default: `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// Metadata specific to the Ecobee climate, if applicable.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesAvailableClimatePresetEcobeeMetadata {
+    /// Reference to the Ecobee climate, if applicable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub climate_ref: Option<String>,
+    /// Indicates if the climate preset is optimized by Ecobee.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_optimized: Option<bool>,
+    /// Indicates whether the climate preset is owned by the user or the system.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<crate::resources::DevicePropertiesAvailableClimatePresetEcobeeMetadataOwner>,
+}
+
+crate::support::open_enum! {
+/// Indicates whether the climate preset is owned by the user or the system.
+DevicePropertiesAvailableClimatePresetEcobeeMetadataOwner {
+    /// `user`
+    User = "user",
+    /// `system`
+    System = "system",
+}
+}
+
+crate::support::open_enum! {
+/// Desired [fan mode setting](https://docs.seam.co/capability-guides/thermostats/configure-current-climate-settings#fan-mode-settings), such as `on`, `auto`, or `circulate`.
+DevicePropertiesAvailableClimatePresetFanModeSetting {
+    /// `auto`
+    Auto = "auto",
+    /// `on`
+    On = "on",
+    /// `circulate`
+    Circulate = "circulate",
+}
+}
+
+crate::support::open_enum! {
+/// Desired [HVAC mode](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/hvac-mode) setting, such as `heat`, `cool`, `heat_cool`, or `off`.
+DevicePropertiesAvailableClimatePresetHvacModeSetting {
+    /// `off`
+    Off = "off",
+    /// `heat`
+    Heat = "heat",
+    /// `cool`
+    Cool = "cool",
+    /// `heat_cool`
+    HeatCool = "heat_cool",
+    /// `eco`
+    Eco = "eco",
+}
+}
+
+crate::support::open_enum! {
+/// Climate preset mode for the thermostat, such as `home`, `away`, `wake`, `sleep`, `occupied`, or `unoccupied`.
+DevicePropertiesAvailableClimatePresetMode {
+    /// `home`
+    Home = "home",
+    /// `away`
+    Away = "away",
+    /// `wake`
+    Wake = "wake",
+    /// `sleep`
+    Sleep = "sleep",
+    /// `occupied`
+    Occupied = "occupied",
+    /// `unoccupied`
+    Unoccupied = "unoccupied",
+}
+}
+
+/// Metadata for an Avigilon Alta system.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesAvigilonAltaMetadata {
+    /// Entry name for an Avigilon Alta system.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry_name: Option<String>,
+    /// Total count of entry relays for an Avigilon Alta system.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry_relays_total_count: Option<f64>,
+    /// Organization name for an Avigilon Alta system.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org_name: Option<String>,
+    /// Site ID for an Avigilon Alta system.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site_id: Option<f64>,
+    /// Site name for an Avigilon Alta system.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site_name: Option<String>,
+    /// Zone ID for an Avigilon Alta system.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zone_id: Option<f64>,
+    /// Zone name for an Avigilon Alta system.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zone_name: Option<String>,
+}
+
+/// Represents the current status of the battery charge level.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesBattery {
+    /// Battery charge level as a value between 0 and 1, inclusive.
+    #[serde(default)]
+    pub level: Option<f64>,
+    /// Represents the current status of the battery charge level. Values are `critical`, which indicates an extremely low level, suggesting imminent shutdown or an urgent need for charging; `low`, which signifies that the battery is under the preferred threshold and should be charged soon; `good`, which denotes a satisfactory charge level, adequate for normal use without the immediate need for recharging; and `full`, which represents a battery that is fully charged, providing the maximum duration of usage.
+    pub status: crate::resources::DevicePropertiesBatteryStatus,
+}
+
+crate::support::open_enum! {
+/// Represents the current status of the battery charge level. Values are `critical`, which indicates an extremely low level, suggesting imminent shutdown or an urgent need for charging; `low`, which signifies that the battery is under the preferred threshold and should be charged soon; `good`, which denotes a satisfactory charge level, adequate for normal use without the immediate need for recharging; and `full`, which represents a battery that is fully charged, providing the maximum duration of usage.
+DevicePropertiesBatteryStatus {
+    /// `critical`
+    Critical = "critical",
+    /// `low`
+    Low = "low",
+    /// `good`
+    Good = "good",
+    /// `full`
+    Full = "full",
+}
+}
+
+/// Metadata for a Brivo device.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesBrivoMetadata {
+    /// Indicates whether the Brivo access point has activation (remote unlock) enabled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activation_enabled: Option<bool>,
+    /// Device name for a Brivo device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_name: Option<String>,
+}
+
+/// Metadata for a ControlByWeb device.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesControlbywebMetadata {
+    /// Device ID for a ControlByWeb device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<String>,
+    /// Device name for a ControlByWeb device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_name: Option<String>,
+    /// Relay name for a ControlByWeb device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relay_name: Option<String>,
+}
+
+/// Current climate setting.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesCurrentClimateSetting {
+    /// Indicates whether the [climate preset](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets) key can be deleted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub can_delete: Option<bool>,
+    /// Indicates whether the [climate preset](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets) key can be edited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub can_edit: Option<bool>,
+    /// Indicates whether the [climate preset](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets) key can be programmed in a thermostat daily program.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub can_use_with_thermostat_daily_programs: Option<bool>,
+    /// Unique key to identify the [climate preset](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub climate_preset_key: Option<String>,
+    /// The climate preset mode for the thermostat, based on the available climate preset modes reported by the device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub climate_preset_mode: Option<crate::resources::DevicePropertiesAvailableClimatePresetMode>,
+    /// Temperature to which the thermostat should cool (in °C). See also [Set Points](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cooling_set_point_celsius: Option<f64>,
+    /// Temperature to which the thermostat should cool (in °F). See also [Set Points](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cooling_set_point_fahrenheit: Option<f64>,
+    /// Display name for the [climate preset](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// Metadata specific to the Ecobee climate, if applicable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ecobee_metadata:
+        Option<crate::resources::DevicePropertiesAvailableClimatePresetEcobeeMetadata>,
+    /// Desired [fan mode setting](https://docs.seam.co/capability-guides/thermostats/configure-current-climate-settings#fan-mode-settings), such as `on`, `auto`, or `circulate`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fan_mode_setting:
+        Option<crate::resources::DevicePropertiesAvailableClimatePresetFanModeSetting>,
+    /// Temperature to which the thermostat should heat (in °C). See also [Set Points](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heating_set_point_celsius: Option<f64>,
+    /// Temperature to which the thermostat should heat (in °F). See also [Set Points](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heating_set_point_fahrenheit: Option<f64>,
+    /// Desired [HVAC mode](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/hvac-mode) setting, such as `heat`, `cool`, `heat_cool`, or `off`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hvac_mode_setting:
+        Option<crate::resources::DevicePropertiesAvailableClimatePresetHvacModeSetting>,
+    /// Indicates whether a person at the thermostat can change the thermostat's settings. See [Specifying Manual Override Permissions](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules#specifying-manual-override-permissions).
+    ///
+    /// **Deprecated.** Use 'thermostat_schedule.is_override_allowed'
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manual_override_allowed: Option<bool>,
+    /// User-friendly name to identify the [climate preset](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets).
+    ///
+    /// Default: `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// **Deprecated.** use fallback_climate_preset_key to specify a fallback climate preset instead.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesDefaultClimateSetting {
+    /// Indicates whether the [climate preset](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets) key can be deleted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub can_delete: Option<bool>,
+    /// Indicates whether the [climate preset](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets) key can be edited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub can_edit: Option<bool>,
+    /// Indicates whether the [climate preset](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets) key can be programmed in a thermostat daily program.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub can_use_with_thermostat_daily_programs: Option<bool>,
+    /// Unique key to identify the [climate preset](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub climate_preset_key: Option<String>,
+    /// The climate preset mode for the thermostat, based on the available climate preset modes reported by the device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub climate_preset_mode: Option<crate::resources::DevicePropertiesAvailableClimatePresetMode>,
+    /// Temperature to which the thermostat should cool (in °C). See also [Set Points](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cooling_set_point_celsius: Option<f64>,
+    /// Temperature to which the thermostat should cool (in °F). See also [Set Points](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cooling_set_point_fahrenheit: Option<f64>,
+    /// Display name for the [climate preset](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// Metadata specific to the Ecobee climate, if applicable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ecobee_metadata:
+        Option<crate::resources::DevicePropertiesAvailableClimatePresetEcobeeMetadata>,
+    /// Desired [fan mode setting](https://docs.seam.co/capability-guides/thermostats/configure-current-climate-settings#fan-mode-settings), such as `on`, `auto`, or `circulate`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fan_mode_setting:
+        Option<crate::resources::DevicePropertiesAvailableClimatePresetFanModeSetting>,
+    /// Temperature to which the thermostat should heat (in °C). See also [Set Points](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heating_set_point_celsius: Option<f64>,
+    /// Temperature to which the thermostat should heat (in °F). See also [Set Points](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heating_set_point_fahrenheit: Option<f64>,
+    /// Desired [HVAC mode](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/hvac-mode) setting, such as `heat`, `cool`, `heat_cool`, or `off`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hvac_mode_setting:
+        Option<crate::resources::DevicePropertiesAvailableClimatePresetHvacModeSetting>,
+    /// Indicates whether a person at the thermostat can change the thermostat's settings. See [Specifying Manual Override Permissions](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules#specifying-manual-override-permissions).
+    ///
+    /// **Deprecated.** Use 'thermostat_schedule.is_override_allowed'
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manual_override_allowed: Option<bool>,
+    /// User-friendly name to identify the [climate preset](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets).
+    ///
+    /// Default: `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// Metadata for a dormakaba Oracode device.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesDormakabaOracodeMetadata {
+    /// Device ID for a dormakaba Oracode device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<serde_json::Value>,
+    /// Door ID for a dormakaba Oracode device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub door_id: Option<f64>,
+    /// Indicates whether a door is wireless for a dormakaba Oracode device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub door_is_wireless: Option<bool>,
+    /// Door name for a dormakaba Oracode device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub door_name: Option<String>,
+    /// IANA time zone for a dormakaba Oracode device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iana_timezone: Option<String>,
+    /// Predefined time slots for a dormakaba Oracode device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub predefined_time_slots:
+        Option<Vec<crate::resources::DevicePropertiesDormakabaOracodeMetadataPredefinedTimeSlot>>,
+    /// Site ID for a dormakaba Oracode device.
+    ///
+    /// **Deprecated.** Previously marked as "@DEPRECATED."
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site_id: Option<f64>,
+    /// Site name for a dormakaba Oracode device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site_name: Option<String>,
+}
+
+/// Time slot for a dormakaba Oracode device.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesDormakabaOracodeMetadataPredefinedTimeSlot {
+    /// Check in time for a time slot for a dormakaba Oracode device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check_in_time: Option<String>,
+    /// Checkout time for a time slot for a dormakaba Oracode device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check_out_time: Option<String>,
+    /// ID of a user level for a dormakaba Oracode device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dormakaba_oracode_user_level_id: Option<String>,
+    /// Prefix for a user level for a dormakaba Oracode device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dormakaba_oracode_user_level_prefix: Option<f64>,
+    /// Indicates whether a time slot for a dormakaba Oracode device is a 24-hour time slot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_24_hour: Option<bool>,
+    /// Indicates whether a time slot for a dormakaba Oracode device is in biweekly mode.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_biweekly_mode: Option<bool>,
+    /// Indicates whether a time slot for a dormakaba Oracode device is a master time slot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_master: Option<bool>,
+    /// Indicates whether a time slot for a dormakaba Oracode device is a one-shot time slot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_one_shot: Option<bool>,
+    /// Name of a time slot for a dormakaba Oracode device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Prefix for a time slot for a dormakaba Oracode device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<f64>,
+}
+
+/// Metadata for an ecobee device.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesEcobeeMetadata {
+    /// Device name for an ecobee device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_name: Option<String>,
+    /// Device ID for an ecobee device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ecobee_device_id: Option<String>,
+}
+
+/// Metadata for a 4SUITES device.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesFourSuitesMetadata {
+    /// Device ID for a 4SUITES device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<f64>,
+    /// Device name for a 4SUITES device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_name: Option<String>,
+    /// Reclose delay, in seconds, for a 4SUITES device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reclose_delay_in_seconds: Option<f64>,
+}
+
+/// Metadata for a Genie device.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesGenieMetadata {
+    /// Lock name for a Genie device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_name: Option<String>,
+    /// Door name for a Genie device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub door_name: Option<String>,
+}
+
+/// Metadata for a Honeywell Resideo device.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesHoneywellResideoMetadata {
+    /// Device name for a Honeywell Resideo device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_name: Option<String>,
+    /// Device ID for a Honeywell Resideo device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub honeywell_resideo_device_id: Option<String>,
+}
+
+/// Metadata for an igloo device.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesIglooMetadata {
+    /// Bridge ID for an igloo device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bridge_id: Option<String>,
+    /// Device ID for an igloo device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<String>,
+    /// Model for an igloo device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+}
+
+/// Metadata for an igloohome device.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesIgloohomeMetadata {
+    /// Bridge ID for an igloohome device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bridge_id: Option<String>,
+    /// Bridge name for an igloohome device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bridge_name: Option<String>,
+    /// Device ID for an igloohome device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<String>,
+    /// Device name for an igloohome device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_name: Option<String>,
+    /// Indicates whether a keypad is linked to a bridge for an igloohome device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_accessory_keypad_linked_to_bridge: Option<bool>,
+    /// Keypad ID for an igloohome device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keypad_id: Option<String>,
+}
+
+/// Metadata for a KeyNest device.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesKeynestMetadata {
+    /// Address for a KeyNest device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// Current or last store ID for a KeyNest device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_or_last_store_id: Option<f64>,
+    /// Current status for a KeyNest device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_status: Option<String>,
+    /// Current user company for a KeyNest device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_user_company: Option<String>,
+    /// Current user email for a KeyNest device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_user_email: Option<String>,
+    /// Current user name for a KeyNest device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_user_name: Option<String>,
+    /// Current user phone number for a KeyNest device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_user_phone_number: Option<String>,
+    /// Default office ID for a KeyNest device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_office_id: Option<f64>,
+    /// Device name for a KeyNest device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_name: Option<String>,
+    /// Fob ID for a KeyNest device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fob_id: Option<f64>,
+    /// Handover method for a KeyNest device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handover_method: Option<String>,
+    /// Whether the KeyNest device has a photo.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_photo: Option<bool>,
+    /// Whether the key is in a locker that does not support the access codes API.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_quadient_locker: Option<bool>,
+    /// Key ID for a KeyNest device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_id: Option<String>,
+    /// Key notes for a KeyNest device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_notes: Option<String>,
+    /// KeyNest app user for a KeyNest device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keynest_app_user: Option<String>,
+    /// Last movement timestamp for a KeyNest device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_movement: Option<String>,
+    /// Property ID for a KeyNest device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub property_id: Option<String>,
+    /// Property postcode for a KeyNest device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub property_postcode: Option<String>,
+    /// Status type for a KeyNest device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_type: Option<String>,
+    /// Subscription plan for a KeyNest device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription_plan: Option<String>,
+}
+
+/// Keypad battery status.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesKeypadBattery {
+    /// Keypad battery charge level.
+    #[serde(default)]
+    pub level: Option<f64>,
+}
+
+/// Metadata for a Kisi device.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesKisiMetadata {
+    /// Description for a Kisi device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Lock ID for a Kisi device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lock_id: Option<f64>,
+    /// Lock name for a Kisi device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lock_name: Option<String>,
+    /// Place name for a Kisi device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place_name: Option<String>,
+}
+
+/// Metadata for a Korelock device.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesKorelockMetadata {
+    /// Device ID for a Korelock device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<String>,
+    /// Device name for a Korelock device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_name: Option<String>,
+    /// Firmware version for a Korelock device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub firmware_version: Option<String>,
+    /// Location ID for a Korelock device. Required for timebound access codes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location_id: Option<String>,
+    /// Model code for a Korelock device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_code: Option<String>,
+    /// Serial number for a Korelock device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serial_number: Option<String>,
+    /// WiFi signal strength (0-1) for a Korelock device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wifi_signal_strength: Option<f64>,
+}
+
+/// Metadata for a Kwikset device.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesKwiksetMetadata {
+    /// Device ID for a Kwikset device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<String>,
+    /// Device name for a Kwikset device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_name: Option<String>,
+    /// Model number for a Kwikset device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_number: Option<String>,
+}
+
+/// Metadata for a Lockly device.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesLocklyMetadata {
+    /// Device ID for a Lockly device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<String>,
+    /// Device name for a Lockly device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_name: Option<String>,
+    /// Model for a Lockly device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+}
+
+/// Metadata for a Minut device.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesMinutMetadata {
+    /// Device ID for a Minut device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<String>,
+    /// Device name for a Minut device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_name: Option<String>,
+    /// Latest sensor values for a Minut device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latest_sensor_values:
+        Option<crate::resources::DevicePropertiesMinutMetadataLatestSensorValues>,
+}
+
+/// Latest sensor values for a Minut device.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesMinutMetadataLatestSensorValues {
+    /// Latest accelerometer Z-axis reading for a Minut device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accelerometer_z:
+        Option<crate::resources::DevicePropertiesMinutMetadataLatestSensorValuesAccelerometerZ>,
+    /// Latest humidity reading for a Minut device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub humidity: Option<crate::resources::DevicePropertiesMinutMetadataLatestSensorValuesHumidity>,
+    /// Latest pressure reading for a Minut device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pressure: Option<crate::resources::DevicePropertiesMinutMetadataLatestSensorValuesPressure>,
+    /// Latest sound reading for a Minut device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sound: Option<crate::resources::DevicePropertiesMinutMetadataLatestSensorValuesSound>,
+    /// Latest temperature reading for a Minut device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub temperature:
+        Option<crate::resources::DevicePropertiesMinutMetadataLatestSensorValuesTemperature>,
+}
+
+/// Latest accelerometer Z-axis reading for a Minut device.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesMinutMetadataLatestSensorValuesAccelerometerZ {
+    /// Time of latest accelerometer Z-axis reading for a Minut device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+    /// Value of latest accelerometer Z-axis reading for a Minut device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
+}
+
+/// Latest humidity reading for a Minut device.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesMinutMetadataLatestSensorValuesHumidity {
+    /// Time of latest humidity reading for a Minut device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+    /// Value of latest humidity reading for a Minut device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
+}
+
+/// Latest pressure reading for a Minut device.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesMinutMetadataLatestSensorValuesPressure {
+    /// Time of latest pressure reading for a Minut device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+    /// Value of latest pressure reading for a Minut device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
+}
+
+/// Latest sound reading for a Minut device.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesMinutMetadataLatestSensorValuesSound {
+    /// Time of latest sound reading for a Minut device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+    /// Value of latest sound reading for a Minut device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
+}
+
+/// Latest temperature reading for a Minut device.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesMinutMetadataLatestSensorValuesTemperature {
+    /// Time of latest temperature reading for a Minut device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+    /// Value of latest temperature reading for a Minut device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
+}
+
+/// Device model-related properties.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesModel {
+    /// **Deprecated.** use device.properties.model.can_connect_accessory_keypad
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accessory_keypad_supported: Option<bool>,
+    /// Indicates whether the device can connect a accessory keypad.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub can_connect_accessory_keypad: Option<bool>,
+    /// Display name of the device model.
+    #[serde(default)]
+    pub display_name: String,
+    /// Indicates whether the device has a built in accessory keypad.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_built_in_keypad: Option<bool>,
+    /// Display name that corresponds to the manufacturer-specific terminology for the device.
+    #[serde(default)]
+    pub manufacturer_display_name: String,
+    /// **Deprecated.** use device.can_program_offline_access_codes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offline_access_codes_supported: Option<bool>,
+    /// **Deprecated.** use device.can_program_online_access_codes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub online_access_codes_supported: Option<bool>,
+}
+
+/// Metadata for a Google Nest device.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesNestMetadata {
+    /// Custom device name for a Google Nest device. The device owner sets this value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_custom_name: Option<String>,
+    /// Device name for a Google Nest device. Google sets this value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_name: Option<String>,
+    /// Display name for a Google Nest device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// Device ID for a Google Nest device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nest_device_id: Option<String>,
+}
+
+/// Metadata for a NoiseAware device.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesNoiseawareMetadata {
+    /// Device ID for a NoiseAware device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<String>,
+    /// Device model for a NoiseAware device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_model: Option<crate::resources::DevicePropertiesNoiseawareMetadataDeviceModel>,
+    /// Device name for a NoiseAware device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_name: Option<String>,
+    /// Noise level, in decibels, for a NoiseAware device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub noise_level_decibel: Option<f64>,
+    /// Noise level, expressed as a Noise Risk Score (NRS), for a NoiseAware device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub noise_level_nrs: Option<f64>,
+}
+
+crate::support::open_enum! {
+/// Device model for a NoiseAware device.
+DevicePropertiesNoiseawareMetadataDeviceModel {
+    /// `indoor`
+    Indoor = "indoor",
+    /// `outdoor`
+    Outdoor = "outdoor",
+}
+}
+
+/// Metadata for a Nuki device.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesNukiMetadata {
+    /// Device ID for a Nuki device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<String>,
+    /// Device name for a Nuki device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_name: Option<String>,
+    /// Indicates whether keypad 2 is paired for a Nuki device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keypad_2_paired: Option<bool>,
+    /// Indicates whether the keypad battery is in a critical state for a Nuki device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keypad_battery_critical: Option<bool>,
+    /// Indicates whether the keypad is paired for a Nuki device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keypad_paired: Option<bool>,
+}
+
+/// One way to make a code: a duration band plus the time-of-day and date rules that apply within it. Absence of a rule means unrestricted on that axis.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesOfflineTimeFrameOption {
+    /// Label for this option. For a single-option device, the product name (for example, `algoPIN` or `SmartPIN`); for a multi-option device, a label that distinguishes it (for example, `Hourly` or `Fixed start times`).
+    #[serde(default)]
+    pub display_name: String,
+    /// iCalendar recurrence rule (RRULE) that the end date must fall on. Constrains which calendar dates are selectable, independent of the time-of-day rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_date_recurrence_rule: Option<String>,
+    /// When `true`, the start and end must fall at the same time of day (the caller picks which). Mutually exclusive with `time_pairs`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matching_start_end_time: Option<bool>,
+    /// Maximum duration this option covers, as an ISO 8601 duration (for example, `PT672H` or `P367D`). Omitted when there is no maximum.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_duration: Option<String>,
+    /// Minimum duration this option covers, as an ISO 8601 duration (for example, `PT1H` or `P29D`). Omitted when there is no minimum.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_duration: Option<String>,
+    /// iCalendar recurrence rule (RRULE) that the start date must fall on (for example, `FREQ=MONTHLY;BYDAY=1MO,3MO`). Constrains which calendar dates are selectable, independent of the time-of-day rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_date_recurrence_rule: Option<String>,
+    /// Fixed start/end time pairings the caller chooses from. Mutually exclusive with `matching_start_end_time`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_pairs: Option<Vec<crate::resources::DevicePropertiesOfflineTimeFrameOptionTimePair>>,
+    /// IANA time zone for interpreting `time_pairs` and the date recurrence rules. Present only when the option fixes times or dates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+}
+
+/// Fixed start/end time pairing. The caller picks one whole pairing; the two times cannot be mixed across pairs.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesOfflineTimeFrameOptionTimePair {
+    /// Label for the start/end time pairing.
+    #[serde(default)]
+    pub display_name: String,
+    /// End time of day as a 24-hour `HH:MM` value, interpreted in the option's `time_zone`. An `end_time` earlier on the clock than `start_time` means the end falls on a later date.
+    #[serde(default)]
+    pub end_time: String,
+    /// Start time of day as a 24-hour `HH:MM` value, interpreted in the option's `time_zone`.
+    #[serde(default)]
+    pub start_time: String,
+}
+
+/// Metadata for an Omnitec device.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesOmnitecMetadata {
+    /// Whether the Omnitec lock has a connected gateway for remote operations.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_gateway: Option<bool>,
+    /// Operator-assigned alias for an Omnitec device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lock_alias: Option<String>,
+    /// Lock ID for an Omnitec device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lock_id: Option<f64>,
+    /// Bluetooth MAC address for an Omnitec device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lock_mac: Option<String>,
+    /// Lock name for an Omnitec device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lock_name: Option<String>,
+    /// IANA time zone for the Omnitec device, used to schedule time-bound access codes at the correct local time (accounting for DST).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+    /// Static UTC offset of the Omnitec lock in milliseconds. Does not account for DST.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone_raw_offset_ms: Option<f64>,
+}
+
+/// Metadata for a Ring device.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesRingMetadata {
+    /// Device ID for a Ring device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<String>,
+    /// Device name for a Ring device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_name: Option<String>,
+}
+
+/// Metadata for a Salto KS device.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesSaltoKsMetadata {
+    /// Battery level for a Salto KS device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub battery_level: Option<String>,
+    /// Customer reference for a Salto KS device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_reference: Option<String>,
+    /// Indicates whether the site has a Salto KS subscription that supports custom PINs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_custom_pin_subscription: Option<bool>,
+    /// Lock ID for a Salto KS device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lock_id: Option<String>,
+    /// Lock type for a Salto KS device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lock_type: Option<String>,
+    /// Locked state for a Salto KS device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locked_state: Option<String>,
+    /// Model for a Salto KS device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    /// Site ID for the Salto KS site to which the device belongs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site_id: Option<String>,
+    /// Site name for the Salto KS site to which the device belongs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site_name: Option<String>,
+}
+
+/// Metada for a Salto device.
+///
+/// **Deprecated.** Use `salto_ks_metadata ` instead.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesSaltoMetadata {
+    /// Battery level for a Salto device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub battery_level: Option<String>,
+    /// Customer reference for a Salto device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_reference: Option<String>,
+    /// Lock ID for a Salto device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lock_id: Option<String>,
+    /// Lock type for a Salto device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lock_type: Option<String>,
+    /// Locked state for a Salto device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locked_state: Option<String>,
+    /// Model for a Salto device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    /// Site ID for the Salto KS site to which the device belongs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site_id: Option<String>,
+    /// Site name for the Salto KS site to which the device belongs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site_name: Option<String>,
+}
+
+/// Salto Space credential service metadata for the phone.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesSaltoSpaceCredentialServiceMetadata {
+    /// Indicates whether the credential service has an active associated phone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_active_phone: Option<bool>,
+}
+
+/// Metadata for a Schlage device.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesSchlageMetadata {
+    /// Device ID for a Schlage device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<String>,
+    /// Device name for a Schlage device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_name: Option<String>,
+    /// Model for a Schlage device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+}
+
+/// Metadata for Seam Bridge.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesSeamBridgeMetadata {
+    /// Device number for Seam Bridge.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_num: Option<f64>,
+    /// Name for Seam Bridge.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Unlock method for Seam Bridge.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unlock_method: Option<crate::resources::DevicePropertiesSeamBridgeMetadataUnlockMethod>,
+}
+
+crate::support::open_enum! {
+/// Unlock method for Seam Bridge.
+DevicePropertiesSeamBridgeMetadataUnlockMethod {
+    /// `bridge`
+    Bridge = "bridge",
+    /// `doorking`
+    Doorking = "doorking",
+}
+}
+
+/// Metadata for a Sensi device.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesSensiMetadata {
+    /// Device ID for a Sensi device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<String>,
+    /// Device name for a Sensi device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_name: Option<String>,
+    /// Set to true when the device does not support the /dual-setpoints API endpoint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dual_setpoints_not_supported: Option<bool>,
+    /// Enforced setpoint range in Celsius for a Sensi device, derived from an OutOfRange API error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enforced_setpoint_range_celsius: Option<serde_json::Value>,
+    /// Product type for a Sensi device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product_type: Option<String>,
+}
+
+/// Metadata for a SmartThings device.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesSmartthingsMetadata {
+    /// Device ID for a SmartThings device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<String>,
+    /// Device name for a SmartThings device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_name: Option<String>,
+    /// Location ID for a SmartThings device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location_id: Option<String>,
+    /// Model for a SmartThings device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+}
+
+/// Metadata for a tado° device.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesTadoMetadata {
+    /// Device type for a tado° device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_type: Option<String>,
+    /// Serial number for a tado° device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serial_no: Option<String>,
+}
+
+/// Metadata for a Tedee device.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesTedeeMetadata {
+    /// Bridge ID for a Tedee device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bridge_id: Option<f64>,
+    /// Bridge name for a Tedee device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bridge_name: Option<String>,
+    /// Device ID for a Tedee device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<f64>,
+    /// Device model for a Tedee device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_model: Option<String>,
+    /// Device name for a Tedee device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_name: Option<String>,
+    /// Keypad ID for a Tedee device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keypad_id: Option<f64>,
+    /// Serial number for a Tedee device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serial_number: Option<String>,
+}
+
+/// Current [temperature threshold](https://docs.seam.co/capability-guides/thermostats/setting-and-monitoring-temperature-thresholds) set for the thermostat.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesTemperatureThreshold {
+    /// Lower limit in °C within the current [temperature threshold](https://docs.seam.co/capability-guides/thermostats/setting-and-monitoring-temperature-thresholds) set for the thermostat.
+    #[serde(default)]
+    pub lower_limit_celsius: Option<f64>,
+    /// Lower limit in °F within the current [temperature threshold](https://docs.seam.co/capability-guides/thermostats/setting-and-monitoring-temperature-thresholds) set for the thermostat.
+    #[serde(default)]
+    pub lower_limit_fahrenheit: Option<f64>,
+    /// Upper limit in °C within the current [temperature threshold](https://docs.seam.co/capability-guides/thermostats/setting-and-monitoring-temperature-thresholds) set for the thermostat.
+    #[serde(default)]
+    pub upper_limit_celsius: Option<f64>,
+    /// Upper limit in °F within the current [temperature threshold](https://docs.seam.co/capability-guides/thermostats/setting-and-monitoring-temperature-thresholds) set for the thermostat.
+    #[serde(default)]
+    pub upper_limit_fahrenheit: Option<f64>,
+}
+
+/// Represents a thermostat daily program, consisting of a set of periods, each of which has a starting time and the key that identifies the climate preset to apply at the starting time.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesThermostatDailyProgram {
+    /// Date and time at which the thermostat daily program was created.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: seam_core::Timestamp,
+    /// ID of the thermostat device on which the thermostat daily program is configured.
+    #[serde(default)]
+    pub device_id: String,
+    /// User-friendly name to identify the thermostat daily program.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Array of thermostat daily program periods.
+    #[serde(default)]
+    pub periods: Vec<crate::resources::DevicePropertiesThermostatDailyProgramPeriod>,
+    /// ID of the thermostat daily program.
+    pub thermostat_daily_program_id: String,
+    /// ID of the workspace that contains the thermostat daily program.
+    pub workspace_id: String,
+}
+
+/// Period for a thermostat daily program. Consists of a starts at time and the key that identifies the configured climate preset to apply at the starting time.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesThermostatDailyProgramPeriod {
+    /// Key of the [climate preset](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets) to activate at the `starts_at_time`.
+    #[serde(default)]
+    pub climate_preset_key: String,
+    /// Time at which the thermostat daily program period starts, in [ISO 8601](https://www.iso.org/iso-8601-date-and-time-format.html) format.
+    #[serde(default)]
+    pub starts_at_time: String,
+}
+
+/// Current [weekly program](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-programs) for the thermostat.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesThermostatWeeklyProgram {
+    /// Date and time at which the thermostat weekly program was created.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: seam_core::Timestamp,
+    /// ID of the thermostat daily program to run on Fridays.
+    #[serde(default)]
+    pub friday_program_id: Option<String>,
+    /// ID of the thermostat daily program to run on Mondays.
+    #[serde(default)]
+    pub monday_program_id: Option<String>,
+    /// ID of the thermostat daily program to run on Saturdays.
+    #[serde(default)]
+    pub saturday_program_id: Option<String>,
+    /// ID of the thermostat daily program to run on Sundays.
+    #[serde(default)]
+    pub sunday_program_id: Option<String>,
+    /// ID of the thermostat daily program to run on Thursdays.
+    #[serde(default)]
+    pub thursday_program_id: Option<String>,
+    /// ID of the thermostat daily program to run on Tuesdays.
+    #[serde(default)]
+    pub tuesday_program_id: Option<String>,
+    /// ID of the thermostat daily program to run on Wednesdays.
+    #[serde(default)]
+    pub wednesday_program_id: Option<String>,
+}
+
+/// Metadata for a TTLock device.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesTtlockMetadata {
+    /// Feature value for a TTLock device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feature_value: Option<String>,
+    /// Features for a TTLock device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub features: Option<crate::resources::DevicePropertiesTtlockMetadataFeatures>,
+    /// Indicates whether a TTLock device has a gateway.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_gateway: Option<bool>,
+    /// Lock alias for a TTLock device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lock_alias: Option<String>,
+    /// Lock ID for a TTLock device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lock_id: Option<f64>,
+    /// Lock-side timezone offset in milliseconds east of UTC, as configured in the TTLock app. Source of truth for the lock's wall-clock interpretation of access code start/end times — a misconfigured value here is the typical cause of customer "codes offset by N hours" reports. Diagnostic only; Seam does not convert times based on this value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone_raw_offset_ms: Option<f64>,
+    /// Wireless keypads for a TTLock device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wireless_keypads:
+        Option<Vec<crate::resources::DevicePropertiesTtlockMetadataWirelessKeypad>>,
+}
+
+/// Features for a TTLock device.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesTtlockMetadataFeatures {
+    /// Indicates whether a TTLock device supports auto-lock time configuration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_lock_time_config: Option<bool>,
+    /// Indicates whether a TTLock device supports an incomplete keyboard passcode.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub incomplete_keyboard_passcode: Option<bool>,
+    /// Indicates whether a TTLock device supports the lock command.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lock_command: Option<bool>,
+    /// Indicates whether a TTLock device supports a passcode.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passcode: Option<bool>,
+    /// Indicates whether a TTLock device supports passcode management.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passcode_management: Option<bool>,
+    /// Indicates whether a TTLock device supports unlock via gateway.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unlock_via_gateway: Option<bool>,
+    /// Indicates whether a TTLock device supports Wi-Fi.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wifi: Option<bool>,
+}
+
+/// `DevicePropertiesTtlockMetadataWirelessKeypad`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesTtlockMetadataWirelessKeypad {
+    /// ID for a wireless keypad for a TTLock device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wireless_keypad_id: Option<f64>,
+    /// Name for a wireless keypad for a TTLock device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wireless_keypad_name: Option<String>,
+}
+
+/// Metadata for a 2N device.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesTwoNMetadata {
+    /// Device ID for a 2N device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<f64>,
+    /// Device name for a 2N device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_name: Option<String>,
+}
+
+/// Metadata for an Ultraloq device.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesUltraloqMetadata {
+    /// Device ID for an Ultraloq device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<String>,
+    /// Device name for an Ultraloq device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_name: Option<String>,
+    /// Device type for an Ultraloq device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_type: Option<String>,
+    /// IANA timezone for the Ultraloq device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+}
+
+/// Metadata for an ASSA ABLOY Visionline system.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesVisionlineMetadata {
+    /// Encoder ID for an ASSA ABLOY Visionline system.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoder_id: Option<String>,
+}
+
+/// Metadata for a Wyze device.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DevicePropertiesWyzeMetadata {
+    /// Device ID for a Wyze device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<String>,
+    /// Device information model for a Wyze device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_info_model: Option<String>,
+    /// Device name for a Wyze device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_name: Option<String>,
+    /// Keypad UUID for a Wyze device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keypad_uuid: Option<String>,
+    /// Locker status (hardlock) for a Wyze device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locker_status_hardlock: Option<f64>,
+    /// Product model for a Wyze device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product_model: Option<String>,
+    /// Product name for a Wyze device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product_name: Option<String>,
+    /// Product type for a Wyze device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product_type: Option<String>,
 }
 
 /// `DeviceProvider`.
@@ -11664,7 +13468,7 @@ pub struct LockUnlockedEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_via_nfc: Option<bool>,
     /// Method by which the lock was unlocked. `keycode`: an [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes) was used (see `access_code_id`). `manual`: a physical action such as a thumbturn or handle press. `remote`: a remote action via an app, Bluetooth, or the Seam API (see `action_attempt_id` if Seam-initiated; see `is_via_bluetooth` or `is_via_nfc` for the transport). `automatic`: triggered automatically, for example by a time-based schedule. `unknown`: could not be determined.
-    pub method: crate::resources::LockUnlockedEventMethod,
+    pub method: crate::resources::LockLockedEventMethod,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub occurred_at: Option<seam_core::Timestamp>,
@@ -11675,24 +13479,6 @@ pub struct LockUnlockedEvent {
     pub user_identity_id: Option<String>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
-}
-
-crate::support::open_enum! {
-/// Method by which the lock was unlocked. `keycode`: an [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes) was used (see `access_code_id`). `manual`: a physical action such as a thumbturn or handle press. `remote`: a remote action via an app, Bluetooth, or the Seam API (see `action_attempt_id` if Seam-initiated; see `is_via_bluetooth` or `is_via_nfc` for the transport). `automatic`: triggered automatically, for example by a time-based schedule. `unknown`: could not be determined.
-LockUnlockedEventMethod {
-    /// `keycode`
-    Keycode = "keycode",
-    /// `manual`
-    Manual = "manual",
-    /// `automatic`
-    Automatic = "automatic",
-    /// `unknown`
-    Unknown2 = "unknown",
-    /// `remote`
-    Remote = "remote",
-    /// `card`
-    Card = "card",
-}
 }
 
 /// Indicates that Seam detected that the Lockly device does not have a time zone configured. Time-bound codes may not work as expected.
@@ -12151,45 +13937,11 @@ pub struct PhoneProperties {
     /// ASSA ABLOY Credential Service metadata for the phone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assa_abloy_credential_service_metadata:
-        Option<crate::resources::PhonePropertiesAssaAbloyCredentialServiceMetadata>,
+        Option<crate::resources::DevicePropertiesAssaAbloyCredentialServiceMetadata>,
     /// Salto Space credential service metadata for the phone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub salto_space_credential_service_metadata:
-        Option<crate::resources::PhonePropertiesSaltoSpaceCredentialServiceMetadata>,
-}
-
-/// ASSA ABLOY Credential Service metadata for the phone.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PhonePropertiesAssaAbloyCredentialServiceMetadata {
-    /// Endpoints associated with the phone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub endpoints:
-        Option<Vec<crate::resources::PhonePropertiesAssaAbloyCredentialServiceMetadataEndpoint>>,
-    /// Indicates whether the credential service has active endpoints associated with the phone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub has_active_endpoint: Option<bool>,
-}
-
-/// `PhonePropertiesAssaAbloyCredentialServiceMetadataEndpoint`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PhonePropertiesAssaAbloyCredentialServiceMetadataEndpoint {
-    /// ID of the associated endpoint.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub endpoint_id: Option<String>,
-    /// Indicated whether the endpoint is active.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_active: Option<bool>,
-}
-
-/// Salto Space credential service metadata for the phone.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PhonePropertiesSaltoSpaceCredentialServiceMetadata {
-    /// Indicates whether the credential service has an active associated phone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub has_active_phone: Option<bool>,
+        Option<crate::resources::DevicePropertiesSaltoSpaceCredentialServiceMetadata>,
 }
 
 /// Represents a mobile phone registration.
@@ -12251,7 +14003,7 @@ pub struct PhoneSessionProviderSession {
 #[non_exhaustive]
 pub struct PhoneSessionProviderSessionAcsCredential {
     /// Access method for the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials). Supported values: `code`, `card`, `mobile_key`, `cloud_key`.
-    pub access_method: crate::resources::AcsCredentialAccessMethod,
+    pub access_method: crate::resources::AccessGrantRequestedAccessMethodMode,
     /// `acs_credential_id`.
     #[serde(default)]
     pub acs_credential_id: Option<String>,
@@ -13353,7 +15105,7 @@ impl<'de> serde::Deserialize<'de> for ScanToAssignCredentialActionAttemptError {
 #[non_exhaustive]
 pub struct ScanToAssignCredentialActionAttemptResult {
     /// Access method for the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials). Supported values: `code`, `card`, `mobile_key`, `cloud_key`.
-    pub access_method: crate::resources::AcsCredentialAccessMethod,
+    pub access_method: crate::resources::AccessGrantRequestedAccessMethodMode,
     /// ID of the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials).
     #[serde(default)]
     pub acs_credential_id: String,
@@ -14010,23 +15762,11 @@ pub struct ThermostatDailyProgram {
     pub name: Option<String>,
     /// Array of thermostat daily program periods.
     #[serde(default)]
-    pub periods: Vec<crate::resources::ThermostatDailyProgramPeriod>,
+    pub periods: Vec<crate::resources::DevicePropertiesThermostatDailyProgramPeriod>,
     /// ID of the thermostat daily program.
     pub thermostat_daily_program_id: String,
     /// ID of the workspace that contains the thermostat daily program.
     pub workspace_id: String,
-}
-
-/// Period for a thermostat daily program. Consists of a starts at time and the key that identifies the configured climate preset to apply at the starting time.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ThermostatDailyProgramPeriod {
-    /// Key of the [climate preset](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets) to activate at the `starts_at_time`.
-    #[serde(default)]
-    pub climate_preset_key: String,
-    /// Time at which the thermostat daily program period starts, in [ISO 8601](https://www.iso.org/iso-8601-date-and-time-format.html) format.
-    #[serde(default)]
-    pub starts_at_time: String,
 }
 
 /// A [thermostat](https://docs.seam.co/capability-guides/thermostats) was adjusted manually.
@@ -14068,7 +15808,8 @@ pub struct ThermostatManuallyAdjustedEvent {
     pub event_type: String,
     /// Desired [fan mode setting](https://docs.seam.co/capability-guides/thermostats/configure-current-climate-settings#fan-mode-settings), such as `on`, `auto`, or `circulate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fan_mode_setting: Option<crate::resources::ThermostatManuallyAdjustedEventFanModeSetting>,
+    pub fan_mode_setting:
+        Option<crate::resources::DevicePropertiesAvailableClimatePresetFanModeSetting>,
     /// Temperature to which the thermostat should heat (in °C). See also [Set Points](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub heating_set_point_celsius: Option<f64>,
@@ -14077,7 +15818,8 @@ pub struct ThermostatManuallyAdjustedEvent {
     pub heating_set_point_fahrenheit: Option<f64>,
     /// Desired [HVAC mode](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/hvac-mode) setting, such as `heat`, `cool`, `heat_cool`, or `off`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hvac_mode_setting: Option<crate::resources::ThermostatManuallyAdjustedEventHvacModeSetting>,
+    pub hvac_mode_setting:
+        Option<crate::resources::DevicePropertiesAvailableClimatePresetHvacModeSetting>,
     /// Method used to adjust the affected thermostat manually. `seam` indicates that the Seam API, Seam CLI, or Seam Console was used to adjust the thermostat.
     pub method: crate::resources::ThermostatManuallyAdjustedEventMethod,
     /// Date and time at which the event occurred.
@@ -14085,34 +15827,6 @@ pub struct ThermostatManuallyAdjustedEvent {
     pub occurred_at: Option<seam_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
-}
-
-crate::support::open_enum! {
-/// Desired [fan mode setting](https://docs.seam.co/capability-guides/thermostats/configure-current-climate-settings#fan-mode-settings), such as `on`, `auto`, or `circulate`.
-ThermostatManuallyAdjustedEventFanModeSetting {
-    /// `auto`
-    Auto = "auto",
-    /// `on`
-    On = "on",
-    /// `circulate`
-    Circulate = "circulate",
-}
-}
-
-crate::support::open_enum! {
-/// Desired [HVAC mode](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/hvac-mode) setting, such as `heat`, `cool`, `heat_cool`, or `off`.
-ThermostatManuallyAdjustedEventHvacModeSetting {
-    /// `off`
-    Off = "off",
-    /// `heat`
-    Heat = "heat",
-    /// `cool`
-    Cool = "cool",
-    /// `heat_cool`
-    HeatCool = "heat_cool",
-    /// `eco`
-    Eco = "eco",
-}
 }
 
 crate::support::open_enum! {
@@ -14953,7 +16667,7 @@ pub struct UnmanagedAcsAccessGroup {
     #[serde(default)]
     pub errors: Vec<crate::resources::AcsAccessGroupError>,
     /// Brand-specific terminology for the access group type.
-    pub external_type: crate::resources::AcsAccessGroupExternalType,
+    pub external_type: crate::resources::AcsAccessGroupAccessGroupType,
     /// Display name that corresponds to the brand-specific terminology for the access group type.
     #[serde(default)]
     pub external_type_display_name: String,
@@ -14978,7 +16692,7 @@ pub struct UnmanagedAcsAccessGroup {
 #[non_exhaustive]
 pub struct UnmanagedAcsCredential {
     /// Access method for the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials). Supported values: `code`, `card`, `mobile_key`, `cloud_key`.
-    pub access_method: crate::resources::AcsCredentialAccessMethod,
+    pub access_method: crate::resources::AccessGrantRequestedAccessMethodMode,
     /// ID of the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials).
     pub acs_credential_id: String,
     /// ID of the credential pool to which the credential belongs.
@@ -15231,8 +16945,7 @@ pub struct UnmanagedDevice {
     /// ID of the device.
     pub device_id: String,
     /// Type of the device.
-    #[serde(default)]
-    pub device_type: serde_json::Value,
+    pub device_type: crate::resources::DeviceDeviceType,
     /// Array of errors associated with the device. Each error object within the array contains two fields: `error_code` and `message`. `error_code` is a string that uniquely identifies the type of error, enabling quick recognition and categorization of the issue. `message` provides a more detailed description of the error, offering insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub errors: Vec<crate::resources::DeviceError>,
@@ -15257,10 +16970,10 @@ pub struct UnmanagedDevice {
 pub struct UnmanagedDeviceProperties {
     /// Accessory keypad properties and state.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub accessory_keypad: Option<crate::resources::UnmanagedDevicePropertiesAccessoryKeypad>,
+    pub accessory_keypad: Option<crate::resources::DevicePropertiesAccessoryKeypad>,
     /// Represents the current status of the battery charge level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub battery: Option<crate::resources::UnmanagedDevicePropertiesBattery>,
+    pub battery: Option<crate::resources::DevicePropertiesBattery>,
     /// Indicates the battery level of the device as a decimal value between 0 and 1, inclusive.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub battery_level: Option<f64>,
@@ -15274,7 +16987,7 @@ pub struct UnmanagedDeviceProperties {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manufacturer: Option<String>,
     /// Device model-related properties.
-    pub model: crate::resources::UnmanagedDevicePropertiesModel,
+    pub model: crate::resources::DevicePropertiesModel,
     /// Name of the device.
     ///
     /// **Deprecated.** use device.display_name instead
@@ -15293,79 +17006,6 @@ pub struct UnmanagedDeviceProperties {
     /// **Deprecated.** use device.can_program_online_access_codes
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub online_access_codes_enabled: Option<bool>,
-}
-
-/// Accessory keypad properties and state.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UnmanagedDevicePropertiesAccessoryKeypad {
-    /// Keypad battery properties.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub battery: Option<crate::resources::UnmanagedDevicePropertiesAccessoryKeypadBattery>,
-    /// Indicates if an accessory keypad is connected to the device.
-    #[serde(default)]
-    pub is_connected: bool,
-}
-
-/// Keypad battery properties.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UnmanagedDevicePropertiesAccessoryKeypadBattery {
-    /// `level`.
-    #[serde(default)]
-    pub level: Option<f64>,
-}
-
-/// Represents the current status of the battery charge level.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UnmanagedDevicePropertiesBattery {
-    /// Battery charge level as a value between 0 and 1, inclusive.
-    #[serde(default)]
-    pub level: Option<f64>,
-    /// Represents the current status of the battery charge level. Values are `critical`, which indicates an extremely low level, suggesting imminent shutdown or an urgent need for charging; `low`, which signifies that the battery is under the preferred threshold and should be charged soon; `good`, which denotes a satisfactory charge level, adequate for normal use without the immediate need for recharging; and `full`, which represents a battery that is fully charged, providing the maximum duration of usage.
-    pub status: crate::resources::UnmanagedDevicePropertiesBatteryStatus,
-}
-
-crate::support::open_enum! {
-/// Represents the current status of the battery charge level. Values are `critical`, which indicates an extremely low level, suggesting imminent shutdown or an urgent need for charging; `low`, which signifies that the battery is under the preferred threshold and should be charged soon; `good`, which denotes a satisfactory charge level, adequate for normal use without the immediate need for recharging; and `full`, which represents a battery that is fully charged, providing the maximum duration of usage.
-UnmanagedDevicePropertiesBatteryStatus {
-    /// `critical`
-    Critical = "critical",
-    /// `low`
-    Low = "low",
-    /// `good`
-    Good = "good",
-    /// `full`
-    Full = "full",
-}
-}
-
-/// Device model-related properties.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UnmanagedDevicePropertiesModel {
-    /// **Deprecated.** use device.properties.model.can_connect_accessory_keypad
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub accessory_keypad_supported: Option<bool>,
-    /// Indicates whether the device can connect a accessory keypad.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub can_connect_accessory_keypad: Option<bool>,
-    /// Display name of the device model.
-    #[serde(default)]
-    pub display_name: String,
-    /// Indicates whether the device has a built in accessory keypad.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub has_built_in_keypad: Option<bool>,
-    /// Display name that corresponds to the manufacturer-specific terminology for the device.
-    #[serde(default)]
-    pub manufacturer_display_name: String,
-    /// **Deprecated.** use device.can_program_offline_access_codes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub offline_access_codes_supported: Option<bool>,
-    /// **Deprecated.** use device.can_program_online_access_codes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub online_access_codes_supported: Option<bool>,
 }
 
 /// Represents an unmanaged user identity. Unmanaged user identities do not have keys.

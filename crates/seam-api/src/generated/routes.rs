@@ -4951,7 +4951,7 @@ impl seam_core::Route for AcsCredentialsAssign {
 #[non_exhaustive]
 pub struct AcsCredentialsCreate {
     /// Access method for the new credential. Supported values: `code`, `card`, `mobile_key`, `cloud_key`.
-    pub access_method: crate::routes::AcsCredentialsCreateAccessMethod,
+    pub access_method: crate::routes::AccessGrantsCreateRequestedAccessMethodMode,
     /// ID of the access system to which the new credential belongs. You must provide either `acs_user_id` or the combination of `user_identity_id` and `acs_system_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acs_system_id: Option<String>,
@@ -4998,7 +4998,7 @@ pub struct AcsCredentialsCreate {
 impl AcsCredentialsCreate {
     /// With its required parameters; the optional ones are set with the methods below.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
-    pub fn new(access_method: crate::routes::AcsCredentialsCreateAccessMethod) -> Self {
+    pub fn new(access_method: crate::routes::AccessGrantsCreateRequestedAccessMethodMode) -> Self {
         Self {
             access_method,
             acs_system_id: None,
@@ -11352,10 +11352,10 @@ pub struct DevicesList {
     pub device_ids: Option<Vec<String>>,
     /// Device type for which you want to list devices.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device_type: Option<serde_json::Value>,
+    pub device_type: Option<crate::routes::DevicesListDeviceType>,
     /// Array of device types for which you want to list devices.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device_types: Option<Vec<serde_json::Value>>,
+    pub device_types: Option<Vec<crate::routes::DevicesListDeviceType>>,
     /// Numerical limit on the number of devices to return.
     ///
     /// Default: `500`.
@@ -11451,13 +11451,16 @@ impl DevicesList {
     }
 
     /// Device type for which you want to list devices.
-    pub fn device_type(mut self, v: impl Into<serde_json::Value>) -> Self {
-        self.device_type = Some(v.into());
+    pub fn device_type(mut self, v: crate::routes::DevicesListDeviceType) -> Self {
+        self.device_type = Some(v);
         self
     }
 
     /// Array of device types for which you want to list devices.
-    pub fn device_types(mut self, v: impl IntoIterator<Item = serde_json::Value>) -> Self {
+    pub fn device_types(
+        mut self,
+        v: impl IntoIterator<Item = crate::routes::DevicesListDeviceType>,
+    ) -> Self {
         self.device_types = Some(v.into_iter().collect());
         self
     }
@@ -11524,8 +11527,8 @@ impl seam_core::Route for DevicesList {
             ParamSpec::new("custom_metadata_has", ParamKind::Map(&ParamKind::Any), Requirement::Optional, "Set of key:value [custom metadata](https://docs.seam.co/core-concepts/devices/adding-custom-metadata-to-a-device) pairs for which you want to list devices."),
             ParamSpec::new("customer_key", ParamKind::String, Requirement::Optional, "Customer key for which you want to list devices."),
             ParamSpec::new("device_ids", ParamKind::Array(&ParamKind::Uuid), Requirement::Optional, "Array of device IDs for which you want to list devices."),
-            ParamSpec::new("device_type", ParamKind::Any, Requirement::Optional, "Device type for which you want to list devices."),
-            ParamSpec::new("device_types", ParamKind::Array(&ParamKind::Any), Requirement::Optional, "Array of device types for which you want to list devices."),
+            ParamSpec::new("device_type", ParamKind::Enum(&["akuvox_lock", "august_lock", "brivo_access_point", "butterflymx_panel", "avigilon_alta_entry", "doorking_lock", "genie_door", "igloo_lock", "linear_lock", "lockly_lock", "kwikset_lock", "nuki_lock", "salto_lock", "schlage_lock", "smartthings_lock", "wyze_lock", "yale_lock", "two_n_intercom", "controlbyweb_device", "ttlock_lock", "igloohome_lock", "four_suites_door", "dormakaba_oracode_door", "tedee_lock", "akiles_lock", "ultraloq_lock", "keyincode_lock", "omnitec_lock", "kisi_lock", "keynest_key", "noiseaware_activity_zone", "minut_sensor", "ecobee_thermostat", "nest_thermostat", "honeywell_resideo_thermostat", "tado_thermostat", "sensi_thermostat", "smartthings_thermostat", "ios_phone", "android_phone", "ring_camera"]), Requirement::Optional, "Device type for which you want to list devices."),
+            ParamSpec::new("device_types", ParamKind::Array(&ParamKind::Enum(&["akuvox_lock", "august_lock", "brivo_access_point", "butterflymx_panel", "avigilon_alta_entry", "doorking_lock", "genie_door", "igloo_lock", "linear_lock", "lockly_lock", "kwikset_lock", "nuki_lock", "salto_lock", "schlage_lock", "smartthings_lock", "wyze_lock", "yale_lock", "two_n_intercom", "controlbyweb_device", "ttlock_lock", "igloohome_lock", "four_suites_door", "dormakaba_oracode_door", "tedee_lock", "akiles_lock", "ultraloq_lock", "keyincode_lock", "omnitec_lock", "kisi_lock", "keynest_key", "noiseaware_activity_zone", "minut_sensor", "ecobee_thermostat", "nest_thermostat", "honeywell_resideo_thermostat", "tado_thermostat", "sensi_thermostat", "smartthings_thermostat", "ios_phone", "android_phone", "ring_camera"])), Requirement::Optional, "Array of device types for which you want to list devices."),
             ParamSpec::new("limit", ParamKind::Number, Requirement::Optional, "Numerical limit on the number of devices to return."),
             ParamSpec::new("manufacturer", ParamKind::Enum(&["akuvox", "august", "avigilon_alta", "brivo", "butterflymx", "doorking", "four_suites", "genie", "igloo", "keywe", "kwikset", "linear", "lockly", "nuki", "philia", "salto", "samsung", "schlage", "seam", "unknown", "wyze", "yale", "two_n", "ttlock", "igloohome", "controlbyweb", "dormakaba_oracode", "tedee", "keyincode", "akiles", "ecobee", "honeywell_resideo", "keynest", "korelock", "minut", "nest", "noiseaware", "sensi", "smartthings", "tado", "ultraloq", "ring", "ical", "lodgify", "hostaway", "guesty", "acuity_scheduling", "omnitec", "kisi", "slack"]), Requirement::Optional, "Manufacturer for which you want to list devices."),
             ParamSpec::new("page_cursor", ParamKind::String, Requirement::Optional, "Identifies the specific page of results to return, obtained from the previous page's `next_page_cursor`."),
@@ -12155,10 +12158,10 @@ pub struct DevicesUnmanagedList {
     pub device_ids: Option<Vec<String>>,
     /// Device type for which you want to list devices.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device_type: Option<serde_json::Value>,
+    pub device_type: Option<crate::routes::DevicesListDeviceType>,
     /// Array of device types for which you want to list devices.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device_types: Option<Vec<serde_json::Value>>,
+    pub device_types: Option<Vec<crate::routes::DevicesListDeviceType>>,
     /// Numerical limit on the number of devices to return.
     ///
     /// Default: `22900`.
@@ -12254,13 +12257,16 @@ impl DevicesUnmanagedList {
     }
 
     /// Device type for which you want to list devices.
-    pub fn device_type(mut self, v: impl Into<serde_json::Value>) -> Self {
-        self.device_type = Some(v.into());
+    pub fn device_type(mut self, v: crate::routes::DevicesListDeviceType) -> Self {
+        self.device_type = Some(v);
         self
     }
 
     /// Array of device types for which you want to list devices.
-    pub fn device_types(mut self, v: impl IntoIterator<Item = serde_json::Value>) -> Self {
+    pub fn device_types(
+        mut self,
+        v: impl IntoIterator<Item = crate::routes::DevicesListDeviceType>,
+    ) -> Self {
         self.device_types = Some(v.into_iter().collect());
         self
     }
@@ -12327,8 +12333,8 @@ impl seam_core::Route for DevicesUnmanagedList {
             ParamSpec::new("custom_metadata_has", ParamKind::Map(&ParamKind::Any), Requirement::Optional, "Set of key:value [custom metadata](https://docs.seam.co/core-concepts/devices/adding-custom-metadata-to-a-device) pairs for which you want to list devices."),
             ParamSpec::new("customer_key", ParamKind::String, Requirement::Optional, "Customer key for which you want to list devices."),
             ParamSpec::new("device_ids", ParamKind::Array(&ParamKind::Uuid), Requirement::Optional, "Array of device IDs for which you want to list devices."),
-            ParamSpec::new("device_type", ParamKind::Any, Requirement::Optional, "Device type for which you want to list devices."),
-            ParamSpec::new("device_types", ParamKind::Array(&ParamKind::Any), Requirement::Optional, "Array of device types for which you want to list devices."),
+            ParamSpec::new("device_type", ParamKind::Enum(&["akuvox_lock", "august_lock", "brivo_access_point", "butterflymx_panel", "avigilon_alta_entry", "doorking_lock", "genie_door", "igloo_lock", "linear_lock", "lockly_lock", "kwikset_lock", "nuki_lock", "salto_lock", "schlage_lock", "smartthings_lock", "wyze_lock", "yale_lock", "two_n_intercom", "controlbyweb_device", "ttlock_lock", "igloohome_lock", "four_suites_door", "dormakaba_oracode_door", "tedee_lock", "akiles_lock", "ultraloq_lock", "keyincode_lock", "omnitec_lock", "kisi_lock", "keynest_key", "noiseaware_activity_zone", "minut_sensor", "ecobee_thermostat", "nest_thermostat", "honeywell_resideo_thermostat", "tado_thermostat", "sensi_thermostat", "smartthings_thermostat", "ios_phone", "android_phone", "ring_camera"]), Requirement::Optional, "Device type for which you want to list devices."),
+            ParamSpec::new("device_types", ParamKind::Array(&ParamKind::Enum(&["akuvox_lock", "august_lock", "brivo_access_point", "butterflymx_panel", "avigilon_alta_entry", "doorking_lock", "genie_door", "igloo_lock", "linear_lock", "lockly_lock", "kwikset_lock", "nuki_lock", "salto_lock", "schlage_lock", "smartthings_lock", "wyze_lock", "yale_lock", "two_n_intercom", "controlbyweb_device", "ttlock_lock", "igloohome_lock", "four_suites_door", "dormakaba_oracode_door", "tedee_lock", "akiles_lock", "ultraloq_lock", "keyincode_lock", "omnitec_lock", "kisi_lock", "keynest_key", "noiseaware_activity_zone", "minut_sensor", "ecobee_thermostat", "nest_thermostat", "honeywell_resideo_thermostat", "tado_thermostat", "sensi_thermostat", "smartthings_thermostat", "ios_phone", "android_phone", "ring_camera"])), Requirement::Optional, "Array of device types for which you want to list devices."),
             ParamSpec::new("limit", ParamKind::Number, Requirement::Optional, "Numerical limit on the number of devices to return."),
             ParamSpec::new("manufacturer", ParamKind::Enum(&["akuvox", "august", "avigilon_alta", "brivo", "butterflymx", "doorking", "four_suites", "genie", "igloo", "keywe", "kwikset", "linear", "lockly", "nuki", "philia", "salto", "samsung", "schlage", "seam", "unknown", "wyze", "yale", "two_n", "ttlock", "igloohome", "controlbyweb", "dormakaba_oracode", "tedee", "keyincode", "akiles", "ecobee", "honeywell_resideo", "keynest", "korelock", "minut", "nest", "noiseaware", "sensi", "smartthings", "tado", "ultraloq", "ring", "ical", "lodgify", "hostaway", "guesty", "acuity_scheduling", "omnitec", "kisi", "slack"]), Requirement::Optional, "Manufacturer for which you want to list devices."),
             ParamSpec::new("page_cursor", ParamKind::String, Requirement::Optional, "Identifies the specific page of results to return, obtained from the previous page's `next_page_cursor`."),
@@ -12771,7 +12777,7 @@ pub struct EventsList {
     pub event_type: Option<crate::routes::EventsListEventType>,
     /// Types of the events that you want to list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub event_types: Option<Vec<crate::routes::EventsListEventType2>>,
+    pub event_types: Option<Vec<crate::routes::EventsListEventType>>,
     /// Numerical limit on the number of events to return.
     ///
     /// Default: `500`.
@@ -12959,7 +12965,7 @@ impl EventsList {
     /// Types of the events that you want to list.
     pub fn event_types(
         mut self,
-        v: impl IntoIterator<Item = crate::routes::EventsListEventType2>,
+        v: impl IntoIterator<Item = crate::routes::EventsListEventType>,
     ) -> Self {
         self.event_types = Some(v.into_iter().collect());
         self
@@ -13429,7 +13435,7 @@ pub struct LocksList {
     pub device_type: Option<crate::routes::LocksListDeviceType>,
     /// Device types of the locks that you want to list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device_types: Option<Vec<crate::routes::LocksListDeviceType2>>,
+    pub device_types: Option<Vec<crate::routes::LocksListDeviceType>>,
     /// Numerical limit on the number of devices to return.
     ///
     /// Default: `500`.
@@ -13533,7 +13539,7 @@ impl LocksList {
     /// Device types of the locks that you want to list.
     pub fn device_types(
         mut self,
-        v: impl IntoIterator<Item = crate::routes::LocksListDeviceType2>,
+        v: impl IntoIterator<Item = crate::routes::LocksListDeviceType>,
     ) -> Self {
         self.device_types = Some(v.into_iter().collect());
         self
@@ -13885,7 +13891,7 @@ pub struct NoiseSensorsList {
     pub device_type: Option<crate::routes::NoiseSensorsListDeviceType>,
     /// Device types of the noise sensors that you want to list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device_types: Option<Vec<crate::routes::NoiseSensorsListDeviceType2>>,
+    pub device_types: Option<Vec<crate::routes::NoiseSensorsListDeviceType>>,
     /// Numerical limit on the number of devices to return.
     ///
     /// Default: `500`.
@@ -13989,7 +13995,7 @@ impl NoiseSensorsList {
     /// Device types of the noise sensors that you want to list.
     pub fn device_types(
         mut self,
-        v: impl IntoIterator<Item = crate::routes::NoiseSensorsListDeviceType2>,
+        v: impl IntoIterator<Item = crate::routes::NoiseSensorsListDeviceType>,
     ) -> Self {
         self.device_types = Some(v.into_iter().collect());
         self
@@ -16856,7 +16862,7 @@ pub struct ThermostatsList {
     pub device_type: Option<crate::routes::ThermostatsListDeviceType>,
     /// Array of device types by which you want to filter thermostat devices.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device_types: Option<Vec<crate::routes::ThermostatsListDeviceType2>>,
+    pub device_types: Option<Vec<crate::routes::ThermostatsListDeviceType>>,
     /// Numerical limit on the number of devices to return.
     ///
     /// Default: `500`.
@@ -16960,7 +16966,7 @@ impl ThermostatsList {
     /// Array of device types by which you want to filter thermostat devices.
     pub fn device_types(
         mut self,
-        v: impl IntoIterator<Item = crate::routes::ThermostatsListDeviceType2>,
+        v: impl IntoIterator<Item = crate::routes::ThermostatsListDeviceType>,
     ) -> Self {
         self.device_types = Some(v.into_iter().collect());
         self
@@ -17579,10 +17585,10 @@ pub struct ThermostatsSetFanMode {
     ///
     /// **Deprecated.** Use `fan_mode_setting` instead.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fan_mode: Option<crate::routes::ThermostatsSetFanModeFanMode>,
+    pub fan_mode: Option<crate::routes::ThermostatsCreateClimatePresetFanModeSetting>,
     /// [Fan mode setting](https://docs.seam.co/capability-guides/thermostats/configure-current-climate-settings#fan-mode-settings) that you want to set for the thermostat.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fan_mode_setting: Option<crate::routes::ThermostatsSetFanModeFanModeSetting>,
+    pub fan_mode_setting: Option<crate::routes::ThermostatsCreateClimatePresetFanModeSetting>,
 }
 
 impl ThermostatsSetFanMode {
@@ -17600,7 +17606,10 @@ impl ThermostatsSetFanMode {
     ///
     /// **Deprecated.** Use `fan_mode_setting` instead.
     #[deprecated = "Use `fan_mode_setting` instead."]
-    pub fn fan_mode(mut self, v: crate::routes::ThermostatsSetFanModeFanMode) -> Self {
+    pub fn fan_mode(
+        mut self,
+        v: crate::routes::ThermostatsCreateClimatePresetFanModeSetting,
+    ) -> Self {
         self.fan_mode = Some(v);
         self
     }
@@ -17608,7 +17617,7 @@ impl ThermostatsSetFanMode {
     /// [Fan mode setting](https://docs.seam.co/capability-guides/thermostats/configure-current-climate-settings#fan-mode-settings) that you want to set for the thermostat.
     pub fn fan_mode_setting(
         mut self,
-        v: crate::routes::ThermostatsSetFanModeFanModeSetting,
+        v: crate::routes::ThermostatsCreateClimatePresetFanModeSetting,
     ) -> Self {
         self.fan_mode_setting = Some(v);
         self
@@ -20257,7 +20266,8 @@ pub struct WorkspacesCreate {
     pub organization_id: Option<String>,
     /// **Deprecated.** Use `connect_webview_customization.webview_logo_shape` instead.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webview_logo_shape: Option<crate::routes::WorkspacesCreateWebviewLogoShape>,
+    pub webview_logo_shape:
+        Option<crate::routes::WorkspacesCreateConnectWebviewCustomizationLogoShape>,
     /// **Deprecated.** Use `connect_webview_customization.webview_primary_button_color` instead.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webview_primary_button_color: Option<String>,
@@ -20329,7 +20339,7 @@ impl WorkspacesCreate {
     #[deprecated = "Use `connect_webview_customization.webview_logo_shape` instead."]
     pub fn webview_logo_shape(
         mut self,
-        v: crate::routes::WorkspacesCreateWebviewLogoShape,
+        v: crate::routes::WorkspacesCreateConnectWebviewCustomizationLogoShape,
     ) -> Self {
         self.webview_logo_shape = Some(v);
         self
@@ -21006,20 +21016,6 @@ AccessMethodsGetRelatedExclude {
     ClientSessions = "client_sessions",
     /// `acs_credentials`
     AcsCredentials = "acs_credentials",
-}
-}
-
-crate::support::open_enum! {
-/// Access method for the new credential. Supported values: `code`, `card`, `mobile_key`, `cloud_key`.
-AcsCredentialsCreateAccessMethod {
-    /// `code`
-    Code = "code",
-    /// `card`
-    Card = "card",
-    /// `mobile_key`
-    MobileKey = "mobile_key",
-    /// `cloud_key`
-    CloudKey = "cloud_key",
 }
 }
 
@@ -25302,6 +25298,94 @@ DevicesListDeviceProvidersProviderCategory {
 }
 
 crate::support::open_enum! {
+/// Device type for which you want to list devices.
+DevicesListDeviceType {
+    /// `akuvox_lock`
+    AkuvoxLock = "akuvox_lock",
+    /// `august_lock`
+    AugustLock = "august_lock",
+    /// `brivo_access_point`
+    BrivoAccessPoint = "brivo_access_point",
+    /// `butterflymx_panel`
+    ButterflymxPanel = "butterflymx_panel",
+    /// `avigilon_alta_entry`
+    AvigilonAltaEntry = "avigilon_alta_entry",
+    /// `doorking_lock`
+    DoorkingLock = "doorking_lock",
+    /// `genie_door`
+    GenieDoor = "genie_door",
+    /// `igloo_lock`
+    IglooLock = "igloo_lock",
+    /// `linear_lock`
+    LinearLock = "linear_lock",
+    /// `lockly_lock`
+    LocklyLock = "lockly_lock",
+    /// `kwikset_lock`
+    KwiksetLock = "kwikset_lock",
+    /// `nuki_lock`
+    NukiLock = "nuki_lock",
+    /// `salto_lock`
+    SaltoLock = "salto_lock",
+    /// `schlage_lock`
+    SchlageLock = "schlage_lock",
+    /// `smartthings_lock`
+    SmartthingsLock = "smartthings_lock",
+    /// `wyze_lock`
+    WyzeLock = "wyze_lock",
+    /// `yale_lock`
+    YaleLock = "yale_lock",
+    /// `two_n_intercom`
+    TwoNIntercom = "two_n_intercom",
+    /// `controlbyweb_device`
+    ControlbywebDevice = "controlbyweb_device",
+    /// `ttlock_lock`
+    TtlockLock = "ttlock_lock",
+    /// `igloohome_lock`
+    IgloohomeLock = "igloohome_lock",
+    /// `four_suites_door`
+    FourSuitesDoor = "four_suites_door",
+    /// `dormakaba_oracode_door`
+    DormakabaOracodeDoor = "dormakaba_oracode_door",
+    /// `tedee_lock`
+    TedeeLock = "tedee_lock",
+    /// `akiles_lock`
+    AkilesLock = "akiles_lock",
+    /// `ultraloq_lock`
+    UltraloqLock = "ultraloq_lock",
+    /// `keyincode_lock`
+    KeyincodeLock = "keyincode_lock",
+    /// `omnitec_lock`
+    OmnitecLock = "omnitec_lock",
+    /// `kisi_lock`
+    KisiLock = "kisi_lock",
+    /// `keynest_key`
+    KeynestKey = "keynest_key",
+    /// `noiseaware_activity_zone`
+    NoiseawareActivityZone = "noiseaware_activity_zone",
+    /// `minut_sensor`
+    MinutSensor = "minut_sensor",
+    /// `ecobee_thermostat`
+    EcobeeThermostat = "ecobee_thermostat",
+    /// `nest_thermostat`
+    NestThermostat = "nest_thermostat",
+    /// `honeywell_resideo_thermostat`
+    HoneywellResideoThermostat = "honeywell_resideo_thermostat",
+    /// `tado_thermostat`
+    TadoThermostat = "tado_thermostat",
+    /// `sensi_thermostat`
+    SensiThermostat = "sensi_thermostat",
+    /// `smartthings_thermostat`
+    SmartthingsThermostat = "smartthings_thermostat",
+    /// `ios_phone`
+    IosPhone = "ios_phone",
+    /// `android_phone`
+    AndroidPhone = "android_phone",
+    /// `ring_camera`
+    RingCamera = "ring_camera",
+}
+}
+
+crate::support::open_enum! {
 /// Manufacturer for which you want to list devices.
 DevicesListManufacturer {
     /// `akuvox`
@@ -26818,7 +26902,7 @@ DevicesReportProviderMetadataDeviceOmnitecMetadataTimeZone {
 #[non_exhaustive]
 pub struct DevicesReportProviderMetadataDeviceSchlageMetadata {
     /// IANA timezone for the Schlage device
-    pub time_zone: crate::routes::DevicesReportProviderMetadataDeviceSchlageMetadataTimeZone,
+    pub time_zone: crate::routes::DevicesReportProviderMetadataDeviceOmnitecMetadataTimeZone,
 }
 
 impl DevicesReportProviderMetadataDeviceSchlageMetadata {
@@ -27263,874 +27347,10 @@ impl DevicesReportProviderMetadataDeviceSchlageMetadata {
     /// With its required parameters; the optional ones are set with the methods below.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
-        time_zone: crate::routes::DevicesReportProviderMetadataDeviceSchlageMetadataTimeZone,
+        time_zone: crate::routes::DevicesReportProviderMetadataDeviceOmnitecMetadataTimeZone,
     ) -> Self {
         Self { time_zone }
     }
-}
-
-crate::support::open_enum! {
-/// IANA timezone for the Schlage device
-DevicesReportProviderMetadataDeviceSchlageMetadataTimeZone {
-    /// `Africa/Abidjan`
-    AfricaAbidjan = "Africa/Abidjan",
-    /// `Africa/Accra`
-    AfricaAccra = "Africa/Accra",
-    /// `Africa/Addis_Ababa`
-    AfricaAddisAbaba = "Africa/Addis_Ababa",
-    /// `Africa/Algiers`
-    AfricaAlgiers = "Africa/Algiers",
-    /// `Africa/Asmera`
-    AfricaAsmera = "Africa/Asmera",
-    /// `Africa/Bamako`
-    AfricaBamako = "Africa/Bamako",
-    /// `Africa/Bangui`
-    AfricaBangui = "Africa/Bangui",
-    /// `Africa/Banjul`
-    AfricaBanjul = "Africa/Banjul",
-    /// `Africa/Bissau`
-    AfricaBissau = "Africa/Bissau",
-    /// `Africa/Blantyre`
-    AfricaBlantyre = "Africa/Blantyre",
-    /// `Africa/Brazzaville`
-    AfricaBrazzaville = "Africa/Brazzaville",
-    /// `Africa/Bujumbura`
-    AfricaBujumbura = "Africa/Bujumbura",
-    /// `Africa/Cairo`
-    AfricaCairo = "Africa/Cairo",
-    /// `Africa/Casablanca`
-    AfricaCasablanca = "Africa/Casablanca",
-    /// `Africa/Ceuta`
-    AfricaCeuta = "Africa/Ceuta",
-    /// `Africa/Conakry`
-    AfricaConakry = "Africa/Conakry",
-    /// `Africa/Dakar`
-    AfricaDakar = "Africa/Dakar",
-    /// `Africa/Dar_es_Salaam`
-    AfricaDarEsSalaam = "Africa/Dar_es_Salaam",
-    /// `Africa/Djibouti`
-    AfricaDjibouti = "Africa/Djibouti",
-    /// `Africa/Douala`
-    AfricaDouala = "Africa/Douala",
-    /// `Africa/El_Aaiun`
-    AfricaElAaiun = "Africa/El_Aaiun",
-    /// `Africa/Freetown`
-    AfricaFreetown = "Africa/Freetown",
-    /// `Africa/Gaborone`
-    AfricaGaborone = "Africa/Gaborone",
-    /// `Africa/Harare`
-    AfricaHarare = "Africa/Harare",
-    /// `Africa/Johannesburg`
-    AfricaJohannesburg = "Africa/Johannesburg",
-    /// `Africa/Juba`
-    AfricaJuba = "Africa/Juba",
-    /// `Africa/Kampala`
-    AfricaKampala = "Africa/Kampala",
-    /// `Africa/Khartoum`
-    AfricaKhartoum = "Africa/Khartoum",
-    /// `Africa/Kigali`
-    AfricaKigali = "Africa/Kigali",
-    /// `Africa/Kinshasa`
-    AfricaKinshasa = "Africa/Kinshasa",
-    /// `Africa/Lagos`
-    AfricaLagos = "Africa/Lagos",
-    /// `Africa/Libreville`
-    AfricaLibreville = "Africa/Libreville",
-    /// `Africa/Lome`
-    AfricaLome = "Africa/Lome",
-    /// `Africa/Luanda`
-    AfricaLuanda = "Africa/Luanda",
-    /// `Africa/Lubumbashi`
-    AfricaLubumbashi = "Africa/Lubumbashi",
-    /// `Africa/Lusaka`
-    AfricaLusaka = "Africa/Lusaka",
-    /// `Africa/Malabo`
-    AfricaMalabo = "Africa/Malabo",
-    /// `Africa/Maputo`
-    AfricaMaputo = "Africa/Maputo",
-    /// `Africa/Maseru`
-    AfricaMaseru = "Africa/Maseru",
-    /// `Africa/Mbabane`
-    AfricaMbabane = "Africa/Mbabane",
-    /// `Africa/Mogadishu`
-    AfricaMogadishu = "Africa/Mogadishu",
-    /// `Africa/Monrovia`
-    AfricaMonrovia = "Africa/Monrovia",
-    /// `Africa/Nairobi`
-    AfricaNairobi = "Africa/Nairobi",
-    /// `Africa/Ndjamena`
-    AfricaNdjamena = "Africa/Ndjamena",
-    /// `Africa/Niamey`
-    AfricaNiamey = "Africa/Niamey",
-    /// `Africa/Nouakchott`
-    AfricaNouakchott = "Africa/Nouakchott",
-    /// `Africa/Ouagadougou`
-    AfricaOuagadougou = "Africa/Ouagadougou",
-    /// `Africa/Porto-Novo`
-    AfricaPortoNovo = "Africa/Porto-Novo",
-    /// `Africa/Sao_Tome`
-    AfricaSaoTome = "Africa/Sao_Tome",
-    /// `Africa/Tripoli`
-    AfricaTripoli = "Africa/Tripoli",
-    /// `Africa/Tunis`
-    AfricaTunis = "Africa/Tunis",
-    /// `Africa/Windhoek`
-    AfricaWindhoek = "Africa/Windhoek",
-    /// `America/Adak`
-    AmericaAdak = "America/Adak",
-    /// `America/Anchorage`
-    AmericaAnchorage = "America/Anchorage",
-    /// `America/Anguilla`
-    AmericaAnguilla = "America/Anguilla",
-    /// `America/Antigua`
-    AmericaAntigua = "America/Antigua",
-    /// `America/Araguaina`
-    AmericaAraguaina = "America/Araguaina",
-    /// `America/Argentina/La_Rioja`
-    AmericaArgentinaLaRioja = "America/Argentina/La_Rioja",
-    /// `America/Argentina/Rio_Gallegos`
-    AmericaArgentinaRioGallegos = "America/Argentina/Rio_Gallegos",
-    /// `America/Argentina/Salta`
-    AmericaArgentinaSalta = "America/Argentina/Salta",
-    /// `America/Argentina/San_Juan`
-    AmericaArgentinaSanJuan = "America/Argentina/San_Juan",
-    /// `America/Argentina/San_Luis`
-    AmericaArgentinaSanLuis = "America/Argentina/San_Luis",
-    /// `America/Argentina/Tucuman`
-    AmericaArgentinaTucuman = "America/Argentina/Tucuman",
-    /// `America/Argentina/Ushuaia`
-    AmericaArgentinaUshuaia = "America/Argentina/Ushuaia",
-    /// `America/Aruba`
-    AmericaAruba = "America/Aruba",
-    /// `America/Asuncion`
-    AmericaAsuncion = "America/Asuncion",
-    /// `America/Bahia`
-    AmericaBahia = "America/Bahia",
-    /// `America/Bahia_Banderas`
-    AmericaBahiaBanderas = "America/Bahia_Banderas",
-    /// `America/Barbados`
-    AmericaBarbados = "America/Barbados",
-    /// `America/Belem`
-    AmericaBelem = "America/Belem",
-    /// `America/Belize`
-    AmericaBelize = "America/Belize",
-    /// `America/Blanc-Sablon`
-    AmericaBlancSablon = "America/Blanc-Sablon",
-    /// `America/Boa_Vista`
-    AmericaBoaVista = "America/Boa_Vista",
-    /// `America/Bogota`
-    AmericaBogota = "America/Bogota",
-    /// `America/Boise`
-    AmericaBoise = "America/Boise",
-    /// `America/Buenos_Aires`
-    AmericaBuenosAires = "America/Buenos_Aires",
-    /// `America/Cambridge_Bay`
-    AmericaCambridgeBay = "America/Cambridge_Bay",
-    /// `America/Campo_Grande`
-    AmericaCampoGrande = "America/Campo_Grande",
-    /// `America/Cancun`
-    AmericaCancun = "America/Cancun",
-    /// `America/Caracas`
-    AmericaCaracas = "America/Caracas",
-    /// `America/Catamarca`
-    AmericaCatamarca = "America/Catamarca",
-    /// `America/Cayenne`
-    AmericaCayenne = "America/Cayenne",
-    /// `America/Cayman`
-    AmericaCayman = "America/Cayman",
-    /// `America/Chicago`
-    AmericaChicago = "America/Chicago",
-    /// `America/Chihuahua`
-    AmericaChihuahua = "America/Chihuahua",
-    /// `America/Ciudad_Juarez`
-    AmericaCiudadJuarez = "America/Ciudad_Juarez",
-    /// `America/Coral_Harbour`
-    AmericaCoralHarbour = "America/Coral_Harbour",
-    /// `America/Cordoba`
-    AmericaCordoba = "America/Cordoba",
-    /// `America/Costa_Rica`
-    AmericaCostaRica = "America/Costa_Rica",
-    /// `America/Creston`
-    AmericaCreston = "America/Creston",
-    /// `America/Cuiaba`
-    AmericaCuiaba = "America/Cuiaba",
-    /// `America/Curacao`
-    AmericaCuracao = "America/Curacao",
-    /// `America/Danmarkshavn`
-    AmericaDanmarkshavn = "America/Danmarkshavn",
-    /// `America/Dawson`
-    AmericaDawson = "America/Dawson",
-    /// `America/Dawson_Creek`
-    AmericaDawsonCreek = "America/Dawson_Creek",
-    /// `America/Denver`
-    AmericaDenver = "America/Denver",
-    /// `America/Detroit`
-    AmericaDetroit = "America/Detroit",
-    /// `America/Dominica`
-    AmericaDominica = "America/Dominica",
-    /// `America/Edmonton`
-    AmericaEdmonton = "America/Edmonton",
-    /// `America/Eirunepe`
-    AmericaEirunepe = "America/Eirunepe",
-    /// `America/El_Salvador`
-    AmericaElSalvador = "America/El_Salvador",
-    /// `America/Fort_Nelson`
-    AmericaFortNelson = "America/Fort_Nelson",
-    /// `America/Fortaleza`
-    AmericaFortaleza = "America/Fortaleza",
-    /// `America/Glace_Bay`
-    AmericaGlaceBay = "America/Glace_Bay",
-    /// `America/Godthab`
-    AmericaGodthab = "America/Godthab",
-    /// `America/Goose_Bay`
-    AmericaGooseBay = "America/Goose_Bay",
-    /// `America/Grand_Turk`
-    AmericaGrandTurk = "America/Grand_Turk",
-    /// `America/Grenada`
-    AmericaGrenada = "America/Grenada",
-    /// `America/Guadeloupe`
-    AmericaGuadeloupe = "America/Guadeloupe",
-    /// `America/Guatemala`
-    AmericaGuatemala = "America/Guatemala",
-    /// `America/Guayaquil`
-    AmericaGuayaquil = "America/Guayaquil",
-    /// `America/Guyana`
-    AmericaGuyana = "America/Guyana",
-    /// `America/Halifax`
-    AmericaHalifax = "America/Halifax",
-    /// `America/Havana`
-    AmericaHavana = "America/Havana",
-    /// `America/Hermosillo`
-    AmericaHermosillo = "America/Hermosillo",
-    /// `America/Indiana/Knox`
-    AmericaIndianaKnox = "America/Indiana/Knox",
-    /// `America/Indiana/Marengo`
-    AmericaIndianaMarengo = "America/Indiana/Marengo",
-    /// `America/Indiana/Petersburg`
-    AmericaIndianaPetersburg = "America/Indiana/Petersburg",
-    /// `America/Indiana/Tell_City`
-    AmericaIndianaTellCity = "America/Indiana/Tell_City",
-    /// `America/Indiana/Vevay`
-    AmericaIndianaVevay = "America/Indiana/Vevay",
-    /// `America/Indiana/Vincennes`
-    AmericaIndianaVincennes = "America/Indiana/Vincennes",
-    /// `America/Indiana/Winamac`
-    AmericaIndianaWinamac = "America/Indiana/Winamac",
-    /// `America/Indianapolis`
-    AmericaIndianapolis = "America/Indianapolis",
-    /// `America/Inuvik`
-    AmericaInuvik = "America/Inuvik",
-    /// `America/Iqaluit`
-    AmericaIqaluit = "America/Iqaluit",
-    /// `America/Jamaica`
-    AmericaJamaica = "America/Jamaica",
-    /// `America/Jujuy`
-    AmericaJujuy = "America/Jujuy",
-    /// `America/Juneau`
-    AmericaJuneau = "America/Juneau",
-    /// `America/Kentucky/Monticello`
-    AmericaKentuckyMonticello = "America/Kentucky/Monticello",
-    /// `America/Kralendijk`
-    AmericaKralendijk = "America/Kralendijk",
-    /// `America/La_Paz`
-    AmericaLaPaz = "America/La_Paz",
-    /// `America/Lima`
-    AmericaLima = "America/Lima",
-    /// `America/Los_Angeles`
-    AmericaLosAngeles = "America/Los_Angeles",
-    /// `America/Louisville`
-    AmericaLouisville = "America/Louisville",
-    /// `America/Lower_Princes`
-    AmericaLowerPrinces = "America/Lower_Princes",
-    /// `America/Maceio`
-    AmericaMaceio = "America/Maceio",
-    /// `America/Managua`
-    AmericaManagua = "America/Managua",
-    /// `America/Manaus`
-    AmericaManaus = "America/Manaus",
-    /// `America/Marigot`
-    AmericaMarigot = "America/Marigot",
-    /// `America/Martinique`
-    AmericaMartinique = "America/Martinique",
-    /// `America/Matamoros`
-    AmericaMatamoros = "America/Matamoros",
-    /// `America/Mazatlan`
-    AmericaMazatlan = "America/Mazatlan",
-    /// `America/Mendoza`
-    AmericaMendoza = "America/Mendoza",
-    /// `America/Menominee`
-    AmericaMenominee = "America/Menominee",
-    /// `America/Merida`
-    AmericaMerida = "America/Merida",
-    /// `America/Metlakatla`
-    AmericaMetlakatla = "America/Metlakatla",
-    /// `America/Mexico_City`
-    AmericaMexicoCity = "America/Mexico_City",
-    /// `America/Miquelon`
-    AmericaMiquelon = "America/Miquelon",
-    /// `America/Moncton`
-    AmericaMoncton = "America/Moncton",
-    /// `America/Monterrey`
-    AmericaMonterrey = "America/Monterrey",
-    /// `America/Montevideo`
-    AmericaMontevideo = "America/Montevideo",
-    /// `America/Montreal`
-    AmericaMontreal = "America/Montreal",
-    /// `America/Montserrat`
-    AmericaMontserrat = "America/Montserrat",
-    /// `America/Nassau`
-    AmericaNassau = "America/Nassau",
-    /// `America/New_York`
-    AmericaNewYork = "America/New_York",
-    /// `America/Nipigon`
-    AmericaNipigon = "America/Nipigon",
-    /// `America/Nome`
-    AmericaNome = "America/Nome",
-    /// `America/Noronha`
-    AmericaNoronha = "America/Noronha",
-    /// `America/North_Dakota/Beulah`
-    AmericaNorthDakotaBeulah = "America/North_Dakota/Beulah",
-    /// `America/North_Dakota/Center`
-    AmericaNorthDakotaCenter = "America/North_Dakota/Center",
-    /// `America/North_Dakota/New_Salem`
-    AmericaNorthDakotaNewSalem = "America/North_Dakota/New_Salem",
-    /// `America/Ojinaga`
-    AmericaOjinaga = "America/Ojinaga",
-    /// `America/Panama`
-    AmericaPanama = "America/Panama",
-    /// `America/Pangnirtung`
-    AmericaPangnirtung = "America/Pangnirtung",
-    /// `America/Paramaribo`
-    AmericaParamaribo = "America/Paramaribo",
-    /// `America/Phoenix`
-    AmericaPhoenix = "America/Phoenix",
-    /// `America/Port-au-Prince`
-    AmericaPortAuPrince = "America/Port-au-Prince",
-    /// `America/Port_of_Spain`
-    AmericaPortOfSpain = "America/Port_of_Spain",
-    /// `America/Porto_Velho`
-    AmericaPortoVelho = "America/Porto_Velho",
-    /// `America/Puerto_Rico`
-    AmericaPuertoRico = "America/Puerto_Rico",
-    /// `America/Punta_Arenas`
-    AmericaPuntaArenas = "America/Punta_Arenas",
-    /// `America/Rainy_River`
-    AmericaRainyRiver = "America/Rainy_River",
-    /// `America/Rankin_Inlet`
-    AmericaRankinInlet = "America/Rankin_Inlet",
-    /// `America/Recife`
-    AmericaRecife = "America/Recife",
-    /// `America/Regina`
-    AmericaRegina = "America/Regina",
-    /// `America/Resolute`
-    AmericaResolute = "America/Resolute",
-    /// `America/Rio_Branco`
-    AmericaRioBranco = "America/Rio_Branco",
-    /// `America/Santa_Isabel`
-    AmericaSantaIsabel = "America/Santa_Isabel",
-    /// `America/Santarem`
-    AmericaSantarem = "America/Santarem",
-    /// `America/Santiago`
-    AmericaSantiago = "America/Santiago",
-    /// `America/Santo_Domingo`
-    AmericaSantoDomingo = "America/Santo_Domingo",
-    /// `America/Sao_Paulo`
-    AmericaSaoPaulo = "America/Sao_Paulo",
-    /// `America/Scoresbysund`
-    AmericaScoresbysund = "America/Scoresbysund",
-    /// `America/Sitka`
-    AmericaSitka = "America/Sitka",
-    /// `America/St_Barthelemy`
-    AmericaStBarthelemy = "America/St_Barthelemy",
-    /// `America/St_Johns`
-    AmericaStJohns = "America/St_Johns",
-    /// `America/St_Kitts`
-    AmericaStKitts = "America/St_Kitts",
-    /// `America/St_Lucia`
-    AmericaStLucia = "America/St_Lucia",
-    /// `America/St_Thomas`
-    AmericaStThomas = "America/St_Thomas",
-    /// `America/St_Vincent`
-    AmericaStVincent = "America/St_Vincent",
-    /// `America/Swift_Current`
-    AmericaSwiftCurrent = "America/Swift_Current",
-    /// `America/Tegucigalpa`
-    AmericaTegucigalpa = "America/Tegucigalpa",
-    /// `America/Thule`
-    AmericaThule = "America/Thule",
-    /// `America/Thunder_Bay`
-    AmericaThunderBay = "America/Thunder_Bay",
-    /// `America/Tijuana`
-    AmericaTijuana = "America/Tijuana",
-    /// `America/Toronto`
-    AmericaToronto = "America/Toronto",
-    /// `America/Tortola`
-    AmericaTortola = "America/Tortola",
-    /// `America/Vancouver`
-    AmericaVancouver = "America/Vancouver",
-    /// `America/Whitehorse`
-    AmericaWhitehorse = "America/Whitehorse",
-    /// `America/Winnipeg`
-    AmericaWinnipeg = "America/Winnipeg",
-    /// `America/Yakutat`
-    AmericaYakutat = "America/Yakutat",
-    /// `America/Yellowknife`
-    AmericaYellowknife = "America/Yellowknife",
-    /// `Antarctica/Casey`
-    AntarcticaCasey = "Antarctica/Casey",
-    /// `Antarctica/Davis`
-    AntarcticaDavis = "Antarctica/Davis",
-    /// `Antarctica/DumontDUrville`
-    AntarcticaDumontdurville = "Antarctica/DumontDUrville",
-    /// `Antarctica/Macquarie`
-    AntarcticaMacquarie = "Antarctica/Macquarie",
-    /// `Antarctica/Mawson`
-    AntarcticaMawson = "Antarctica/Mawson",
-    /// `Antarctica/McMurdo`
-    AntarcticaMcmurdo = "Antarctica/McMurdo",
-    /// `Antarctica/Palmer`
-    AntarcticaPalmer = "Antarctica/Palmer",
-    /// `Antarctica/Rothera`
-    AntarcticaRothera = "Antarctica/Rothera",
-    /// `Antarctica/Syowa`
-    AntarcticaSyowa = "Antarctica/Syowa",
-    /// `Antarctica/Troll`
-    AntarcticaTroll = "Antarctica/Troll",
-    /// `Antarctica/Vostok`
-    AntarcticaVostok = "Antarctica/Vostok",
-    /// `Arctic/Longyearbyen`
-    ArcticLongyearbyen = "Arctic/Longyearbyen",
-    /// `Asia/Aden`
-    AsiaAden = "Asia/Aden",
-    /// `Asia/Almaty`
-    AsiaAlmaty = "Asia/Almaty",
-    /// `Asia/Amman`
-    AsiaAmman = "Asia/Amman",
-    /// `Asia/Anadyr`
-    AsiaAnadyr = "Asia/Anadyr",
-    /// `Asia/Aqtau`
-    AsiaAqtau = "Asia/Aqtau",
-    /// `Asia/Aqtobe`
-    AsiaAqtobe = "Asia/Aqtobe",
-    /// `Asia/Ashgabat`
-    AsiaAshgabat = "Asia/Ashgabat",
-    /// `Asia/Atyrau`
-    AsiaAtyrau = "Asia/Atyrau",
-    /// `Asia/Baghdad`
-    AsiaBaghdad = "Asia/Baghdad",
-    /// `Asia/Bahrain`
-    AsiaBahrain = "Asia/Bahrain",
-    /// `Asia/Baku`
-    AsiaBaku = "Asia/Baku",
-    /// `Asia/Bangkok`
-    AsiaBangkok = "Asia/Bangkok",
-    /// `Asia/Barnaul`
-    AsiaBarnaul = "Asia/Barnaul",
-    /// `Asia/Beirut`
-    AsiaBeirut = "Asia/Beirut",
-    /// `Asia/Bishkek`
-    AsiaBishkek = "Asia/Bishkek",
-    /// `Asia/Brunei`
-    AsiaBrunei = "Asia/Brunei",
-    /// `Asia/Calcutta`
-    AsiaCalcutta = "Asia/Calcutta",
-    /// `Asia/Chita`
-    AsiaChita = "Asia/Chita",
-    /// `Asia/Choibalsan`
-    AsiaChoibalsan = "Asia/Choibalsan",
-    /// `Asia/Colombo`
-    AsiaColombo = "Asia/Colombo",
-    /// `Asia/Damascus`
-    AsiaDamascus = "Asia/Damascus",
-    /// `Asia/Dhaka`
-    AsiaDhaka = "Asia/Dhaka",
-    /// `Asia/Dili`
-    AsiaDili = "Asia/Dili",
-    /// `Asia/Dubai`
-    AsiaDubai = "Asia/Dubai",
-    /// `Asia/Dushanbe`
-    AsiaDushanbe = "Asia/Dushanbe",
-    /// `Asia/Famagusta`
-    AsiaFamagusta = "Asia/Famagusta",
-    /// `Asia/Gaza`
-    AsiaGaza = "Asia/Gaza",
-    /// `Asia/Hebron`
-    AsiaHebron = "Asia/Hebron",
-    /// `Asia/Hong_Kong`
-    AsiaHongKong = "Asia/Hong_Kong",
-    /// `Asia/Hovd`
-    AsiaHovd = "Asia/Hovd",
-    /// `Asia/Irkutsk`
-    AsiaIrkutsk = "Asia/Irkutsk",
-    /// `Asia/Jakarta`
-    AsiaJakarta = "Asia/Jakarta",
-    /// `Asia/Jayapura`
-    AsiaJayapura = "Asia/Jayapura",
-    /// `Asia/Jerusalem`
-    AsiaJerusalem = "Asia/Jerusalem",
-    /// `Asia/Kabul`
-    AsiaKabul = "Asia/Kabul",
-    /// `Asia/Kamchatka`
-    AsiaKamchatka = "Asia/Kamchatka",
-    /// `Asia/Karachi`
-    AsiaKarachi = "Asia/Karachi",
-    /// `Asia/Katmandu`
-    AsiaKatmandu = "Asia/Katmandu",
-    /// `Asia/Khandyga`
-    AsiaKhandyga = "Asia/Khandyga",
-    /// `Asia/Krasnoyarsk`
-    AsiaKrasnoyarsk = "Asia/Krasnoyarsk",
-    /// `Asia/Kuala_Lumpur`
-    AsiaKualaLumpur = "Asia/Kuala_Lumpur",
-    /// `Asia/Kuching`
-    AsiaKuching = "Asia/Kuching",
-    /// `Asia/Kuwait`
-    AsiaKuwait = "Asia/Kuwait",
-    /// `Asia/Macau`
-    AsiaMacau = "Asia/Macau",
-    /// `Asia/Magadan`
-    AsiaMagadan = "Asia/Magadan",
-    /// `Asia/Makassar`
-    AsiaMakassar = "Asia/Makassar",
-    /// `Asia/Manila`
-    AsiaManila = "Asia/Manila",
-    /// `Asia/Muscat`
-    AsiaMuscat = "Asia/Muscat",
-    /// `Asia/Nicosia`
-    AsiaNicosia = "Asia/Nicosia",
-    /// `Asia/Novokuznetsk`
-    AsiaNovokuznetsk = "Asia/Novokuznetsk",
-    /// `Asia/Novosibirsk`
-    AsiaNovosibirsk = "Asia/Novosibirsk",
-    /// `Asia/Omsk`
-    AsiaOmsk = "Asia/Omsk",
-    /// `Asia/Oral`
-    AsiaOral = "Asia/Oral",
-    /// `Asia/Phnom_Penh`
-    AsiaPhnomPenh = "Asia/Phnom_Penh",
-    /// `Asia/Pontianak`
-    AsiaPontianak = "Asia/Pontianak",
-    /// `Asia/Pyongyang`
-    AsiaPyongyang = "Asia/Pyongyang",
-    /// `Asia/Qatar`
-    AsiaQatar = "Asia/Qatar",
-    /// `Asia/Qostanay`
-    AsiaQostanay = "Asia/Qostanay",
-    /// `Asia/Qyzylorda`
-    AsiaQyzylorda = "Asia/Qyzylorda",
-    /// `Asia/Rangoon`
-    AsiaRangoon = "Asia/Rangoon",
-    /// `Asia/Riyadh`
-    AsiaRiyadh = "Asia/Riyadh",
-    /// `Asia/Saigon`
-    AsiaSaigon = "Asia/Saigon",
-    /// `Asia/Sakhalin`
-    AsiaSakhalin = "Asia/Sakhalin",
-    /// `Asia/Samarkand`
-    AsiaSamarkand = "Asia/Samarkand",
-    /// `Asia/Seoul`
-    AsiaSeoul = "Asia/Seoul",
-    /// `Asia/Shanghai`
-    AsiaShanghai = "Asia/Shanghai",
-    /// `Asia/Singapore`
-    AsiaSingapore = "Asia/Singapore",
-    /// `Asia/Srednekolymsk`
-    AsiaSrednekolymsk = "Asia/Srednekolymsk",
-    /// `Asia/Taipei`
-    AsiaTaipei = "Asia/Taipei",
-    /// `Asia/Tashkent`
-    AsiaTashkent = "Asia/Tashkent",
-    /// `Asia/Tbilisi`
-    AsiaTbilisi = "Asia/Tbilisi",
-    /// `Asia/Tehran`
-    AsiaTehran = "Asia/Tehran",
-    /// `Asia/Thimphu`
-    AsiaThimphu = "Asia/Thimphu",
-    /// `Asia/Tokyo`
-    AsiaTokyo = "Asia/Tokyo",
-    /// `Asia/Tomsk`
-    AsiaTomsk = "Asia/Tomsk",
-    /// `Asia/Ulaanbaatar`
-    AsiaUlaanbaatar = "Asia/Ulaanbaatar",
-    /// `Asia/Urumqi`
-    AsiaUrumqi = "Asia/Urumqi",
-    /// `Asia/Ust-Nera`
-    AsiaUstNera = "Asia/Ust-Nera",
-    /// `Asia/Vientiane`
-    AsiaVientiane = "Asia/Vientiane",
-    /// `Asia/Vladivostok`
-    AsiaVladivostok = "Asia/Vladivostok",
-    /// `Asia/Yakutsk`
-    AsiaYakutsk = "Asia/Yakutsk",
-    /// `Asia/Yekaterinburg`
-    AsiaYekaterinburg = "Asia/Yekaterinburg",
-    /// `Asia/Yerevan`
-    AsiaYerevan = "Asia/Yerevan",
-    /// `Atlantic/Azores`
-    AtlanticAzores = "Atlantic/Azores",
-    /// `Atlantic/Bermuda`
-    AtlanticBermuda = "Atlantic/Bermuda",
-    /// `Atlantic/Canary`
-    AtlanticCanary = "Atlantic/Canary",
-    /// `Atlantic/Cape_Verde`
-    AtlanticCapeVerde = "Atlantic/Cape_Verde",
-    /// `Atlantic/Faeroe`
-    AtlanticFaeroe = "Atlantic/Faeroe",
-    /// `Atlantic/Madeira`
-    AtlanticMadeira = "Atlantic/Madeira",
-    /// `Atlantic/Reykjavik`
-    AtlanticReykjavik = "Atlantic/Reykjavik",
-    /// `Atlantic/South_Georgia`
-    AtlanticSouthGeorgia = "Atlantic/South_Georgia",
-    /// `Atlantic/St_Helena`
-    AtlanticStHelena = "Atlantic/St_Helena",
-    /// `Atlantic/Stanley`
-    AtlanticStanley = "Atlantic/Stanley",
-    /// `Australia/Adelaide`
-    AustraliaAdelaide = "Australia/Adelaide",
-    /// `Australia/Brisbane`
-    AustraliaBrisbane = "Australia/Brisbane",
-    /// `Australia/Broken_Hill`
-    AustraliaBrokenHill = "Australia/Broken_Hill",
-    /// `Australia/Currie`
-    AustraliaCurrie = "Australia/Currie",
-    /// `Australia/Darwin`
-    AustraliaDarwin = "Australia/Darwin",
-    /// `Australia/Eucla`
-    AustraliaEucla = "Australia/Eucla",
-    /// `Australia/Hobart`
-    AustraliaHobart = "Australia/Hobart",
-    /// `Australia/Lindeman`
-    AustraliaLindeman = "Australia/Lindeman",
-    /// `Australia/Lord_Howe`
-    AustraliaLordHowe = "Australia/Lord_Howe",
-    /// `Australia/Melbourne`
-    AustraliaMelbourne = "Australia/Melbourne",
-    /// `Australia/Perth`
-    AustraliaPerth = "Australia/Perth",
-    /// `Australia/Sydney`
-    AustraliaSydney = "Australia/Sydney",
-    /// `Europe/Amsterdam`
-    EuropeAmsterdam = "Europe/Amsterdam",
-    /// `Europe/Andorra`
-    EuropeAndorra = "Europe/Andorra",
-    /// `Europe/Astrakhan`
-    EuropeAstrakhan = "Europe/Astrakhan",
-    /// `Europe/Athens`
-    EuropeAthens = "Europe/Athens",
-    /// `Europe/Belgrade`
-    EuropeBelgrade = "Europe/Belgrade",
-    /// `Europe/Berlin`
-    EuropeBerlin = "Europe/Berlin",
-    /// `Europe/Bratislava`
-    EuropeBratislava = "Europe/Bratislava",
-    /// `Europe/Brussels`
-    EuropeBrussels = "Europe/Brussels",
-    /// `Europe/Bucharest`
-    EuropeBucharest = "Europe/Bucharest",
-    /// `Europe/Budapest`
-    EuropeBudapest = "Europe/Budapest",
-    /// `Europe/Busingen`
-    EuropeBusingen = "Europe/Busingen",
-    /// `Europe/Chisinau`
-    EuropeChisinau = "Europe/Chisinau",
-    /// `Europe/Copenhagen`
-    EuropeCopenhagen = "Europe/Copenhagen",
-    /// `Europe/Dublin`
-    EuropeDublin = "Europe/Dublin",
-    /// `Europe/Gibraltar`
-    EuropeGibraltar = "Europe/Gibraltar",
-    /// `Europe/Guernsey`
-    EuropeGuernsey = "Europe/Guernsey",
-    /// `Europe/Helsinki`
-    EuropeHelsinki = "Europe/Helsinki",
-    /// `Europe/Isle_of_Man`
-    EuropeIsleOfMan = "Europe/Isle_of_Man",
-    /// `Europe/Istanbul`
-    EuropeIstanbul = "Europe/Istanbul",
-    /// `Europe/Jersey`
-    EuropeJersey = "Europe/Jersey",
-    /// `Europe/Kaliningrad`
-    EuropeKaliningrad = "Europe/Kaliningrad",
-    /// `Europe/Kiev`
-    EuropeKiev = "Europe/Kiev",
-    /// `Europe/Kirov`
-    EuropeKirov = "Europe/Kirov",
-    /// `Europe/Lisbon`
-    EuropeLisbon = "Europe/Lisbon",
-    /// `Europe/Ljubljana`
-    EuropeLjubljana = "Europe/Ljubljana",
-    /// `Europe/London`
-    EuropeLondon = "Europe/London",
-    /// `Europe/Luxembourg`
-    EuropeLuxembourg = "Europe/Luxembourg",
-    /// `Europe/Madrid`
-    EuropeMadrid = "Europe/Madrid",
-    /// `Europe/Malta`
-    EuropeMalta = "Europe/Malta",
-    /// `Europe/Mariehamn`
-    EuropeMariehamn = "Europe/Mariehamn",
-    /// `Europe/Minsk`
-    EuropeMinsk = "Europe/Minsk",
-    /// `Europe/Monaco`
-    EuropeMonaco = "Europe/Monaco",
-    /// `Europe/Moscow`
-    EuropeMoscow = "Europe/Moscow",
-    /// `Europe/Oslo`
-    EuropeOslo = "Europe/Oslo",
-    /// `Europe/Paris`
-    EuropeParis = "Europe/Paris",
-    /// `Europe/Podgorica`
-    EuropePodgorica = "Europe/Podgorica",
-    /// `Europe/Prague`
-    EuropePrague = "Europe/Prague",
-    /// `Europe/Riga`
-    EuropeRiga = "Europe/Riga",
-    /// `Europe/Rome`
-    EuropeRome = "Europe/Rome",
-    /// `Europe/Samara`
-    EuropeSamara = "Europe/Samara",
-    /// `Europe/San_Marino`
-    EuropeSanMarino = "Europe/San_Marino",
-    /// `Europe/Sarajevo`
-    EuropeSarajevo = "Europe/Sarajevo",
-    /// `Europe/Saratov`
-    EuropeSaratov = "Europe/Saratov",
-    /// `Europe/Simferopol`
-    EuropeSimferopol = "Europe/Simferopol",
-    /// `Europe/Skopje`
-    EuropeSkopje = "Europe/Skopje",
-    /// `Europe/Sofia`
-    EuropeSofia = "Europe/Sofia",
-    /// `Europe/Stockholm`
-    EuropeStockholm = "Europe/Stockholm",
-    /// `Europe/Tallinn`
-    EuropeTallinn = "Europe/Tallinn",
-    /// `Europe/Tirane`
-    EuropeTirane = "Europe/Tirane",
-    /// `Europe/Ulyanovsk`
-    EuropeUlyanovsk = "Europe/Ulyanovsk",
-    /// `Europe/Uzhgorod`
-    EuropeUzhgorod = "Europe/Uzhgorod",
-    /// `Europe/Vaduz`
-    EuropeVaduz = "Europe/Vaduz",
-    /// `Europe/Vatican`
-    EuropeVatican = "Europe/Vatican",
-    /// `Europe/Vienna`
-    EuropeVienna = "Europe/Vienna",
-    /// `Europe/Vilnius`
-    EuropeVilnius = "Europe/Vilnius",
-    /// `Europe/Volgograd`
-    EuropeVolgograd = "Europe/Volgograd",
-    /// `Europe/Warsaw`
-    EuropeWarsaw = "Europe/Warsaw",
-    /// `Europe/Zagreb`
-    EuropeZagreb = "Europe/Zagreb",
-    /// `Europe/Zaporozhye`
-    EuropeZaporozhye = "Europe/Zaporozhye",
-    /// `Europe/Zurich`
-    EuropeZurich = "Europe/Zurich",
-    /// `Indian/Antananarivo`
-    IndianAntananarivo = "Indian/Antananarivo",
-    /// `Indian/Chagos`
-    IndianChagos = "Indian/Chagos",
-    /// `Indian/Christmas`
-    IndianChristmas = "Indian/Christmas",
-    /// `Indian/Cocos`
-    IndianCocos = "Indian/Cocos",
-    /// `Indian/Comoro`
-    IndianComoro = "Indian/Comoro",
-    /// `Indian/Kerguelen`
-    IndianKerguelen = "Indian/Kerguelen",
-    /// `Indian/Mahe`
-    IndianMahe = "Indian/Mahe",
-    /// `Indian/Maldives`
-    IndianMaldives = "Indian/Maldives",
-    /// `Indian/Mauritius`
-    IndianMauritius = "Indian/Mauritius",
-    /// `Indian/Mayotte`
-    IndianMayotte = "Indian/Mayotte",
-    /// `Indian/Reunion`
-    IndianReunion = "Indian/Reunion",
-    /// `Pacific/Apia`
-    PacificApia = "Pacific/Apia",
-    /// `Pacific/Auckland`
-    PacificAuckland = "Pacific/Auckland",
-    /// `Pacific/Bougainville`
-    PacificBougainville = "Pacific/Bougainville",
-    /// `Pacific/Chatham`
-    PacificChatham = "Pacific/Chatham",
-    /// `Pacific/Easter`
-    PacificEaster = "Pacific/Easter",
-    /// `Pacific/Efate`
-    PacificEfate = "Pacific/Efate",
-    /// `Pacific/Enderbury`
-    PacificEnderbury = "Pacific/Enderbury",
-    /// `Pacific/Fakaofo`
-    PacificFakaofo = "Pacific/Fakaofo",
-    /// `Pacific/Fiji`
-    PacificFiji = "Pacific/Fiji",
-    /// `Pacific/Funafuti`
-    PacificFunafuti = "Pacific/Funafuti",
-    /// `Pacific/Galapagos`
-    PacificGalapagos = "Pacific/Galapagos",
-    /// `Pacific/Gambier`
-    PacificGambier = "Pacific/Gambier",
-    /// `Pacific/Guadalcanal`
-    PacificGuadalcanal = "Pacific/Guadalcanal",
-    /// `Pacific/Guam`
-    PacificGuam = "Pacific/Guam",
-    /// `Pacific/Honolulu`
-    PacificHonolulu = "Pacific/Honolulu",
-    /// `Pacific/Johnston`
-    PacificJohnston = "Pacific/Johnston",
-    /// `Pacific/Kiritimati`
-    PacificKiritimati = "Pacific/Kiritimati",
-    /// `Pacific/Kosrae`
-    PacificKosrae = "Pacific/Kosrae",
-    /// `Pacific/Kwajalein`
-    PacificKwajalein = "Pacific/Kwajalein",
-    /// `Pacific/Majuro`
-    PacificMajuro = "Pacific/Majuro",
-    /// `Pacific/Marquesas`
-    PacificMarquesas = "Pacific/Marquesas",
-    /// `Pacific/Midway`
-    PacificMidway = "Pacific/Midway",
-    /// `Pacific/Nauru`
-    PacificNauru = "Pacific/Nauru",
-    /// `Pacific/Niue`
-    PacificNiue = "Pacific/Niue",
-    /// `Pacific/Norfolk`
-    PacificNorfolk = "Pacific/Norfolk",
-    /// `Pacific/Noumea`
-    PacificNoumea = "Pacific/Noumea",
-    /// `Pacific/Pago_Pago`
-    PacificPagoPago = "Pacific/Pago_Pago",
-    /// `Pacific/Palau`
-    PacificPalau = "Pacific/Palau",
-    /// `Pacific/Pitcairn`
-    PacificPitcairn = "Pacific/Pitcairn",
-    /// `Pacific/Ponape`
-    PacificPonape = "Pacific/Ponape",
-    /// `Pacific/Port_Moresby`
-    PacificPortMoresby = "Pacific/Port_Moresby",
-    /// `Pacific/Rarotonga`
-    PacificRarotonga = "Pacific/Rarotonga",
-    /// `Pacific/Saipan`
-    PacificSaipan = "Pacific/Saipan",
-    /// `Pacific/Tahiti`
-    PacificTahiti = "Pacific/Tahiti",
-    /// `Pacific/Tarawa`
-    PacificTarawa = "Pacific/Tarawa",
-    /// `Pacific/Tongatapu`
-    PacificTongatapu = "Pacific/Tongatapu",
-    /// `Pacific/Truk`
-    PacificTruk = "Pacific/Truk",
-    /// `Pacific/Wake`
-    PacificWake = "Pacific/Wake",
-    /// `Pacific/Wallis`
-    PacificWallis = "Pacific/Wallis",
-}
 }
 
 /// Ultraloq-specific metadata to update
@@ -28138,7 +27358,7 @@ DevicesReportProviderMetadataDeviceSchlageMetadataTimeZone {
 #[non_exhaustive]
 pub struct DevicesReportProviderMetadataDeviceUltraloqMetadata {
     /// IANA timezone for the Ultraloq device
-    pub time_zone: crate::routes::DevicesReportProviderMetadataDeviceUltraloqMetadataTimeZone,
+    pub time_zone: crate::routes::DevicesReportProviderMetadataDeviceOmnitecMetadataTimeZone,
 }
 
 impl DevicesReportProviderMetadataDeviceUltraloqMetadata {
@@ -28583,874 +27803,10 @@ impl DevicesReportProviderMetadataDeviceUltraloqMetadata {
     /// With its required parameters; the optional ones are set with the methods below.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
-        time_zone: crate::routes::DevicesReportProviderMetadataDeviceUltraloqMetadataTimeZone,
+        time_zone: crate::routes::DevicesReportProviderMetadataDeviceOmnitecMetadataTimeZone,
     ) -> Self {
         Self { time_zone }
     }
-}
-
-crate::support::open_enum! {
-/// IANA timezone for the Ultraloq device
-DevicesReportProviderMetadataDeviceUltraloqMetadataTimeZone {
-    /// `Africa/Abidjan`
-    AfricaAbidjan = "Africa/Abidjan",
-    /// `Africa/Accra`
-    AfricaAccra = "Africa/Accra",
-    /// `Africa/Addis_Ababa`
-    AfricaAddisAbaba = "Africa/Addis_Ababa",
-    /// `Africa/Algiers`
-    AfricaAlgiers = "Africa/Algiers",
-    /// `Africa/Asmera`
-    AfricaAsmera = "Africa/Asmera",
-    /// `Africa/Bamako`
-    AfricaBamako = "Africa/Bamako",
-    /// `Africa/Bangui`
-    AfricaBangui = "Africa/Bangui",
-    /// `Africa/Banjul`
-    AfricaBanjul = "Africa/Banjul",
-    /// `Africa/Bissau`
-    AfricaBissau = "Africa/Bissau",
-    /// `Africa/Blantyre`
-    AfricaBlantyre = "Africa/Blantyre",
-    /// `Africa/Brazzaville`
-    AfricaBrazzaville = "Africa/Brazzaville",
-    /// `Africa/Bujumbura`
-    AfricaBujumbura = "Africa/Bujumbura",
-    /// `Africa/Cairo`
-    AfricaCairo = "Africa/Cairo",
-    /// `Africa/Casablanca`
-    AfricaCasablanca = "Africa/Casablanca",
-    /// `Africa/Ceuta`
-    AfricaCeuta = "Africa/Ceuta",
-    /// `Africa/Conakry`
-    AfricaConakry = "Africa/Conakry",
-    /// `Africa/Dakar`
-    AfricaDakar = "Africa/Dakar",
-    /// `Africa/Dar_es_Salaam`
-    AfricaDarEsSalaam = "Africa/Dar_es_Salaam",
-    /// `Africa/Djibouti`
-    AfricaDjibouti = "Africa/Djibouti",
-    /// `Africa/Douala`
-    AfricaDouala = "Africa/Douala",
-    /// `Africa/El_Aaiun`
-    AfricaElAaiun = "Africa/El_Aaiun",
-    /// `Africa/Freetown`
-    AfricaFreetown = "Africa/Freetown",
-    /// `Africa/Gaborone`
-    AfricaGaborone = "Africa/Gaborone",
-    /// `Africa/Harare`
-    AfricaHarare = "Africa/Harare",
-    /// `Africa/Johannesburg`
-    AfricaJohannesburg = "Africa/Johannesburg",
-    /// `Africa/Juba`
-    AfricaJuba = "Africa/Juba",
-    /// `Africa/Kampala`
-    AfricaKampala = "Africa/Kampala",
-    /// `Africa/Khartoum`
-    AfricaKhartoum = "Africa/Khartoum",
-    /// `Africa/Kigali`
-    AfricaKigali = "Africa/Kigali",
-    /// `Africa/Kinshasa`
-    AfricaKinshasa = "Africa/Kinshasa",
-    /// `Africa/Lagos`
-    AfricaLagos = "Africa/Lagos",
-    /// `Africa/Libreville`
-    AfricaLibreville = "Africa/Libreville",
-    /// `Africa/Lome`
-    AfricaLome = "Africa/Lome",
-    /// `Africa/Luanda`
-    AfricaLuanda = "Africa/Luanda",
-    /// `Africa/Lubumbashi`
-    AfricaLubumbashi = "Africa/Lubumbashi",
-    /// `Africa/Lusaka`
-    AfricaLusaka = "Africa/Lusaka",
-    /// `Africa/Malabo`
-    AfricaMalabo = "Africa/Malabo",
-    /// `Africa/Maputo`
-    AfricaMaputo = "Africa/Maputo",
-    /// `Africa/Maseru`
-    AfricaMaseru = "Africa/Maseru",
-    /// `Africa/Mbabane`
-    AfricaMbabane = "Africa/Mbabane",
-    /// `Africa/Mogadishu`
-    AfricaMogadishu = "Africa/Mogadishu",
-    /// `Africa/Monrovia`
-    AfricaMonrovia = "Africa/Monrovia",
-    /// `Africa/Nairobi`
-    AfricaNairobi = "Africa/Nairobi",
-    /// `Africa/Ndjamena`
-    AfricaNdjamena = "Africa/Ndjamena",
-    /// `Africa/Niamey`
-    AfricaNiamey = "Africa/Niamey",
-    /// `Africa/Nouakchott`
-    AfricaNouakchott = "Africa/Nouakchott",
-    /// `Africa/Ouagadougou`
-    AfricaOuagadougou = "Africa/Ouagadougou",
-    /// `Africa/Porto-Novo`
-    AfricaPortoNovo = "Africa/Porto-Novo",
-    /// `Africa/Sao_Tome`
-    AfricaSaoTome = "Africa/Sao_Tome",
-    /// `Africa/Tripoli`
-    AfricaTripoli = "Africa/Tripoli",
-    /// `Africa/Tunis`
-    AfricaTunis = "Africa/Tunis",
-    /// `Africa/Windhoek`
-    AfricaWindhoek = "Africa/Windhoek",
-    /// `America/Adak`
-    AmericaAdak = "America/Adak",
-    /// `America/Anchorage`
-    AmericaAnchorage = "America/Anchorage",
-    /// `America/Anguilla`
-    AmericaAnguilla = "America/Anguilla",
-    /// `America/Antigua`
-    AmericaAntigua = "America/Antigua",
-    /// `America/Araguaina`
-    AmericaAraguaina = "America/Araguaina",
-    /// `America/Argentina/La_Rioja`
-    AmericaArgentinaLaRioja = "America/Argentina/La_Rioja",
-    /// `America/Argentina/Rio_Gallegos`
-    AmericaArgentinaRioGallegos = "America/Argentina/Rio_Gallegos",
-    /// `America/Argentina/Salta`
-    AmericaArgentinaSalta = "America/Argentina/Salta",
-    /// `America/Argentina/San_Juan`
-    AmericaArgentinaSanJuan = "America/Argentina/San_Juan",
-    /// `America/Argentina/San_Luis`
-    AmericaArgentinaSanLuis = "America/Argentina/San_Luis",
-    /// `America/Argentina/Tucuman`
-    AmericaArgentinaTucuman = "America/Argentina/Tucuman",
-    /// `America/Argentina/Ushuaia`
-    AmericaArgentinaUshuaia = "America/Argentina/Ushuaia",
-    /// `America/Aruba`
-    AmericaAruba = "America/Aruba",
-    /// `America/Asuncion`
-    AmericaAsuncion = "America/Asuncion",
-    /// `America/Bahia`
-    AmericaBahia = "America/Bahia",
-    /// `America/Bahia_Banderas`
-    AmericaBahiaBanderas = "America/Bahia_Banderas",
-    /// `America/Barbados`
-    AmericaBarbados = "America/Barbados",
-    /// `America/Belem`
-    AmericaBelem = "America/Belem",
-    /// `America/Belize`
-    AmericaBelize = "America/Belize",
-    /// `America/Blanc-Sablon`
-    AmericaBlancSablon = "America/Blanc-Sablon",
-    /// `America/Boa_Vista`
-    AmericaBoaVista = "America/Boa_Vista",
-    /// `America/Bogota`
-    AmericaBogota = "America/Bogota",
-    /// `America/Boise`
-    AmericaBoise = "America/Boise",
-    /// `America/Buenos_Aires`
-    AmericaBuenosAires = "America/Buenos_Aires",
-    /// `America/Cambridge_Bay`
-    AmericaCambridgeBay = "America/Cambridge_Bay",
-    /// `America/Campo_Grande`
-    AmericaCampoGrande = "America/Campo_Grande",
-    /// `America/Cancun`
-    AmericaCancun = "America/Cancun",
-    /// `America/Caracas`
-    AmericaCaracas = "America/Caracas",
-    /// `America/Catamarca`
-    AmericaCatamarca = "America/Catamarca",
-    /// `America/Cayenne`
-    AmericaCayenne = "America/Cayenne",
-    /// `America/Cayman`
-    AmericaCayman = "America/Cayman",
-    /// `America/Chicago`
-    AmericaChicago = "America/Chicago",
-    /// `America/Chihuahua`
-    AmericaChihuahua = "America/Chihuahua",
-    /// `America/Ciudad_Juarez`
-    AmericaCiudadJuarez = "America/Ciudad_Juarez",
-    /// `America/Coral_Harbour`
-    AmericaCoralHarbour = "America/Coral_Harbour",
-    /// `America/Cordoba`
-    AmericaCordoba = "America/Cordoba",
-    /// `America/Costa_Rica`
-    AmericaCostaRica = "America/Costa_Rica",
-    /// `America/Creston`
-    AmericaCreston = "America/Creston",
-    /// `America/Cuiaba`
-    AmericaCuiaba = "America/Cuiaba",
-    /// `America/Curacao`
-    AmericaCuracao = "America/Curacao",
-    /// `America/Danmarkshavn`
-    AmericaDanmarkshavn = "America/Danmarkshavn",
-    /// `America/Dawson`
-    AmericaDawson = "America/Dawson",
-    /// `America/Dawson_Creek`
-    AmericaDawsonCreek = "America/Dawson_Creek",
-    /// `America/Denver`
-    AmericaDenver = "America/Denver",
-    /// `America/Detroit`
-    AmericaDetroit = "America/Detroit",
-    /// `America/Dominica`
-    AmericaDominica = "America/Dominica",
-    /// `America/Edmonton`
-    AmericaEdmonton = "America/Edmonton",
-    /// `America/Eirunepe`
-    AmericaEirunepe = "America/Eirunepe",
-    /// `America/El_Salvador`
-    AmericaElSalvador = "America/El_Salvador",
-    /// `America/Fort_Nelson`
-    AmericaFortNelson = "America/Fort_Nelson",
-    /// `America/Fortaleza`
-    AmericaFortaleza = "America/Fortaleza",
-    /// `America/Glace_Bay`
-    AmericaGlaceBay = "America/Glace_Bay",
-    /// `America/Godthab`
-    AmericaGodthab = "America/Godthab",
-    /// `America/Goose_Bay`
-    AmericaGooseBay = "America/Goose_Bay",
-    /// `America/Grand_Turk`
-    AmericaGrandTurk = "America/Grand_Turk",
-    /// `America/Grenada`
-    AmericaGrenada = "America/Grenada",
-    /// `America/Guadeloupe`
-    AmericaGuadeloupe = "America/Guadeloupe",
-    /// `America/Guatemala`
-    AmericaGuatemala = "America/Guatemala",
-    /// `America/Guayaquil`
-    AmericaGuayaquil = "America/Guayaquil",
-    /// `America/Guyana`
-    AmericaGuyana = "America/Guyana",
-    /// `America/Halifax`
-    AmericaHalifax = "America/Halifax",
-    /// `America/Havana`
-    AmericaHavana = "America/Havana",
-    /// `America/Hermosillo`
-    AmericaHermosillo = "America/Hermosillo",
-    /// `America/Indiana/Knox`
-    AmericaIndianaKnox = "America/Indiana/Knox",
-    /// `America/Indiana/Marengo`
-    AmericaIndianaMarengo = "America/Indiana/Marengo",
-    /// `America/Indiana/Petersburg`
-    AmericaIndianaPetersburg = "America/Indiana/Petersburg",
-    /// `America/Indiana/Tell_City`
-    AmericaIndianaTellCity = "America/Indiana/Tell_City",
-    /// `America/Indiana/Vevay`
-    AmericaIndianaVevay = "America/Indiana/Vevay",
-    /// `America/Indiana/Vincennes`
-    AmericaIndianaVincennes = "America/Indiana/Vincennes",
-    /// `America/Indiana/Winamac`
-    AmericaIndianaWinamac = "America/Indiana/Winamac",
-    /// `America/Indianapolis`
-    AmericaIndianapolis = "America/Indianapolis",
-    /// `America/Inuvik`
-    AmericaInuvik = "America/Inuvik",
-    /// `America/Iqaluit`
-    AmericaIqaluit = "America/Iqaluit",
-    /// `America/Jamaica`
-    AmericaJamaica = "America/Jamaica",
-    /// `America/Jujuy`
-    AmericaJujuy = "America/Jujuy",
-    /// `America/Juneau`
-    AmericaJuneau = "America/Juneau",
-    /// `America/Kentucky/Monticello`
-    AmericaKentuckyMonticello = "America/Kentucky/Monticello",
-    /// `America/Kralendijk`
-    AmericaKralendijk = "America/Kralendijk",
-    /// `America/La_Paz`
-    AmericaLaPaz = "America/La_Paz",
-    /// `America/Lima`
-    AmericaLima = "America/Lima",
-    /// `America/Los_Angeles`
-    AmericaLosAngeles = "America/Los_Angeles",
-    /// `America/Louisville`
-    AmericaLouisville = "America/Louisville",
-    /// `America/Lower_Princes`
-    AmericaLowerPrinces = "America/Lower_Princes",
-    /// `America/Maceio`
-    AmericaMaceio = "America/Maceio",
-    /// `America/Managua`
-    AmericaManagua = "America/Managua",
-    /// `America/Manaus`
-    AmericaManaus = "America/Manaus",
-    /// `America/Marigot`
-    AmericaMarigot = "America/Marigot",
-    /// `America/Martinique`
-    AmericaMartinique = "America/Martinique",
-    /// `America/Matamoros`
-    AmericaMatamoros = "America/Matamoros",
-    /// `America/Mazatlan`
-    AmericaMazatlan = "America/Mazatlan",
-    /// `America/Mendoza`
-    AmericaMendoza = "America/Mendoza",
-    /// `America/Menominee`
-    AmericaMenominee = "America/Menominee",
-    /// `America/Merida`
-    AmericaMerida = "America/Merida",
-    /// `America/Metlakatla`
-    AmericaMetlakatla = "America/Metlakatla",
-    /// `America/Mexico_City`
-    AmericaMexicoCity = "America/Mexico_City",
-    /// `America/Miquelon`
-    AmericaMiquelon = "America/Miquelon",
-    /// `America/Moncton`
-    AmericaMoncton = "America/Moncton",
-    /// `America/Monterrey`
-    AmericaMonterrey = "America/Monterrey",
-    /// `America/Montevideo`
-    AmericaMontevideo = "America/Montevideo",
-    /// `America/Montreal`
-    AmericaMontreal = "America/Montreal",
-    /// `America/Montserrat`
-    AmericaMontserrat = "America/Montserrat",
-    /// `America/Nassau`
-    AmericaNassau = "America/Nassau",
-    /// `America/New_York`
-    AmericaNewYork = "America/New_York",
-    /// `America/Nipigon`
-    AmericaNipigon = "America/Nipigon",
-    /// `America/Nome`
-    AmericaNome = "America/Nome",
-    /// `America/Noronha`
-    AmericaNoronha = "America/Noronha",
-    /// `America/North_Dakota/Beulah`
-    AmericaNorthDakotaBeulah = "America/North_Dakota/Beulah",
-    /// `America/North_Dakota/Center`
-    AmericaNorthDakotaCenter = "America/North_Dakota/Center",
-    /// `America/North_Dakota/New_Salem`
-    AmericaNorthDakotaNewSalem = "America/North_Dakota/New_Salem",
-    /// `America/Ojinaga`
-    AmericaOjinaga = "America/Ojinaga",
-    /// `America/Panama`
-    AmericaPanama = "America/Panama",
-    /// `America/Pangnirtung`
-    AmericaPangnirtung = "America/Pangnirtung",
-    /// `America/Paramaribo`
-    AmericaParamaribo = "America/Paramaribo",
-    /// `America/Phoenix`
-    AmericaPhoenix = "America/Phoenix",
-    /// `America/Port-au-Prince`
-    AmericaPortAuPrince = "America/Port-au-Prince",
-    /// `America/Port_of_Spain`
-    AmericaPortOfSpain = "America/Port_of_Spain",
-    /// `America/Porto_Velho`
-    AmericaPortoVelho = "America/Porto_Velho",
-    /// `America/Puerto_Rico`
-    AmericaPuertoRico = "America/Puerto_Rico",
-    /// `America/Punta_Arenas`
-    AmericaPuntaArenas = "America/Punta_Arenas",
-    /// `America/Rainy_River`
-    AmericaRainyRiver = "America/Rainy_River",
-    /// `America/Rankin_Inlet`
-    AmericaRankinInlet = "America/Rankin_Inlet",
-    /// `America/Recife`
-    AmericaRecife = "America/Recife",
-    /// `America/Regina`
-    AmericaRegina = "America/Regina",
-    /// `America/Resolute`
-    AmericaResolute = "America/Resolute",
-    /// `America/Rio_Branco`
-    AmericaRioBranco = "America/Rio_Branco",
-    /// `America/Santa_Isabel`
-    AmericaSantaIsabel = "America/Santa_Isabel",
-    /// `America/Santarem`
-    AmericaSantarem = "America/Santarem",
-    /// `America/Santiago`
-    AmericaSantiago = "America/Santiago",
-    /// `America/Santo_Domingo`
-    AmericaSantoDomingo = "America/Santo_Domingo",
-    /// `America/Sao_Paulo`
-    AmericaSaoPaulo = "America/Sao_Paulo",
-    /// `America/Scoresbysund`
-    AmericaScoresbysund = "America/Scoresbysund",
-    /// `America/Sitka`
-    AmericaSitka = "America/Sitka",
-    /// `America/St_Barthelemy`
-    AmericaStBarthelemy = "America/St_Barthelemy",
-    /// `America/St_Johns`
-    AmericaStJohns = "America/St_Johns",
-    /// `America/St_Kitts`
-    AmericaStKitts = "America/St_Kitts",
-    /// `America/St_Lucia`
-    AmericaStLucia = "America/St_Lucia",
-    /// `America/St_Thomas`
-    AmericaStThomas = "America/St_Thomas",
-    /// `America/St_Vincent`
-    AmericaStVincent = "America/St_Vincent",
-    /// `America/Swift_Current`
-    AmericaSwiftCurrent = "America/Swift_Current",
-    /// `America/Tegucigalpa`
-    AmericaTegucigalpa = "America/Tegucigalpa",
-    /// `America/Thule`
-    AmericaThule = "America/Thule",
-    /// `America/Thunder_Bay`
-    AmericaThunderBay = "America/Thunder_Bay",
-    /// `America/Tijuana`
-    AmericaTijuana = "America/Tijuana",
-    /// `America/Toronto`
-    AmericaToronto = "America/Toronto",
-    /// `America/Tortola`
-    AmericaTortola = "America/Tortola",
-    /// `America/Vancouver`
-    AmericaVancouver = "America/Vancouver",
-    /// `America/Whitehorse`
-    AmericaWhitehorse = "America/Whitehorse",
-    /// `America/Winnipeg`
-    AmericaWinnipeg = "America/Winnipeg",
-    /// `America/Yakutat`
-    AmericaYakutat = "America/Yakutat",
-    /// `America/Yellowknife`
-    AmericaYellowknife = "America/Yellowknife",
-    /// `Antarctica/Casey`
-    AntarcticaCasey = "Antarctica/Casey",
-    /// `Antarctica/Davis`
-    AntarcticaDavis = "Antarctica/Davis",
-    /// `Antarctica/DumontDUrville`
-    AntarcticaDumontdurville = "Antarctica/DumontDUrville",
-    /// `Antarctica/Macquarie`
-    AntarcticaMacquarie = "Antarctica/Macquarie",
-    /// `Antarctica/Mawson`
-    AntarcticaMawson = "Antarctica/Mawson",
-    /// `Antarctica/McMurdo`
-    AntarcticaMcmurdo = "Antarctica/McMurdo",
-    /// `Antarctica/Palmer`
-    AntarcticaPalmer = "Antarctica/Palmer",
-    /// `Antarctica/Rothera`
-    AntarcticaRothera = "Antarctica/Rothera",
-    /// `Antarctica/Syowa`
-    AntarcticaSyowa = "Antarctica/Syowa",
-    /// `Antarctica/Troll`
-    AntarcticaTroll = "Antarctica/Troll",
-    /// `Antarctica/Vostok`
-    AntarcticaVostok = "Antarctica/Vostok",
-    /// `Arctic/Longyearbyen`
-    ArcticLongyearbyen = "Arctic/Longyearbyen",
-    /// `Asia/Aden`
-    AsiaAden = "Asia/Aden",
-    /// `Asia/Almaty`
-    AsiaAlmaty = "Asia/Almaty",
-    /// `Asia/Amman`
-    AsiaAmman = "Asia/Amman",
-    /// `Asia/Anadyr`
-    AsiaAnadyr = "Asia/Anadyr",
-    /// `Asia/Aqtau`
-    AsiaAqtau = "Asia/Aqtau",
-    /// `Asia/Aqtobe`
-    AsiaAqtobe = "Asia/Aqtobe",
-    /// `Asia/Ashgabat`
-    AsiaAshgabat = "Asia/Ashgabat",
-    /// `Asia/Atyrau`
-    AsiaAtyrau = "Asia/Atyrau",
-    /// `Asia/Baghdad`
-    AsiaBaghdad = "Asia/Baghdad",
-    /// `Asia/Bahrain`
-    AsiaBahrain = "Asia/Bahrain",
-    /// `Asia/Baku`
-    AsiaBaku = "Asia/Baku",
-    /// `Asia/Bangkok`
-    AsiaBangkok = "Asia/Bangkok",
-    /// `Asia/Barnaul`
-    AsiaBarnaul = "Asia/Barnaul",
-    /// `Asia/Beirut`
-    AsiaBeirut = "Asia/Beirut",
-    /// `Asia/Bishkek`
-    AsiaBishkek = "Asia/Bishkek",
-    /// `Asia/Brunei`
-    AsiaBrunei = "Asia/Brunei",
-    /// `Asia/Calcutta`
-    AsiaCalcutta = "Asia/Calcutta",
-    /// `Asia/Chita`
-    AsiaChita = "Asia/Chita",
-    /// `Asia/Choibalsan`
-    AsiaChoibalsan = "Asia/Choibalsan",
-    /// `Asia/Colombo`
-    AsiaColombo = "Asia/Colombo",
-    /// `Asia/Damascus`
-    AsiaDamascus = "Asia/Damascus",
-    /// `Asia/Dhaka`
-    AsiaDhaka = "Asia/Dhaka",
-    /// `Asia/Dili`
-    AsiaDili = "Asia/Dili",
-    /// `Asia/Dubai`
-    AsiaDubai = "Asia/Dubai",
-    /// `Asia/Dushanbe`
-    AsiaDushanbe = "Asia/Dushanbe",
-    /// `Asia/Famagusta`
-    AsiaFamagusta = "Asia/Famagusta",
-    /// `Asia/Gaza`
-    AsiaGaza = "Asia/Gaza",
-    /// `Asia/Hebron`
-    AsiaHebron = "Asia/Hebron",
-    /// `Asia/Hong_Kong`
-    AsiaHongKong = "Asia/Hong_Kong",
-    /// `Asia/Hovd`
-    AsiaHovd = "Asia/Hovd",
-    /// `Asia/Irkutsk`
-    AsiaIrkutsk = "Asia/Irkutsk",
-    /// `Asia/Jakarta`
-    AsiaJakarta = "Asia/Jakarta",
-    /// `Asia/Jayapura`
-    AsiaJayapura = "Asia/Jayapura",
-    /// `Asia/Jerusalem`
-    AsiaJerusalem = "Asia/Jerusalem",
-    /// `Asia/Kabul`
-    AsiaKabul = "Asia/Kabul",
-    /// `Asia/Kamchatka`
-    AsiaKamchatka = "Asia/Kamchatka",
-    /// `Asia/Karachi`
-    AsiaKarachi = "Asia/Karachi",
-    /// `Asia/Katmandu`
-    AsiaKatmandu = "Asia/Katmandu",
-    /// `Asia/Khandyga`
-    AsiaKhandyga = "Asia/Khandyga",
-    /// `Asia/Krasnoyarsk`
-    AsiaKrasnoyarsk = "Asia/Krasnoyarsk",
-    /// `Asia/Kuala_Lumpur`
-    AsiaKualaLumpur = "Asia/Kuala_Lumpur",
-    /// `Asia/Kuching`
-    AsiaKuching = "Asia/Kuching",
-    /// `Asia/Kuwait`
-    AsiaKuwait = "Asia/Kuwait",
-    /// `Asia/Macau`
-    AsiaMacau = "Asia/Macau",
-    /// `Asia/Magadan`
-    AsiaMagadan = "Asia/Magadan",
-    /// `Asia/Makassar`
-    AsiaMakassar = "Asia/Makassar",
-    /// `Asia/Manila`
-    AsiaManila = "Asia/Manila",
-    /// `Asia/Muscat`
-    AsiaMuscat = "Asia/Muscat",
-    /// `Asia/Nicosia`
-    AsiaNicosia = "Asia/Nicosia",
-    /// `Asia/Novokuznetsk`
-    AsiaNovokuznetsk = "Asia/Novokuznetsk",
-    /// `Asia/Novosibirsk`
-    AsiaNovosibirsk = "Asia/Novosibirsk",
-    /// `Asia/Omsk`
-    AsiaOmsk = "Asia/Omsk",
-    /// `Asia/Oral`
-    AsiaOral = "Asia/Oral",
-    /// `Asia/Phnom_Penh`
-    AsiaPhnomPenh = "Asia/Phnom_Penh",
-    /// `Asia/Pontianak`
-    AsiaPontianak = "Asia/Pontianak",
-    /// `Asia/Pyongyang`
-    AsiaPyongyang = "Asia/Pyongyang",
-    /// `Asia/Qatar`
-    AsiaQatar = "Asia/Qatar",
-    /// `Asia/Qostanay`
-    AsiaQostanay = "Asia/Qostanay",
-    /// `Asia/Qyzylorda`
-    AsiaQyzylorda = "Asia/Qyzylorda",
-    /// `Asia/Rangoon`
-    AsiaRangoon = "Asia/Rangoon",
-    /// `Asia/Riyadh`
-    AsiaRiyadh = "Asia/Riyadh",
-    /// `Asia/Saigon`
-    AsiaSaigon = "Asia/Saigon",
-    /// `Asia/Sakhalin`
-    AsiaSakhalin = "Asia/Sakhalin",
-    /// `Asia/Samarkand`
-    AsiaSamarkand = "Asia/Samarkand",
-    /// `Asia/Seoul`
-    AsiaSeoul = "Asia/Seoul",
-    /// `Asia/Shanghai`
-    AsiaShanghai = "Asia/Shanghai",
-    /// `Asia/Singapore`
-    AsiaSingapore = "Asia/Singapore",
-    /// `Asia/Srednekolymsk`
-    AsiaSrednekolymsk = "Asia/Srednekolymsk",
-    /// `Asia/Taipei`
-    AsiaTaipei = "Asia/Taipei",
-    /// `Asia/Tashkent`
-    AsiaTashkent = "Asia/Tashkent",
-    /// `Asia/Tbilisi`
-    AsiaTbilisi = "Asia/Tbilisi",
-    /// `Asia/Tehran`
-    AsiaTehran = "Asia/Tehran",
-    /// `Asia/Thimphu`
-    AsiaThimphu = "Asia/Thimphu",
-    /// `Asia/Tokyo`
-    AsiaTokyo = "Asia/Tokyo",
-    /// `Asia/Tomsk`
-    AsiaTomsk = "Asia/Tomsk",
-    /// `Asia/Ulaanbaatar`
-    AsiaUlaanbaatar = "Asia/Ulaanbaatar",
-    /// `Asia/Urumqi`
-    AsiaUrumqi = "Asia/Urumqi",
-    /// `Asia/Ust-Nera`
-    AsiaUstNera = "Asia/Ust-Nera",
-    /// `Asia/Vientiane`
-    AsiaVientiane = "Asia/Vientiane",
-    /// `Asia/Vladivostok`
-    AsiaVladivostok = "Asia/Vladivostok",
-    /// `Asia/Yakutsk`
-    AsiaYakutsk = "Asia/Yakutsk",
-    /// `Asia/Yekaterinburg`
-    AsiaYekaterinburg = "Asia/Yekaterinburg",
-    /// `Asia/Yerevan`
-    AsiaYerevan = "Asia/Yerevan",
-    /// `Atlantic/Azores`
-    AtlanticAzores = "Atlantic/Azores",
-    /// `Atlantic/Bermuda`
-    AtlanticBermuda = "Atlantic/Bermuda",
-    /// `Atlantic/Canary`
-    AtlanticCanary = "Atlantic/Canary",
-    /// `Atlantic/Cape_Verde`
-    AtlanticCapeVerde = "Atlantic/Cape_Verde",
-    /// `Atlantic/Faeroe`
-    AtlanticFaeroe = "Atlantic/Faeroe",
-    /// `Atlantic/Madeira`
-    AtlanticMadeira = "Atlantic/Madeira",
-    /// `Atlantic/Reykjavik`
-    AtlanticReykjavik = "Atlantic/Reykjavik",
-    /// `Atlantic/South_Georgia`
-    AtlanticSouthGeorgia = "Atlantic/South_Georgia",
-    /// `Atlantic/St_Helena`
-    AtlanticStHelena = "Atlantic/St_Helena",
-    /// `Atlantic/Stanley`
-    AtlanticStanley = "Atlantic/Stanley",
-    /// `Australia/Adelaide`
-    AustraliaAdelaide = "Australia/Adelaide",
-    /// `Australia/Brisbane`
-    AustraliaBrisbane = "Australia/Brisbane",
-    /// `Australia/Broken_Hill`
-    AustraliaBrokenHill = "Australia/Broken_Hill",
-    /// `Australia/Currie`
-    AustraliaCurrie = "Australia/Currie",
-    /// `Australia/Darwin`
-    AustraliaDarwin = "Australia/Darwin",
-    /// `Australia/Eucla`
-    AustraliaEucla = "Australia/Eucla",
-    /// `Australia/Hobart`
-    AustraliaHobart = "Australia/Hobart",
-    /// `Australia/Lindeman`
-    AustraliaLindeman = "Australia/Lindeman",
-    /// `Australia/Lord_Howe`
-    AustraliaLordHowe = "Australia/Lord_Howe",
-    /// `Australia/Melbourne`
-    AustraliaMelbourne = "Australia/Melbourne",
-    /// `Australia/Perth`
-    AustraliaPerth = "Australia/Perth",
-    /// `Australia/Sydney`
-    AustraliaSydney = "Australia/Sydney",
-    /// `Europe/Amsterdam`
-    EuropeAmsterdam = "Europe/Amsterdam",
-    /// `Europe/Andorra`
-    EuropeAndorra = "Europe/Andorra",
-    /// `Europe/Astrakhan`
-    EuropeAstrakhan = "Europe/Astrakhan",
-    /// `Europe/Athens`
-    EuropeAthens = "Europe/Athens",
-    /// `Europe/Belgrade`
-    EuropeBelgrade = "Europe/Belgrade",
-    /// `Europe/Berlin`
-    EuropeBerlin = "Europe/Berlin",
-    /// `Europe/Bratislava`
-    EuropeBratislava = "Europe/Bratislava",
-    /// `Europe/Brussels`
-    EuropeBrussels = "Europe/Brussels",
-    /// `Europe/Bucharest`
-    EuropeBucharest = "Europe/Bucharest",
-    /// `Europe/Budapest`
-    EuropeBudapest = "Europe/Budapest",
-    /// `Europe/Busingen`
-    EuropeBusingen = "Europe/Busingen",
-    /// `Europe/Chisinau`
-    EuropeChisinau = "Europe/Chisinau",
-    /// `Europe/Copenhagen`
-    EuropeCopenhagen = "Europe/Copenhagen",
-    /// `Europe/Dublin`
-    EuropeDublin = "Europe/Dublin",
-    /// `Europe/Gibraltar`
-    EuropeGibraltar = "Europe/Gibraltar",
-    /// `Europe/Guernsey`
-    EuropeGuernsey = "Europe/Guernsey",
-    /// `Europe/Helsinki`
-    EuropeHelsinki = "Europe/Helsinki",
-    /// `Europe/Isle_of_Man`
-    EuropeIsleOfMan = "Europe/Isle_of_Man",
-    /// `Europe/Istanbul`
-    EuropeIstanbul = "Europe/Istanbul",
-    /// `Europe/Jersey`
-    EuropeJersey = "Europe/Jersey",
-    /// `Europe/Kaliningrad`
-    EuropeKaliningrad = "Europe/Kaliningrad",
-    /// `Europe/Kiev`
-    EuropeKiev = "Europe/Kiev",
-    /// `Europe/Kirov`
-    EuropeKirov = "Europe/Kirov",
-    /// `Europe/Lisbon`
-    EuropeLisbon = "Europe/Lisbon",
-    /// `Europe/Ljubljana`
-    EuropeLjubljana = "Europe/Ljubljana",
-    /// `Europe/London`
-    EuropeLondon = "Europe/London",
-    /// `Europe/Luxembourg`
-    EuropeLuxembourg = "Europe/Luxembourg",
-    /// `Europe/Madrid`
-    EuropeMadrid = "Europe/Madrid",
-    /// `Europe/Malta`
-    EuropeMalta = "Europe/Malta",
-    /// `Europe/Mariehamn`
-    EuropeMariehamn = "Europe/Mariehamn",
-    /// `Europe/Minsk`
-    EuropeMinsk = "Europe/Minsk",
-    /// `Europe/Monaco`
-    EuropeMonaco = "Europe/Monaco",
-    /// `Europe/Moscow`
-    EuropeMoscow = "Europe/Moscow",
-    /// `Europe/Oslo`
-    EuropeOslo = "Europe/Oslo",
-    /// `Europe/Paris`
-    EuropeParis = "Europe/Paris",
-    /// `Europe/Podgorica`
-    EuropePodgorica = "Europe/Podgorica",
-    /// `Europe/Prague`
-    EuropePrague = "Europe/Prague",
-    /// `Europe/Riga`
-    EuropeRiga = "Europe/Riga",
-    /// `Europe/Rome`
-    EuropeRome = "Europe/Rome",
-    /// `Europe/Samara`
-    EuropeSamara = "Europe/Samara",
-    /// `Europe/San_Marino`
-    EuropeSanMarino = "Europe/San_Marino",
-    /// `Europe/Sarajevo`
-    EuropeSarajevo = "Europe/Sarajevo",
-    /// `Europe/Saratov`
-    EuropeSaratov = "Europe/Saratov",
-    /// `Europe/Simferopol`
-    EuropeSimferopol = "Europe/Simferopol",
-    /// `Europe/Skopje`
-    EuropeSkopje = "Europe/Skopje",
-    /// `Europe/Sofia`
-    EuropeSofia = "Europe/Sofia",
-    /// `Europe/Stockholm`
-    EuropeStockholm = "Europe/Stockholm",
-    /// `Europe/Tallinn`
-    EuropeTallinn = "Europe/Tallinn",
-    /// `Europe/Tirane`
-    EuropeTirane = "Europe/Tirane",
-    /// `Europe/Ulyanovsk`
-    EuropeUlyanovsk = "Europe/Ulyanovsk",
-    /// `Europe/Uzhgorod`
-    EuropeUzhgorod = "Europe/Uzhgorod",
-    /// `Europe/Vaduz`
-    EuropeVaduz = "Europe/Vaduz",
-    /// `Europe/Vatican`
-    EuropeVatican = "Europe/Vatican",
-    /// `Europe/Vienna`
-    EuropeVienna = "Europe/Vienna",
-    /// `Europe/Vilnius`
-    EuropeVilnius = "Europe/Vilnius",
-    /// `Europe/Volgograd`
-    EuropeVolgograd = "Europe/Volgograd",
-    /// `Europe/Warsaw`
-    EuropeWarsaw = "Europe/Warsaw",
-    /// `Europe/Zagreb`
-    EuropeZagreb = "Europe/Zagreb",
-    /// `Europe/Zaporozhye`
-    EuropeZaporozhye = "Europe/Zaporozhye",
-    /// `Europe/Zurich`
-    EuropeZurich = "Europe/Zurich",
-    /// `Indian/Antananarivo`
-    IndianAntananarivo = "Indian/Antananarivo",
-    /// `Indian/Chagos`
-    IndianChagos = "Indian/Chagos",
-    /// `Indian/Christmas`
-    IndianChristmas = "Indian/Christmas",
-    /// `Indian/Cocos`
-    IndianCocos = "Indian/Cocos",
-    /// `Indian/Comoro`
-    IndianComoro = "Indian/Comoro",
-    /// `Indian/Kerguelen`
-    IndianKerguelen = "Indian/Kerguelen",
-    /// `Indian/Mahe`
-    IndianMahe = "Indian/Mahe",
-    /// `Indian/Maldives`
-    IndianMaldives = "Indian/Maldives",
-    /// `Indian/Mauritius`
-    IndianMauritius = "Indian/Mauritius",
-    /// `Indian/Mayotte`
-    IndianMayotte = "Indian/Mayotte",
-    /// `Indian/Reunion`
-    IndianReunion = "Indian/Reunion",
-    /// `Pacific/Apia`
-    PacificApia = "Pacific/Apia",
-    /// `Pacific/Auckland`
-    PacificAuckland = "Pacific/Auckland",
-    /// `Pacific/Bougainville`
-    PacificBougainville = "Pacific/Bougainville",
-    /// `Pacific/Chatham`
-    PacificChatham = "Pacific/Chatham",
-    /// `Pacific/Easter`
-    PacificEaster = "Pacific/Easter",
-    /// `Pacific/Efate`
-    PacificEfate = "Pacific/Efate",
-    /// `Pacific/Enderbury`
-    PacificEnderbury = "Pacific/Enderbury",
-    /// `Pacific/Fakaofo`
-    PacificFakaofo = "Pacific/Fakaofo",
-    /// `Pacific/Fiji`
-    PacificFiji = "Pacific/Fiji",
-    /// `Pacific/Funafuti`
-    PacificFunafuti = "Pacific/Funafuti",
-    /// `Pacific/Galapagos`
-    PacificGalapagos = "Pacific/Galapagos",
-    /// `Pacific/Gambier`
-    PacificGambier = "Pacific/Gambier",
-    /// `Pacific/Guadalcanal`
-    PacificGuadalcanal = "Pacific/Guadalcanal",
-    /// `Pacific/Guam`
-    PacificGuam = "Pacific/Guam",
-    /// `Pacific/Honolulu`
-    PacificHonolulu = "Pacific/Honolulu",
-    /// `Pacific/Johnston`
-    PacificJohnston = "Pacific/Johnston",
-    /// `Pacific/Kiritimati`
-    PacificKiritimati = "Pacific/Kiritimati",
-    /// `Pacific/Kosrae`
-    PacificKosrae = "Pacific/Kosrae",
-    /// `Pacific/Kwajalein`
-    PacificKwajalein = "Pacific/Kwajalein",
-    /// `Pacific/Majuro`
-    PacificMajuro = "Pacific/Majuro",
-    /// `Pacific/Marquesas`
-    PacificMarquesas = "Pacific/Marquesas",
-    /// `Pacific/Midway`
-    PacificMidway = "Pacific/Midway",
-    /// `Pacific/Nauru`
-    PacificNauru = "Pacific/Nauru",
-    /// `Pacific/Niue`
-    PacificNiue = "Pacific/Niue",
-    /// `Pacific/Norfolk`
-    PacificNorfolk = "Pacific/Norfolk",
-    /// `Pacific/Noumea`
-    PacificNoumea = "Pacific/Noumea",
-    /// `Pacific/Pago_Pago`
-    PacificPagoPago = "Pacific/Pago_Pago",
-    /// `Pacific/Palau`
-    PacificPalau = "Pacific/Palau",
-    /// `Pacific/Pitcairn`
-    PacificPitcairn = "Pacific/Pitcairn",
-    /// `Pacific/Ponape`
-    PacificPonape = "Pacific/Ponape",
-    /// `Pacific/Port_Moresby`
-    PacificPortMoresby = "Pacific/Port_Moresby",
-    /// `Pacific/Rarotonga`
-    PacificRarotonga = "Pacific/Rarotonga",
-    /// `Pacific/Saipan`
-    PacificSaipan = "Pacific/Saipan",
-    /// `Pacific/Tahiti`
-    PacificTahiti = "Pacific/Tahiti",
-    /// `Pacific/Tarawa`
-    PacificTarawa = "Pacific/Tarawa",
-    /// `Pacific/Tongatapu`
-    PacificTongatapu = "Pacific/Tongatapu",
-    /// `Pacific/Truk`
-    PacificTruk = "Pacific/Truk",
-    /// `Pacific/Wake`
-    PacificWake = "Pacific/Wake",
-    /// `Pacific/Wallis`
-    PacificWallis = "Pacific/Wallis",
-}
 }
 
 /// The parameters of `DevicesUpdateProperties`.
@@ -29487,230 +27843,6 @@ impl DevicesUpdateProperties {
 crate::support::open_enum! {
 /// Type of the events that you want to list.
 EventsListEventType {
-    /// `access_code.created`
-    AccessCodeCreated = "access_code.created",
-    /// `access_code.changed`
-    AccessCodeChanged = "access_code.changed",
-    /// `access_code.name_changed`
-    AccessCodeNameChanged = "access_code.name_changed",
-    /// `access_code.code_changed`
-    AccessCodeCodeChanged = "access_code.code_changed",
-    /// `access_code.time_frame_changed`
-    AccessCodeTimeFrameChanged = "access_code.time_frame_changed",
-    /// `access_code.mutations_requested`
-    AccessCodeMutationsRequested = "access_code.mutations_requested",
-    /// `access_code.scheduled_on_device`
-    AccessCodeScheduledOnDevice = "access_code.scheduled_on_device",
-    /// `access_code.set_on_device`
-    AccessCodeSetOnDevice = "access_code.set_on_device",
-    /// `access_code.removed_from_device`
-    AccessCodeRemovedFromDevice = "access_code.removed_from_device",
-    /// `access_code.delay_in_setting_on_device`
-    AccessCodeDelayInSettingOnDevice = "access_code.delay_in_setting_on_device",
-    /// `access_code.failed_to_set_on_device`
-    AccessCodeFailedToSetOnDevice = "access_code.failed_to_set_on_device",
-    /// `access_code.deleted`
-    AccessCodeDeleted = "access_code.deleted",
-    /// `access_code.delay_in_removing_from_device`
-    AccessCodeDelayInRemovingFromDevice = "access_code.delay_in_removing_from_device",
-    /// `access_code.failed_to_remove_from_device`
-    AccessCodeFailedToRemoveFromDevice = "access_code.failed_to_remove_from_device",
-    /// `access_code.modified_external_to_seam`
-    AccessCodeModifiedExternalToSeam = "access_code.modified_external_to_seam",
-    /// `access_code.deleted_external_to_seam`
-    AccessCodeDeletedExternalToSeam = "access_code.deleted_external_to_seam",
-    /// `access_code.backup_access_code_pulled`
-    AccessCodeBackupAccessCodePulled = "access_code.backup_access_code_pulled",
-    /// `access_code.unmanaged.converted_to_managed`
-    AccessCodeUnmanagedConvertedToManaged = "access_code.unmanaged.converted_to_managed",
-    /// `access_code.unmanaged.failed_to_convert_to_managed`
-    AccessCodeUnmanagedFailedToConvertToManaged = "access_code.unmanaged.failed_to_convert_to_managed",
-    /// `access_code.unmanaged.created`
-    AccessCodeUnmanagedCreated = "access_code.unmanaged.created",
-    /// `access_code.unmanaged.removed`
-    AccessCodeUnmanagedRemoved = "access_code.unmanaged.removed",
-    /// `access_grant.created`
-    AccessGrantCreated = "access_grant.created",
-    /// `access_grant.deleted`
-    AccessGrantDeleted = "access_grant.deleted",
-    /// `access_grant.access_granted_to_all_doors`
-    AccessGrantAccessGrantedToAllDoors = "access_grant.access_granted_to_all_doors",
-    /// `access_grant.access_granted_to_door`
-    AccessGrantAccessGrantedToDoor = "access_grant.access_granted_to_door",
-    /// `access_grant.access_to_door_lost`
-    AccessGrantAccessToDoorLost = "access_grant.access_to_door_lost",
-    /// `access_grant.access_times_changed`
-    AccessGrantAccessTimesChanged = "access_grant.access_times_changed",
-    /// `access_grant.could_not_create_requested_access_methods`
-    AccessGrantCouldNotCreateRequestedAccessMethods = "access_grant.could_not_create_requested_access_methods",
-    /// `access_method.issued`
-    AccessMethodIssued = "access_method.issued",
-    /// `access_method.revoked`
-    AccessMethodRevoked = "access_method.revoked",
-    /// `access_method.card_encoding_required`
-    AccessMethodCardEncodingRequired = "access_method.card_encoding_required",
-    /// `access_method.deleted`
-    AccessMethodDeleted = "access_method.deleted",
-    /// `access_method.reissued`
-    AccessMethodReissued = "access_method.reissued",
-    /// `access_method.created`
-    AccessMethodCreated = "access_method.created",
-    /// `access_method.delay_in_issuing`
-    AccessMethodDelayInIssuing = "access_method.delay_in_issuing",
-    /// `access_method.failed_to_issue`
-    AccessMethodFailedToIssue = "access_method.failed_to_issue",
-    /// `acs_system.connected`
-    AcsSystemConnected = "acs_system.connected",
-    /// `acs_system.added`
-    AcsSystemAdded = "acs_system.added",
-    /// `acs_system.disconnected`
-    AcsSystemDisconnected = "acs_system.disconnected",
-    /// `acs_credential.deleted`
-    AcsCredentialDeleted = "acs_credential.deleted",
-    /// `acs_credential.issued`
-    AcsCredentialIssued = "acs_credential.issued",
-    /// `acs_credential.reissued`
-    AcsCredentialReissued = "acs_credential.reissued",
-    /// `acs_credential.invalidated`
-    AcsCredentialInvalidated = "acs_credential.invalidated",
-    /// `acs_user.created`
-    AcsUserCreated = "acs_user.created",
-    /// `acs_user.deleted`
-    AcsUserDeleted = "acs_user.deleted",
-    /// `acs_encoder.added`
-    AcsEncoderAdded = "acs_encoder.added",
-    /// `acs_encoder.removed`
-    AcsEncoderRemoved = "acs_encoder.removed",
-    /// `acs_access_group.deleted`
-    AcsAccessGroupDeleted = "acs_access_group.deleted",
-    /// `acs_entrance.added`
-    AcsEntranceAdded = "acs_entrance.added",
-    /// `acs_entrance.removed`
-    AcsEntranceRemoved = "acs_entrance.removed",
-    /// `client_session.deleted`
-    ClientSessionDeleted = "client_session.deleted",
-    /// `connected_account.connected`
-    ConnectedAccountConnected = "connected_account.connected",
-    /// `connected_account.created`
-    ConnectedAccountCreated = "connected_account.created",
-    /// `connected_account.successful_login`
-    ConnectedAccountSuccessfulLogin = "connected_account.successful_login",
-    /// `connected_account.disconnected`
-    ConnectedAccountDisconnected = "connected_account.disconnected",
-    /// `connected_account.completed_first_sync`
-    ConnectedAccountCompletedFirstSync = "connected_account.completed_first_sync",
-    /// `connected_account.deleted`
-    ConnectedAccountDeleted = "connected_account.deleted",
-    /// `connected_account.completed_first_sync_after_reconnection`
-    ConnectedAccountCompletedFirstSyncAfterReconnection = "connected_account.completed_first_sync_after_reconnection",
-    /// `connected_account.reauthorization_requested`
-    ConnectedAccountReauthorizationRequested = "connected_account.reauthorization_requested",
-    /// `action_attempt.lock_door.succeeded`
-    ActionAttemptLockDoorSucceeded = "action_attempt.lock_door.succeeded",
-    /// `action_attempt.lock_door.failed`
-    ActionAttemptLockDoorFailed = "action_attempt.lock_door.failed",
-    /// `action_attempt.unlock_door.succeeded`
-    ActionAttemptUnlockDoorSucceeded = "action_attempt.unlock_door.succeeded",
-    /// `action_attempt.unlock_door.failed`
-    ActionAttemptUnlockDoorFailed = "action_attempt.unlock_door.failed",
-    /// `action_attempt.simulate_keypad_code_entry.succeeded`
-    ActionAttemptSimulateKeypadCodeEntrySucceeded = "action_attempt.simulate_keypad_code_entry.succeeded",
-    /// `action_attempt.simulate_keypad_code_entry.failed`
-    ActionAttemptSimulateKeypadCodeEntryFailed = "action_attempt.simulate_keypad_code_entry.failed",
-    /// `action_attempt.simulate_manual_lock_via_keypad.succeeded`
-    ActionAttemptSimulateManualLockViaKeypadSucceeded = "action_attempt.simulate_manual_lock_via_keypad.succeeded",
-    /// `action_attempt.simulate_manual_lock_via_keypad.failed`
-    ActionAttemptSimulateManualLockViaKeypadFailed = "action_attempt.simulate_manual_lock_via_keypad.failed",
-    /// `connect_webview.login_succeeded`
-    ConnectWebviewLoginSucceeded = "connect_webview.login_succeeded",
-    /// `connect_webview.login_failed`
-    ConnectWebviewLoginFailed = "connect_webview.login_failed",
-    /// `device.connected`
-    DeviceConnected = "device.connected",
-    /// `device.added`
-    DeviceAdded = "device.added",
-    /// `device.converted_to_unmanaged`
-    DeviceConvertedToUnmanaged = "device.converted_to_unmanaged",
-    /// `device.unmanaged.converted_to_managed`
-    DeviceUnmanagedConvertedToManaged = "device.unmanaged.converted_to_managed",
-    /// `device.unmanaged.connected`
-    DeviceUnmanagedConnected = "device.unmanaged.connected",
-    /// `device.disconnected`
-    DeviceDisconnected = "device.disconnected",
-    /// `device.unmanaged.disconnected`
-    DeviceUnmanagedDisconnected = "device.unmanaged.disconnected",
-    /// `device.tampered`
-    DeviceTampered = "device.tampered",
-    /// `device.low_battery`
-    DeviceLowBattery = "device.low_battery",
-    /// `device.battery_status_changed`
-    DeviceBatteryStatusChanged = "device.battery_status_changed",
-    /// `device.removed`
-    DeviceRemoved = "device.removed",
-    /// `device.deleted`
-    DeviceDeleted = "device.deleted",
-    /// `device.third_party_integration_detected`
-    DeviceThirdPartyIntegrationDetected = "device.third_party_integration_detected",
-    /// `device.third_party_integration_no_longer_detected`
-    DeviceThirdPartyIntegrationNoLongerDetected = "device.third_party_integration_no_longer_detected",
-    /// `device.salto.privacy_mode_activated`
-    DeviceSaltoPrivacyModeActivated = "device.salto.privacy_mode_activated",
-    /// `device.salto.privacy_mode_deactivated`
-    DeviceSaltoPrivacyModeDeactivated = "device.salto.privacy_mode_deactivated",
-    /// `device.connection_became_flaky`
-    DeviceConnectionBecameFlaky = "device.connection_became_flaky",
-    /// `device.connection_stabilized`
-    DeviceConnectionStabilized = "device.connection_stabilized",
-    /// `device.error.subscription_required`
-    DeviceErrorSubscriptionRequired = "device.error.subscription_required",
-    /// `device.error.subscription_required.resolved`
-    DeviceErrorSubscriptionRequiredResolved = "device.error.subscription_required.resolved",
-    /// `device.accessory_keypad_connected`
-    DeviceAccessoryKeypadConnected = "device.accessory_keypad_connected",
-    /// `device.accessory_keypad_disconnected`
-    DeviceAccessoryKeypadDisconnected = "device.accessory_keypad_disconnected",
-    /// `noise_sensor.noise_threshold_triggered`
-    NoiseSensorNoiseThresholdTriggered = "noise_sensor.noise_threshold_triggered",
-    /// `lock.locked`
-    LockLocked = "lock.locked",
-    /// `lock.unlocked`
-    LockUnlocked = "lock.unlocked",
-    /// `lock.access_denied`
-    LockAccessDenied = "lock.access_denied",
-    /// `thermostat.climate_preset_activated`
-    ThermostatClimatePresetActivated = "thermostat.climate_preset_activated",
-    /// `thermostat.manually_adjusted`
-    ThermostatManuallyAdjusted = "thermostat.manually_adjusted",
-    /// `thermostat.temperature_threshold_exceeded`
-    ThermostatTemperatureThresholdExceeded = "thermostat.temperature_threshold_exceeded",
-    /// `thermostat.temperature_threshold_no_longer_exceeded`
-    ThermostatTemperatureThresholdNoLongerExceeded = "thermostat.temperature_threshold_no_longer_exceeded",
-    /// `thermostat.temperature_reached_set_point`
-    ThermostatTemperatureReachedSetPoint = "thermostat.temperature_reached_set_point",
-    /// `thermostat.temperature_changed`
-    ThermostatTemperatureChanged = "thermostat.temperature_changed",
-    /// `device.name_changed`
-    DeviceNameChanged = "device.name_changed",
-    /// `camera.activated`
-    CameraActivated = "camera.activated",
-    /// `device.doorbell_rang`
-    DeviceDoorbellRang = "device.doorbell_rang",
-    /// `enrollment_automation.deleted`
-    EnrollmentAutomationDeleted = "enrollment_automation.deleted",
-    /// `phone.deactivated`
-    PhoneDeactivated = "phone.deactivated",
-    /// `space.device_membership_changed`
-    SpaceDeviceMembershipChanged = "space.device_membership_changed",
-    /// `space.created`
-    SpaceCreated = "space.created",
-    /// `space.deleted`
-    SpaceDeleted = "space.deleted",
-}
-}
-
-crate::support::open_enum! {
-/// `EventsListEventType2`.
-EventsListEventType2 {
     /// `access_code.created`
     AccessCodeCreated = "access_code.created",
     /// `access_code.changed`
@@ -29997,70 +28129,6 @@ LocksListDeviceType {
 }
 
 crate::support::open_enum! {
-/// Device type for smartlocks.
-LocksListDeviceType2 {
-    /// `akuvox_lock`
-    AkuvoxLock = "akuvox_lock",
-    /// `august_lock`
-    AugustLock = "august_lock",
-    /// `brivo_access_point`
-    BrivoAccessPoint = "brivo_access_point",
-    /// `butterflymx_panel`
-    ButterflymxPanel = "butterflymx_panel",
-    /// `avigilon_alta_entry`
-    AvigilonAltaEntry = "avigilon_alta_entry",
-    /// `doorking_lock`
-    DoorkingLock = "doorking_lock",
-    /// `genie_door`
-    GenieDoor = "genie_door",
-    /// `igloo_lock`
-    IglooLock = "igloo_lock",
-    /// `linear_lock`
-    LinearLock = "linear_lock",
-    /// `lockly_lock`
-    LocklyLock = "lockly_lock",
-    /// `kwikset_lock`
-    KwiksetLock = "kwikset_lock",
-    /// `nuki_lock`
-    NukiLock = "nuki_lock",
-    /// `salto_lock`
-    SaltoLock = "salto_lock",
-    /// `schlage_lock`
-    SchlageLock = "schlage_lock",
-    /// `smartthings_lock`
-    SmartthingsLock = "smartthings_lock",
-    /// `wyze_lock`
-    WyzeLock = "wyze_lock",
-    /// `yale_lock`
-    YaleLock = "yale_lock",
-    /// `two_n_intercom`
-    TwoNIntercom = "two_n_intercom",
-    /// `controlbyweb_device`
-    ControlbywebDevice = "controlbyweb_device",
-    /// `ttlock_lock`
-    TtlockLock = "ttlock_lock",
-    /// `igloohome_lock`
-    IgloohomeLock = "igloohome_lock",
-    /// `four_suites_door`
-    FourSuitesDoor = "four_suites_door",
-    /// `dormakaba_oracode_door`
-    DormakabaOracodeDoor = "dormakaba_oracode_door",
-    /// `tedee_lock`
-    TedeeLock = "tedee_lock",
-    /// `akiles_lock`
-    AkilesLock = "akiles_lock",
-    /// `ultraloq_lock`
-    UltraloqLock = "ultraloq_lock",
-    /// `keyincode_lock`
-    KeyincodeLock = "keyincode_lock",
-    /// `omnitec_lock`
-    OmnitecLock = "omnitec_lock",
-    /// `kisi_lock`
-    KisiLock = "kisi_lock",
-}
-}
-
-crate::support::open_enum! {
 /// Manufacturer of the locks that you want to list.
 LocksListManufacturer {
     /// `akuvox`
@@ -30131,16 +28199,6 @@ LocksListManufacturer {
 crate::support::open_enum! {
 /// Device type of the noise sensors that you want to list.
 NoiseSensorsListDeviceType {
-    /// `noiseaware_activity_zone`
-    NoiseawareActivityZone = "noiseaware_activity_zone",
-    /// `minut_sensor`
-    MinutSensor = "minut_sensor",
-}
-}
-
-crate::support::open_enum! {
-/// Device type for noise sensors.
-NoiseSensorsListDeviceType2 {
     /// `noiseaware_activity_zone`
     NoiseawareActivityZone = "noiseaware_activity_zone",
     /// `minut_sensor`
@@ -30811,24 +28869,6 @@ ThermostatsListDeviceType {
 }
 
 crate::support::open_enum! {
-/// Device type for thermostats.
-ThermostatsListDeviceType2 {
-    /// `ecobee_thermostat`
-    EcobeeThermostat = "ecobee_thermostat",
-    /// `nest_thermostat`
-    NestThermostat = "nest_thermostat",
-    /// `honeywell_resideo_thermostat`
-    HoneywellResideoThermostat = "honeywell_resideo_thermostat",
-    /// `tado_thermostat`
-    TadoThermostat = "tado_thermostat",
-    /// `sensi_thermostat`
-    SensiThermostat = "sensi_thermostat",
-    /// `smartthings_thermostat`
-    SmartthingsThermostat = "smartthings_thermostat",
-}
-}
-
-crate::support::open_enum! {
 /// Manufacturer by which you want to filter thermostat devices.
 ThermostatsListManufacturer {
     /// `ecobee`
@@ -30843,32 +28883,6 @@ ThermostatsListManufacturer {
     Smartthings = "smartthings",
     /// `tado`
     Tado = "tado",
-}
-}
-
-crate::support::open_enum! {
-/// Fan mode setting for the thermostat, such as `auto`, `on`, or `circulate`.
-///
-/// **Deprecated.** Use `fan_mode_setting` instead.
-ThermostatsSetFanModeFanMode {
-    /// `auto`
-    Auto = "auto",
-    /// `on`
-    On = "on",
-    /// `circulate`
-    Circulate = "circulate",
-}
-}
-
-crate::support::open_enum! {
-/// [Fan mode setting](https://docs.seam.co/capability-guides/thermostats/configure-current-climate-settings#fan-mode-settings) that you want to set for the thermostat.
-ThermostatsSetFanModeFanModeSetting {
-    /// `auto`
-    Auto = "auto",
-    /// `on`
-    On = "on",
-    /// `circulate`
-    Circulate = "circulate",
 }
 }
 
@@ -31147,23 +29161,13 @@ WorkspacesCreateConnectWebviewCustomizationLogoShape {
 }
 }
 
-crate::support::open_enum! {
-/// **Deprecated.** Use `connect_webview_customization.webview_logo_shape` instead.
-WorkspacesCreateWebviewLogoShape {
-    /// `circle`
-    Circle = "circle",
-    /// `square`
-    Square = "square",
-}
-}
-
 /// [Connect Webview](https://docs.seam.co/core-concepts/connect-webviews) customizations for the workspace. See also [Customize the Look and Feel of Your Connect Webviews](https://docs.seam.co/core-concepts/connect-webviews/customizing-connect-webviews#customize-the-look-and-feel-of-your-connect-webviews).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct WorkspacesUpdateConnectWebviewCustomization {
     /// Logo shape for [Connect Webviews](https://docs.seam.co/core-concepts/connect-webviews) in the workspace. See also [Customize the Look and Feel of Your Connect Webviews](https://docs.seam.co/core-concepts/connect-webviews/customizing-connect-webviews#customize-the-look-and-feel-of-your-connect-webviews).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub logo_shape: Option<crate::routes::WorkspacesUpdateConnectWebviewCustomizationLogoShape>,
+    pub logo_shape: Option<crate::routes::WorkspacesCreateConnectWebviewCustomizationLogoShape>,
     /// Primary button color for [Connect Webviews](https://docs.seam.co/core-concepts/connect-webviews) in the workspace. See also [Customize the Look and Feel of Your Connect Webviews](https://docs.seam.co/core-concepts/connect-webviews/customizing-connect-webviews#customize-the-look-and-feel-of-your-connect-webviews).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_button_color: Option<String>,
@@ -31218,7 +29222,7 @@ impl WorkspacesUpdateConnectWebviewCustomization {
     /// Logo shape for [Connect Webviews](https://docs.seam.co/core-concepts/connect-webviews) in the workspace. See also [Customize the Look and Feel of Your Connect Webviews](https://docs.seam.co/core-concepts/connect-webviews/customizing-connect-webviews#customize-the-look-and-feel-of-your-connect-webviews).
     pub fn logo_shape(
         mut self,
-        v: crate::routes::WorkspacesUpdateConnectWebviewCustomizationLogoShape,
+        v: crate::routes::WorkspacesCreateConnectWebviewCustomizationLogoShape,
     ) -> Self {
         self.logo_shape = Some(v);
         self
@@ -31241,14 +29245,4 @@ impl WorkspacesUpdateConnectWebviewCustomization {
         self.success_message = Some(v.into());
         self
     }
-}
-
-crate::support::open_enum! {
-/// Logo shape for [Connect Webviews](https://docs.seam.co/core-concepts/connect-webviews) in the workspace. See also [Customize the Look and Feel of Your Connect Webviews](https://docs.seam.co/core-concepts/connect-webviews/customizing-connect-webviews#customize-the-look-and-feel-of-your-connect-webviews).
-WorkspacesUpdateConnectWebviewCustomizationLogoShape {
-    /// `circle`
-    Circle = "circle",
-    /// `square`
-    Square = "square",
-}
 }

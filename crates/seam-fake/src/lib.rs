@@ -13,9 +13,6 @@
 //! 3. [`Sandbox`]: the state in a JSON file shared by separate processes, with a file lock
 //!    and atomic writes.
 //!
-//! [`soak`] is a load test with a model check, run over HTTP against [`FakeServer`] or the
-//! `seam-fake` binary (`cargo xtask soak`).
-//!
 //! Requests are checked by the fake itself, in the order Seam's own fake checks them: route
 //! (`404` text `404`), credentials (`401`), method (`405`), content type (`400
 //! invalid_content_type`), JSON (`400` text `Invalid JSON`), then parameters with core's
@@ -55,7 +52,6 @@ pub mod handler;
 mod sandbox;
 pub mod seed;
 mod server;
-pub mod soak;
 pub mod state;
 
 pub use error::{ApiFailure, ErrorType, SandboxError};

@@ -17,12 +17,13 @@
 //! - `fuzz`: runs each libFuzzer target of `fuzz/` for `--seconds N` (needs cargo-fuzz); see
 //!   `fuzz.rs`.
 //! - `soak`: the fake under load with a model check (`--requests`, `--connections`); see
-//!   `soak.rs`.
+//!   `soak.rs`, and `soak_driver.rs` for the load and the model.
 
 mod bench;
 mod conformance;
 mod fuzz;
 mod soak;
+mod soak_driver;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};

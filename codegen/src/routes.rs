@@ -321,7 +321,9 @@ pub fn build(
                 });
             }
         }
-        let (code, specs) = types.request_struct_code(&object, &type_name, &selectors, false);
+        let order = overrides.new_order.get(path).map(Vec::as_slice).unwrap_or(&[]);
+        let (code, specs) =
+            types.request_struct_code(&object, &type_name, &selectors, false, order);
         let props = object.get("properties").and_then(Value::as_object);
         let has_cursor = props.is_some_and(|p| p.contains_key("page_cursor"));
 

@@ -835,7 +835,7 @@ impl<'s> TypeGen<'s> {
     /// its `PARAMS`. `selector` is a one-of group written as an enum field (see
     /// [`Selector`]).
     pub fn request_struct(&mut self, schema: &Value, name: &str, selectors: &[Selector]) {
-        let (code, _) = self.request_struct_code(schema, name, selectors, true);
+        let (code, _) = self.request_struct_code(schema, name, selectors, true, &[]);
         self.requests.push((name.to_owned(), code));
     }
 
@@ -847,8 +847,19 @@ impl<'s> TypeGen<'s> {
         name: &str,
         selectors: &[Selector],
         nested: bool,
+        order: &[String],
     ) -> (String, Vec<String>) {
-        let params = request_params(schema, selectors);
+        let mut params = request_params(schema, selectors);
+        if !order.is_empty() {
+            let rank = |p: &Param<'_>| {
+                let name = match p {
+                    Param::Plain { name, .. } => name.as_str(),
+                    Param::Selector(s) => s.field.as_str(),
+                };
+                order.iter().position(|o| o == name).unwrap_or(usize::MAX)
+            };
+            params.sort_by_key(rank);
+        }
         let mut fields = String::new();
         let mut ctor_args = Vec::new();
         let mut ctor_body = Vec::new();

@@ -584,7 +584,7 @@ impl Worker {
         let outcome = self
             .seam
             .user_identities()
-            .remove_acs_user(RemoveAcsUser::new(acs_user_id.clone(), id))
+            .remove_acs_user(RemoveAcsUser::new(id, acs_user_id.clone()))
             .await;
         let what = format!("remove_acs_user({acs_user_id}, {key})");
         if self.settle(&what, Expect::Ok, &outcome) && self.linked[j].as_deref() == Some(&key) {

@@ -103,8 +103,8 @@ impl RetryPolicy {
 
     /// Decides what follows `attempt`.
     ///
-    /// Retried: 429 and 5xx answers, timeouts and connection failures, for routes safe to
-    /// repeat. A route that is not (a create) is retried only when the transport knows the
+    /// Retried: 429 and 5xx answers (but 501 Not Implemented, which an identical request
+    /// meets again), timeouts and connection failures, for routes safe to repeat. A route that is not (a create) is retried only when the transport knows the
     /// request never reached the server (the connection was refused).
     ///
     /// ```
@@ -128,7 +128,9 @@ impl RetryPolicy {
     pub fn decide(&self, attempt: &Attempt<'_>) -> Decision {
         let retry_after = match attempt.outcome {
             Outcome::Response { status, headers } => {
-                if !(status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error()) {
+                let transient = status == StatusCode::TOO_MANY_REQUESTS
+                    || (status.is_server_error() && status != StatusCode::NOT_IMPLEMENTED);
+                if !transient {
                     return Decision::Stop(StopReason::Final);
                 }
                 if !attempt.idempotent {
@@ -226,6 +228,26 @@ mod tests {
                 "{code}"
             );
         }
+    }
+
+    #[test]
+    fn not_implemented_is_final_even_where_retries_are_safe() {
+        let h = HeaderMap::new();
+        let attempt = Attempt {
+            number: 1,
+            idempotent: true,
+            outcome: Outcome::Response {
+                status: StatusCode::NOT_IMPLEMENTED,
+                headers: &h,
+            },
+            now: SystemTime::UNIX_EPOCH,
+            jitter: 0.5,
+            remaining: Duration::from_secs(60),
+        };
+        assert_eq!(
+            RetryPolicy::default().decide(&attempt),
+            Decision::Stop(StopReason::Final)
+        );
     }
 
     #[test]

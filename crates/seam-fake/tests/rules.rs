@@ -408,7 +408,7 @@ async fn remove_acs_user_rules(env: Env) {
     let ui = &env.seam;
     let jane = seed::USER_IDENTITY_ID;
     let a = seed::ANNEX_ACS_USER_IDS[0];
-    ui.call(RemoveAcsUser::new(a, jane)).await.unwrap();
+    ui.call(RemoveAcsUser::new(jane, a)).await.unwrap();
     let user = env
         .seam
         .call(GetAcsUser::new().acs_user_id(a))
@@ -417,7 +417,7 @@ async fn remove_acs_user_rules(env: Env) {
     assert_eq!(user.user_identity_id, None);
     // Removing a link that does not exist succeeds and changes nothing.
     let before = env.fake.state();
-    ui.call(RemoveAcsUser::new(a, jane)).await.unwrap();
+    ui.call(RemoveAcsUser::new(jane, a)).await.unwrap();
     // Nor does it touch another identity's link.
     let other = ui
         .call(CreateUserIdentity::new().user_identity_key("other"))
@@ -427,16 +427,16 @@ async fn remove_acs_user_rules(env: Env) {
         .await
         .unwrap();
     let mid = env.fake.state();
-    ui.call(RemoveAcsUser::new(a, jane)).await.unwrap();
+    ui.call(RemoveAcsUser::new(jane, a)).await.unwrap();
     assert_eq!(env.fake.state(), mid);
     assert_ne!(before, mid);
     let nobody = "00000000-0000-4000-8000-000000000000";
-    let e = ui.call(RemoveAcsUser::new(a, nobody)).await.unwrap_err();
+    let e = ui.call(RemoveAcsUser::new(nobody, a)).await.unwrap_err();
     assert_api_error(&e, 404, "user_identity_not_found");
-    let e = ui.call(RemoveAcsUser::new(nobody, jane)).await.unwrap_err();
+    let e = ui.call(RemoveAcsUser::new(jane, nobody)).await.unwrap_err();
     assert_api_error(&e, 404, "acs_user_not_found");
     let e = ui
-        .call(RemoveAcsUser::new(seed::OTHER_ACS_USER_ID, jane))
+        .call(RemoveAcsUser::new(jane, seed::OTHER_ACS_USER_ID))
         .await
         .unwrap_err();
     assert_api_error(&e, 404, "acs_user_not_found");

@@ -5,7 +5,13 @@
 //! routes answer with inline. Unknown fields are ignored, unknown enum values and union kinds
 //! are kept (see [`seam_core::UnknownValue`] and [`seam_core::UnknownKind`]).
 
-#![allow(clippy::large_enum_variant, rustdoc::bare_urls)]
+// The docs are the API document's prose, as Seam wrote it.
+#![allow(
+    clippy::large_enum_variant,
+    clippy::doc_lazy_continuation,
+    clippy::doc_overindented_list_items,
+    rustdoc::bare_urls
+)]
 
 /// Represents a smart lock [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes).
 ///

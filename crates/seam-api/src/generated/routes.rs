@@ -220,7 +220,12 @@
 //! | [`WorkspacesResetSandbox`] | `/workspaces/reset_sandbox` | `POST` | no | answers with an action attempt: a replay could run the action twice |
 //! | [`WorkspacesUpdate`] | `/workspaces/update` | `PATCH` | yes | an update to given values: repeating it leaves the same state |
 
-#![allow(rustdoc::bare_urls)]
+// The docs are the API document's prose, as Seam wrote it.
+#![allow(
+    clippy::doc_lazy_continuation,
+    clippy::doc_overindented_list_items,
+    rustdoc::bare_urls
+)]
 
 use seam_core::AuthSet;
 use seam_core::params::{ParamKind, ParamSpec, Requirement, Rules};
@@ -19429,19 +19434,19 @@ impl seam_core::Route for ListUserIdentityAcsUsers {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RemoveAcsUser {
-    /// ID of the access system user that you want to remove from the user identity..
-    pub acs_user_id: String,
     /// ID of the user identity from which you want to remove an access system user.
     pub user_identity_id: String,
+    /// ID of the access system user that you want to remove from the user identity..
+    pub acs_user_id: String,
 }
 
 impl RemoveAcsUser {
     /// With its required parameters; the optional ones are set with the methods below.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
-    pub fn new(acs_user_id: impl Into<String>, user_identity_id: impl Into<String>) -> Self {
+    pub fn new(user_identity_id: impl Into<String>, acs_user_id: impl Into<String>) -> Self {
         Self {
-            acs_user_id: acs_user_id.into(),
             user_identity_id: user_identity_id.into(),
+            acs_user_id: acs_user_id.into(),
         }
     }
 }
@@ -19456,16 +19461,16 @@ impl seam_core::Route for RemoveAcsUser {
         retry_reason: "deleting twice leaves the same state",
         params: &[
             ParamSpec::new(
-                "acs_user_id",
-                ParamKind::Uuid,
-                Requirement::Required,
-                "ID of the access system user that you want to remove from the user identity..",
-            ),
-            ParamSpec::new(
                 "user_identity_id",
                 ParamKind::Uuid,
                 Requirement::Required,
                 "ID of the user identity from which you want to remove an access system user.",
+            ),
+            ParamSpec::new(
+                "acs_user_id",
+                ParamKind::Uuid,
+                Requirement::Required,
+                "ID of the access system user that you want to remove from the user identity..",
             ),
         ],
         output_key: None,

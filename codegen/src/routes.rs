@@ -321,7 +321,11 @@ pub fn build(
                 });
             }
         }
-        let order = overrides.new_order.get(path).map(Vec::as_slice).unwrap_or(&[]);
+        let order = overrides
+            .new_order
+            .get(path)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
         let (code, specs) =
             types.request_struct_code(&object, &type_name, &selectors, false, order);
         let props = object.get("properties").and_then(Value::as_object);

@@ -215,7 +215,10 @@ pub fn discriminator(branches: &[Value], declared: Option<&str>) -> Option<Strin
 
 fn shape_key(schema: &Value) -> String {
     // Enums are the same type whatever their descriptions say: key them by their values.
-    if let Some(values) = schema.get("enum").filter(|_| schema.get("properties").is_none()) {
+    if let Some(values) = schema
+        .get("enum")
+        .filter(|_| schema.get("properties").is_none())
+    {
         return format!("enum:{values}");
     }
     schema.to_string()
@@ -233,7 +236,12 @@ pub fn merge_all_of(schema: &Value) -> Option<Value> {
         for (k, v) in p {
             props.entry(k.clone()).or_insert_with(|| v.clone());
         }
-        for r in s.get("required").and_then(Value::as_array).into_iter().flatten() {
+        for r in s
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             if !required.contains(r) {
                 required.push(r.clone());
             }

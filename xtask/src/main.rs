@@ -122,7 +122,9 @@ fn run(what: &str, mut cmd: Command) -> Result<(), String> {
 fn codegen(args: &[String]) -> Result<(), String> {
     let check = args.iter().any(|a| a == "--check");
     if let Some(other) = args.iter().find(|a| *a != "--check") {
-        return Err(format!("codegen: unknown argument {other:?} (only --check)"));
+        return Err(format!(
+            "codegen: unknown argument {other:?} (only --check)"
+        ));
     }
     seam_codegen::run(&workspace_root(), check)?;
     if check {
@@ -140,8 +142,11 @@ fn spec_update(args: &[String]) -> Result<(), String> {
     let root = workspace_root();
     let dir = root.join("target/spec-update");
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    std::fs::write(dir.join("package.json"), "{\"private\": true, \"type\": \"module\"}\n")
-        .map_err(|e| format!("package.json: {e}"))?;
+    std::fs::write(
+        dir.join("package.json"),
+        "{\"private\": true, \"type\": \"module\"}\n",
+    )
+    .map_err(|e| format!("package.json: {e}"))?;
     let mut npm = Command::new("npm");
     npm.args(["install", "--ignore-scripts", "--no-audit", "--no-fund"])
         .arg(format!("@seamapi/types@{version}"))
@@ -160,7 +165,9 @@ fn spec_update(args: &[String]) -> Result<(), String> {
     );
     std::fs::write(root.join("spec/SOURCE"), source).map_err(|e| format!("spec/SOURCE: {e}"))?;
     seam_codegen::run(&root, false)?;
-    eprintln!("xtask: spec/ now holds @seamapi/types {version}; review the generated diff, build and test");
+    eprintln!(
+        "xtask: spec/ now holds @seamapi/types {version}; review the generated diff, build and test"
+    );
     Ok(())
 }
 

@@ -5,8 +5,9 @@
 #[path = "../../seam/tests/common/mod.rs"]
 mod common;
 
-use seam_blocking::{Error, Seam, UserIdentity};
-use seam_core::routes::{AddAcsUser, CreateUserIdentity, ListUserIdentities};
+use seam::routes::{AddAcsUser, CreateUserIdentity, ListUserIdentities};
+use seam_blocking::resources::UserIdentity;
+use seam_blocking::{Error, Seam};
 use seam_transport::test_util::{Reply, TestServer};
 
 struct Blocking;

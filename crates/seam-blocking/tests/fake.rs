@@ -1,8 +1,8 @@
 //! The blocking client against seam-fake: in memory (as a transport) and over HTTP.
 #![allow(clippy::unwrap_used)]
 
+use seam::routes::*;
 use seam_blocking::Seam;
-use seam_core::routes::*;
 use seam_fake::{FakeSeam, FakeServer, seed};
 
 fn in_memory(fake: &FakeSeam) -> Seam {

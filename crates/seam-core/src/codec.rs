@@ -214,6 +214,10 @@ impl Encoder {
                 }
                 Err(e) => return Err(Error::Encode(e.to_string())),
             };
+            // An empty string is left out of a query string (Seam's serializer): check what is
+            // sent, so such a parameter counts as not given.
+            let mut map = map;
+            map.retain(|_, v| v.as_str() != Some(""));
             validate_json(info.params, &map).into_result()?;
             return self.request(info.index, info.method, info.path, &map);
         }

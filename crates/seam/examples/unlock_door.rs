@@ -15,14 +15,20 @@ async fn main() -> Result<(), seam::Error> {
     let seam = seam::Seam::from_env()?;
     let Some(device_id) = std::env::args().nth(1) else {
         for lock in seam.locks().list(LocksList::new().limit(20)).await? {
-            let locked = lock.properties.locked.map_or("?", |l| if l { "locked" } else { "unlocked" });
+            let locked = lock
+                .properties
+                .locked
+                .map_or("?", |l| if l { "locked" } else { "unlocked" });
             println!("{}  {}  {locked}", lock.device_id, lock.display_name);
         }
         return Ok(());
     };
     // An unlock is an action: the answer is an attempt that says when it is done. It is never
     // retried once it may have reached the server (a replay could unlock twice).
-    let attempt = seam.locks().unlock_door(LocksUnlockDoor::new(device_id)).await?;
+    let attempt = seam
+        .locks()
+        .unlock_door(LocksUnlockDoor::new(device_id))
+        .await?;
     match &attempt {
         ActionAttempt::UnlockDoor(a) => println!("{} {}", a.action_attempt_id, a.status),
         other => println!("{}", other.kind()),

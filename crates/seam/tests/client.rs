@@ -5,8 +5,9 @@ mod common;
 
 use std::sync::OnceLock;
 
-use seam::{Error, Seam, UserIdentity};
-use seam_core::routes::{AddAcsUser, CreateUserIdentity, ListUserIdentities};
+use seam::resources::UserIdentity;
+use seam::routes::{AddAcsUser, CreateUserIdentity, ListUserIdentities};
+use seam::{Error, Seam};
 
 fn runtime() -> &'static tokio::runtime::Runtime {
     static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();

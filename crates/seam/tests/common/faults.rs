@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use bytes::Bytes;
-use seam_core::routes::{AddAcsUser, CreateUserIdentity, UserIdentityRef};
+use seam::routes::{AddAcsUser, CreateUserIdentity, UserIdentityRef};
 use seam_core::{Error, RetryPolicy, TransportErrorKind};
 use seam_transport::HyperTransport;
 use seam_transport::test_util::{Reply, TestServer};

@@ -35,7 +35,7 @@ use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
-use seam_core::routes::{
+use seam_api::routes::{
     AddAcsUser, CreateUserIdentity, GetAcsUser, GetUserIdentity, ListAcsUsers, UserIdentityRef,
 };
 use seam_core::{ConfigError, Error, Route};
@@ -956,7 +956,7 @@ fn against_seams_fake(env: &Env, report: &mut Report) -> Result<(), String> {
         let mut cells = vec!["`acs/users/get`".to_owned()];
         let mut ok = true;
         for f in &readers {
-            let got = f.send(GetAcsUser::new(acs_user_id));
+            let got = f.send(GetAcsUser::new().acs_user_id(acs_user_id));
             let good = got.as_ref().is_ok_and(|u| {
                 u.acs_user_id == acs_user_id
                     && u.full_name.as_deref() == Some(seed::ACS_USERS[0].full_name)
@@ -1016,7 +1016,7 @@ fn against_seams_fake(env: &Env, report: &mut Report) -> Result<(), String> {
     {
         // Seam's fake has no user_identities/create: it answers 500 `Not implemented!`. The
         // route is not safe to repeat, so the answer is final after one attempt.
-        let path = CreateUserIdentity::PATH;
+        let path = CreateUserIdentity::INFO.path;
         let mut cells = vec!["`user_identities/create` (a stub in Seam's fake)".to_owned()];
         let mut ok = true;
         for f in &readers {
@@ -1059,7 +1059,7 @@ fn against_seams_fake(env: &Env, report: &mut Report) -> Result<(), String> {
     }
 
     // add_acs_user: what each answer maps to, beside what Seam's SDKs raise for it.
-    let path = AddAcsUser::PATH;
+    let path = AddAcsUser::INFO.path;
     let cases = vec![
         Case {
             name: "by id (Seam's fake: `500 Not implemented!`)",
@@ -1429,7 +1429,7 @@ fn against_our_fake(env: &Env, report: &mut Report) -> Result<(), String> {
                 let bearer = format!("Bearer {}", case.api_key);
                 raw.error(
                     Method::PUT,
-                    AddAcsUser::PATH,
+                    AddAcsUser::INFO.path,
                     &[
                         ("content-type", "application/json"),
                         ("authorization", &bearer),

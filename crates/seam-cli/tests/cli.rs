@@ -488,7 +488,7 @@ fn dry_run_prints_the_request_and_sends_nothing() {
              seam-sdk-version: {v}\n\
              user-agent: seam-rust/{v}\n\
              \n\
-             {{\"user_identity_key\":\"jane\",\"acs_user_id\":\"{ACS}\"}}\n"
+             {{\"acs_user_id\":\"{ACS}\",\"user_identity_key\":\"jane\"}}\n"
         )
     );
     // Nothing was sent: the sandbox was not even created.
@@ -498,10 +498,14 @@ fn dry_run_prints_the_request_and_sends_nothing() {
         None,
     )
     .ok();
+    // A read is sent as GET, its parameters in the query string and no body.
     assert!(
-        out.stdout
-            .starts_with("POST https://seam-fake.invalid/acs/users/get\n")
+        out.stdout.starts_with(&format!(
+            "GET https://seam-fake.invalid/acs/users/get?acs_user_id={ACS}&_strict=true\n"
+        )),
+        "{out:?}"
     );
+    assert!(out.stdout.ends_with("\n\n\n"), "{out:?}");
     assert!(!home.state().exists());
     // Invalid parameters are refused in a dry run too.
     let out = run(

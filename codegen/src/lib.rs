@@ -83,10 +83,15 @@ pub fn source_field(source: &str, key: &str) -> Option<String> {
     })
 }
 
+/// The sha256 of `bytes`, in lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    format!("{:x}", sha2::Sha256::digest(bytes))
+}
+
 /// Checks the snapshot against `spec/SOURCE`'s sha256.
 pub fn check_snapshot(spec: &[u8], source: &str) -> Result<(), String> {
     let want = source_field(source, "sha256").ok_or("spec/SOURCE has no sha256")?;
-    let got = format!("{:x}", sha2::Sha256::digest(spec));
+    let got = sha256_hex(spec);
     if got != want {
         return Err(format!(
             "{SPEC} has sha256 {got} but spec/SOURCE records {want}: the snapshot is never edited by hand (run `cargo xtask spec-update VERSION`)"

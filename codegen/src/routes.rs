@@ -286,8 +286,9 @@ pub fn build(
             .cloned()
             .unwrap_or(Value::Null);
         let key = op.get("x-response-key").and_then(Value::as_str);
+        // Starts an action (an attempt in the answer) unless it is a read of one.
         let action_attempt = op.get("x-action-attempt-type").is_some()
-            || response.pointer("/properties/action_attempt").is_some();
+            || (method != "Get" && response.pointer("/properties/action_attempt").is_some());
         let (idempotent, reason) = safety(path, method, &method_name, action_attempt, overrides);
 
         // The request.

@@ -671,6 +671,7 @@ impl<'s> TypeGen<'s> {
             .unwrap_or(&empty);
         let mut fields = String::new();
         let mut eq = true;
+        let snake_name = crate::names::snake(name);
         for (prop, ps) in props {
             let ty = self.ty(ps, &format!("{name}{}", pascal(prop)), Side::Resource);
             if !derives_eq(&ty) {
@@ -678,15 +679,21 @@ impl<'s> TypeGen<'s> {
             }
             let is_required = required.contains(prop);
             let nullable = ps.get("nullable") == Some(&Value::Bool(true));
+            // Hard-required: what the server must send. The resource's own id (`acs_user_id`
+            // of an `AcsUser`, `event_id` of any event), its workspace, its creation time, its
+            // enums and nested objects; other required fields decode with a default.
+            let own_id = prop
+                .strip_suffix("_id")
+                .is_some_and(|stem| snake_name.ends_with(stem) || prop == "workspace_id");
             let hard = is_required
                 && !nullable
-                && (matches!(
-                    ty.base,
-                    Base::Uuid | Base::Enum(_) | Base::Struct | Base::Union
-                ) || (prop == "created_at" && ty.base == Base::Timestamp));
+                && ((ty.base == Base::Uuid && own_id)
+                    || matches!(ty.base, Base::Enum(_) | Base::Struct | Base::Union)
+                    || (prop == "created_at" && ty.base == Base::Timestamp));
             let defaultable = matches!(
                 ty.base,
                 Base::Str
+                    | Base::Uuid
                     | Base::Email
                     | Base::Uri
                     | Base::DateTime
@@ -874,7 +881,7 @@ impl<'s> TypeGen<'s> {
         let wire: Vec<String> = sel
             .variants
             .iter()
-            .map(|(p, s, v)| format!("{p}={v}:{s}"))
+            .map(|(p, _, v)| format!("{p}={v}"))
             .collect();
         let key = (
             Side::Request,

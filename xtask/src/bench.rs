@@ -39,7 +39,7 @@ use hyper::service::service_fn;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioIo};
-use seam_core::routes::{AddAcsUser, UserIdentityRef};
+use seam_api::routes::{AddAcsUser, UserIdentityRef};
 use seam_fake::seed;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;

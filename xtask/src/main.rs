@@ -1,7 +1,13 @@
 //! The project's tasks, run as `cargo xtask <task>`.
 //!
-//! - `ci`: formatting, clippy (warnings denied), docs (warnings denied), the layering check and
-//!   every test. This is the README's test command and what `.ci/run` runs.
+//! - `ci`: the generated code is what the snapshot generates, formatting, clippy (warnings
+//!   denied), docs (warnings denied), the layering check and every test. This is the README's
+//!   test command and what `.ci/run` runs.
+//! - `codegen`: writes the generated code from `spec/` (`--check`: fails when the checked-in
+//!   code differs); see `codegen/`. When the generated crates do not build, run the generator
+//!   alone with `cargo run -p seam-codegen`.
+//! - `spec-update VERSION`: installs `@seamapi/types@VERSION` from npm (needs Node and npm),
+//!   rewrites `spec/seam-connect.openapi.json` and `spec/SOURCE`, and regenerates.
 //! - `demo`: the README's main job, adding an ACS user to a user identity in the sandbox.
 //! - `layering`: checks that `seam-core` pulls in no tokio and no hyper.
 //! - `bench`: the end-to-end benchmark (`--quick`, `--json`); see `bench.rs`.
@@ -11,12 +17,13 @@
 //! - `fuzz`: runs each libFuzzer target of `fuzz/` for `--seconds N` (needs cargo-fuzz); see
 //!   `fuzz.rs`.
 //! - `soak`: the fake under load with a model check (`--requests`, `--connections`); see
-//!   `soak.rs`.
+//!   `soak.rs`, and `soak_driver.rs` for the load and the model.
 
 mod bench;
 mod conformance;
 mod fuzz;
 mod soak;
+mod soak_driver;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -25,6 +32,8 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci(),
+        Some("codegen") => codegen(&args[1..]),
+        Some("spec-update") => spec_update(&args[1..]),
         Some("layering") => layering(),
         Some("demo") => demo(),
         Some("bench") => bench::run(&args[1..]),
@@ -33,7 +42,7 @@ fn main() -> ExitCode {
         Some("soak") => soak::run(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             println!(
-                "usage: cargo xtask <ci|demo|layering|bench|conformance|fuzz|soak>\n\n  ci           fmt, clippy, docs, layering, all tests and conformance (the README's test command)\n  demo         add an ACS user to a user identity in the embedded sandbox\n  layering     check that seam-core depends on no tokio and no hyper\n  bench        end-to-end benchmark on loopback (--quick, --json); the full run writes docs/performance.*\n  conformance  our client against Seam's fake, Seam's JS and Python SDKs against ours (--markdown)\n  fuzz         run each fuzz target for --seconds N (default 60; --target T, --merge); needs cargo-fuzz\n  soak         the fake under load (--requests N, --connections C): counts and a model check"
+                "usage: cargo xtask <ci|codegen|spec-update|demo|layering|bench|conformance|fuzz|soak>\n\n  ci           codegen --check, fmt, clippy, docs, layering, all tests and conformance (the README's test command)\n  codegen      write the generated code from spec/ (--check: fail if the checked-in code differs)\n  spec-update  VERSION: take @seamapi/types@VERSION's OpenAPI document from npm and regenerate\n  demo         add an ACS user to a user identity in the embedded sandbox\n  layering     check that seam-core depends on no tokio and no hyper\n  bench        end-to-end benchmark on loopback (--quick, --json); the full run writes docs/performance.*\n  conformance  our client against Seam's fake, Seam's JS and Python SDKs against ours (--markdown)\n  fuzz         run each fuzz target for --seconds N (default 60; --target T, --merge); needs cargo-fuzz\n  soak         the fake under load (--requests N, --connections C): counts and a model check"
             );
             Ok(())
         }
@@ -110,7 +119,54 @@ fn run(what: &str, mut cmd: Command) -> Result<(), String> {
     }
 }
 
+fn codegen(args: &[String]) -> Result<(), String> {
+    let check = args.iter().any(|a| a == "--check");
+    if let Some(other) = args.iter().find(|a| *a != "--check") {
+        return Err(format!("codegen: unknown argument {other:?} (only --check)"));
+    }
+    seam_codegen::run(&workspace_root(), check)?;
+    if check {
+        eprintln!("xtask: codegen --check ok: the checked-in code is what spec/ generates");
+    }
+    Ok(())
+}
+
+/// Takes the OpenAPI document of `@seamapi/types@VERSION` from npm into `spec/`, records its
+/// package, version and sha256 in `spec/SOURCE`, and regenerates.
+fn spec_update(args: &[String]) -> Result<(), String> {
+    let [version] = args else {
+        return Err("usage: cargo xtask spec-update VERSION (e.g. 1.977.0)".into());
+    };
+    let root = workspace_root();
+    let dir = root.join("target/spec-update");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    std::fs::write(dir.join("package.json"), "{\"private\": true, \"type\": \"module\"}\n")
+        .map_err(|e| format!("package.json: {e}"))?;
+    let mut npm = Command::new("npm");
+    npm.args(["install", "--ignore-scripts", "--no-audit", "--no-fund"])
+        .arg(format!("@seamapi/types@{version}"))
+        .current_dir(&dir);
+    run(&format!("npm install @seamapi/types@{version}"), npm)?;
+    std::fs::copy(root.join("xtask/spec/export.mjs"), dir.join("export.mjs"))
+        .map_err(|e| format!("export.mjs: {e}"))?;
+    let spec = root.join("spec/seam-connect.openapi.json");
+    let mut node = Command::new("node");
+    node.arg("export.mjs").arg(&spec).current_dir(&dir);
+    run("node export.mjs (the openapi export)", node)?;
+    let bytes = std::fs::read(&spec).map_err(|e| format!("{}: {e}", spec.display()))?;
+    let source = format!(
+        "package = \"@seamapi/types\"\nversion = \"{version}\"\nexport = \"openapi from @seamapi/types/connect, JSON.stringify(openapi, null, 2)\"\nfile = \"seam-connect.openapi.json\"\nsha256 = \"{}\"\n",
+        seam_codegen::sha256_hex(&bytes)
+    );
+    std::fs::write(root.join("spec/SOURCE"), source).map_err(|e| format!("spec/SOURCE: {e}"))?;
+    seam_codegen::run(&root, false)?;
+    eprintln!("xtask: spec/ now holds @seamapi/types {version}; review the generated diff, build and test");
+    Ok(())
+}
+
 fn ci() -> Result<(), String> {
+    codegen(&["--check".to_owned()])?;
+
     let mut fmt = cargo();
     fmt.args(["fmt", "--all", "--", "--check"]);
     run("cargo fmt --check", fmt)?;

@@ -2,7 +2,7 @@
 //! (issue 8).
 //!
 //! Starts a release build of `seam-fake serve --extra-acs-users …` as a process of its own,
-//! runs [`seam_fake::soak`] against it from `C` concurrent workers (default 256, so 256
+//! runs [`crate::soak_driver`] against it from `C` concurrent workers (default 256, so 256
 //! connections) for `N` calls (default 100,000), then prints the counts (calls by route,
 //! errors received and predicted by type, requests/s, connections open, the server's peak
 //! resident memory) and fails on any violation of the model, on fewer connections than
@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use seam_fake::soak::{self, Config};
+use crate::soak_driver::{self as soak, Config};
 
 use crate::{cargo, workspace_root};
 

@@ -200,20 +200,37 @@ impl Encoder {
     /// `DELETE` (Seam's rules for SDKs, see [`query_string`]).
     pub fn encode<R: Route>(&self, params: &R) -> Result<Request<Bytes>, Error> {
         let info = &R::INFO;
-        let value = serde_json::to_value(params).map_err(|e| Error::Encode(e.to_string()))?;
-        let map = match value {
-            Value::Object(map) => map,
-            Value::Null => Map::new(),
-            other => {
-                return Err(Error::Encode(format!(
-                    "{} parameters must serialise to a JSON object, not {}",
-                    info.name,
-                    crate::params::json_type(&other)
-                )));
-            }
-        };
-        validate_json(info.params, &map).into_result()?;
-        self.request(info.index, info.method, info.path, &map)
+        if info.method.uses_query() {
+            // The query string needs the parameters as JSON anyway: check that.
+            let map = match serde_json::to_value(params) {
+                Ok(Value::Object(map)) => map,
+                Ok(Value::Null) => Map::new(),
+                Ok(other) => {
+                    return Err(Error::Encode(format!(
+                        "{} parameters must serialise to a JSON object, not {}",
+                        info.name,
+                        crate::params::json_type(&other)
+                    )));
+                }
+                Err(e) => return Err(Error::Encode(e.to_string())),
+            };
+            validate_json(info.params, &map).into_result()?;
+            return self.request(info.index, info.method, info.path, &map);
+        }
+        // A body: checked as the request serialises itself (no JSON tree built), then written
+        // in the request type's field order.
+        crate::validate_typed(info.params, params).into_result()?;
+        let mut body = serde_json::to_vec(params).map_err(|e| Error::Encode(e.to_string()))?;
+        if body == b"null" {
+            body = b"{}".to_vec();
+        }
+        self.with_body(
+            info.index,
+            info.method,
+            info.path,
+            String::new(),
+            Bytes::from(body),
+        )
     }
 
     /// Encodes a [`RawRequest`]: no validation (the server does it), the same headers.
@@ -240,6 +257,17 @@ impl Encoder {
             let body = serde_json::to_vec(params).map_err(|e| Error::Encode(e.to_string()))?;
             (String::new(), Bytes::from(body))
         };
+        self.with_body(index, method, path, query, body)
+    }
+
+    fn with_body(
+        &self,
+        index: usize,
+        method: HttpMethod,
+        path: &str,
+        query: String,
+        body: Bytes,
+    ) -> Result<Request<Bytes>, Error> {
         let mut request = Request::new(body);
         *request.method_mut() = method.to_http();
         *request.uri_mut() = self.uri(index, path, &query)?;
@@ -631,13 +659,16 @@ pub fn decode_raw(response: &Response<Bytes>) -> Result<Value, Error> {
     Err(decode_error(status, response.headers(), body))
 }
 
-/// The output of a route that answers with nothing: any JSON object (`{"ok": true}`), or an
-/// empty body.
+/// The output of a route that answers with nothing: any JSON object (`{"ok": true}`, `{}`);
+/// anything else (an empty body included) is not Seam's answer.
 pub fn decode_void(body: &[u8]) -> Result<(), serde_json::Error> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(());
-    }
-    serde_json::from_slice::<Map<String, Value>>(body).map(|_| ())
+    serde_json::from_slice::<serde::de::IgnoredAny>(body).and_then(|_| {
+        if body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
+            Ok(())
+        } else {
+            Err(serde::de::Error::custom("expected a JSON object"))
+        }
+    })
 }
 
 /// The value under `key` of an answer's JSON object, decoded as `T`; the other keys are

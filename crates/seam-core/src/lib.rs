@@ -30,12 +30,15 @@ pub mod auth;
 pub mod codec;
 pub mod config;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod pager;
 pub mod params;
 pub mod resources;
 pub mod retry;
 pub mod route;
 pub mod secret;
+mod typed;
 
 pub use auth::{AuthSet, Credentials, TokenKind, check_route_auth};
 pub use codec::{Encoder, RawRequest, clone_request, decode, decode_error, decode_raw};
@@ -49,6 +52,7 @@ pub use resources::{Page, Pagination, Timestamp, UnknownKind, UnknownValue};
 pub use retry::RetryPolicy;
 pub use route::{HttpMethod, Paginated, Route, RouteInfo, RouteVisitor};
 pub use secret::Secret;
+pub use typed::validate_typed;
 
 // Generated code names these through core.
 #[doc(hidden)]

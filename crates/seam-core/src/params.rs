@@ -246,27 +246,132 @@ impl ParamKind {
 }
 
 /// Collects messages up to [`MAX_VALIDATION_MESSAGES`].
-struct Collector<'a> {
-    errors: &'a mut ValidationErrors,
-    count: usize,
+pub(crate) struct Collector<'a> {
+    pub(crate) errors: &'a mut ValidationErrors,
+    pub(crate) count: usize,
 }
 
 impl Collector<'_> {
-    fn add(&mut self, param: &str, message: impl Into<String>) {
+    pub(crate) fn add(&mut self, param: &str, message: impl Into<String>) {
         self.count += 1;
         if self.count <= MAX_VALIDATION_MESSAGES {
             self.errors.add(param, message);
         }
     }
 
-    fn full(&self) -> bool {
+    pub(crate) fn full(&self) -> bool {
         self.count > MAX_VALIDATION_MESSAGES
+    }
+}
+
+/// A number as it came: whole numbers apart from floats, for zod's "Expected integer".
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Number {
+    Int(i128),
+    Float(f64),
+}
+
+fn at_path(path: &str, m: String) -> String {
+    if path.is_empty() {
+        m
+    } else {
+        format!("{path}: {m}")
+    }
+}
+
+/// The rules of a number: integer-ness and the limits.
+pub(crate) fn check_number(
+    param: &str,
+    path: &str,
+    kind: ParamKind,
+    rules: &Rules,
+    number: Number,
+    out: &mut Collector<'_>,
+) {
+    let v = match number {
+        Number::Int(i) => i as f64,
+        Number::Float(_) if kind == ParamKind::Integer => {
+            out.add(
+                param,
+                at_path(path, "Expected integer, received float".to_owned()),
+            );
+            return;
+        }
+        Number::Float(f) => f,
+    };
+    if let Some(min) = rules.minimum
+        && v < min as f64
+    {
+        out.add(
+            param,
+            at_path(
+                path,
+                format!("Number must be greater than or equal to {min}"),
+            ),
+        );
+    }
+    if let Some(min) = rules.exclusive_minimum
+        && v <= min as f64
+    {
+        out.add(
+            param,
+            at_path(path, format!("Number must be greater than {min}")),
+        );
+    }
+    if let Some(max) = rules.maximum
+        && v > max as f64
+    {
+        out.add(
+            param,
+            at_path(path, format!("Number must be less than or equal to {max}")),
+        );
+    }
+}
+
+/// The rules of a string of a string kind: length limits, then the kind's format.
+pub(crate) fn check_string(
+    param: &str,
+    path: &str,
+    kind: ParamKind,
+    rules: &Rules,
+    s: &str,
+    out: &mut Collector<'_>,
+) {
+    if rules.min_length.is_some() || rules.max_length.is_some() {
+        let chars = s.chars().count();
+        if let Some(min) = rules.min_length
+            && chars < min as usize
+        {
+            out.add(
+                param,
+                at_path(
+                    path,
+                    format!("String must contain at least {min} character(s)"),
+                ),
+            );
+            return;
+        }
+        if let Some(max) = rules.max_length
+            && chars > max as usize
+        {
+            out.add(
+                param,
+                at_path(
+                    path,
+                    format!("String must contain at most {max} character(s)"),
+                ),
+            );
+            return;
+        }
+    }
+    if let Err(m) = kind.check_str(s) {
+        out.add(param, at_path(path, m));
     }
 }
 
 /// Checks one value of `kind` with `rules`; messages go under `param` (the top-level
 /// parameter), prefixed with the path inside it for nested values (`mode: Invalid enum …`).
-fn check_value(
+pub(crate) fn check_value(
     param: &str,
     path: &str,
     kind: ParamKind,
@@ -288,33 +393,12 @@ fn check_value(
         (ParamKind::Any, _) => {}
         (ParamKind::Boolean, Value::Bool(_)) => {}
         (ParamKind::Integer | ParamKind::Number, Value::Number(n)) => {
-            let as_int = n.as_i64();
-            if kind == ParamKind::Integer && as_int.is_none() && n.as_u64().is_none() {
-                out.add(param, at("Expected integer, received float".to_owned()));
-                return;
-            }
-            let v = n.as_f64().unwrap_or_default();
-            if let Some(min) = rules.minimum
-                && v < min as f64
-            {
-                out.add(
-                    param,
-                    at(format!("Number must be greater than or equal to {min}")),
-                );
-            }
-            if let Some(min) = rules.exclusive_minimum
-                && v <= min as f64
-            {
-                out.add(param, at(format!("Number must be greater than {min}")));
-            }
-            if let Some(max) = rules.maximum
-                && v > max as f64
-            {
-                out.add(
-                    param,
-                    at(format!("Number must be less than or equal to {max}")),
-                );
-            }
+            let number = match (n.as_i64(), n.as_u64()) {
+                (Some(i), _) => Number::Int(i128::from(i)),
+                (None, Some(u)) => Number::Int(i128::from(u)),
+                _ => Number::Float(n.as_f64().unwrap_or_default()),
+            };
+            check_number(param, path, kind, rules, number, out);
         }
         (
             ParamKind::Uuid
@@ -324,30 +408,7 @@ fn check_value(
             | ParamKind::Uri
             | ParamKind::Enum(_),
             Value::String(s),
-        ) => {
-            let chars = s.chars().count();
-            if let Some(min) = rules.min_length
-                && chars < min as usize
-            {
-                out.add(
-                    param,
-                    at(format!("String must contain at least {min} character(s)")),
-                );
-                return;
-            }
-            if let Some(max) = rules.max_length
-                && chars > max as usize
-            {
-                out.add(
-                    param,
-                    at(format!("String must contain at most {max} character(s)")),
-                );
-                return;
-            }
-            if let Err(m) = kind.check_str(s) {
-                out.add(param, at(m));
-            }
-        }
+        ) => check_string(param, path, kind, rules, s, out),
         (ParamKind::Array(item), Value::Array(items)) => {
             if let Some(min) = rules.min_items
                 && items.len() < min as usize
@@ -446,21 +507,37 @@ pub fn validate_json(specs: &[ParamSpec], body: &Map<String, Value>) -> Validati
         errors: &mut errors,
         count: 0,
     };
+    for spec in specs {
+        if let Some(value) = body.get(spec.name).filter(|v| !v.is_null()) {
+            check_value(spec.name, "", spec.kind, &spec.rules, value, &mut out);
+        }
+    }
+    finish(
+        specs,
+        |name| body.get(name).is_some_and(|v| !v.is_null()),
+        out,
+    );
+    errors
+}
+
+/// The checks on a whole request once its values are checked: each missing required
+/// parameter, the one-of group, and the note that validation stopped early.
+pub(crate) fn finish(specs: &[ParamSpec], present: impl Fn(&str) -> bool, mut out: Collector<'_>) {
     let mut one_of_present = 0;
     let mut one_of_names = Vec::new();
     for spec in specs {
-        let value = body.get(spec.name).filter(|v| !v.is_null());
-        if spec.requirement == Requirement::OneOf {
-            one_of_names.push(spec.name);
-            one_of_present += usize::from(value.is_some());
-        }
-        match value {
-            None if spec.requirement == Requirement::Required => out.add(spec.name, "Required"),
-            None => {}
-            Some(value) => check_value(spec.name, "", spec.kind, &spec.rules, value, &mut out),
+        let given = present(spec.name);
+        match spec.requirement {
+            Requirement::OneOf => {
+                one_of_names.push(spec.name);
+                one_of_present += usize::from(given);
+            }
+            Requirement::Required if !given => out.add(spec.name, "Required"),
+            _ => {}
         }
     }
-    if out.full() {
+    let errors = out.errors;
+    if out.count > MAX_VALIDATION_MESSAGES {
         errors.add_form(format!(
             "validation stopped after {MAX_VALIDATION_MESSAGES} messages: fix these and send again to see the rest"
         ));
@@ -471,7 +548,6 @@ pub fn validate_json(specs: &[ParamSpec], body: &Map<String, Value>) -> Validati
             one_of_names.join(", ")
         ));
     }
-    errors
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::auth::AuthSet;
 use crate::error::InvalidInput;
-use crate::params::{ParamSpec, validate_json};
+use crate::params::ParamSpec;
 use crate::resources::Page;
 
 /// The HTTP method a route is sent with.
@@ -123,21 +123,14 @@ pub trait Route: Serialize + Send + Sync + 'static {
     }
 }
 
-/// Checks any serialisable request against `params`: the typed request as JSON, with the same
-/// rules ([`validate_json`]) a server applies to a raw body, so the two cannot disagree.
+/// Checks any serialisable request against `params` with the rules a server applies to a raw
+/// body ([`validate_json`](crate::params::validate_json)), as the request serialises itself
+/// ([`validate_typed`](crate::validate_typed)), so the typed and raw views cannot disagree.
 pub fn validate_params<T: Serialize + ?Sized>(
     params: &[ParamSpec],
     request: &T,
 ) -> Result<(), InvalidInput> {
-    match serde_json::to_value(request) {
-        Ok(serde_json::Value::Object(map)) => validate_json(params, &map).into_result(),
-        Ok(_) => Ok(()),
-        Err(e) => {
-            let mut errors = crate::ValidationErrors::new();
-            errors.add_form(e.to_string());
-            errors.into_result()
-        }
-    }
+    crate::validate_typed(params, request).into_result()
 }
 
 /// A `list` route that returns one page at a time.
@@ -155,6 +148,7 @@ pub trait Paginated: Route<Output = Page<Self::Item>> + Clone {
 /// Visits every route of a table with its Rust type: for code that needs the types (decoding
 /// each route's answer, say) rather than the [`RouteInfo`] data.
 pub trait RouteVisitor {
-    /// Called once per route, in table order.
-    fn route<R: Route>(&mut self);
+    /// Called once per route, in table order. Every table route can also be read from JSON
+    /// (a server, or the CLI, can turn a raw body into the typed request).
+    fn route<R: Route + serde::de::DeserializeOwned>(&mut self);
 }

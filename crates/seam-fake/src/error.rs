@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use http::StatusCode;
-use seam_core::ValidationErrors;
+use seam_core::{RouteInfo, ValidationErrors};
 use serde::Serialize;
 
 /// Every JSON error `type` the fake answers with. `docs/sandbox.md` says when each is sent.
@@ -38,6 +38,10 @@ pub enum ErrorType {
     PayloadTooLarge,
     /// 500: the fake itself failed (e.g. the sandbox file could not be read or written).
     InternalServerError,
+    /// 501: a documented route the fake does not model. The request was authenticated,
+    /// method-checked and validated as Seam would, and found valid; the fake cannot answer
+    /// it, and says so instead of pretending.
+    NotImplemented,
 }
 
 impl ErrorType {
@@ -60,6 +64,7 @@ impl ErrorType {
             Self::UserIdentityPhoneNumberTaken => "user_identity_phone_number_taken",
             Self::PayloadTooLarge => "payload_too_large",
             Self::InternalServerError => "internal_server_error",
+            Self::NotImplemented => "not_implemented",
         }
     }
 }
@@ -133,6 +138,30 @@ impl ApiFailure {
             StatusCode::INTERNAL_SERVER_ERROR,
             ErrorType::InternalServerError,
             message,
+        )
+    }
+
+    /// `501 not_implemented` for a valid request to a documented route that the fake does
+    /// not model, naming the route:
+    ///
+    /// ```
+    /// use seam_core::Route;
+    /// let failure = seam_fake::ApiFailure::not_modelled(&seam_api::routes::LocksUnlockDoor::INFO);
+    /// assert_eq!(failure.status, http::StatusCode::NOT_IMPLEMENTED);
+    /// assert_eq!(
+    ///     failure.message,
+    ///     "the fake does not model /locks/unlock_door (locks.unlock_door); it validated the \
+    ///      request: use Seam's sandbox or the real API"
+    /// );
+    /// ```
+    pub fn not_modelled(route: &RouteInfo) -> Self {
+        Self::new(
+            StatusCode::NOT_IMPLEMENTED,
+            ErrorType::NotImplemented,
+            format!(
+                "the fake does not model {} ({}); it validated the request: use Seam's sandbox or the real API",
+                route.path, route.name
+            ),
         )
     }
 

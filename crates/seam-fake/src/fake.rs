@@ -10,8 +10,9 @@ use crate::handler;
 use crate::seed::{self, Seed};
 use crate::state::State;
 
-/// The endpoint the clients of [`FakeSeam::client`] name. Nothing is sent there: the fake
-/// answers in memory. `.invalid` is a reserved top-level domain, so it can never resolve.
+/// The endpoint to give a client whose transport is a [`FakeSeam`] or a
+/// [`Sandbox`](crate::Sandbox). Nothing is sent there: the fake answers in memory. `.invalid`
+/// is a reserved top-level domain, so it can never resolve.
 pub const IN_MEMORY_ENDPOINT: &str = "https://seam-fake.invalid";
 
 /// Seam Connect in memory: a [`Transport`] that answers every request itself, with the wire
@@ -21,20 +22,21 @@ pub const IN_MEMORY_ENDPOINT: &str = "https://seam-fake.invalid";
 /// `.await`. Every request is handled whole under the lock, so concurrent requests are
 /// serialised and none is lost.
 ///
-/// ```
-/// # #[tokio::main(flavor = "current_thread")]
-/// # async fn main() -> Result<(), seam::Error> {
-/// use seam::routes::GetUserIdentity;
-/// use seam::routes::UserIdentityRef;
+/// A client uses it as its transport, with [`IN_MEMORY_ENDPOINT`] and the seeded API key:
+/// `seam::Seam::builder().api_key(seed::API_KEY).endpoint(IN_MEMORY_ENDPOINT).transport(fake.clone())`.
+/// Without a client, encode a route with core and decode the answer:
 ///
-/// let fake = seam_fake::FakeSeam::new();
-/// let jane = fake
-///     .client()
-///     .user_identities()
-///     .get(GetUserIdentity::new(UserIdentityRef::key(seam_fake::seed::USER_IDENTITY_KEY)))
-///     .await?;
-/// assert_eq!(jane.user_identity_id, fake.seed().user_identity_id);
-/// # Ok(()) }
+/// ```
+/// use seam_api::routes::ListUserIdentityAcsUsers;
+/// use seam_core::{Config, Encoder, decode};
+/// use seam_fake::{FakeSeam, IN_MEMORY_ENDPOINT, seed};
+///
+/// let fake = FakeSeam::new();
+/// let config = Config::builder().api_key(seed::API_KEY).endpoint(IN_MEMORY_ENDPOINT).build()?;
+/// let request = Encoder::new(&config).encode(&ListUserIdentityAcsUsers::new(seed::USER_IDENTITY_ID))?;
+/// let linked = decode::<ListUserIdentityAcsUsers>(&fake.handle(&request))?;
+/// assert_eq!(linked[0].acs_user_id, seed::ANNEX_ACS_USER_IDS[0]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Default)]
 pub struct FakeSeam {
@@ -86,23 +88,6 @@ impl FakeSeam {
     /// Handles one request synchronously: the same answer [`Transport::send`] gives.
     pub fn handle(&self, request: &Request<Bytes>) -> Response<Bytes> {
         handler::handle(&mut self.lock(), request).response
-    }
-
-    /// A client builder already holding the seeded API key, the in-memory endpoint and this
-    /// fake as its transport; set more options (or other credentials) before building.
-    pub fn client_builder(&self) -> seam::SeamBuilder {
-        seam::Seam::builder()
-            .api_key(seed::API_KEY)
-            .endpoint(IN_MEMORY_ENDPOINT)
-            .transport(self.clone())
-    }
-
-    /// A client that talks to this fake with the seeded API key.
-    pub fn client(&self) -> seam::Seam {
-        #[allow(clippy::expect_used)]
-        self.client_builder()
-            .build()
-            .expect("the seeded API key and the in-memory endpoint are valid")
     }
 }
 

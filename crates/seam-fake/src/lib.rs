@@ -5,7 +5,8 @@
 //! Three ways to use it, all with the same [seed] and the same answers:
 //!
 //! 1. [`FakeSeam`]: in memory, as a [`Transport`](seam_transport::Transport) for tests
-//!    (no sockets). [`FakeSeam::client`] hands out a [`seam::Seam`] client wired to it.
+//!    (no sockets): give it to a client (`Seam::builder().transport(fake.clone())` with
+//!    [`IN_MEMORY_ENDPOINT`]), or call [`FakeSeam::handle`].
 //! 2. [`FakeServer`] / [`serve`]: over HTTP on a TCP listener, for any HTTP client. The
 //!    `seam-fake` binary runs it: `seam-fake serve --listen 127.0.0.1:0 [--state FILE]`
 //!    prints one line of JSON (the endpoint and the seeded ids) and serves until SIGINT or
@@ -13,38 +14,41 @@
 //! 3. [`Sandbox`]: the state in a JSON file shared by separate processes, with a file lock
 //!    and atomic writes.
 //!
-//! [`soak`] is a load test with a model check, run over HTTP against [`FakeServer`] or the
-//! `seam-fake` binary (`cargo xtask soak`).
-//!
-//! Requests are checked by the fake itself, in the order Seam's own fake checks them: route
-//! (`404` text `404`), credentials (`401`), method (`405`), content type (`400
-//! invalid_content_type`), JSON (`400` text `Invalid JSON`), then parameters with core's
-//! [`validate_json`](seam_core::params::validate_json) (`400 invalid_input`, zod-shaped
-//! `validation_errors`). Every answer carries a `seam-request-id` header. The error types are
-//! listed on [`ErrorType`] and in `docs/sandbox.md`.
+//! Every route of Seam's API document ([`seam_api::ROUTES`], 201 of them) is known to the
+//! fake, and every request is checked in the order Seam's own fake checks it: route (`404`
+//! text `404` for a path that is not in the table), credentials (`401`, including credentials
+//! the route does not accept), method (`405`: `POST` and the route's own method), content type
+//! (`400 invalid_content_type`), JSON (`400` text `Invalid JSON`), then parameters with
+//! core's [`validate_json`](seam_core::params::validate_json) and the route's parameters
+//! (`400 invalid_input`, zod-shaped `validation_errors`). A `GET` or `DELETE` may carry them in
+//! the query string, as Seam's SDKs send them ([`query`]). Then the nine routes of
+//! [`handler::MODELLED`] follow their rules; every other route is answered
+//! `501 not_implemented`, naming the route: the fake never pretends to do what it does not
+//! model. Every answer carries a `seam-request-id` header. The error types are listed on
+//! [`ErrorType`] and in `docs/sandbox.md`.
 //!
 //! ```
-//! use seam::routes::{AddAcsUser, ListUserIdentityAcsUsers, UserIdentityRef};
-//! use seam_fake::{FakeSeam, seed};
+//! use seam_api::routes::{AddAcsUser, LocksUnlockDoor, UserIdentityRef};
+//! use seam_core::{Config, Encoder, Error, decode};
+//! use seam_fake::{FakeSeam, IN_MEMORY_ENDPOINT, seed};
 //!
-//! # #[tokio::main(flavor = "current_thread")]
-//! # async fn main() -> Result<(), seam::Error> {
 //! let fake = FakeSeam::new();
-//! let seam = fake.client();
-//! seam.user_identities()
-//!     .add_acs_user(AddAcsUser::new(seed::ACS_USER_IDS[0], UserIdentityRef::key("jane")))
-//!     .await?;
-//!
-//! let linked = seam
-//!     .user_identities()
-//!     .list_acs_users(ListUserIdentityAcsUsers::new(seed::USER_IDENTITY_ID))
-//!     .await?;
-//! assert_eq!(linked.len(), 2); // the seeded link, and the new one
+//! let config = Config::builder().api_key(seed::API_KEY).endpoint(IN_MEMORY_ENDPOINT).build()?;
+//! let encoder = Encoder::new(&config);
+//! let add = AddAcsUser::new(seed::ACS_USER_IDS[0], UserIdentityRef::key("jane"));
+//! decode::<AddAcsUser>(&fake.handle(&encoder.encode(&add)?))?;
 //! assert_eq!(
 //!     fake.state().acs_users[seed::ACS_USER_IDS[0]].user_identity_id.as_deref(),
 //!     Some(seed::USER_IDENTITY_ID)
 //! );
-//! # Ok(()) }
+//!
+//! // A route the fake does not model: validated, then refused by name.
+//! let unlock = LocksUnlockDoor::new("5eed0005-0000-4000-8000-000000000001");
+//! let Err(Error::Api(e)) = decode::<LocksUnlockDoor>(&fake.handle(&encoder.encode(&unlock)?)) else {
+//!     panic!("the fake does not unlock doors");
+//! };
+//! assert_eq!((e.status.as_u16(), e.error_type.as_str()), (501, "not_implemented"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 pub mod error;
@@ -52,10 +56,10 @@ mod fake;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod handler;
+pub mod query;
 mod sandbox;
 pub mod seed;
 mod server;
-pub mod soak;
 pub mod state;
 
 pub use error::{ApiFailure, ErrorType, SandboxError};

@@ -96,23 +96,6 @@ impl Sandbox {
         })
     }
 
-    /// A client builder already holding the seeded API key, the in-memory endpoint and this
-    /// sandbox as its transport.
-    pub fn client_builder(&self) -> seam::SeamBuilder {
-        seam::Seam::builder()
-            .api_key(crate::seed::API_KEY)
-            .endpoint(crate::fake::IN_MEMORY_ENDPOINT)
-            .transport(self.clone())
-    }
-
-    /// A client that talks to this sandbox with the seeded API key.
-    pub fn client(&self) -> seam::Seam {
-        #[allow(clippy::expect_used)]
-        self.client_builder()
-            .build()
-            .expect("the seeded API key and the in-memory endpoint are valid")
-    }
-
     /// Runs `f` on the state under the file lock; writes the state back when `f` says it
     /// changed it (or when the file did not exist yet).
     pub fn with_state<T>(

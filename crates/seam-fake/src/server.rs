@@ -106,13 +106,18 @@ async fn answer(backend: &dyn Transport, req: Request<Incoming>) -> Response<Ful
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use seam_transport::{HyperTransport, Transport};
+///
 /// let fake = seam_fake::FakeSeam::new();
 /// let server = seam_fake::FakeServer::start("127.0.0.1:0", fake.clone()).await?;
-/// let client = seam::Seam::builder()
-///     .api_key(seam_fake::seed::API_KEY)
-///     .endpoint(server.endpoint())
-///     .build()?;
-/// # let _ = client;
+/// // Any HTTP client: a Seam client given `server.endpoint()`, curl, Seam's other SDKs.
+/// let request = http::Request::post(format!("{}/user_identities/get", server.endpoint()))
+///     .header("authorization", format!("Bearer {}", seam_fake::seed::API_KEY))
+///     .header("content-type", "application/json")
+///     .body(bytes::Bytes::from_static(br#"{"user_identity_key":"jane"}"#))?;
+/// let http = HyperTransport::builder().allow_insecure_http(true).build()?;
+/// let response = http.send(request).await?;
+/// assert_eq!(response.status(), 200);
 /// server.stop().await?;
 /// # Ok(()) }
 /// ```

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use http::StatusCode;
-use seam_core::{AcsUser, UserIdentity};
+use seam_api::resources::{AcsUser, UserIdentity};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use time::OffsetDateTime;
@@ -96,7 +96,8 @@ fn make_identity(
     new: &NewIdentity,
     created_at: OffsetDateTime,
 ) -> Result<UserIdentity, ApiFailure> {
-    // Core's resource types are `#[non_exhaustive]`: build them the way a client receives them.
+    // The generated resource types are `#[non_exhaustive]`: build them the way a client
+    // receives them.
     serde_json::from_value(json!({
         "user_identity_id": id,
         "user_identity_key": new.user_identity_key,

@@ -1,22 +1,24 @@
 //! Concurrent requests: no update is lost, and one new key makes one identity.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use seam::routes::{AddAcsUser, ListUserIdentities, UserIdentityRef};
+mod common;
+
+use common::Client;
+use seam_api::routes::{AddAcsUser, ListUserIdentities, UserIdentityRef};
 use seam_fake::{FakeSeam, FakeServer, seed};
 
-async fn same_new_key(seam: seam::Seam, fake: &FakeSeam) {
+async fn same_new_key(seam: Client, fake: &FakeSeam) {
     // 32 tasks add the same ACS user under the same new key: exactly one identity appears,
     // and every call succeeds (the first creates and links, the others re-add the link).
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..32 {
         let seam = seam.clone();
         tasks.spawn(async move {
-            seam.user_identities()
-                .add_acs_user(AddAcsUser::new(
-                    seed::ACS_USER_IDS[7],
-                    UserIdentityRef::key("racer"),
-                ))
-                .await
+            seam.call(AddAcsUser::new(
+                seed::ACS_USER_IDS[7],
+                UserIdentityRef::key("racer"),
+            ))
+            .await
         });
     }
     while let Some(result) = tasks.join_next().await {
@@ -33,7 +35,7 @@ async fn same_new_key(seam: seam::Seam, fake: &FakeSeam) {
     assert_eq!(state.check_links(), Ok(()));
 }
 
-async fn different_users_same_new_key(seam: seam::Seam, fake: &FakeSeam) {
+async fn different_users_same_new_key(seam: Client, fake: &FakeSeam) {
     // One ACS user per access system may join the new identity; the tasks race for it.
     let candidates = [
         seed::ACS_USER_IDS[8],
@@ -48,8 +50,7 @@ async fn different_users_same_new_key(seam: seam::Seam, fake: &FakeSeam) {
         let seam = seam.clone();
         let a = candidates[i % candidates.len()];
         tasks.spawn(async move {
-            seam.user_identities()
-                .add_acs_user(AddAcsUser::new(a, UserIdentityRef::key("shared")))
+            seam.call(AddAcsUser::new(a, UserIdentityRef::key("shared")))
                 .await
         });
     }
@@ -87,13 +88,12 @@ async fn different_users_same_new_key(seam: seam::Seam, fake: &FakeSeam) {
     assert_eq!(state.check_links(), Ok(()));
 }
 
-async fn distinct_keys(seam: seam::Seam, fake: &FakeSeam) {
+async fn distinct_keys(seam: Client, fake: &FakeSeam) {
     let mut tasks = tokio::task::JoinSet::new();
     for (i, a) in seed::ACS_USER_IDS.iter().enumerate().skip(10) {
         let seam = seam.clone();
         tasks.spawn(async move {
-            seam.user_identities()
-                .add_acs_user(AddAcsUser::new(*a, UserIdentityRef::key(format!("k{i}"))))
+            seam.call(AddAcsUser::new(*a, UserIdentityRef::key(format!("k{i}"))))
                 .await
         });
     }
@@ -101,8 +101,7 @@ async fn distinct_keys(seam: seam::Seam, fake: &FakeSeam) {
         result.unwrap().unwrap();
     }
     let page = seam
-        .user_identities()
-        .list(ListUserIdentities::new().search("k1"))
+        .call(ListUserIdentities::new().search("k1"))
         .await
         .unwrap();
     assert!(!page.items.is_empty());
@@ -121,9 +120,10 @@ async fn distinct_keys(seam: seam::Seam, fake: &FakeSeam) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn in_memory() {
     let fake = FakeSeam::new();
-    same_new_key(fake.client(), &fake).await;
-    different_users_same_new_key(fake.client(), &fake).await;
-    distinct_keys(fake.client(), &fake).await;
+    let seam = Client::in_memory(fake.clone());
+    same_new_key(seam.clone(), &fake).await;
+    different_users_same_new_key(seam.clone(), &fake).await;
+    distinct_keys(seam, &fake).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -132,11 +132,7 @@ async fn over_http() {
     let server = FakeServer::start("127.0.0.1:0", fake.clone())
         .await
         .unwrap();
-    let seam = seam::Seam::builder()
-        .api_key(seed::API_KEY)
-        .endpoint(server.endpoint())
-        .build()
-        .unwrap();
+    let seam = Client::seeded_over_http(server.endpoint());
     same_new_key(seam.clone(), &fake).await;
     different_users_same_new_key(seam.clone(), &fake).await;
     distinct_keys(seam, &fake).await;

@@ -6,7 +6,8 @@ mod common;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
-use seam::routes::{AddAcsUser, GetUserIdentity, UserIdentityRef};
+use common::{Client, get_identity_by_key};
+use seam_api::routes::{AddAcsUser, ListAcsUsers, UserIdentityRef};
 use seam_fake::{FakeServer, Sandbox, State, seed};
 use serde_json::Value;
 
@@ -55,10 +56,8 @@ async fn the_state_survives_a_restart() {
     let path = dir.join("state.json");
     {
         let sandbox = Sandbox::open(&path).unwrap();
-        sandbox
-            .client()
-            .user_identities()
-            .add_acs_user(AddAcsUser::new(
+        Client::in_memory(sandbox)
+            .call(AddAcsUser::new(
                 seed::ACS_USER_IDS[0],
                 UserIdentityRef::key("persisted"),
             ))
@@ -67,10 +66,8 @@ async fn the_state_survives_a_restart() {
     }
     // A new handle (as a new process would have) sees it.
     let again = Sandbox::open(&path).unwrap();
-    let found = again
-        .client()
-        .user_identities()
-        .get(GetUserIdentity::new(UserIdentityRef::key("persisted")))
+    let found = Client::in_memory(again)
+        .call(get_identity_by_key("persisted"))
         .await
         .unwrap();
     assert_eq!(found.acs_user_ids, [seed::ACS_USER_IDS[0]]);
@@ -79,16 +76,8 @@ async fn the_state_survives_a_restart() {
         let server = FakeServer::start("127.0.0.1:0", Sandbox::open(&path).unwrap())
             .await
             .unwrap();
-        let seam = seam::Seam::builder()
-            .api_key(seed::API_KEY)
-            .endpoint(server.endpoint())
-            .build()
-            .unwrap();
-        let found = seam
-            .user_identities()
-            .get(GetUserIdentity::new(UserIdentityRef::key("persisted")))
-            .await
-            .unwrap();
+        let seam = Client::seeded_over_http(server.endpoint());
+        let found = seam.call(get_identity_by_key("persisted")).await.unwrap();
         assert_eq!(found.acs_user_ids, [seed::ACS_USER_IDS[0]]);
         server.stop().await.unwrap();
     }
@@ -205,18 +194,16 @@ async fn the_binary_prints_its_line_serves_and_stops_on_sigterm() {
     }
     assert_eq!(line["acs_user_ids"].as_array().unwrap().len(), 24);
     assert_eq!(line["api_key"], seed::API_KEY);
-    let seam = seam::Seam::builder()
-        .api_key(line["api_key"].as_str().unwrap())
-        .endpoint(line["endpoint"].as_str().unwrap())
-        .build()
-        .unwrap();
-    seam.user_identities()
-        .add_acs_user(AddAcsUser::new(
-            line["acs_user_ids"][0].as_str().unwrap(),
-            UserIdentityRef::key(line["user_identity_key"].as_str().unwrap()),
-        ))
-        .await
-        .unwrap();
+    let seam = Client::over_http(
+        seam_core::Config::builder().api_key(line["api_key"].as_str().unwrap()),
+        line["endpoint"].as_str().unwrap(),
+    );
+    seam.call(AddAcsUser::new(
+        line["acs_user_ids"][0].as_str().unwrap(),
+        UserIdentityRef::key(line["user_identity_key"].as_str().unwrap()),
+    ))
+    .await
+    .unwrap();
     // Exactly one line on stdout.
     signal(&child, "TERM");
     let status = child.wait().unwrap();
@@ -255,16 +242,8 @@ async fn the_binary_serves_a_state_file_shared_with_sandbox_calls() {
         .unwrap();
     assert!(out.status.success());
     // ...and the server sees it.
-    let seam = seam::Seam::builder()
-        .api_key(seed::API_KEY)
-        .endpoint(line["endpoint"].as_str().unwrap())
-        .build()
-        .unwrap();
-    let found = seam
-        .user_identities()
-        .get(GetUserIdentity::new(UserIdentityRef::key("from-cli")))
-        .await
-        .unwrap();
+    let seam = Client::seeded_over_http(line["endpoint"].as_str().unwrap());
+    let found = seam.call(get_identity_by_key("from-cli")).await.unwrap();
     assert_eq!(found.acs_user_ids, [seed::ACS_USER_IDS[3]]);
     signal(&child, "TERM");
     assert_eq!(child.wait().unwrap().code(), Some(0));
@@ -281,23 +260,13 @@ async fn the_binary_serves_a_state_file_shared_with_sandbox_calls() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_binary_seeds_extra_acs_users_on_request() {
     let (mut child, line) = start_server(&["--extra-acs-users".as_ref(), "5".as_ref()]);
-    let seam = seam::Seam::builder()
-        .api_key(seed::API_KEY)
-        .endpoint(line["endpoint"].as_str().unwrap())
-        .build()
-        .unwrap();
-    let listed = seam
-        .acs()
-        .users()
-        .list(seam::routes::ListAcsUsers::new())
-        .await
-        .unwrap();
+    let seam = Client::seeded_over_http(line["endpoint"].as_str().unwrap());
+    let listed = seam.call(ListAcsUsers::new()).await.unwrap();
     let expected = State::seeded_with_extra_acs_users(5);
     assert_eq!(listed.items.len(), expected.acs_users.len() - 1); // not the other workspace's
     let fifth = seed::extra_acs_user_id(4);
     assert!(listed.items.iter().any(|u| u.acs_user_id == fifth));
-    seam.user_identities()
-        .add_acs_user(AddAcsUser::new(fifth, UserIdentityRef::key("extra")))
+    seam.call(AddAcsUser::new(fifth, UserIdentityRef::key("extra")))
         .await
         .unwrap();
     signal(&child, "TERM");

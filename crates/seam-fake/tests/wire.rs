@@ -5,9 +5,9 @@
 mod common;
 
 use common::{Raw, Req, in_memory, over_tcp};
+use seam_api::routes::AddAcsUser;
 use seam_core::Route;
 use seam_core::params::validate_json;
-use seam_core::routes::AddAcsUser;
 use seam_fake::{FakeSeam, FakeServer, seed};
 use serde_json::{Value, json};
 
@@ -252,6 +252,118 @@ fn cases() -> Vec<(&'static str, Req, Expect)> {
             ),
         ),
         (
+            "a query string as Seam's SDKs write it",
+            Req::new(
+                "GET",
+                &format!(
+                    "/user_identities/list?created_before=2030-01-01T00%3A00%3A00.000Z&limit=5&user_identity_ids={jane}&user_identity_ids={jane}&_strict=true"
+                ),
+                "",
+            )
+            .without("content-type"),
+            Expect::OkWith("user_identities"),
+        ),
+        (
+            "a route the fake does not model, valid",
+            Req::post(
+                "/locks/unlock_door",
+                r#"{"device_id":"5eed0005-0000-4000-8000-000000000001"}"#,
+            ),
+            Expect::Error(
+                501,
+                "not_implemented",
+                Some(
+                    "the fake does not model /locks/unlock_door (locks.unlock_door); it validated the request: use Seam's sandbox or the real API",
+                ),
+            ),
+        ),
+        (
+            "a route the fake does not model, by GET with a query string",
+            Req::new("GET", "/devices/list?limit=10&device_ids=5eed0005-0000-4000-8000-000000000001&_strict=true", "")
+                .without("content-type"),
+            Expect::Error(501, "not_implemented", None),
+        ),
+        (
+            "a route the fake does not model, invalid",
+            Req::post("/locks/unlock_door", r#"{"device_id":"nope"}"#),
+            Expect::Error(
+                400,
+                "invalid_input",
+                Some("Invalid uuid for \"device_id\""),
+            ),
+        ),
+        (
+            "a route the fake does not model, wrong method",
+            Req::new("GET", "/locks/unlock_door", "").without("content-type"),
+            Expect::Error(405, "method_not_allowed", Some("only POST accepted")),
+        ),
+        (
+            "a route the fake does not model, no credentials",
+            Req::post("/locks/unlock_door", "{}").without("authorization"),
+            Expect::Error(401, "unauthorized", Some("No Authorization header")),
+        ),
+        (
+            "an API key on a route that takes none",
+            Req::post("/workspaces/create", r#"{"name":"x"}"#),
+            Expect::Error(401, "unauthorized", None),
+        ),
+        (
+            "acs/users/get naming no user",
+            Req::post("/acs/users/get", "{}"),
+            Expect::Error(400, "invalid_input", Some("acs_user_id is required")),
+        ),
+        (
+            "acs/users/get by user identity is not modelled",
+            Req::post(
+                "/acs/users/get",
+                &format!(r#"{{"user_identity_id":"{jane}"}}"#),
+            ),
+            Expect::Error(501, "not_implemented", None),
+        ),
+        (
+            "acs/users/get naming both",
+            Req::post(
+                "/acs/users/get",
+                &format!(r#"{{"user_identity_id":"{jane}","acs_user_id":"{a0}"}}"#),
+            ),
+            Expect::Error(
+                400,
+                "invalid_input",
+                Some("You can only provide acs_user_id or user_identity_id"),
+            ),
+        ),
+        (
+            "acs/users/get in another access system",
+            Req::post(
+                "/acs/users/get",
+                &format!(
+                    r#"{{"acs_user_id":"{a0}","acs_system_id":"{}"}}"#,
+                    seed::ANNEX_ACS_SYSTEM_ID
+                ),
+            ),
+            Expect::Error(404, "acs_user_not_found", None),
+        ),
+        (
+            "acs/users/get in its access system",
+            Req::post(
+                "/acs/users/get",
+                &format!(
+                    r#"{{"acs_user_id":"{a0}","acs_system_id":"{}"}}"#,
+                    seed::HQ_ACS_SYSTEM_ID
+                ),
+            ),
+            Expect::OkWith("acs_user"),
+        ),
+        (
+            "an empty user_identity_key",
+            Req::post(ADD, &format!(r#"{{"acs_user_id":"{a0}","user_identity_key":""}}"#)),
+            Expect::Error(
+                400,
+                "invalid_input",
+                Some("String must contain at least 1 character(s) for \"user_identity_key\""),
+            ),
+        ),
+        (
             "charset in the content type is fine",
             Req::post("/user_identities/get", r#"{"user_identity_key":"jane"}"#)
                 .header("content-type", "application/json; charset=utf-8"),
@@ -345,7 +457,7 @@ fn validation_errors_are_cores_zod_shape() {
     ] {
         let raw = in_memory(&fake, &Req::post(ADD, &body.to_string()));
         assert_eq!(raw.status, 400);
-        let expected = validate_json(AddAcsUser::PARAMS, body.as_object().unwrap());
+        let expected = validate_json(AddAcsUser::INFO.params, body.as_object().unwrap());
         let json = raw.json();
         assert_eq!(
             json["error"]["validation_errors"],

@@ -1365,7 +1365,7 @@ impl<'a> ActionAttempts<'a> {
     ///
     /// Returns a specified [action attempt](https://docs.seam.co/core-concepts/action-attempts).
     ///
-    /// Sends [`ActionAttemptsGet`](crate::routes::ActionAttemptsGet) (`GET /action_attempts/get`), validated before sending; never retried once it may have reached the server. Returns `ActionAttempt`.
+    /// Sends [`ActionAttemptsGet`](crate::routes::ActionAttemptsGet) (`GET /action_attempts/get`), validated before sending; retried when it fails. Returns `ActionAttempt`.
     pub async fn get(
         &self,
         params: crate::routes::ActionAttemptsGet,

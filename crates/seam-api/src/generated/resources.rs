@@ -31,6 +31,7 @@ pub struct AccessCode {
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: seam_core::Timestamp,
     /// Unique identifier for the device associated with the access code.
+    #[serde(default)]
     pub device_id: String,
     /// Metadata for a dormakaba Oracode managed access code. Only present for access codes from dormakaba Oracode devices.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -101,6 +102,7 @@ pub struct AccessCode {
 #[non_exhaustive]
 pub struct AccessCodeBackupAccessCodePulledEvent {
     /// ID of the affected access code.
+    #[serde(default)]
     pub access_code_id: String,
     /// ID of the backup access code that was pulled from the pool.
     #[serde(default)]
@@ -110,6 +112,7 @@ pub struct AccessCodeBackupAccessCodePulledEvent {
     pub connected_account_custom_metadata:
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the connected account associated with the affected access code.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -118,6 +121,7 @@ pub struct AccessCodeBackupAccessCodePulledEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the device associated with the affected access code.
+    #[serde(default)]
     pub device_id: String,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -139,6 +143,7 @@ pub struct AccessCodeBackupAccessCodePulledEvent {
 #[non_exhaustive]
 pub struct AccessCodeChangedEvent {
     /// ID of the affected access code.
+    #[serde(default)]
     pub access_code_id: String,
     /// Human-readable reason for the change (e.g. `ongoing code auto-renewed`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -151,6 +156,7 @@ pub struct AccessCodeChangedEvent {
     pub connected_account_custom_metadata:
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the connected account associated with the affected access code.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -159,6 +165,7 @@ pub struct AccessCodeChangedEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the device associated with the affected access code.
+    #[serde(default)]
     pub device_id: String,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -195,12 +202,14 @@ pub struct AccessCodeChangedEventChangedProperty {
 #[non_exhaustive]
 pub struct AccessCodeCodeChangedEvent {
     /// ID of the affected access code.
+    #[serde(default)]
     pub access_code_id: String,
     /// Custom metadata of the connected account, present when connected_account_id is provided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connected_account_custom_metadata:
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the connected account associated with the affected access code.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -212,6 +221,7 @@ pub struct AccessCodeCodeChangedEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the device associated with the affected access code.
+    #[serde(default)]
     pub device_id: String,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -255,12 +265,14 @@ pub struct AccessCodeCodeChangedEventTo {
 #[non_exhaustive]
 pub struct AccessCodeCreatedEvent {
     /// ID of the affected access code.
+    #[serde(default)]
     pub access_code_id: String,
     /// Custom metadata of the connected account, present when connected_account_id is provided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connected_account_custom_metadata:
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the connected account associated with the affected access code.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -269,6 +281,7 @@ pub struct AccessCodeCreatedEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the device associated with the affected access code.
+    #[serde(default)]
     pub device_id: String,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -294,6 +307,7 @@ pub struct AccessCodeDelayInRemovingFromDeviceEvent {
     pub access_code_errors:
         Vec<crate::resources::AccessCodeDelayInSettingOnDeviceEventAccessCodeError>,
     /// ID of the affected access code.
+    #[serde(default)]
     pub access_code_id: String,
     /// Warnings associated with the access code.
     #[serde(default)]
@@ -308,6 +322,7 @@ pub struct AccessCodeDelayInRemovingFromDeviceEvent {
     pub connected_account_errors:
         Vec<crate::resources::AccessCodeDelayInSettingOnDeviceEventAccessCodeError>,
     /// ID of the connected account associated with the affected access code.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Warnings associated with the connected account.
     #[serde(default)]
@@ -323,6 +338,7 @@ pub struct AccessCodeDelayInRemovingFromDeviceEvent {
     #[serde(default)]
     pub device_errors: Vec<crate::resources::AccessCodeDelayInSettingOnDeviceEventAccessCodeError>,
     /// ID of the device associated with the affected access code.
+    #[serde(default)]
     pub device_id: String,
     /// Warnings associated with the device.
     #[serde(default)]
@@ -352,6 +368,7 @@ pub struct AccessCodeDelayInSettingOnDeviceEvent {
     pub access_code_errors:
         Vec<crate::resources::AccessCodeDelayInSettingOnDeviceEventAccessCodeError>,
     /// ID of the affected access code.
+    #[serde(default)]
     pub access_code_id: String,
     /// Warnings associated with the access code.
     #[serde(default)]
@@ -366,6 +383,7 @@ pub struct AccessCodeDelayInSettingOnDeviceEvent {
     pub connected_account_errors:
         Vec<crate::resources::AccessCodeDelayInSettingOnDeviceEventAccessCodeError>,
     /// ID of the connected account associated with the affected access code.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Warnings associated with the connected account.
     #[serde(default)]
@@ -381,6 +399,7 @@ pub struct AccessCodeDelayInSettingOnDeviceEvent {
     #[serde(default)]
     pub device_errors: Vec<crate::resources::AccessCodeDelayInSettingOnDeviceEventAccessCodeError>,
     /// ID of the device associated with the affected access code.
+    #[serde(default)]
     pub device_id: String,
     /// Warnings associated with the device.
     #[serde(default)]
@@ -436,6 +455,7 @@ pub struct AccessCodeDelayInSettingOnDeviceEventAccessCodeWarning {
 #[non_exhaustive]
 pub struct AccessCodeDeletedEvent {
     /// ID of the affected access code.
+    #[serde(default)]
     pub access_code_id: String,
     /// Code for the affected access code.
     #[serde(default)]
@@ -445,6 +465,7 @@ pub struct AccessCodeDeletedEvent {
     pub connected_account_custom_metadata:
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the connected account associated with the affected access code.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -453,6 +474,7 @@ pub struct AccessCodeDeletedEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the device associated with the affected access code.
+    #[serde(default)]
     pub device_id: String,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -474,12 +496,14 @@ pub struct AccessCodeDeletedEvent {
 #[non_exhaustive]
 pub struct AccessCodeDeletedExternalToSeamEvent {
     /// ID of the affected access code.
+    #[serde(default)]
     pub access_code_id: String,
     /// Custom metadata of the connected account, present when connected_account_id is provided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connected_account_custom_metadata:
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the connected account associated with the affected access code.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -488,6 +512,7 @@ pub struct AccessCodeDeletedExternalToSeamEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the device associated with the affected access code.
+    #[serde(default)]
     pub device_id: String,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -717,6 +742,7 @@ pub struct AccessCodeFailedToRemoveFromDeviceEvent {
     pub access_code_errors:
         Vec<crate::resources::AccessCodeDelayInSettingOnDeviceEventAccessCodeError>,
     /// ID of the affected access code.
+    #[serde(default)]
     pub access_code_id: String,
     /// Warnings associated with the access code.
     #[serde(default)]
@@ -731,6 +757,7 @@ pub struct AccessCodeFailedToRemoveFromDeviceEvent {
     pub connected_account_errors:
         Vec<crate::resources::AccessCodeDelayInSettingOnDeviceEventAccessCodeError>,
     /// ID of the connected account associated with the affected access code.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Warnings associated with the connected account.
     #[serde(default)]
@@ -746,6 +773,7 @@ pub struct AccessCodeFailedToRemoveFromDeviceEvent {
     #[serde(default)]
     pub device_errors: Vec<crate::resources::AccessCodeDelayInSettingOnDeviceEventAccessCodeError>,
     /// ID of the device associated with the affected access code.
+    #[serde(default)]
     pub device_id: String,
     /// Warnings associated with the device.
     #[serde(default)]
@@ -775,6 +803,7 @@ pub struct AccessCodeFailedToSetOnDeviceEvent {
     pub access_code_errors:
         Vec<crate::resources::AccessCodeDelayInSettingOnDeviceEventAccessCodeError>,
     /// ID of the affected access code.
+    #[serde(default)]
     pub access_code_id: String,
     /// Warnings associated with the access code.
     #[serde(default)]
@@ -789,6 +818,7 @@ pub struct AccessCodeFailedToSetOnDeviceEvent {
     pub connected_account_errors:
         Vec<crate::resources::AccessCodeDelayInSettingOnDeviceEventAccessCodeError>,
     /// ID of the connected account associated with the affected access code.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Warnings associated with the connected account.
     #[serde(default)]
@@ -804,6 +834,7 @@ pub struct AccessCodeFailedToSetOnDeviceEvent {
     #[serde(default)]
     pub device_errors: Vec<crate::resources::AccessCodeDelayInSettingOnDeviceEventAccessCodeError>,
     /// ID of the device associated with the affected access code.
+    #[serde(default)]
     pub device_id: String,
     /// Warnings associated with the device.
     #[serde(default)]
@@ -851,12 +882,14 @@ pub struct AccessCodeInactiveAccessCodeError {
 #[non_exhaustive]
 pub struct AccessCodeModifiedExternalToSeamEvent {
     /// ID of the affected access code.
+    #[serde(default)]
     pub access_code_id: String,
     /// Custom metadata of the connected account, present when connected_account_id is provided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connected_account_custom_metadata:
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the connected account associated with the affected access code.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -865,6 +898,7 @@ pub struct AccessCodeModifiedExternalToSeamEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the device associated with the affected access code.
+    #[serde(default)]
     pub device_id: String,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -886,12 +920,14 @@ pub struct AccessCodeModifiedExternalToSeamEvent {
 #[non_exhaustive]
 pub struct AccessCodeMutationsRequestedEvent {
     /// ID of the affected access code.
+    #[serde(default)]
     pub access_code_id: String,
     /// Custom metadata of the connected account, present when connected_account_id is provided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connected_account_custom_metadata:
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the connected account associated with the affected access code.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -900,6 +936,7 @@ pub struct AccessCodeMutationsRequestedEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the device associated with the affected access code.
+    #[serde(default)]
     pub device_id: String,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -958,12 +995,14 @@ AccessCodeMutationsRequestedEventRequestedMutationMutationCode {
 #[non_exhaustive]
 pub struct AccessCodeNameChangedEvent {
     /// ID of the affected access code.
+    #[serde(default)]
     pub access_code_id: String,
     /// Custom metadata of the connected account, present when connected_account_id is provided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connected_account_custom_metadata:
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the connected account associated with the affected access code.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -975,6 +1014,7 @@ pub struct AccessCodeNameChangedEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the device associated with the affected access code.
+    #[serde(default)]
     pub device_id: String,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1087,12 +1127,14 @@ impl<'de> serde::Deserialize<'de> for AccessCodePendingMutation {
 #[non_exhaustive]
 pub struct AccessCodeRemovedFromDeviceEvent {
     /// ID of the affected access code.
+    #[serde(default)]
     pub access_code_id: String,
     /// Custom metadata of the connected account, present when connected_account_id is provided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connected_account_custom_metadata:
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the connected account associated with the affected access code.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -1101,6 +1143,7 @@ pub struct AccessCodeRemovedFromDeviceEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the device associated with the affected access code.
+    #[serde(default)]
     pub device_id: String,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1122,6 +1165,7 @@ pub struct AccessCodeRemovedFromDeviceEvent {
 #[non_exhaustive]
 pub struct AccessCodeScheduledOnDeviceEvent {
     /// ID of the affected access code.
+    #[serde(default)]
     pub access_code_id: String,
     /// Code for the affected access code.
     #[serde(default)]
@@ -1131,6 +1175,7 @@ pub struct AccessCodeScheduledOnDeviceEvent {
     pub connected_account_custom_metadata:
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the connected account associated with the affected access code.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -1139,6 +1184,7 @@ pub struct AccessCodeScheduledOnDeviceEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the device associated with the affected access code.
+    #[serde(default)]
     pub device_id: String,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1160,6 +1206,7 @@ pub struct AccessCodeScheduledOnDeviceEvent {
 #[non_exhaustive]
 pub struct AccessCodeSetOnDeviceEvent {
     /// ID of the affected access code.
+    #[serde(default)]
     pub access_code_id: String,
     /// Code for the affected access code.
     #[serde(default)]
@@ -1169,6 +1216,7 @@ pub struct AccessCodeSetOnDeviceEvent {
     pub connected_account_custom_metadata:
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the connected account associated with the affected access code.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -1177,6 +1225,7 @@ pub struct AccessCodeSetOnDeviceEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the device associated with the affected access code.
+    #[serde(default)]
     pub device_id: String,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1214,12 +1263,14 @@ AccessCodeStatus {
 #[non_exhaustive]
 pub struct AccessCodeTimeFrameChangedEvent {
     /// ID of the affected access code.
+    #[serde(default)]
     pub access_code_id: String,
     /// Custom metadata of the connected account, present when connected_account_id is provided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connected_account_custom_metadata:
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the connected account associated with the affected access code.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -1231,6 +1282,7 @@ pub struct AccessCodeTimeFrameChangedEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the device associated with the affected access code.
+    #[serde(default)]
     pub device_id: String,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1290,12 +1342,14 @@ AccessCodeType {
 #[non_exhaustive]
 pub struct AccessCodeUnmanagedConvertedToManagedEvent {
     /// ID of the affected access code.
+    #[serde(default)]
     pub access_code_id: String,
     /// Custom metadata of the connected account, present when connected_account_id is provided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connected_account_custom_metadata:
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the connected account associated with the affected access code.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -1304,6 +1358,7 @@ pub struct AccessCodeUnmanagedConvertedToManagedEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the device associated with the affected access code.
+    #[serde(default)]
     pub device_id: String,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1325,12 +1380,14 @@ pub struct AccessCodeUnmanagedConvertedToManagedEvent {
 #[non_exhaustive]
 pub struct AccessCodeUnmanagedCreatedEvent {
     /// ID of the affected access code.
+    #[serde(default)]
     pub access_code_id: String,
     /// Custom metadata of the connected account, present when connected_account_id is provided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connected_account_custom_metadata:
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the connected account associated with the affected access code.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -1339,6 +1396,7 @@ pub struct AccessCodeUnmanagedCreatedEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the device associated with the affected access code.
+    #[serde(default)]
     pub device_id: String,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1364,6 +1422,7 @@ pub struct AccessCodeUnmanagedFailedToConvertToManagedEvent {
     pub access_code_errors:
         Vec<crate::resources::AccessCodeDelayInSettingOnDeviceEventAccessCodeError>,
     /// ID of the affected access code.
+    #[serde(default)]
     pub access_code_id: String,
     /// Warnings associated with the access code.
     #[serde(default)]
@@ -1378,6 +1437,7 @@ pub struct AccessCodeUnmanagedFailedToConvertToManagedEvent {
     pub connected_account_errors:
         Vec<crate::resources::AccessCodeDelayInSettingOnDeviceEventAccessCodeError>,
     /// ID of the connected account associated with the affected access code.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Warnings associated with the connected account.
     #[serde(default)]
@@ -1393,6 +1453,7 @@ pub struct AccessCodeUnmanagedFailedToConvertToManagedEvent {
     #[serde(default)]
     pub device_errors: Vec<crate::resources::AccessCodeDelayInSettingOnDeviceEventAccessCodeError>,
     /// ID of the device associated with the affected access code.
+    #[serde(default)]
     pub device_id: String,
     /// Warnings associated with the device.
     #[serde(default)]
@@ -1418,12 +1479,14 @@ pub struct AccessCodeUnmanagedFailedToConvertToManagedEvent {
 #[non_exhaustive]
 pub struct AccessCodeUnmanagedRemovedEvent {
     /// ID of the affected access code.
+    #[serde(default)]
     pub access_code_id: String,
     /// Custom metadata of the connected account, present when connected_account_id is provided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connected_account_custom_metadata:
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the connected account associated with the affected access code.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -1432,6 +1495,7 @@ pub struct AccessCodeUnmanagedRemovedEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the device associated with the affected access code.
+    #[serde(default)]
     pub device_id: String,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1618,6 +1682,7 @@ pub struct AccessGrant {
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub starts_at: Option<seam_core::Timestamp>,
     /// ID of user identity to which the Access Grant gives access.
+    #[serde(default)]
     pub user_identity_id: String,
     /// Warnings associated with the [access grant](https://docs.seam.co/use-cases/granting-access).
     #[serde(default)]
@@ -1631,6 +1696,7 @@ pub struct AccessGrant {
 #[non_exhaustive]
 pub struct AccessGrantAccessGrantedToAllDoorsEvent {
     /// ID of the affected Access Grant.
+    #[serde(default)]
     pub access_grant_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -1655,8 +1721,10 @@ pub struct AccessGrantAccessGrantedToAllDoorsEvent {
 #[non_exhaustive]
 pub struct AccessGrantAccessGrantedToDoorEvent {
     /// ID of the affected Access Grant.
+    #[serde(default)]
     pub access_grant_id: String,
     /// ID of the affected [entrance](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details).
+    #[serde(default)]
     pub acs_entrance_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -1681,6 +1749,7 @@ pub struct AccessGrantAccessGrantedToDoorEvent {
 #[non_exhaustive]
 pub struct AccessGrantAccessTimesChangedEvent {
     /// ID of the affected Access Grant.
+    #[serde(default)]
     pub access_grant_id: String,
     /// Key of the affected Access Grant (if present).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1714,8 +1783,10 @@ pub struct AccessGrantAccessTimesChangedEvent {
 #[non_exhaustive]
 pub struct AccessGrantAccessToDoorLostEvent {
     /// ID of the affected Access Grant.
+    #[serde(default)]
     pub access_grant_id: String,
     /// ID of the affected [entrance](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details).
+    #[serde(default)]
     pub acs_entrance_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -1740,6 +1811,7 @@ pub struct AccessGrantAccessToDoorLostEvent {
 #[non_exhaustive]
 pub struct AccessGrantCouldNotCreateRequestedAccessMethodsEvent {
     /// ID of the affected Access Grant.
+    #[serde(default)]
     pub access_grant_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -1770,6 +1842,7 @@ pub struct AccessGrantCouldNotCreateRequestedAccessMethodsEvent {
 #[non_exhaustive]
 pub struct AccessGrantCreatedEvent {
     /// ID of the affected Access Grant.
+    #[serde(default)]
     pub access_grant_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -1794,6 +1867,7 @@ pub struct AccessGrantCreatedEvent {
 #[non_exhaustive]
 pub struct AccessGrantDeletedEvent {
     /// ID of the affected Access Grant.
+    #[serde(default)]
     pub access_grant_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -2120,6 +2194,7 @@ pub struct AccessMethodCardEncodingRequiredEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_grant_keys: Option<Vec<String>>,
     /// ID of the affected access method.
+    #[serde(default)]
     pub access_method_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -2150,6 +2225,7 @@ pub struct AccessMethodCreatedEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_grant_keys: Option<Vec<String>>,
     /// ID of the affected access method.
+    #[serde(default)]
     pub access_method_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -2180,6 +2256,7 @@ pub struct AccessMethodDelayInIssuingEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_grant_keys: Option<Vec<String>>,
     /// ID of the affected access method.
+    #[serde(default)]
     pub access_method_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -2210,6 +2287,7 @@ pub struct AccessMethodDeletedEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_grant_keys: Option<Vec<String>>,
     /// ID of the affected access method.
+    #[serde(default)]
     pub access_method_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -2281,6 +2359,7 @@ pub struct AccessMethodFailedToIssueEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_grant_keys: Option<Vec<String>>,
     /// ID of the affected access method.
+    #[serde(default)]
     pub access_method_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -2311,6 +2390,7 @@ pub struct AccessMethodIssuedEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_grant_keys: Option<Vec<String>>,
     /// ID of the affected access method.
+    #[serde(default)]
     pub access_method_id: String,
     /// The actual PIN code for code access methods (only present when mode is 'code').
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2401,6 +2481,7 @@ pub struct AccessMethodReissuedEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_grant_keys: Option<Vec<String>>,
     /// ID of the affected access method.
+    #[serde(default)]
     pub access_method_id: String,
     /// The actual PIN code for code access methods (only present when mode is 'code').
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2437,6 +2518,7 @@ pub struct AccessMethodRevokedEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_grant_keys: Option<Vec<String>>,
     /// ID of the affected access method.
+    #[serde(default)]
     pub access_method_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -2673,8 +2755,10 @@ pub struct AcsAccessGroup {
     /// ID of the access group.
     pub acs_access_group_id: String,
     /// ID of the access control system that contains the access group.
+    #[serde(default)]
     pub acs_system_id: String,
     /// ID of the connected account that contains the access group.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the access group was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -2747,8 +2831,10 @@ pub struct AcsAccessGroupAccessSchedule {
 #[non_exhaustive]
 pub struct AcsAccessGroupDeletedEvent {
     /// ID of the affected access group.
+    #[serde(default)]
     pub acs_access_group_id: String,
     /// ID of the access system.
+    #[serde(default)]
     pub acs_system_id: String,
     /// ID of the connected account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2991,6 +3077,7 @@ pub struct AcsCredential {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acs_credential_pool_id: Option<String>,
     /// ID of the [access control system](https://docs.seam.co/low-level-apis/access-systems) that contains the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials).
+    #[serde(default)]
     pub acs_system_id: String,
     /// ID of the [ACS user](https://docs.seam.co/low-level-apis/access-systems/user-management) to whom the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) belongs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3005,6 +3092,7 @@ pub struct AcsCredential {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// ID of the [connected account](https://docs.seam.co/core-concepts/connected-accounts) to which the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) belongs.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -3115,8 +3203,10 @@ pub struct AcsCredentialAssaAbloyVostioMetadata {
 #[non_exhaustive]
 pub struct AcsCredentialDeletedEvent {
     /// ID of the affected credential.
+    #[serde(default)]
     pub acs_credential_id: String,
     /// ID of the access system.
+    #[serde(default)]
     pub acs_system_id: String,
     /// ID of the connected account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3191,8 +3281,10 @@ AcsCredentialExternalType {
 #[non_exhaustive]
 pub struct AcsCredentialInvalidatedEvent {
     /// ID of the affected credential.
+    #[serde(default)]
     pub acs_credential_id: String,
     /// ID of the access system.
+    #[serde(default)]
     pub acs_system_id: String,
     /// ID of the connected account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3220,8 +3312,10 @@ pub struct AcsCredentialInvalidatedEvent {
 #[non_exhaustive]
 pub struct AcsCredentialIssuedEvent {
     /// ID of the affected credential.
+    #[serde(default)]
     pub acs_credential_id: String,
     /// ID of the access system.
+    #[serde(default)]
     pub acs_system_id: String,
     /// ID of the connected account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3251,6 +3345,7 @@ pub struct AcsCredentialPool {
     /// `acs_credential_pool_id`.
     pub acs_credential_pool_id: String,
     /// `acs_system_id`.
+    #[serde(default)]
     pub acs_system_id: String,
     /// `created_at`.
     #[serde(with = "time::serde::rfc3339")]
@@ -3285,8 +3380,10 @@ pub struct AcsCredentialProvisioningAutomation {
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: seam_core::Timestamp,
     /// `credential_manager_acs_system_id`.
+    #[serde(default)]
     pub credential_manager_acs_system_id: String,
     /// `user_identity_id`.
+    #[serde(default)]
     pub user_identity_id: String,
     /// `workspace_id`.
     pub workspace_id: String,
@@ -3297,8 +3394,10 @@ pub struct AcsCredentialProvisioningAutomation {
 #[non_exhaustive]
 pub struct AcsCredentialReissuedEvent {
     /// ID of the affected credential.
+    #[serde(default)]
     pub acs_credential_id: String,
     /// ID of the access system.
+    #[serde(default)]
     pub acs_system_id: String,
     /// ID of the connected account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3456,8 +3555,10 @@ pub struct AcsEncoder {
     /// ID of the [encoder](https://docs.seam.co/low-level-apis/access-systems/working-with-card-encoders-and-scanners).
     pub acs_encoder_id: String,
     /// ID of the [access control system](https://docs.seam.co/low-level-apis/access-systems) that contains the [encoder](https://docs.seam.co/low-level-apis/access-systems/working-with-card-encoders-and-scanners).
+    #[serde(default)]
     pub acs_system_id: String,
     /// ID of the connected account that contains the [encoder](https://docs.seam.co/low-level-apis/access-systems/working-with-card-encoders-and-scanners).
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the [encoder](https://docs.seam.co/low-level-apis/access-systems/working-with-card-encoders-and-scanners) was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -3477,8 +3578,10 @@ pub struct AcsEncoder {
 #[non_exhaustive]
 pub struct AcsEncoderAddedEvent {
     /// ID of the affected encoder.
+    #[serde(default)]
     pub acs_encoder_id: String,
     /// ID of the access system.
+    #[serde(default)]
     pub acs_system_id: String,
     /// ID of the connected account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3528,8 +3631,10 @@ AcsEncoderErrorErrorCode {
 #[non_exhaustive]
 pub struct AcsEncoderRemovedEvent {
     /// ID of the affected encoder.
+    #[serde(default)]
     pub acs_encoder_id: String,
     /// ID of the access system.
+    #[serde(default)]
     pub acs_system_id: String,
     /// ID of the connected account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3561,6 +3666,7 @@ pub struct AcsEntrance {
     /// ID of the [entrance](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details).
     pub acs_entrance_id: String,
     /// ID of the [access control system](https://docs.seam.co/low-level-apis/access-systems) that contains the [entrance](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details).
+    #[serde(default)]
     pub acs_system_id: String,
     /// ASSA ABLOY Vostio-specific metadata associated with the [entrance](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3587,6 +3693,7 @@ pub struct AcsEntrance {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub can_unlock_with_mobile_key: Option<bool>,
     /// ID of the [connected account](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details) associated with the [entrance](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details).
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the [entrance](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details) was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -3635,8 +3742,10 @@ pub struct AcsEntrance {
 #[non_exhaustive]
 pub struct AcsEntranceAddedEvent {
     /// ID of the affected entrance.
+    #[serde(default)]
     pub acs_entrance_id: String,
     /// ID of the access system.
+    #[serde(default)]
     pub acs_system_id: String,
     /// ID of the connected account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3807,8 +3916,10 @@ pub struct AcsEntranceLatchMetadata {
 #[non_exhaustive]
 pub struct AcsEntranceRemovedEvent {
     /// ID of the affected entrance.
+    #[serde(default)]
     pub acs_entrance_id: String,
     /// ID of the access system.
+    #[serde(default)]
     pub acs_system_id: String,
     /// ID of the connected account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4033,6 +4144,7 @@ pub struct AcsSystem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acs_user_count: Option<f64>,
     /// ID of the connected account associated with the [access control system](https://docs.seam.co/low-level-apis/access-systems).
+    #[serde(default)]
     pub connected_account_id: String,
     /// IDs of the [connected accounts](https://docs.seam.co/core-concepts/connected-accounts) associated with the [access control system](https://docs.seam.co/low-level-apis/access-systems).
     ///
@@ -4089,6 +4201,7 @@ pub struct AcsSystem {
 #[non_exhaustive]
 pub struct AcsSystemAddedEvent {
     /// ID of the access system.
+    #[serde(default)]
     pub acs_system_id: String,
     /// ID of the connected account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4116,6 +4229,7 @@ pub struct AcsSystemAddedEvent {
 #[non_exhaustive]
 pub struct AcsSystemConnectedEvent {
     /// ID of the access system.
+    #[serde(default)]
     pub acs_system_id: String,
     /// ID of the connected account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4162,6 +4276,7 @@ pub struct AcsSystemDisconnectedEvent {
     pub acs_system_errors:
         Vec<crate::resources::AccessCodeDelayInSettingOnDeviceEventAccessCodeError>,
     /// ID of the access system.
+    #[serde(default)]
     pub acs_system_id: String,
     /// Warnings associated with the access control system.
     #[serde(default)]
@@ -4462,10 +4577,12 @@ pub struct AcsUser {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_schedule: Option<crate::resources::AcsUserAccessSchedule>,
     /// ID of the [access system](https://docs.seam.co/low-level-apis/access-systems) that contains the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management).
+    #[serde(default)]
     pub acs_system_id: String,
     /// ID of the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management).
     pub acs_user_id: String,
     /// The ID of the connected account that is associated with the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management).
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -4553,8 +4670,10 @@ pub struct AcsUserAccessSchedule {
 #[non_exhaustive]
 pub struct AcsUserCreatedEvent {
     /// ID of the access system.
+    #[serde(default)]
     pub acs_system_id: String,
     /// ID of the affected access system user.
+    #[serde(default)]
     pub acs_user_id: String,
     /// ID of the connected account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4582,8 +4701,10 @@ pub struct AcsUserCreatedEvent {
 #[non_exhaustive]
 pub struct AcsUserDeletedEvent {
     /// ID of the access system.
+    #[serde(default)]
     pub acs_system_id: String,
     /// ID of the affected access system user.
+    #[serde(default)]
     pub acs_user_id: String,
     /// ID of the connected account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5194,6 +5315,7 @@ pub struct ActionAttemptExpiredScanToAssignCredentialActionAttemptError {
 #[non_exhaustive]
 pub struct ActionAttemptLockDoorFailedEvent {
     /// ID of the affected action attempt.
+    #[serde(default)]
     pub action_attempt_id: String,
     /// Type of the action.
     #[serde(default)]
@@ -5230,6 +5352,7 @@ pub struct ActionAttemptLockDoorFailedEvent {
 #[non_exhaustive]
 pub struct ActionAttemptLockDoorSucceededEvent {
     /// ID of the affected action attempt.
+    #[serde(default)]
     pub action_attempt_id: String,
     /// Type of the action.
     #[serde(default)]
@@ -5266,6 +5389,7 @@ pub struct ActionAttemptLockDoorSucceededEvent {
 #[non_exhaustive]
 pub struct ActionAttemptSimulateKeypadCodeEntryFailedEvent {
     /// ID of the affected action attempt.
+    #[serde(default)]
     pub action_attempt_id: String,
     /// Type of the action.
     #[serde(default)]
@@ -5302,6 +5426,7 @@ pub struct ActionAttemptSimulateKeypadCodeEntryFailedEvent {
 #[non_exhaustive]
 pub struct ActionAttemptSimulateKeypadCodeEntrySucceededEvent {
     /// ID of the affected action attempt.
+    #[serde(default)]
     pub action_attempt_id: String,
     /// Type of the action.
     #[serde(default)]
@@ -5338,6 +5463,7 @@ pub struct ActionAttemptSimulateKeypadCodeEntrySucceededEvent {
 #[non_exhaustive]
 pub struct ActionAttemptSimulateManualLockViaKeypadFailedEvent {
     /// ID of the affected action attempt.
+    #[serde(default)]
     pub action_attempt_id: String,
     /// Type of the action.
     #[serde(default)]
@@ -5374,6 +5500,7 @@ pub struct ActionAttemptSimulateManualLockViaKeypadFailedEvent {
 #[non_exhaustive]
 pub struct ActionAttemptSimulateManualLockViaKeypadSucceededEvent {
     /// ID of the affected action attempt.
+    #[serde(default)]
     pub action_attempt_id: String,
     /// Type of the action.
     #[serde(default)]
@@ -5410,6 +5537,7 @@ pub struct ActionAttemptSimulateManualLockViaKeypadSucceededEvent {
 #[non_exhaustive]
 pub struct ActionAttemptUnlockDoorFailedEvent {
     /// ID of the affected action attempt.
+    #[serde(default)]
     pub action_attempt_id: String,
     /// Type of the action.
     #[serde(default)]
@@ -5446,6 +5574,7 @@ pub struct ActionAttemptUnlockDoorFailedEvent {
 #[non_exhaustive]
 pub struct ActionAttemptUnlockDoorSucceededEvent {
     /// ID of the affected action attempt.
+    #[serde(default)]
     pub action_attempt_id: String,
     /// Type of the action.
     #[serde(default)]
@@ -5576,6 +5705,7 @@ impl<'de> serde::Deserialize<'de> for AssignCredentialActionAttemptError {
 #[non_exhaustive]
 pub struct AssignCredentialActionAttemptResult {
     /// ID of the access method.
+    #[serde(default)]
     pub access_method_id: String,
     /// Token of the client session associated with the access method.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6019,16 +6149,19 @@ pub struct BridgeConnectedSystems {
     #[serde(default)]
     pub acs_system_display_name: String,
     /// ID of the [access system](https://docs.seam.co/low-level-apis/access-systems) associated with Seam Bridge.
+    #[serde(default)]
     pub acs_system_id: String,
     /// Date and time at which Seam Bridge was created.
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub bridge_created_at: Option<seam_core::Timestamp>,
     /// ID of Seam Bridge connected to the access system.
+    #[serde(default)]
     pub bridge_id: String,
     /// Date and time at which the connected account associated with Seam Bridge was created.
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub connected_account_created_at: Option<seam_core::Timestamp>,
     /// ID of the connected account associated with Seam Bridge.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Display name for the [workspace](https://docs.seam.co/core-concepts/workspaces) with which Seam Bridge is paired.
     #[serde(default)]
@@ -6184,6 +6317,7 @@ pub struct CameraActivatedEvent {
     pub connected_account_custom_metadata:
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the connected account associated with the event.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -6195,6 +6329,7 @@ pub struct CameraActivatedEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the affected device.
+    #[serde(default)]
     pub device_id: String,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6315,6 +6450,7 @@ pub struct ClientSession {
 #[non_exhaustive]
 pub struct ClientSessionDeletedEvent {
     /// ID of the affected client session.
+    #[serde(default)]
     pub client_session_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -6540,6 +6676,7 @@ ConnectWebviewDeviceSelectionMode {
 #[non_exhaustive]
 pub struct ConnectWebviewLoginFailedEvent {
     /// ID of the affected Connect Webview.
+    #[serde(default)]
     pub connect_webview_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -6564,12 +6701,14 @@ pub struct ConnectWebviewLoginFailedEvent {
 #[non_exhaustive]
 pub struct ConnectWebviewLoginSucceededEvent {
     /// ID of the affected Connect Webview.
+    #[serde(default)]
     pub connect_webview_id: String,
     /// Custom metadata of the connected account; present when connected_account_id is provided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connected_account_custom_metadata:
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the connected account associated with the event.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -6678,6 +6817,7 @@ pub struct ConnectedAccountCompletedFirstSyncAfterReconnectionEvent {
     pub connected_account_custom_metadata:
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the affected connected account.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -6706,6 +6846,7 @@ pub struct ConnectedAccountCompletedFirstSyncEvent {
     pub connected_account_custom_metadata:
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the affected connected account.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -6737,6 +6878,7 @@ pub struct ConnectedAccountConnectedEvent {
     pub connected_account_custom_metadata:
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the affected connected account.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -6764,12 +6906,14 @@ pub struct ConnectedAccountConnectedEvent {
 #[non_exhaustive]
 pub struct ConnectedAccountCreatedEvent {
     /// ID of the Connect Webview associated with the event.
+    #[serde(default)]
     pub connect_webview_id: String,
     /// Custom metadata of the connected account, present when connected_account_id is provided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connected_account_custom_metadata:
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the affected connected account.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -6798,6 +6942,7 @@ pub struct ConnectedAccountDeletedEvent {
     pub connected_account_custom_metadata:
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the affected connected account.
+    #[serde(default)]
     pub connected_account_id: String,
     /// undocumented: Unreleased.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6836,6 +6981,7 @@ pub struct ConnectedAccountDisconnectedEvent {
     pub connected_account_errors:
         Vec<crate::resources::AccessCodeDelayInSettingOnDeviceEventAccessCodeError>,
     /// ID of the affected connected account.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Warnings associated with the connected account.
     #[serde(default)]
@@ -6935,6 +7081,7 @@ pub struct ConnectedAccountReauthorizationRequestedEvent {
     pub connected_account_errors:
         Vec<crate::resources::AccessCodeDelayInSettingOnDeviceEventAccessCodeError>,
     /// ID of the affected connected account.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Warnings associated with the connected account.
     #[serde(default)]
@@ -6965,12 +7112,14 @@ pub struct ConnectedAccountReauthorizationRequestedEvent {
 #[non_exhaustive]
 pub struct ConnectedAccountSuccessfulLoginEvent {
     /// ID of the Connect Webview associated with the event.
+    #[serde(default)]
     pub connect_webview_id: String,
     /// Custom metadata of the connected account, present when connected_account_id is provided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connected_account_custom_metadata:
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the affected connected account.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -7396,6 +7545,7 @@ pub struct DeferringDeletionAcsAccessGroupPendingMutation {
 #[non_exhaustive]
 pub struct DeferringGroupMembershipUpdateAcsUserPendingMutation {
     /// ID of the access group involved in the scheduled change.
+    #[serde(default)]
     pub acs_access_group_id: String,
     /// Date and time at which the mutation was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -7425,6 +7575,7 @@ DeferringGroupMembershipUpdateAcsUserPendingMutationVariant {
 #[non_exhaustive]
 pub struct DeferringUserMembershipUpdateAcsAccessGroupPendingMutation {
     /// ID of the user involved in the scheduled change.
+    #[serde(default)]
     pub acs_user_id: String,
     /// Date and time at which the mutation was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -7669,6 +7820,7 @@ pub struct Device {
     #[serde(default)]
     pub capabilities_supported: Vec<crate::resources::DeviceCapabilitiesSupported>,
     /// Unique identifier for the account associated with the device.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the device object was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -7724,6 +7876,7 @@ pub struct DeviceAccessoryKeypadConnectedEvent {
     pub connected_account_custom_metadata:
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the connected account associated with the event.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -7735,6 +7888,7 @@ pub struct DeviceAccessoryKeypadConnectedEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the affected device.
+    #[serde(default)]
     pub device_id: String,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7764,6 +7918,7 @@ pub struct DeviceAccessoryKeypadDisconnectedEvent {
     pub connected_account_errors:
         Vec<crate::resources::AccessCodeDelayInSettingOnDeviceEventAccessCodeError>,
     /// ID of the connected account associated with the event.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Warnings associated with the connected account.
     #[serde(default)]
@@ -7782,6 +7937,7 @@ pub struct DeviceAccessoryKeypadDisconnectedEvent {
     #[serde(default)]
     pub device_errors: Vec<crate::resources::AccessCodeDelayInSettingOnDeviceEventAccessCodeError>,
     /// ID of the affected device.
+    #[serde(default)]
     pub device_id: String,
     /// Warnings associated with the device.
     #[serde(default)]
@@ -7811,6 +7967,7 @@ pub struct DeviceAddedEvent {
     pub connected_account_custom_metadata:
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the connected account associated with the event.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -7822,6 +7979,7 @@ pub struct DeviceAddedEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the affected device.
+    #[serde(default)]
     pub device_id: String,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7852,6 +8010,7 @@ pub struct DeviceBatteryStatusChangedEvent {
     pub connected_account_custom_metadata:
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the connected account associated with the event.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -7863,6 +8022,7 @@ pub struct DeviceBatteryStatusChangedEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the affected device.
+    #[serde(default)]
     pub device_id: String,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7935,6 +8095,7 @@ pub struct DeviceConnectedEvent {
     pub connected_account_custom_metadata:
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the connected account associated with the event.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -7946,6 +8107,7 @@ pub struct DeviceConnectedEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the affected device.
+    #[serde(default)]
     pub device_id: String,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7975,6 +8137,7 @@ pub struct DeviceConnectionBecameFlakyEvent {
     pub connected_account_errors:
         Vec<crate::resources::AccessCodeDelayInSettingOnDeviceEventAccessCodeError>,
     /// ID of the connected account associated with the event.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Warnings associated with the connected account.
     #[serde(default)]
@@ -7993,6 +8156,7 @@ pub struct DeviceConnectionBecameFlakyEvent {
     #[serde(default)]
     pub device_errors: Vec<crate::resources::AccessCodeDelayInSettingOnDeviceEventAccessCodeError>,
     /// ID of the affected device.
+    #[serde(default)]
     pub device_id: String,
     /// Warnings associated with the device.
     #[serde(default)]
@@ -8022,6 +8186,7 @@ pub struct DeviceConnectionStabilizedEvent {
     pub connected_account_custom_metadata:
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the connected account associated with the event.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -8033,6 +8198,7 @@ pub struct DeviceConnectionStabilizedEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the affected device.
+    #[serde(default)]
     pub device_id: String,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8058,6 +8224,7 @@ pub struct DeviceConvertedToUnmanagedEvent {
     pub connected_account_custom_metadata:
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the connected account associated with the event.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -8069,6 +8236,7 @@ pub struct DeviceConvertedToUnmanagedEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the affected device.
+    #[serde(default)]
     pub device_id: String,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8094,6 +8262,7 @@ pub struct DeviceDeletedEvent {
     pub connected_account_custom_metadata:
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the connected account associated with the event.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -8105,6 +8274,7 @@ pub struct DeviceDeletedEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the affected device.
+    #[serde(default)]
     pub device_id: String,
     /// Name of the deleted device, captured at deletion time. The device record no longer exists when this event fires, so the name is preserved here. Null when the device had no resolvable name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8206,6 +8376,7 @@ pub struct DeviceDisconnectedEvent {
     pub connected_account_errors:
         Vec<crate::resources::AccessCodeDelayInSettingOnDeviceEventAccessCodeError>,
     /// ID of the connected account associated with the event.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Warnings associated with the connected account.
     #[serde(default)]
@@ -8224,6 +8395,7 @@ pub struct DeviceDisconnectedEvent {
     #[serde(default)]
     pub device_errors: Vec<crate::resources::AccessCodeDelayInSettingOnDeviceEventAccessCodeError>,
     /// ID of the affected device.
+    #[serde(default)]
     pub device_id: String,
     /// Warnings associated with the device.
     #[serde(default)]
@@ -8266,6 +8438,7 @@ pub struct DeviceDoesNotSupportAccessCodesAccessGrantWarning {
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: seam_core::Timestamp,
     /// ID of the device that does not support access codes.
+    #[serde(default)]
     pub device_id: String,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
@@ -8284,6 +8457,7 @@ pub struct DeviceDoorbellRangEvent {
     pub connected_account_custom_metadata:
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the connected account associated with the event.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -8295,6 +8469,7 @@ pub struct DeviceDoorbellRangEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the affected device.
+    #[serde(default)]
     pub device_id: String,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8450,6 +8625,7 @@ pub struct DeviceErrorSubscriptionRequiredEvent {
     pub connected_account_errors:
         Vec<crate::resources::AccessCodeDelayInSettingOnDeviceEventAccessCodeError>,
     /// ID of the connected account associated with the event.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Warnings associated with the connected account.
     #[serde(default)]
@@ -8468,6 +8644,7 @@ pub struct DeviceErrorSubscriptionRequiredEvent {
     #[serde(default)]
     pub device_errors: Vec<crate::resources::AccessCodeDelayInSettingOnDeviceEventAccessCodeError>,
     /// ID of the affected device.
+    #[serde(default)]
     pub device_id: String,
     /// Warnings associated with the device.
     #[serde(default)]
@@ -8497,6 +8674,7 @@ pub struct DeviceErrorSubscriptionRequiredResolvedEvent {
     pub connected_account_custom_metadata:
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the connected account associated with the event.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -8508,6 +8686,7 @@ pub struct DeviceErrorSubscriptionRequiredResolvedEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the affected device.
+    #[serde(default)]
     pub device_id: String,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8568,6 +8747,7 @@ pub struct DeviceLowBatteryEvent {
     pub connected_account_custom_metadata:
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the connected account associated with the event.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -8579,6 +8759,7 @@ pub struct DeviceLowBatteryEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the affected device.
+    #[serde(default)]
     pub device_id: String,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8604,6 +8785,7 @@ pub struct DeviceNameChangedEvent {
     pub connected_account_custom_metadata:
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the connected account associated with the event.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -8615,6 +8797,7 @@ pub struct DeviceNameChangedEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the affected device.
+    #[serde(default)]
     pub device_id: String,
     /// The new name of the affected device.
     #[serde(default)]
@@ -8948,6 +9131,7 @@ pub struct DeviceRemovedEvent {
     pub connected_account_custom_metadata:
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the connected account associated with the event.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -8959,6 +9143,7 @@ pub struct DeviceRemovedEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the affected device.
+    #[serde(default)]
     pub device_id: String,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8984,6 +9169,7 @@ pub struct DeviceSaltoPrivacyModeActivatedEvent {
     pub connected_account_custom_metadata:
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the connected account associated with the event.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -8995,6 +9181,7 @@ pub struct DeviceSaltoPrivacyModeActivatedEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the affected device.
+    #[serde(default)]
     pub device_id: String,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9020,6 +9207,7 @@ pub struct DeviceSaltoPrivacyModeDeactivatedEvent {
     pub connected_account_custom_metadata:
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the connected account associated with the event.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -9031,6 +9219,7 @@ pub struct DeviceSaltoPrivacyModeDeactivatedEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the affected device.
+    #[serde(default)]
     pub device_id: String,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9056,6 +9245,7 @@ pub struct DeviceTamperedEvent {
     pub connected_account_custom_metadata:
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the connected account associated with the event.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -9067,6 +9257,7 @@ pub struct DeviceTamperedEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the affected device.
+    #[serde(default)]
     pub device_id: String,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9092,6 +9283,7 @@ pub struct DeviceThirdPartyIntegrationDetectedEvent {
     pub connected_account_custom_metadata:
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the connected account associated with the event.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -9103,6 +9295,7 @@ pub struct DeviceThirdPartyIntegrationDetectedEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the affected device.
+    #[serde(default)]
     pub device_id: String,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9128,6 +9321,7 @@ pub struct DeviceThirdPartyIntegrationNoLongerDetectedEvent {
     pub connected_account_custom_metadata:
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the connected account associated with the event.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -9139,6 +9333,7 @@ pub struct DeviceThirdPartyIntegrationNoLongerDetectedEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the affected device.
+    #[serde(default)]
     pub device_id: String,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9163,6 +9358,7 @@ pub struct DeviceTimeConstraintsViolatedAccessGrantWarning {
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: seam_core::Timestamp,
     /// ID of the device whose time constraints the access grant violates.
+    #[serde(default)]
     pub device_id: String,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
@@ -9195,6 +9391,7 @@ pub struct DeviceUnmanagedConnectedEvent {
     pub connected_account_custom_metadata:
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the connected account associated with the event.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -9206,6 +9403,7 @@ pub struct DeviceUnmanagedConnectedEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the affected device.
+    #[serde(default)]
     pub device_id: String,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9231,6 +9429,7 @@ pub struct DeviceUnmanagedConvertedToManagedEvent {
     pub connected_account_custom_metadata:
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the connected account associated with the event.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -9242,6 +9441,7 @@ pub struct DeviceUnmanagedConvertedToManagedEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the affected device.
+    #[serde(default)]
     pub device_id: String,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9271,6 +9471,7 @@ pub struct DeviceUnmanagedDisconnectedEvent {
     pub connected_account_errors:
         Vec<crate::resources::AccessCodeDelayInSettingOnDeviceEventAccessCodeError>,
     /// ID of the connected account associated with the event.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Warnings associated with the connected account.
     #[serde(default)]
@@ -9289,6 +9490,7 @@ pub struct DeviceUnmanagedDisconnectedEvent {
     #[serde(default)]
     pub device_errors: Vec<crate::resources::AccessCodeDelayInSettingOnDeviceEventAccessCodeError>,
     /// ID of the affected device.
+    #[serde(default)]
     pub device_id: String,
     /// Warnings associated with the device.
     #[serde(default)]
@@ -9872,10 +10074,12 @@ pub struct EnrollmentAutomation {
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: seam_core::Timestamp,
     /// ID of the associated [ACS system](https://docs.seam.co/low-level-apis/access-systems) that serves as the credential manager.
+    #[serde(default)]
     pub credential_manager_acs_system_id: String,
     /// ID of the enrollment automation.
     pub enrollment_automation_id: String,
     /// ID of the associated [user identity](https://docs.seam.co/capability-guides/mobile-access/managing-mobile-app-user-accounts-with-user-identities#what-is-a-user-identity).
+    #[serde(default)]
     pub user_identity_id: String,
     /// ID of the workspace that contains the enrollment automation.
     pub workspace_id: String,
@@ -9889,6 +10093,7 @@ pub struct EnrollmentAutomationDeletedEvent {
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: seam_core::Timestamp,
     /// ID of the affected enrollment automation.
+    #[serde(default)]
     pub enrollment_automation_id: String,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11009,6 +11214,7 @@ pub struct IncompatibleCardFormatEncodeCredentialActionAttemptError {
 #[non_exhaustive]
 pub struct InstantKey {
     /// ID of the client session associated with the Instant Key.
+    #[serde(default)]
     pub client_session_id: String,
     /// Date and time at which the Instant Key was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -11028,6 +11234,7 @@ pub struct InstantKey {
     #[serde(default)]
     pub instant_key_url: String,
     /// ID of the user identity associated with the Instant Key.
+    #[serde(default)]
     pub user_identity_id: String,
     /// ID of the workspace that contains the Instant Key.
     pub workspace_id: String,
@@ -11090,8 +11297,10 @@ pub struct InsufficientPermissionsDeviceWarning {
 #[non_exhaustive]
 pub struct IssueWithAcsUserPhoneSessionUserIdentityError {
     /// ID of the access system that the user identity is associated with.
+    #[serde(default)]
     pub acs_system_id: String,
     /// ID of the access system user that has an issue.
+    #[serde(default)]
     pub acs_user_id: String,
     /// Date and time at which Seam created the error.
     #[serde(with = "time::serde::rfc3339")]
@@ -11176,6 +11385,7 @@ pub struct LockAccessDeniedEvent {
     pub connected_account_custom_metadata:
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the connected account associated with the event.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -11329,6 +11539,7 @@ pub struct LockLockedEvent {
     pub connected_account_custom_metadata:
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the connected account associated with the event.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -11340,6 +11551,7 @@ pub struct LockLockedEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the affected device.
+    #[serde(default)]
     pub device_id: String,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11423,6 +11635,7 @@ pub struct LockUnlockedEvent {
     pub connected_account_custom_metadata:
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the connected account associated with the event.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -11709,6 +11922,7 @@ pub struct NoiseSensorNoiseThresholdTriggeredEvent {
     pub connected_account_custom_metadata:
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the connected account associated with the event.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -11720,6 +11934,7 @@ pub struct NoiseSensorNoiseThresholdTriggeredEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the affected device.
+    #[serde(default)]
     pub device_id: String,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11759,6 +11974,7 @@ pub struct NoiseSensorNoiseThresholdTriggeredEvent {
 #[non_exhaustive]
 pub struct NoiseThreshold {
     /// Unique identifier for the device that contains the noise threshold.
+    #[serde(default)]
     pub device_id: String,
     /// Time at which the noise threshold should become inactive daily.
     #[serde(default)]
@@ -11853,6 +12069,7 @@ pub struct Phone {
     #[serde(default)]
     pub custom_metadata: std::collections::BTreeMap<String, serde_json::Value>,
     /// ID of the phone.
+    #[serde(default)]
     pub device_id: String,
     /// Type of the phone device, such as `ios_phone` or `android_phone`.
     pub device_type: crate::resources::PhoneDeviceType,
@@ -11885,6 +12102,7 @@ pub struct PhoneDeactivatedEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the affected phone device.
+    #[serde(default)]
     pub device_id: String,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12044,6 +12262,7 @@ pub struct PhoneSessionProviderSessionAcsCredential {
     #[serde(default)]
     pub acs_entrances: Vec<crate::resources::AcsEntrance>,
     /// ID of the [access control system](https://docs.seam.co/low-level-apis/access-systems) that contains the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials).
+    #[serde(default)]
     pub acs_system_id: String,
     /// ID of the [ACS user](https://docs.seam.co/low-level-apis/access-systems/user-management) to whom the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) belongs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12058,6 +12277,7 @@ pub struct PhoneSessionProviderSessionAcsCredential {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// ID of the [connected account](https://docs.seam.co/core-concepts/connected-accounts) to which the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) belongs.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -12468,6 +12688,7 @@ pub struct RequestedCodeUnavailableAccessGrantWarning {
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: seam_core::Timestamp,
     /// ID of the device where the requested code was unavailable.
+    #[serde(default)]
     pub device_id: String,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
@@ -13134,11 +13355,13 @@ pub struct ScanToAssignCredentialActionAttemptResult {
     /// Access method for the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials). Supported values: `code`, `card`, `mobile_key`, `cloud_key`.
     pub access_method: crate::resources::AcsCredentialAccessMethod,
     /// ID of the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials).
+    #[serde(default)]
     pub acs_credential_id: String,
     /// ID of the credential pool to which the credential belongs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acs_credential_pool_id: Option<String>,
     /// ID of the [access control system](https://docs.seam.co/low-level-apis/access-systems) that contains the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials).
+    #[serde(default)]
     pub acs_system_id: String,
     /// ID of the [ACS user](https://docs.seam.co/low-level-apis/access-systems/user-management) to whom the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) belongs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13153,6 +13376,7 @@ pub struct ScanToAssignCredentialActionAttemptResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// ID of the [connected account](https://docs.seam.co/core-concepts/connected-accounts) to which the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) belongs.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -13475,6 +13699,7 @@ pub struct SpaceCreatedEvent {
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub occurred_at: Option<seam_core::Timestamp>,
     /// ID of the affected space.
+    #[serde(default)]
     pub space_id: String,
     /// Unique key for the space within the workspace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13526,6 +13751,7 @@ pub struct SpaceDeletedEvent {
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub occurred_at: Option<seam_core::Timestamp>,
     /// ID of the affected space.
+    #[serde(default)]
     pub space_id: String,
     /// Unique key for the space within the workspace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13559,6 +13785,7 @@ pub struct SpaceDeviceMembershipChangedEvent {
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub occurred_at: Option<seam_core::Timestamp>,
     /// ID of the affected space.
+    #[serde(default)]
     pub space_id: String,
     /// Unique key for the space within the workspace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13733,6 +13960,7 @@ pub struct ThermostatClimatePresetActivatedEvent {
     pub connected_account_custom_metadata:
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the connected account associated with the event.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -13744,6 +13972,7 @@ pub struct ThermostatClimatePresetActivatedEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the affected device.
+    #[serde(default)]
     pub device_id: String,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13774,6 +14003,7 @@ pub struct ThermostatDailyProgram {
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: seam_core::Timestamp,
     /// ID of the thermostat device on which the thermostat daily program is configured.
+    #[serde(default)]
     pub device_id: String,
     /// User-friendly name to identify the thermostat daily program.
     #[serde(default)]
@@ -13808,6 +14038,7 @@ pub struct ThermostatManuallyAdjustedEvent {
     pub connected_account_custom_metadata:
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the connected account associated with the event.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Temperature to which the thermostat should cool (in °C). See also [Set Points](https://docs.seam.co/capability-guides/thermostats/understanding-thermostat-concepts/set-points).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13825,6 +14056,7 @@ pub struct ThermostatManuallyAdjustedEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the affected device.
+    #[serde(default)]
     pub device_id: String,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13904,6 +14136,7 @@ pub struct ThermostatSchedule {
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: seam_core::Timestamp,
     /// ID of the desired [thermostat](https://docs.seam.co/capability-guides/thermostats) device.
+    #[serde(default)]
     pub device_id: String,
     /// Date and time at which the [thermostat schedule](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules) ends, in [ISO 8601](https://www.iso.org/iso-8601-date-and-time-format.html) format.
     #[serde(default, with = "time::serde::rfc3339::option")]
@@ -13938,6 +14171,7 @@ pub struct ThermostatTemperatureChangedEvent {
     pub connected_account_custom_metadata:
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the connected account associated with the event.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -13949,6 +14183,7 @@ pub struct ThermostatTemperatureChangedEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the affected device.
+    #[serde(default)]
     pub device_id: String,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13980,6 +14215,7 @@ pub struct ThermostatTemperatureReachedSetPointEvent {
     pub connected_account_custom_metadata:
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the connected account associated with the event.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -13997,6 +14233,7 @@ pub struct ThermostatTemperatureReachedSetPointEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the affected device.
+    #[serde(default)]
     pub device_id: String,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14028,6 +14265,7 @@ pub struct ThermostatTemperatureThresholdExceededEvent {
     pub connected_account_custom_metadata:
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the connected account associated with the event.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -14039,6 +14277,7 @@ pub struct ThermostatTemperatureThresholdExceededEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the affected device.
+    #[serde(default)]
     pub device_id: String,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14082,6 +14321,7 @@ pub struct ThermostatTemperatureThresholdNoLongerExceededEvent {
     pub connected_account_custom_metadata:
         Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the connected account associated with the event.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -14093,6 +14333,7 @@ pub struct ThermostatTemperatureThresholdNoLongerExceededEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID of the affected device.
+    #[serde(default)]
     pub device_id: String,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14502,6 +14743,7 @@ pub struct UnmanagedAccessCode {
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: seam_core::Timestamp,
     /// Unique identifier for the device associated with the access code.
+    #[serde(default)]
     pub device_id: String,
     /// Metadata for a dormakaba Oracode unmanaged access code. Only present for unmanaged access codes from dormakaba Oracode devices.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14696,8 +14938,10 @@ pub struct UnmanagedAcsAccessGroup {
     /// ID of the access group.
     pub acs_access_group_id: String,
     /// ID of the access control system that contains the access group.
+    #[serde(default)]
     pub acs_system_id: String,
     /// ID of the connected account that contains the access group.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the access group was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -14741,6 +14985,7 @@ pub struct UnmanagedAcsCredential {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acs_credential_pool_id: Option<String>,
     /// ID of the [access control system](https://docs.seam.co/low-level-apis/access-systems) that contains the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials).
+    #[serde(default)]
     pub acs_system_id: String,
     /// ID of the [ACS user](https://docs.seam.co/low-level-apis/access-systems/user-management) to whom the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) belongs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14755,6 +15000,7 @@ pub struct UnmanagedAcsCredential {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// ID of the [connected account](https://docs.seam.co/core-concepts/connected-accounts) to which the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) belongs.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -14830,10 +15076,12 @@ pub struct UnmanagedAcsUser {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_schedule: Option<crate::resources::AcsUserAccessSchedule>,
     /// ID of the [access system](https://docs.seam.co/low-level-apis/access-systems) that contains the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management).
+    #[serde(default)]
     pub acs_system_id: String,
     /// ID of the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management).
     pub acs_user_id: String,
     /// The ID of the connected account that is associated with the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management).
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) was created.
     #[serde(with = "time::serde::rfc3339")]
@@ -14972,6 +15220,7 @@ pub struct UnmanagedDevice {
     #[serde(default)]
     pub capabilities_supported: Vec<crate::resources::DeviceCapabilitiesSupported>,
     /// Unique identifier for the account associated with the device.
+    #[serde(default)]
     pub connected_account_id: String,
     /// Date and time at which the device object was created.
     #[serde(with = "time::serde::rfc3339")]

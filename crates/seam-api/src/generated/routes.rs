@@ -97,7 +97,7 @@
 //! | [`AcsUsersSuspend`] | `/acs/users/suspend` | `POST` | no | not known to be safe to repeat |
 //! | [`AcsUsersUnsuspend`] | `/acs/users/unsuspend` | `POST` | no | not known to be safe to repeat |
 //! | [`AcsUsersUpdate`] | `/acs/users/update` | `PATCH` | yes | an update to given values: repeating it leaves the same state |
-//! | [`ActionAttemptsGet`] | `/action_attempts/get` | `GET` | no | answers with an action attempt: a replay could run the action twice |
+//! | [`ActionAttemptsGet`] | `/action_attempts/get` | `GET` | yes | a read |
 //! | [`ActionAttemptsList`] | `/action_attempts/list` | `GET` | yes | a read |
 //! | [`ClientSessionsCreate`] | `/client_sessions/create` | `PUT` | no | a replay could create a second resource |
 //! | [`ClientSessionsDelete`] | `/client_sessions/delete` | `DELETE` | yes | deleting twice leaves the same state |
@@ -8432,7 +8432,7 @@ impl seam_core::Route for AcsUsersUpdate {
 ///
 /// Returns a specified [action attempt](https://docs.seam.co/core-concepts/action-attempts).
 ///
-/// `GET /action_attempts/get`: never retried once it may have reached the server; answers with an action attempt: a replay could run the action twice.
+/// `GET /action_attempts/get`: retried when it fails, as it is safe to repeat; a read.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ActionAttemptsGet {
@@ -8456,8 +8456,8 @@ impl seam_core::Route for ActionAttemptsGet {
         name: "action_attempts.get",
         path: "/action_attempts/get",
         method: seam_core::HttpMethod::Get,
-        idempotent: false,
-        retry_reason: "answers with an action attempt: a replay could run the action twice",
+        idempotent: true,
+        retry_reason: "a read",
         params: &[ParamSpec::new(
             "action_attempt_id",
             ParamKind::Uuid,
@@ -8466,7 +8466,7 @@ impl seam_core::Route for ActionAttemptsGet {
         )],
         output_key: Some("action_attempt"),
         paginated: false,
-        action_attempt: true,
+        action_attempt: false,
         auth: AuthSet::WORKSPACE.union(AuthSet::CLIENT_SESSION),
         namespace: &["action_attempts"],
         method_name: "get",
@@ -18922,13 +18922,13 @@ impl seam_core::Route for UserIdentitiesGenerateInstantKey {
 pub struct GetUserIdentity {
     /// Which user identity a request is about: by its id, or by the caller's own key.
     #[serde(flatten)]
-    pub user_identity: crate::routes::UserIdentityRef2,
+    pub user_identity: crate::routes::UserIdentityRef,
 }
 
 impl GetUserIdentity {
     /// With its required parameters; the optional ones are set with the methods below.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
-    pub fn new(user_identity: crate::routes::UserIdentityRef2) -> Self {
+    pub fn new(user_identity: crate::routes::UserIdentityRef) -> Self {
         Self { user_identity }
     }
 }
@@ -30920,35 +30920,6 @@ pub enum UserIdentityRef {
 }
 
 impl UserIdentityRef {
-    /// By `user_identity_id`.
-    pub fn id(v: impl Into<String>) -> Self {
-        Self::Id(v.into())
-    }
-
-    /// By `user_identity_key`.
-    pub fn key(v: impl Into<String>) -> Self {
-        Self::Key(v.into())
-    }
-}
-
-/// Which user identity a request is about: by its id, or by the caller's own key.
-///
-/// An enum, so a request names exactly one: never neither, never both.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum UserIdentityRef2 {
-    /// ID of the user identity that you want to get.
-    ///
-    /// Sent as `user_identity_id`.
-    #[serde(rename = "user_identity_id")]
-    Id(String),
-    /// By `user_identity_key`.
-    ///
-    /// Sent as `user_identity_key`.
-    #[serde(rename = "user_identity_key")]
-    Key(String),
-}
-
-impl UserIdentityRef2 {
     /// By `user_identity_id`.
     pub fn id(v: impl Into<String>) -> Self {
         Self::Id(v.into())

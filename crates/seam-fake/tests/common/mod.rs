@@ -1,13 +1,99 @@
-//! Helpers shared by the integration tests: raw requests, in memory and over TCP.
+//! Helpers shared by the integration tests: raw requests, in memory and over TCP, and a
+//! typed client made of core's pieces (the clients `seam` and `seam-blocking` are not
+//! dependencies of the fake).
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use bytes::Bytes;
-use serde_json::Value;
+use seam_api::routes::GetUserIdentity;
+use seam_core::{ConfigBuilder, Encoder, Error, Paginated, Route, decode};
+use seam_transport::{HyperTransport, Transport};
+use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// A typed client of the fake: core's [`Encoder`] (which validates, as the clients do) and
+/// [`decode`] around a [`Transport`], the fake itself or HTTP. What the clients add (retries,
+/// deadlines, namespaces) is theirs to test.
+#[derive(Clone)]
+pub struct Client {
+    encoder: Arc<Encoder>,
+    transport: Arc<dyn Transport>,
+}
+
+impl Client {
+    /// With the credentials of `config`, sending to `endpoint` through `transport`.
+    pub fn new(config: ConfigBuilder, endpoint: &str, transport: impl Transport + 'static) -> Self {
+        let config = config.endpoint(endpoint).build().unwrap();
+        Self {
+            encoder: Arc::new(Encoder::with_routes(&config, &seam_api::ROUTES)),
+            transport: Arc::new(transport),
+        }
+    }
+
+    /// The seeded API key, talking to `transport` (a `FakeSeam` or a `Sandbox`) in memory.
+    pub fn in_memory(transport: impl Transport + 'static) -> Self {
+        Self::new(
+            seam_core::Config::builder().api_key(seam_fake::seed::API_KEY),
+            seam_fake::IN_MEMORY_ENDPOINT,
+            transport,
+        )
+    }
+
+    /// With the credentials of `config`, over HTTP to a server at `endpoint`.
+    pub fn over_http(config: ConfigBuilder, endpoint: &str) -> Self {
+        let http = HyperTransport::builder()
+            .allow_insecure_http(true)
+            .build()
+            .unwrap();
+        Self::new(config, endpoint, http)
+    }
+
+    /// The seeded API key, over HTTP to a server at `endpoint`.
+    pub fn seeded_over_http(endpoint: &str) -> Self {
+        Self::over_http(
+            seam_core::Config::builder().api_key(seam_fake::seed::API_KEY),
+            endpoint,
+        )
+    }
+
+    /// Validates, sends and decodes one call.
+    pub async fn call<R: Route>(&self, route: R) -> Result<R::Output, Error> {
+        let request = self.encoder.encode(&route)?;
+        let response = self.transport.send(request).await?;
+        decode::<R>(&response)
+    }
+
+    /// Every item of every page, from `first` on.
+    pub async fn all<R: Paginated>(&self, first: R) -> Result<Vec<R::Item>, Error> {
+        let mut request = first;
+        let mut items = Vec::new();
+        loop {
+            let page = self.call(request.clone()).await?;
+            items.extend(page.items);
+            match page.pagination.next_page_cursor {
+                Some(cursor) if page.pagination.has_next_page => {
+                    request = request.with_page_cursor(cursor);
+                }
+                _ => return Ok(items),
+            }
+        }
+    }
+}
+
+/// `user_identities/get` by id, built from its wire form so that it does not depend on the
+/// name of the generated one-of enum.
+pub fn get_identity_by_id(id: &str) -> GetUserIdentity {
+    serde_json::from_value(json!({ "user_identity_id": id })).unwrap()
+}
+
+/// `user_identities/get` by key.
+pub fn get_identity_by_key(key: &str) -> GetUserIdentity {
+    serde_json::from_value(json!({ "user_identity_key": key })).unwrap()
+}
 
 /// A raw answer: status, headers (lower-case names), body.
 #[derive(Debug)]

@@ -4,5 +4,5 @@
 
 #[test]
 fn decode_response_corpus() {
-    seam_core::fuzzing::replay_corpus("decode_response", seam_core::fuzzing::decode_response);
+    seam_core::fuzzing::replay_corpus("decode_response", seam_api::fuzzing::decode_response);
 }

@@ -1,12 +1,16 @@
 //! A load test of the fake with a model check (issue 8): many concurrent connections send a
 //! mix of `add_acs_user` (by id, by new and by existing key), `remove_acs_user` and reads, and
 //! every answer and the final state are checked against a model. `cargo xtask soak` runs it
-//! against a `seam-fake serve` process; the `soak` test of this crate runs a small one.
+//! against a `seam-fake serve` process; the tests below run small ones against a
+//! [`FakeServer`](seam_fake::FakeServer) in this process.
+//!
+//! It lived in `seam-fake` (`seam_fake::soak`) until the fake stopped depending on the client
+//! it checks: it drives the fake with the async client `seam`, so it belongs with the tasks.
 //!
 //! The design makes the model exact under concurrency:
 //!
 //! - Worker `w` (one per connection) owns [`ACS_USERS_PER_WORKER`] of the
-//!   [extra ACS users](crate::State::seeded_with_extra_acs_users), all in access system
+//!   [extra ACS users](seam_fake::State::seeded_with_extra_acs_users), all in access system
 //!   `w % 3`. No other worker touches them, so the worker knows each one's link at every
 //!   moment, and its final state is the one left by its worker's last acknowledged call.
 //! - Workers `3g`, `3g + 1` and `3g + 2` (one per access system) share the keys
@@ -26,9 +30,8 @@
 //! identity per key). After the run the final state, read with the list routes, must hold
 //! exactly the model's links, no key may have two identities and no ACS user two identities.
 //!
-//! ```no_run
-//! # async fn run() -> Result<(), String> {
-//! use seam_fake::soak::{self, Config};
+//! ```text
+//! use crate::soak_driver::{self, Config};
 //! let config = Config::new(2_000, 32);
 //! let fake = seam_fake::FakeSeam::with_state(seam_fake::State::seeded_with_extra_acs_users(
 //!     config.extra_acs_users(),
@@ -36,10 +39,9 @@
 //! let server = seam_fake::FakeServer::start("127.0.0.1:0", fake)
 //!     .await
 //!     .map_err(|e| e.to_string())?;
-//! let report = soak::run(server.endpoint(), &config).await?;
+//! let report = soak_driver::run(server.endpoint(), &config).await?;
 //! println!("{report}");
 //! assert!(report.violations.is_empty());
-//! # Ok(()) }
 //! ```
 
 use std::collections::{BTreeMap, HashMap};
@@ -48,13 +50,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use seam::routes::{
+use seam::{Error, RetryPolicy, Seam};
+use seam_api::resources::AcsUser;
+use seam_api::routes::{
     AddAcsUser, GetAcsUser, GetUserIdentity, ListAcsUsers, ListUserIdentities,
     ListUserIdentityAcsUsers, RemoveAcsUser, UserIdentityRef,
 };
-use seam::{Error, RetryPolicy, Route, Seam};
-
-use crate::seed;
+use seam_core::Route;
+use seam_fake::seed;
 
 /// How many extra ACS users each worker owns.
 pub const ACS_USERS_PER_WORKER: usize = 4;
@@ -94,7 +97,7 @@ impl Config {
         }
     }
 
-    /// How many [extra ACS users](crate::State::seeded_with_extra_acs_users) the server must
+    /// How many [extra ACS users](seam_fake::State::seeded_with_extra_acs_users) the server must
     /// have: [`ACS_USERS_PER_WORKER`] for each worker of each access system.
     pub fn extra_acs_users(&self) -> usize {
         3 * ACS_USERS_PER_WORKER * self.connections.div_ceil(3)
@@ -550,7 +553,7 @@ impl Worker {
             Some(id) => UserIdentityRef::id(id),
             None => UserIdentityRef::key(key.clone()),
         };
-        self.count(AddAcsUser::NAME);
+        self.count(AddAcsUser::INFO.name);
         let acs_user_id = self.users[j].clone();
         let outcome = self
             .seam
@@ -576,12 +579,12 @@ impl Worker {
             // The id is not known yet: read it instead.
             return self.get_identity(&key).await;
         };
-        self.count(RemoveAcsUser::NAME);
+        self.count(RemoveAcsUser::INFO.name);
         let acs_user_id = self.users[j].clone();
         let outcome = self
             .seam
             .user_identities()
-            .remove_acs_user(RemoveAcsUser::new(id, acs_user_id.clone()))
+            .remove_acs_user(RemoveAcsUser::new(acs_user_id.clone(), id))
             .await;
         let what = format!("remove_acs_user({acs_user_id}, {key})");
         if self.settle(&what, Expect::Ok, &outcome) && self.linked[j].as_deref() == Some(&key) {
@@ -612,12 +615,8 @@ impl Worker {
 
     /// `user_identities.get` of a key that exists: learns the id, checks the worker's links.
     async fn get_identity(&mut self, key: &str) {
-        self.count(GetUserIdentity::NAME);
-        let outcome = self
-            .seam
-            .user_identities()
-            .get(GetUserIdentity::new(UserIdentityRef::key(key)))
-            .await;
+        self.count(GetUserIdentity::INFO.name);
+        let outcome = self.seam.user_identities().get(identity_by_key(key)).await;
         let what = format!("get({key})");
         if let Ok(identity) = &outcome {
             if identity.user_identity_key.as_deref() != Some(key) {
@@ -646,7 +645,7 @@ impl Worker {
         let Some(id) = self.shared.id_of(&key) else {
             return self.get_identity(&key).await;
         };
-        self.count(ListUserIdentityAcsUsers::NAME);
+        self.count(ListUserIdentityAcsUsers::INFO.name);
         let outcome = self
             .seam
             .user_identities()
@@ -672,12 +671,12 @@ impl Worker {
     async fn get_acs_user(&mut self) {
         let j = self.pick_user();
         let acs_user_id = self.users[j].clone();
-        self.count(GetAcsUser::NAME);
+        self.count(GetAcsUser::INFO.name);
         let outcome = self
             .seam
             .acs()
             .users()
-            .get(GetAcsUser::new(acs_user_id.clone()))
+            .get(GetAcsUser::new().acs_user_id(acs_user_id.clone()))
             .await;
         let what = format!("acs.users.get({acs_user_id})");
         if let Ok(user) = &outcome {
@@ -700,7 +699,7 @@ impl Worker {
     /// `user_identities.list` of the group's identities, one page: no key twice.
     async fn list_identities(&mut self) {
         let prefix = format!("soak-g{}-", self.group);
-        self.count(ListUserIdentities::NAME);
+        self.count(ListUserIdentities::INFO.name);
         let outcome = self
             .seam
             .user_identities()
@@ -744,7 +743,15 @@ async fn all<R: seam_core::Paginated>(
     Ok(items)
 }
 
-async fn all_acs_users(seam: &Seam, report: &mut Report) -> Result<Vec<seam::AcsUser>, Error> {
+/// `user_identities/get` by key, built from its wire form: the generated one-of enum of `get`
+/// may not be `UserIdentityRef` itself.
+fn identity_by_key(key: &str) -> GetUserIdentity {
+    #[allow(clippy::expect_used)]
+    serde_json::from_value(serde_json::json!({ "user_identity_key": key }))
+        .expect("user_identities/get by key")
+}
+
+async fn all_acs_users(seam: &Seam, report: &mut Report) -> Result<Vec<AcsUser>, Error> {
     let users = all(seam
         .acs()
         .users()
@@ -927,6 +934,7 @@ pub fn open_connections_to(port: u16) -> Option<usize> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -949,6 +957,131 @@ mod tests {
             }
         }
         assert_eq!(Config::new(1, 256).extra_acs_users(), 1032);
+    }
+
+    /// The fake with the extra ACS users `config` needs, in this process.
+    fn fake_for(config: &Config) -> seam_fake::FakeSeam {
+        seam_fake::FakeSeam::with_state(seam_fake::State::seeded_with_extra_acs_users(
+            config.extra_acs_users(),
+        ))
+    }
+
+    fn runtime() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap()
+    }
+
+    /// A small soak (issue 8): 2,000 calls from 32 connections against the fake over HTTP,
+    /// checked call by call and at the end against the model. `cargo xtask soak` runs the full
+    /// one (100,000 calls, 256 connections) against a `seam-fake serve` process.
+    #[test]
+    fn two_thousand_calls_from_32_connections_match_the_model() {
+        runtime().block_on(async {
+            let config = Config::new(2_000, 32);
+            let fake = fake_for(&config);
+            let server = seam_fake::FakeServer::start("127.0.0.1:0", fake.clone())
+                .await
+                .unwrap();
+            let report = run(server.endpoint(), &config).await.unwrap();
+            eprintln!("{report}");
+            assert_eq!(report.violations, Vec::<String>::new(), "{report}");
+            assert_eq!(report.violation_count, 0);
+            assert_eq!(report.requests, 2_000);
+            assert_eq!(report.by_route.values().sum::<u64>(), 2_000);
+            // Every error was predicted, type by type, and both kinds occurred.
+            assert_eq!(report.errors, report.predicted_errors);
+            for expected in [ALREADY_LINKED, ALREADY_IN_SYSTEM] {
+                assert!(
+                    report.errors.get(expected).is_some_and(|n| *n > 0),
+                    "{report}"
+                );
+            }
+            for how in ["by id", "by new key", "by existing key"] {
+                assert!(report.add_by.get(how).is_some_and(|n| *n > 0), "{report}");
+            }
+            assert!(report.identities_created > 0 && report.links_at_end > 0);
+            // Calls really overlapped, each on a connection of its own. How many overlapped
+            // depends on the machine's scheduling, so this test asks only for overlap; `cargo
+            // xtask soak` requires all of its connections in flight at once.
+            assert!(report.max_in_flight > 1, "{report}");
+            if let Some(open) = report.connections_open {
+                assert!(
+                    open as u64 >= report.max_in_flight,
+                    "{open} connections: {report}"
+                );
+            }
+            // The server's own view agrees.
+            assert_eq!(fake.state().check_links(), Ok(()));
+            server.stop().await.unwrap();
+        });
+    }
+
+    /// A backend that acknowledges every `lose_every`-th `add_acs_user` without doing it.
+    #[derive(Debug)]
+    struct Lossy {
+        fake: seam_fake::FakeSeam,
+        calls: AtomicU64,
+        lose_every: u64,
+    }
+
+    #[async_trait::async_trait]
+    impl seam_transport::Transport for Lossy {
+        async fn send(
+            &self,
+            request: http::Request<bytes::Bytes>,
+        ) -> Result<http::Response<bytes::Bytes>, seam_transport::TransportError> {
+            if request.uri().path() == AddAcsUser::INFO.path
+                && self.calls.fetch_add(1, Ordering::Relaxed) % self.lose_every
+                    == self.lose_every - 1
+            {
+                return Ok(http::Response::new(bytes::Bytes::from_static(
+                    br#"{"ok":true}"#,
+                )));
+            }
+            seam_transport::Transport::send(&self.fake, request).await
+        }
+    }
+
+    #[test]
+    fn a_server_that_loses_acknowledged_links_is_caught() {
+        runtime().block_on(async {
+            let config = Config::new(1_000, 8);
+            let lossy = Lossy {
+                fake: fake_for(&config),
+                calls: AtomicU64::new(0),
+                lose_every: 10,
+            };
+            let server = seam_fake::FakeServer::start("127.0.0.1:0", lossy)
+                .await
+                .unwrap();
+            let report = run(server.endpoint(), &config).await.unwrap();
+            assert!(report.violation_count > 0, "{report}");
+            assert!(
+                report
+                    .violations
+                    .iter()
+                    .any(|v| v.contains("the model") || v.contains("acknowledged")),
+                "{report}"
+            );
+            server.stop().await.unwrap();
+        });
+    }
+
+    #[test]
+    fn a_server_without_the_extra_acs_users_is_refused() {
+        runtime().block_on(async {
+            let server = seam_fake::FakeServer::start("127.0.0.1:0", seam_fake::FakeSeam::new())
+                .await
+                .unwrap();
+            let err = run(server.endpoint(), &Config::new(10, 4))
+                .await
+                .unwrap_err();
+            assert!(err.contains("--extra-acs-users 24"), "{err}");
+            server.stop().await.unwrap();
+        });
     }
 
     #[test]

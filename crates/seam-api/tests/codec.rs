@@ -3,14 +3,14 @@
 
 use bytes::Bytes;
 use http::{Method, StatusCode};
-use seam_core::routes::{AddAcsUser, GetUserIdentity, ListAcsUsers, UserIdentityRef};
+use seam_api::routes::{AddAcsUser, GetUserIdentity, ListAcsUsers, UserIdentityRef};
 use seam_core::{Config, Encoder, Error, decode};
 
 const ACS: &str = "d73f4706-67e3-419d-899e-ec957a75ee0c";
 const UID: &str = "68dd3d7e-c90b-4c89-ad70-3e589014ed87";
 
 fn encoder(config: Config) -> Encoder {
-    Encoder::new(&config)
+    Encoder::with_routes(&config, &seam_api::ROUTES)
 }
 
 /// An encoder for an API key and `endpoint`.
@@ -61,7 +61,7 @@ fn add_acs_user_with_an_api_key_encodes_exactly() {
     assert!(r.headers()["authorization"].is_sensitive());
     assert_eq!(
         r.body().as_ref(),
-        format!(r#"{{"user_identity_id":"{UID}","acs_user_id":"{ACS}"}}"#).as_bytes()
+        format!(r#"{{"acs_user_id":"{ACS}","user_identity_id":"{UID}"}}"#).as_bytes()
     );
 }
 
@@ -81,8 +81,13 @@ fn access_tokens_send_the_workspace() {
             .encode(&GetUserIdentity::new(UserIdentityRef::key("jane")))
             .unwrap();
         assert_eq!(r.headers()["seam-workspace"], "ws_1");
-        assert_eq!(r.method(), Method::POST);
-        assert_eq!(r.body().as_ref(), br#"{"user_identity_key":"jane"}"#);
+        // A read: GET, its parameters in the query string as Seam's JavaScript SDK sends them.
+        assert_eq!(r.method(), Method::GET);
+        assert_eq!(
+            r.uri(),
+            "https://connect.getseam.com/user_identities/get?user_identity_key=jane&_strict=true"
+        );
+        assert!(r.body().is_empty());
     }
 }
 
@@ -91,7 +96,12 @@ fn a_custom_endpoint_keeps_its_path() {
     let e = encoder_at("http://127.0.0.1:9/base/");
     let r = e.encode(&ListAcsUsers::new()).unwrap();
     assert_eq!(r.uri(), "http://127.0.0.1:9/base/acs/users/list");
-    assert_eq!(r.body().as_ref(), b"{}");
+    assert!(r.body().is_empty());
+    let r = e.encode(&ListAcsUsers::new().limit(5)).unwrap();
+    assert_eq!(
+        r.uri(),
+        "http://127.0.0.1:9/base/acs/users/list?limit=5&_strict=true"
+    );
 }
 
 #[test]
@@ -125,18 +135,28 @@ fn the_uri_parsed_once_is_the_url_as_written() {
 struct Custom;
 
 impl seam_core::Route for Custom {
-    const NAME: &'static str = "custom.ping";
-    const PATH: &'static str = "/custom/ping";
-    const METHOD: Method = Method::POST;
-    const IDEMPOTENT: bool = true;
-    const PARAMS: &'static [seam_core::params::ParamSpec] = &[];
-    const OUTPUT_KEY: Option<&'static str> = None;
-    type Response = seam_core::route::Void;
+    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+        index: usize::MAX,
+        name: "custom.ping",
+        path: "/custom/ping",
+        method: seam_core::HttpMethod::Post,
+        idempotent: true,
+        retry_reason: "a ping",
+        params: &[],
+        output_key: None,
+        paginated: false,
+        action_attempt: false,
+        auth: seam_core::AuthSet::WORKSPACE,
+        namespace: &["custom"],
+        method_name: "ping",
+        title: "Ping",
+        doc: "",
+        deprecated: None,
+    };
     type Output = ();
-    fn validate(&self) -> Result<(), seam_core::InvalidInput> {
-        Ok(())
+    fn decode_output(body: &[u8]) -> Result<(), serde_json::Error> {
+        seam_core::codec::decode_void(body)
     }
-    fn into_output(_: seam_core::route::Void) {}
 }
 
 #[test]
@@ -155,7 +175,7 @@ fn a_route_outside_the_table_gets_its_uri_from_the_endpoint() {
         let r = e.encode(&Custom).unwrap();
         assert_eq!(r.uri(), expected);
         assert_eq!(r.method(), Method::POST);
-        assert_eq!(r.body().as_ref(), b"null");
+        assert_eq!(r.body().as_ref(), b"{}");
     }
 }
 
@@ -163,10 +183,14 @@ fn a_route_outside_the_table_gets_its_uri_from_the_endpoint() {
 fn invalid_parameters_are_never_encoded() {
     let e = encoder(Config::builder().api_key("seam_k").build().unwrap());
     let err = e
-        .encode(&AddAcsUser::new("", UserIdentityRef::key("")))
+        .encode(&AddAcsUser::new("", UserIdentityRef::id("x")))
         .unwrap_err();
-    assert_eq!(err.validation_messages("acs_user_id"), ["Required"]);
-    assert_eq!(err.validation_messages("user_identity_key"), ["Required"]);
+    // The server's messages: zod's `uuid()` says "Invalid uuid" for an empty string too.
+    assert_eq!(err.validation_messages("acs_user_id"), ["Invalid uuid"]);
+    assert_eq!(
+        err.validation_messages("user_identity_id"),
+        ["Invalid uuid"]
+    );
 }
 
 #[test]
@@ -292,12 +316,12 @@ fn list_pages_decode_with_unknown_fields_and_enum_values() {
     let body = br#"{"acs_users":[{"acs_user_id":"d73f4706-67e3-419d-899e-ec957a75ee0c","acs_system_id":"s","workspace_id":"w","display_name":"Jo","external_type":"future_user","is_managed":true,"created_at":"2024-01-01T00:00:00Z","errors":[],"warnings":[],"new":1}],"pagination":{"has_next_page":true,"next_page_cursor":"c","next_page_url":null},"ok":true}"#;
     let page = decode::<ListAcsUsers>(&response(200, body, None)).unwrap();
     assert_eq!(page.items.len(), 1);
-    assert_eq!(
-        page.items[0].external_type,
-        Some(seam_core::resources::AcsUserExternalType::Other(
-            "future_user".into()
-        ))
-    );
+    let kept = page.items[0].external_type.as_ref().unwrap();
+    assert!(matches!(
+        kept,
+        seam_api::resources::AcsUserExternalType::Unknown(_)
+    ));
+    assert_eq!(kept.as_str(), "future_user");
     assert!(page.pagination.has_next_page);
     assert_eq!(page.pagination.next_page_cursor.as_deref(), Some("c"));
 }

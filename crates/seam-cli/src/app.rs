@@ -22,20 +22,6 @@ Examples:
   SEAM_PERSONAL_ACCESS_TOKEN=seam_at... seam workspaces list
   echo '{\"acs_user_id\": \"...\"}' | seam acs users get --input -";
 
-/// The routes the sandbox models: their examples run against it as printed. Every other
-/// route's example is for the real API.
-const SANDBOX_ROUTES: &[&str] = &[
-    "user_identities.add_acs_user",
-    "user_identities.create",
-    "user_identities.get",
-    "user_identities.list",
-    "user_identities.delete",
-    "user_identities.list_acs_users",
-    "user_identities.remove_acs_user",
-    "acs.users.get",
-    "acs.users.list",
-];
-
 /// A sample value for a parameter, for the examples in `--help`: the sandbox's seeded ids for
 /// the parameters the sandbox models (so that those examples run with `--sandbox`), and a
 /// generic value of the parameter's kind otherwise.
@@ -63,14 +49,31 @@ fn sample(spec: &ParamSpec) -> String {
     }
 }
 
+/// The id parameter of the resource a route is about: `acs_user_id` for `acs.users.get`,
+/// `device_id` for `devices.get` (its namespace, singular, then `_id`).
+fn own_id(info: &RouteInfo) -> Option<&'static ParamSpec> {
+    let resource = info.namespace.join("_");
+    let singular = match resource.strip_suffix("ies") {
+        Some(stem) => format!("{stem}y"),
+        None => resource.strip_suffix('s').unwrap_or(&resource).to_owned(),
+    };
+    let name = format!("{singular}_id");
+    info.params
+        .iter()
+        .find(|p| p.name == name && p.kind == ParamKind::Uuid)
+}
+
 fn example(route: &RouteCommand) -> String {
-    let sandbox = SANDBOX_ROUTES.contains(&route.info.name);
+    // The routes the sandbox models: their examples run against it as printed. Every other
+    // route's example is for the real API.
+    let sandbox = seam_fake::handler::models(route.info);
     let mut line = if sandbox {
         format!("seam --sandbox {}", route.words().join(" "))
     } else {
         format!("seam {}", route.words().join(" "))
     };
     let mut one_of_done = false;
+    let mut given = false;
     for spec in route.info.params {
         let wanted = match spec.requirement {
             Requirement::Required => true,
@@ -79,7 +82,16 @@ fn example(route: &RouteCommand) -> String {
         };
         if wanted {
             line.push_str(&format!(" --{} {}", spec.name, sample(spec)));
+            given = true;
         }
+    }
+    // A route whose id the spec leaves optional (`acs users get`: by `acs_user_id` or by
+    // `user_identity_id`) is shown with its own id, as it is mostly called.
+    if !given
+        && !route.info.paginated
+        && let Some(spec) = own_id(route.info)
+    {
+        line.push_str(&format!(" --{} {}", spec.name, sample(spec)));
     }
     if route.info.paginated && route.has_param("limit") {
         line.push_str(" --limit 10");
@@ -210,6 +222,20 @@ fn route_command(word: &str, route: &RouteCommand) -> Command {
         cmd = cmd.arg(param_arg(spec));
     }
     cmd
+}
+
+/// `seam sandbox --help`: what the sandbox answers.
+fn sandbox_about() -> String {
+    let modelled: Vec<String> = seam_fake::handler::MODELLED
+        .iter()
+        .map(|info| format!("  seam {}", RouteCommand { info }.words().join(" ")))
+        .collect();
+    format!(
+        "The local sandbox: a fake Seam whose state is kept in a file, used by any command with \
+         --sandbox. It models these commands:\n\n{}\n\nEvery other command is checked as the \
+         real API would check it, then answered with a `not_implemented` error (HTTP 501).",
+        modelled.join("\n")
+    )
 }
 
 /// The command words to their subcommands, nested.
@@ -373,6 +399,7 @@ pub fn build(routes: &[RouteCommand]) -> Command {
     .subcommand(
         Command::new("sandbox")
             .about("The local sandbox: a fake Seam whose state is kept in a file")
+            .long_about(sandbox_about())
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommand(

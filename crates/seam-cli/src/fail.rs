@@ -185,6 +185,9 @@ impl CliError {
             Error::Api(a) if a.status.as_u16() == 429 => {
                 "rate limited after the retries: wait a moment and run it again"
             }
+            Error::Api(a) if a.status.as_u16() == 501 && a.error_type == "not_implemented" => {
+                "the sandbox models only the ACS-user routes (see `seam sandbox --help`): run this command against Seam, without --sandbox"
+            }
             Error::Api(a) if a.status.is_server_error() => {
                 "a failure on Seam's side: run it again later, and quote the request id to Seam support if it persists"
             }

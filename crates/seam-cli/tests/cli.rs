@@ -844,3 +844,33 @@ fn help_version_and_completions() {
     let out = run(home.bare(), &["completions", "tcsh"], None);
     assert_eq!(out.code, 2);
 }
+
+#[test]
+fn a_command_the_sandbox_does_not_model_says_so() {
+    let home = Home::new("not-modelled");
+    let out = run(
+        home.sandbox(),
+        &["locks", "unlock-door", "--device_id", ACS],
+        None,
+    );
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        out.stderr.starts_with("error: not_implemented: "),
+        "{out:?}"
+    );
+    assert!(out.stderr.contains("(HTTP 501"), "{out:?}");
+    assert!(
+        out.stderr
+            .contains("hint: the sandbox models only the ACS-user routes"),
+        "{out:?}"
+    );
+    // Checked first, as the real API would: a bad id is refused before sending.
+    let out = run(
+        home.sandbox(),
+        &["locks", "unlock-door", "--device_id", "x"],
+        None,
+    );
+    assert_eq!(out.code, 2, "{out:?}");
+    let out = run(home.bare(), &["sandbox", "--help"], None).ok();
+    assert!(out.stdout.contains("  seam acs users list\n"), "{out:?}");
+}

@@ -1,7 +1,7 @@
 //! Everything a command can fail with, its exit code, and how it is reported on stderr.
 
 use seam_core::error::TransportErrorKind;
-use seam_core::{ConfigError, Error};
+use seam_core::{AuthSet, ConfigError, Error};
 use serde_json::{Map, Value, json};
 
 /// Success.
@@ -23,7 +23,7 @@ Exit codes:
   0  success
   1  API error (the server refused the request)
   2  usage error, or parameters refused before sending
-  3  authentication: missing or wrong credentials, or HTTP 401
+  3  authentication: missing or wrong credentials, credentials the command does not accept, or HTTP 401
   4  not found (HTTP 404)
   5  network error or timeout";
 
@@ -120,7 +120,39 @@ impl CliError {
                 "set SEAM_API_KEY or pass --api-key (or run `seam login`, or try `seam --sandbox`)"
             }
             Error::Config(ConfigError::MissingWorkspaceId { .. }) => {
-                "set SEAM_WORKSPACE_ID or pass --workspace-id"
+                "set SEAM_WORKSPACE_ID or pass --workspace-id (only `workspaces list` and `workspaces create` run without one)"
+            }
+            Error::Config(ConfigError::CredentialsNotAccepted {
+                accepted,
+                configured,
+                ..
+            }) if *configured == AuthSet::PERSONAL_ACCESS_TOKEN
+                && accepted.contains(AuthSet::PERSONAL_ACCESS_TOKEN_WITHOUT_WORKSPACE) =>
+            {
+                "pass --without-workspace to use the personal access token in no workspace"
+            }
+            Error::Config(ConfigError::CredentialsNotAccepted {
+                accepted,
+                configured,
+                ..
+            }) if *configured == AuthSet::CONSOLE_SESSION
+                && accepted.contains(AuthSet::CONSOLE_SESSION_WITHOUT_WORKSPACE) =>
+            {
+                "pass --without-workspace to use the console session token in no workspace"
+            }
+            Error::Config(ConfigError::CredentialsNotAccepted { configured, .. })
+                if AuthSet::WITHOUT_WORKSPACE.contains(*configured) =>
+            {
+                "this command needs a workspace: pass --workspace-id (and drop --without-workspace)"
+            }
+            Error::Config(ConfigError::CredentialsNotAccepted { .. }) => {
+                "use credentials the command accepts: `seam <command> --help` lists them"
+            }
+            Error::Config(ConfigError::MissingCredentialsWithoutWorkspace) => {
+                "pass --personal-access-token or set SEAM_PERSONAL_ACCESS_TOKEN (or run `seam login --without-workspace`)"
+            }
+            Error::Config(ConfigError::NotWithoutWorkspace { .. }) => {
+                "--without-workspace takes a personal access token (--personal-access-token or SEAM_PERSONAL_ACCESS_TOKEN); an API key always acts in its own workspace"
             }
             Error::Config(ConfigError::ConflictingEnvironment) => {
                 "unset SEAM_API_KEY or SEAM_PERSONAL_ACCESS_TOKEN, or pass --api-key"
@@ -153,6 +185,9 @@ impl CliError {
             Error::Api(a) if a.status.as_u16() == 429 => {
                 "rate limited after the retries: wait a moment and run it again"
             }
+            Error::Api(a) if a.status.as_u16() == 501 && a.error_type == "not_implemented" => {
+                "the sandbox models only the ACS-user routes (see `seam sandbox --help`): run this command against Seam, without --sandbox"
+            }
             Error::Api(a) if a.status.is_server_error() => {
                 "a failure on Seam's side: run it again later, and quote the request id to Seam support if it persists"
             }
@@ -161,6 +196,12 @@ impl CliError {
             }
             Error::UnexpectedResponse(_) => {
                 "the answer was not Seam's: check --endpoint (or SEAM_ENDPOINT) points at the Seam API"
+            }
+            Error::Pagination(m) if m.contains("--max-pages") => {
+                "raise --max-pages, or read page by page with --limit and --page-cursor"
+            }
+            Error::Pagination(_) => {
+                "read page by page with --limit and --page-cursor; quote the command to Seam support if it persists"
             }
             _ => return None,
         })

@@ -1,7 +1,8 @@
 //! `seam`: the Seam API from the command line.
 //!
-//! Every route of core's route table is a command (`seam user-identities add-acs-user`,
-//! `seam acs users list`, …) whose flags are the route's parameters. `--sandbox` runs against
+//! Every route of the generated route table (`seam_api::ROUTES`, from Seam's API document) is a
+//! command (`seam user-identities add-acs-user`, `seam locks unlock-door`, …) whose flags are
+//! the route's parameters. `--sandbox` runs against
 //! a local fake kept in a file; `seam login` stores a token; `--dry-run` prints the request
 //! instead of sending it. See `docs/cli.md` and `seam --help`.
 //!
@@ -10,6 +11,7 @@
 
 mod app;
 mod fail;
+mod flags;
 mod prompt;
 mod sandbox;
 mod session;
@@ -21,14 +23,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::ArgMatches;
-use seam_core::params::ParamKind;
-use seam_core::routes::ListUserIdentities;
-use seam_core::{Credentials, TokenKind};
+use seam_api::routes::{ListUserIdentities, WorkspacesList};
+use seam_core::{AuthSet, ConfigError, Credentials, RawRequest, Route, TokenKind};
 use serde_json::{Map, Value, json};
 
 use crate::fail::CliError;
 use crate::session::Session;
-use crate::settings::{Globals, Stored, config_path, redact};
+use crate::settings::{Globals, Stored, config_path, credentials_without_workspace, redact};
 use crate::table::{Printed, RouteCommand};
 
 fn main() -> ExitCode {
@@ -153,14 +154,12 @@ fn collect(route: &RouteCommand, m: &ArgMatches) -> Result<Map<String, Value>, C
                 "--input must be a JSON object of parameters",
             ));
         };
-        if let Some(unknown) = object
-            .keys()
-            .find(|k| !route.params.iter().any(|p| p.name == k.as_str()))
-        {
+        if let Some(unknown) = object.keys().find(|k| !route.has_param(k)) {
             return Err(CliError::usage(format!(
                 "unknown parameter {unknown:?} in --input; {} takes {}",
                 route.words().join(" "),
                 route
+                    .info
                     .params
                     .iter()
                     .map(|p| p.name)
@@ -170,15 +169,12 @@ fn collect(route: &RouteCommand, m: &ArgMatches) -> Result<Map<String, Value>, C
         }
         params = object;
     }
-    for spec in route.params {
-        let value = match spec.kind {
-            ParamKind::UuidArray => m
-                .get_many::<String>(spec.name)
-                .map(|vs| Value::Array(vs.map(|v| Value::String(v.clone())).collect())),
-            ParamKind::PositiveInteger => m.get_one::<i64>(spec.name).map(|n| Value::from(*n)),
-            _ => m
-                .get_one::<String>(spec.name)
-                .map(|v| Value::String(v.clone())),
+    for spec in route.info.params {
+        let value = match flags::shape(spec.kind) {
+            flags::Shape::Repeated(_) => m
+                .get_many::<Value>(spec.name)
+                .map(|vs| Value::Array(vs.cloned().collect())),
+            _ => m.get_one::<Value>(spec.name).cloned(),
         };
         if let Some(value) = value {
             params.insert(spec.name.to_owned(), value);
@@ -189,7 +185,7 @@ fn collect(route: &RouteCommand, m: &ArgMatches) -> Result<Map<String, Value>, C
 
 fn run_route(session: &Session, route: &RouteCommand, m: &ArgMatches) -> Result<Printed, CliError> {
     let mut params = collect(route, m)?;
-    let missing = table::missing(route.params, &params);
+    let missing = table::missing(route.info.params, &params);
     if !missing.is_empty() {
         let stdin_used = m
             .get_one::<PathBuf>("input")
@@ -199,7 +195,7 @@ fn run_route(session: &Session, route: &RouteCommand, m: &ArgMatches) -> Result<
             && std::io::stdin().is_terminal()
             && std::io::stdout().is_terminal();
         if interactive {
-            prompt::fill(session, route.params, &missing, &mut params)?;
+            prompt::fill(session, route.info.params, &missing, &mut params)?;
         } else {
             let names: Vec<String> = missing
                 .iter()
@@ -222,7 +218,13 @@ fn run_route(session: &Session, route: &RouteCommand, m: &ArgMatches) -> Result<
             )));
         }
     }
-    (route.run)(session, params)
+    let max_pages = m
+        .try_get_one::<u32>("max-pages")
+        .ok()
+        .flatten()
+        .copied()
+        .unwrap_or(table::DEFAULT_MAX_PAGES);
+    table::run(session, route, params, max_pages)
 }
 
 /// Reads the token for `seam login`: from a prompt that does not echo, or a line of stdin.
@@ -266,12 +268,25 @@ fn login(session: &Session, m: &ArgMatches) -> Result<Printed, CliError> {
         return Err(CliError::usage("no token given: pass --token or type one"));
     }
     let resolved = session.resolved()?;
+    let without_workspace = session.globals.without_workspace;
     let workspace_id = resolved.workspace_id().map(str::to_owned);
-    let workspace_needed = matches!(
-        TokenKind::of(&token),
-        TokenKind::PersonalAccessToken | TokenKind::ConsoleSessionToken
-    );
-    let credentials = Credentials::from_token(token.clone(), workspace_id.clone())?;
+    let workspace_needed = !without_workspace
+        && matches!(
+            TokenKind::of(&token),
+            TokenKind::PersonalAccessToken | TokenKind::ConsoleSessionToken
+        );
+    let credentials = if without_workspace {
+        let credentials = credentials_without_workspace(&token)?;
+        if !AuthSet::WITHOUT_WORKSPACE.contains(credentials.auth_kind()) {
+            return Err(ConfigError::NotWithoutWorkspace {
+                configured: credentials.auth_kind(),
+            }
+            .into());
+        }
+        credentials
+    } else {
+        Credentials::from_token(token.clone(), workspace_id.clone())?
+    };
     let endpoint = resolved.endpoint.clone();
     let mut builder = seam_blocking::Seam::builder()
         .credentials(credentials)
@@ -280,7 +295,13 @@ fn login(session: &Session, m: &ArgMatches) -> Result<Printed, CliError> {
         builder = builder.timeout(std::time::Duration::from_secs_f64(t));
     }
     let client = builder.build()?;
-    client.send(ListUserIdentities::new().limit(1u32))?;
+    // One cheap call that the token must pass: a list of one user identity, or without a
+    // workspace the list of workspaces.
+    if without_workspace {
+        client.send_raw(RawRequest::for_route(&WorkspacesList::INFO, Map::new()))?;
+    } else {
+        client.send(ListUserIdentities::new().limit(1))?;
+    }
     let stored = Stored {
         token: Some(token.clone()),
         endpoint: Some(endpoint.clone()),

@@ -3,12 +3,13 @@
 
 use std::io::{BufRead, Write};
 
-use seam_core::params::{ParamKind, ParamSpec};
-use seam_core::routes::{ListAcsUsers, ListUserIdentities};
-use serde::Serialize;
+use seam_api::routes::{ListAcsUsers, ListUserIdentities};
+use seam_core::params::ParamSpec;
+use seam_core::{RawRequest, Route, RouteInfo};
 use serde_json::{Map, Value};
 
 use crate::fail::CliError;
+use crate::flags::{self, Shape};
 use crate::session::Session;
 
 /// How many choices a pick-list shows.
@@ -40,11 +41,10 @@ struct Choice {
     label: String,
 }
 
-fn choices<T: Serialize>(items: &[T], id_field: &str) -> Vec<Choice> {
+fn choices(items: &[Value], id_field: &str) -> Vec<Choice> {
     items
         .iter()
-        .filter_map(|item| {
-            let v = serde_json::to_value(item).ok()?;
+        .filter_map(|v| {
             let id = v.get(id_field)?.as_str()?.to_owned();
             let text = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
             let mut label = text("full_name")
@@ -61,24 +61,32 @@ fn choices<T: Serialize>(items: &[T], id_field: &str) -> Vec<Choice> {
         .collect()
 }
 
+/// The first page of `route`'s list (at most [`PICK_LIMIT`] items), as raw JSON.
+fn first_page(session: &Session, route: &'static RouteInfo) -> Result<Vec<Value>, CliError> {
+    let client = session.client_for(Some(route))?;
+    let mut params = Map::new();
+    params.insert("limit".to_owned(), Value::from(PICK_LIMIT));
+    let answer = client.send_raw(RawRequest::for_route(route, params))?;
+    let key = route.output_key.unwrap_or("items");
+    Ok(answer
+        .get(key)
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default())
+}
+
 fn pick_list(session: &Session, name: &str) -> Option<Vec<Choice>> {
-    let client = session.client().ok()?;
-    let listed = match name {
-        "acs_user_id" => client
-            .send(ListAcsUsers::new().limit(PICK_LIMIT))
-            .map(|page| choices(&page.items, "acs_user_id")),
-        "user_identity_id" => client
-            .send(ListUserIdentities::new().limit(PICK_LIMIT))
-            .map(|page| choices(&page.items, "user_identity_id")),
+    let (route, id_field) = match name {
+        "acs_user_id" => (&ListAcsUsers::INFO, "acs_user_id"),
+        "user_identity_id" => (&ListUserIdentities::INFO, "user_identity_id"),
         _ => return None,
     };
-    match listed {
-        Ok(list) if !list.is_empty() => Some(list),
-        Ok(_) => None,
+    match first_page(session, route) {
+        Ok(items) => Some(choices(&items, id_field)).filter(|list| !list.is_empty()),
         Err(e) => {
             say(&format!(
                 "(could not fetch choices for {name}: {})\n",
-                CliError::from(e).line()
+                e.line()
             ));
             None
         }
@@ -89,6 +97,9 @@ fn pick_list(session: &Session, name: &str) -> Option<Vec<Choice>> {
 fn ask(session: &Session, spec: &ParamSpec, alternatives: &[&str]) -> Result<Value, CliError> {
     let list = pick_list(session, spec.name);
     let mut question = format!("{} ({})", spec.name, spec.doc.trim());
+    if let Some(form) = flags::form_help(spec.kind) {
+        question.push_str(&format!(" [{form}]"));
+    }
     if alternatives.len() > 1 {
         question = format!("one of {} is required; {question}", alternatives.join(", "));
     }
@@ -111,20 +122,19 @@ fn ask(session: &Session, spec: &ParamSpec, alternatives: &[&str]) -> Result<Val
     {
         return Ok(Value::String(choice.id.clone()));
     }
-    Ok(match spec.kind {
-        ParamKind::PositiveInteger => answer
-            .parse::<i64>()
-            .map(Value::from)
-            .unwrap_or(Value::String(answer)),
-        ParamKind::UuidArray => Value::Array(
-            answer
-                .split([',', ' '])
-                .filter(|s| !s.is_empty())
-                .map(|s| Value::String(s.to_owned()))
-                .collect(),
-        ),
-        _ => Value::String(answer),
-    })
+    let invalid =
+        |why: String| CliError::usage(format!("invalid value for --{}: {why}", spec.name));
+    match flags::shape(spec.kind) {
+        // Several items on one line: separated by commas or spaces.
+        Shape::Repeated(item) => answer
+            .split([',', ' '])
+            .filter(|s| !s.is_empty())
+            .map(|s| flags::parse(item, s))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Value::Array)
+            .map_err(invalid),
+        _ => flags::parse(spec.kind, &answer).map_err(invalid),
+    }
 }
 
 /// Prompts for each missing parameter (the first of each `OneOf` group).

@@ -2,7 +2,7 @@
 
 use std::cell::RefCell;
 
-use seam_core::{Config, Environment};
+use seam_core::{AuthSet, Config, Environment, RouteInfo};
 
 use crate::fail::CliError;
 use crate::sandbox;
@@ -13,7 +13,8 @@ use crate::settings::{Globals, Resolved, Source, Stored, config_path, resolve};
 pub struct Session {
     /// The global options.
     pub globals: Globals,
-    client: RefCell<Option<seam_blocking::Seam>>,
+    /// The client built last, with the kind of credentials it holds.
+    client: RefCell<Option<(AuthSet, seam_blocking::Seam)>>,
 }
 
 impl Session {
@@ -26,15 +27,19 @@ impl Session {
     }
 
     /// Flags over the environment over the stored file (over the sandbox's key with
-    /// `--sandbox`).
+    /// `--sandbox`), in a workspace unless `--without-workspace` is given.
     pub fn resolved(&self) -> Result<Resolved, CliError> {
+        self.resolved_with(self.globals.without_workspace)
+    }
+
+    fn resolved_with(&self, without_workspace: bool) -> Result<Resolved, CliError> {
         let env = Environment::from_process();
         let (stored, load_error) = match config_path().and_then(|p| Stored::load(&p)) {
             Ok(s) => (s, None),
             Err(e) => (Stored::default(), Some(e)),
         };
         let sandbox_key = self.globals.sandbox.then_some(sandbox::API_KEY);
-        let mut resolved = resolve(&self.globals, &env, &stored, sandbox_key);
+        let mut resolved = resolve(&self.globals, &env, &stored, sandbox_key, without_workspace);
         if self.globals.sandbox && self.globals.endpoint.is_none() {
             resolved.builder = resolved.builder.endpoint(sandbox::ENDPOINT);
             resolved.endpoint = sandbox::ENDPOINT.to_owned();
@@ -47,17 +52,31 @@ impl Session {
         }
     }
 
-    /// The configuration in force, checked by core.
-    pub fn config(&self) -> Result<Config, CliError> {
-        self.resolved()?.build()
+    /// The configuration for calling `route`: as [`Session::resolved`], but without a
+    /// workspace when the route takes the token that way and no workspace id is set (a
+    /// personal access token alone, for `workspaces list` or `workspaces create`).
+    pub fn resolved_for(&self, route: Option<&RouteInfo>) -> Result<Resolved, CliError> {
+        let resolved = self.resolved()?;
+        match route {
+            Some(route) if resolved.fits_without_workspace(route) => self.resolved_with(true),
+            _ => Ok(resolved),
+        }
     }
 
-    /// The blocking client: over HTTP, or over the sandbox file with `--sandbox`.
-    pub fn client(&self) -> Result<seam_blocking::Seam, CliError> {
-        if let Some(client) = self.client.borrow().as_ref() {
+    /// The configuration in force for `route` (any route: `None`), checked by core.
+    pub fn config_for(&self, route: Option<&RouteInfo>) -> Result<Config, CliError> {
+        self.resolved_for(route)?.build()
+    }
+
+    /// The blocking client for `route`: over HTTP, or over the sandbox file with `--sandbox`.
+    pub fn client_for(&self, route: Option<&RouteInfo>) -> Result<seam_blocking::Seam, CliError> {
+        let config = self.config_for(route)?;
+        let kind = config.credentials.auth_kind();
+        if let Some((cached, client)) = self.client.borrow().as_ref()
+            && *cached == kind
+        {
             return Ok(client.clone());
         }
-        let config = self.config()?;
         let mut builder = seam_blocking::Seam::builder()
             .credentials(config.credentials.clone())
             .endpoint(config.endpoint.as_str())
@@ -67,7 +86,7 @@ impl Session {
             builder = builder.transport(sandbox::open(&self.globals)?);
         }
         let client = builder.build()?;
-        *self.client.borrow_mut() = Some(client.clone());
+        *self.client.borrow_mut() = Some((kind, client.clone()));
         Ok(client)
     }
 }

@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use seam_core::{
-    ConfigBuilder, ConfigError, Credentials, DEFAULT_ENDPOINT, Environment, TokenKind,
+    AuthSet, ConfigBuilder, ConfigError, Credentials, DEFAULT_ENDPOINT, Environment, RouteInfo,
+    TokenKind,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -38,6 +39,8 @@ pub struct Globals {
     pub sandbox: bool,
     /// `--sandbox-state`.
     pub sandbox_state: Option<PathBuf>,
+    /// `--without-workspace`.
+    pub without_workspace: bool,
 }
 
 impl Globals {
@@ -55,6 +58,7 @@ impl Globals {
             non_interactive: m.get_flag("non-interactive"),
             sandbox: m.get_flag("sandbox"),
             sandbox_state: m.get_one::<PathBuf>("sandbox-state").cloned(),
+            without_workspace: m.get_flag("without-workspace"),
         }
     }
 }
@@ -216,6 +220,8 @@ pub struct Resolved {
     /// Where the endpoint came from.
     pub endpoint_source: Source,
     workspace: Option<(String, Source)>,
+    /// Whether the token acts in no workspace (`--without-workspace`, or chosen for a route).
+    pub without_workspace: bool,
     /// An error found while layering (reported when the configuration is used).
     pub error: Option<ConfigError>,
 }
@@ -224,18 +230,39 @@ fn first<T: Clone>(layers: &[(Option<&T>, Source)]) -> Option<(T, Source)> {
     layers.iter().find_map(|(v, s)| v.map(|v| (v.clone(), *s)))
 }
 
-/// Layers flags over the environment over the stored file.
+/// A token as credentials acting in no workspace: a personal access token or console session
+/// token as such; anything else as it is, for core to refuse with its own error.
+pub fn credentials_without_workspace(token: &str) -> Result<Credentials, ConfigError> {
+    match TokenKind::of(token) {
+        TokenKind::PersonalAccessToken => {
+            Credentials::personal_access_token_without_workspace(token.to_owned())
+        }
+        TokenKind::ConsoleSessionToken => {
+            Credentials::console_session_token_without_workspace(token.to_owned())
+        }
+        _ => Credentials::from_token(token.to_owned(), None),
+    }
+}
+
+/// Layers flags over the environment over the stored file. With `without_workspace`, the
+/// token acts in no workspace (core's `ConfigBuilder::without_workspace`: only a personal
+/// access token or console session token may) and the workspace id is ignored.
 pub fn resolve(
     g: &Globals,
     env: &Environment,
     stored: &Stored,
     sandbox_key: Option<&str>,
+    without_workspace: bool,
 ) -> Resolved {
-    let workspace = first(&[
-        (g.workspace_id.as_ref(), Source::Flag),
-        (env.workspace_id.as_ref(), Source::Environment),
-        (stored.workspace_id.as_ref(), Source::ConfigFile),
-    ]);
+    let workspace = if without_workspace {
+        None
+    } else {
+        first(&[
+            (g.workspace_id.as_ref(), Source::Flag),
+            (env.workspace_id.as_ref(), Source::Environment),
+            (stored.workspace_id.as_ref(), Source::ConfigFile),
+        ])
+    };
     let mut builder = ConfigBuilder::default();
     let mut error = None;
     let ws = workspace.as_ref().map(|(w, _)| w.clone());
@@ -244,6 +271,9 @@ pub fn resolve(
         (Some(key.clone()), Source::Flag)
     } else if let Some(token) = &g.personal_access_token {
         match &ws {
+            _ if without_workspace => {
+                builder = builder.personal_access_token_without_workspace(token.clone())
+            }
             Some(ws) => builder = builder.personal_access_token(token.clone(), ws.clone()),
             None => {
                 error = Some(ConfigError::MissingWorkspaceId {
@@ -257,12 +287,19 @@ pub fn resolve(
         (Some(key.to_owned()), Source::Sandbox)
     } else if env.api_key.is_some() || env.personal_access_token.is_some() {
         let mut env = env.clone();
-        env.workspace_id = ws;
+        if !without_workspace {
+            env.workspace_id = ws;
+        }
         let token = env.api_key.clone().or(env.personal_access_token.clone());
         builder = builder.environment(env);
         (token, Source::Environment)
     } else if let Some(token) = &stored.token {
-        match Credentials::from_token(token.clone(), ws) {
+        let credentials = if without_workspace {
+            credentials_without_workspace(token)
+        } else {
+            Credentials::from_token(token.clone(), ws)
+        };
+        match credentials {
             Ok(c) => builder = builder.credentials(c),
             Err(e) => error = Some(e),
         }
@@ -270,6 +307,9 @@ pub fn resolve(
     } else {
         (None, Source::None)
     };
+    if without_workspace {
+        builder = builder.without_workspace();
+    }
     let (endpoint, endpoint_source) = if sandbox_key.is_some() && g.endpoint.is_none() {
         (DEFAULT_ENDPOINT.to_owned(), Source::Default)
     } else {
@@ -292,6 +332,7 @@ pub fn resolve(
         endpoint,
         endpoint_source,
         workspace,
+        without_workspace,
         error,
     }
 }
@@ -306,7 +347,28 @@ impl Resolved {
             "endpoint_source": self.endpoint_source.as_str(),
             "workspace_id": self.workspace.as_ref().map(|w| &w.0),
             "workspace_id_source": self.workspace.as_ref().map_or("none", |w| w.1.as_str()),
+            "without_workspace": self.without_workspace,
         })
+    }
+
+    /// Whether `route` is better called without a workspace: the token in force is a personal
+    /// access token or console session token, no workspace id is set anywhere, and the route
+    /// accepts that token acting in no workspace (`workspaces list`, `workspaces create`).
+    pub fn fits_without_workspace(&self, route: &RouteInfo) -> bool {
+        if self.without_workspace
+            || self.workspace.is_some()
+            || self.token_source == Source::Sandbox
+        {
+            return false;
+        }
+        let wanted = match self.token.as_deref().map(TokenKind::of) {
+            Some(TokenKind::PersonalAccessToken) => {
+                AuthSet::PERSONAL_ACCESS_TOKEN_WITHOUT_WORKSPACE
+            }
+            Some(TokenKind::ConsoleSessionToken) => AuthSet::CONSOLE_SESSION_WITHOUT_WORKSPACE,
+            _ => return false,
+        };
+        route.auth.contains(wanted)
     }
 
     /// The workspace in force, if any.

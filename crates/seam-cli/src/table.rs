@@ -1,15 +1,18 @@
-//! The commands that call the API, generated from core's route table (`with_routes!`): the
-//! command words from each route's path, the flags from its `PARAMS`, and a runner that turns
-//! the collected parameters into the route's request with serde and sends it.
+//! The commands that call the API: one per route of the generated route table
+//! (`seam_api::ROUTES`), with the command words from the route's namespace and method name, the
+//! flags from its parameters (see `flags`), and one runner for every route: core's rules check
+//! the parameters, the credentials are checked against the route's, then the parameters are
+//! sent as they are (`send_raw`) and the answer's JSON is printed as the server sent it.
 
+use std::collections::HashSet;
 use std::io::Write;
 
 use bytes::Bytes;
-use seam_core::params::{ParamKind, ParamSpec, Requirement};
-use seam_core::routes::*;
-use seam_core::{Encoder, Error, InvalidInput, Paginated, Route};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
+use seam_core::params::{ParamSpec, Requirement, validate_json};
+use seam_core::{
+    Config, Encoder, Error, InvalidInput, RawRequest, RouteInfo, UnexpectedResponse,
+    check_route_auth,
+};
 use serde_json::{Map, Value};
 
 use crate::fail::CliError;
@@ -24,163 +27,167 @@ pub enum Printed {
     Text(String),
 }
 
-/// Runs one route with the collected parameters.
-pub type Runner = fn(&Session, Map<String, Value>) -> Result<Printed, CliError>;
+/// How many pages a list reads by default before it stops with an error (`--max-pages`).
+pub const DEFAULT_MAX_PAGES: u32 = 1000;
 
-/// One API command.
-#[derive(Debug, Clone)]
+/// One API command: a route of the table.
+#[derive(Debug, Clone, Copy)]
 pub struct RouteCommand {
-    /// `user_identities.add_acs_user`.
-    pub name: &'static str,
-    /// `/user_identities/add_acs_user`.
-    pub path: &'static str,
-    /// The method sent.
-    pub method: http::Method,
-    /// The parameters, i.e. the flags.
-    pub params: &'static [ParamSpec],
-    /// The key the answer is printed under; `None` prints `{}`.
-    pub output_key: Option<&'static str>,
-    /// The route's documentation from the table.
-    pub about: &'static str,
-    /// Whether `list` prints every page unless `--limit` or `--page-cursor` is given.
-    pub paginated: bool,
-    /// The runner.
-    pub run: Runner,
+    /// The route.
+    pub info: &'static RouteInfo,
 }
 
 impl RouteCommand {
-    /// The command words: `/acs/users/get` gives `["acs", "users", "get"]`.
+    /// The command words: the namespace, then the method name, `_` written `-`
+    /// (`acs.users.list_accessible_entrances` gives `["acs", "users", "list-accessible-entrances"]`).
     pub fn words(&self) -> Vec<String> {
-        self.path
-            .trim_start_matches('/')
-            .split('/')
+        self.info
+            .namespace
+            .iter()
+            .chain(std::iter::once(&self.info.method_name))
             .map(|w| w.replace('_', "-"))
             .collect()
     }
+
+    /// Whether the route has a parameter called `name`.
+    pub fn has_param(&self, name: &str) -> bool {
+        self.info.params.iter().any(|p| p.name == name)
+    }
 }
 
-macro_rules! runner_for {
-    ($route:ident) => {
-        run_route::<$route>
-    };
-    ($route:ident, $all:ident) => {
-        run_list::<$route>
-    };
+/// Every API command, in the order of the route table.
+pub fn commands() -> Vec<RouteCommand> {
+    seam_api::ROUTES
+        .iter()
+        .map(|info| RouteCommand { info })
+        .collect()
 }
 
-macro_rules! is_paginated {
-    () => {
-        false
-    };
-    ($all:ident) => {
-        true
-    };
-}
-
-macro_rules! command_table {
-    ($(
-        $ns:ident {
-            $(
-                $(#[doc = $doc:literal])*
-                $method:ident : $route:ident $(, paginated: $all:ident)? ;
-            )*
-        }
-    )*) => {
-        /// Every API command, in the order of core's route table.
-        pub fn commands() -> Vec<RouteCommand> {
-            vec![$($(
-                RouteCommand {
-                    name: <$route as Route>::NAME,
-                    path: <$route as Route>::PATH,
-                    method: <$route as Route>::METHOD,
-                    params: <$route as Route>::PARAMS,
-                    output_key: <$route as Route>::OUTPUT_KEY,
-                    about: concat!($($doc, "\n"),*),
-                    paginated: is_paginated!($($all)?),
-                    run: runner_for!($route $(, $all)?),
-                },
-            )*)*]
-        }
-    };
-}
-
-seam_core::with_routes!(command_table);
-
-/// Turns the parameters into the route's request: core's rules first (`validate_json`, the
-/// same messages the server sends), then serde into the route struct.
-fn request<R: Route + DeserializeOwned>(params: Map<String, Value>) -> Result<R, CliError> {
-    let errors = seam_core::params::validate_json(R::PARAMS, &params);
+/// Runs `route` with the collected parameters: core's rules first (the messages the server
+/// sends), then the credentials against the route's, then the request (or, with `--dry-run`,
+/// what would be sent). A paginated route reads every page unless `limit` or `page_cursor` is
+/// given, at most `max_pages` of them.
+pub fn run(
+    session: &Session,
+    route: &RouteCommand,
+    params: Map<String, Value>,
+    max_pages: u32,
+) -> Result<Printed, CliError> {
+    let info = route.info;
+    let errors = validate_json(info.params, &params);
     if !errors.is_empty() {
         return Err(Error::InvalidInput(InvalidInput::local(errors)).into());
     }
-    serde_json::from_value(Value::Object(params))
-        .map_err(|e| CliError::usage(format!("invalid parameters for {}: {e}", R::NAME)))
-}
-
-fn output<T: Serialize>(key: Option<&str>, value: T) -> Result<Printed, CliError> {
-    let mut out = Map::new();
-    if let Some(key) = key {
-        let value = serde_json::to_value(value)
-            .map_err(|e| CliError::local("output", format!("cannot print the answer: {e}")))?;
-        out.insert(key.to_owned(), value);
-    }
-    Ok(Printed::Json(Value::Object(out)))
-}
-
-fn run_route<R: Route + DeserializeOwned>(
-    session: &Session,
-    params: Map<String, Value>,
-) -> Result<Printed, CliError> {
-    let req = request::<R>(params)?;
-    if session.globals.dry_run {
-        return dry_run(session, &req);
-    }
-    let answer = session.client()?.send(req)?;
-    output(R::OUTPUT_KEY, answer)
-}
-
-fn run_list<R: Paginated + DeserializeOwned>(
-    session: &Session,
-    params: Map<String, Value>,
-) -> Result<Printed, CliError>
-where
-    R::Item: Serialize,
-{
+    let config = session.config_for(Some(info))?;
+    check_route_auth(&config.credentials, info.name, info.auth)?;
     let one_page = params.contains_key("limit") || params.contains_key("page_cursor");
-    let req = request::<R>(params)?;
+    let request = RawRequest::for_route(info, params);
     if session.globals.dry_run {
-        return dry_run(session, &req);
+        return dry_run(session, &config, &request);
     }
-    let key = R::OUTPUT_KEY.unwrap_or("items");
-    let client = session.client()?;
-    if one_page {
-        let page = client.send(req)?;
-        let mut out = Map::new();
-        out.insert(key.to_owned(), to_value(&page.items)?);
-        out.insert("pagination".to_owned(), to_value(&page.pagination)?);
-        Ok(Printed::Json(Value::Object(out)))
-    } else {
-        let items = client.paginate(req).collect::<Result<Vec<_>, _>>()?;
-        output(Some(key), items)
+    let client = session.client_for(Some(info))?;
+    if info.paginated && !one_page {
+        return all_pages(&client, info, request, max_pages);
+    }
+    Ok(Printed::Json(printable(client.send_raw(request)?)))
+}
+
+/// The answer as printed: the server's JSON without its `ok` flag (so a route that returns
+/// nothing prints `{}`, and every field is shown, known to this version or not).
+fn printable(answer: Value) -> Value {
+    match answer {
+        Value::Object(mut map) => {
+            map.remove("ok");
+            Value::Object(map)
+        }
+        other => other,
     }
 }
 
-fn to_value<T: Serialize>(v: &T) -> Result<Value, CliError> {
-    serde_json::to_value(v)
-        .map_err(|e| CliError::local("output", format!("cannot print the answer: {e}")))
+fn unexpected(answer: &Value, reason: String) -> CliError {
+    let body = serde_json::to_vec(answer).unwrap_or_default();
+    Error::UnexpectedResponse(UnexpectedResponse::new(
+        http::StatusCode::OK,
+        &body,
+        reason,
+        None,
+    ))
+    .into()
+}
+
+/// Every page of a list, as `{"<key>": [every item]}`: at most `max_pages` requests, and a
+/// cursor the server hands out twice stops the walk with an error instead of a loop.
+fn all_pages(
+    client: &seam_blocking::Seam,
+    info: &RouteInfo,
+    mut request: RawRequest,
+    max_pages: u32,
+) -> Result<Printed, CliError> {
+    let key = info.output_key.unwrap_or("items");
+    let mut items: Vec<Value> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    if let Some(Value::String(c)) = request.params.get("page_cursor") {
+        seen.insert(c.clone());
+    }
+    for _ in 0..max_pages {
+        let answer = client.send_raw(request.clone())?;
+        let page = answer.get(key).and_then(Value::as_array).ok_or_else(|| {
+            unexpected(
+                &answer,
+                format!("the answer of {} has no {key:?} list", info.name),
+            )
+        })?;
+        items.extend(page.iter().cloned());
+        let pagination = answer.get("pagination");
+        let has_next = pagination
+            .and_then(|p| p.get("has_next_page"))
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        if !has_next {
+            let mut out = Map::new();
+            out.insert(key.to_owned(), Value::Array(items));
+            return Ok(Printed::Json(Value::Object(out)));
+        }
+        let Some(cursor) = pagination
+            .and_then(|p| p.get("next_page_cursor"))
+            .and_then(Value::as_str)
+        else {
+            return Err(Error::Pagination(
+                "the server said another page follows but gave no next_page_cursor".to_owned(),
+            )
+            .into());
+        };
+        if !seen.insert(cursor.to_owned()) {
+            return Err(Error::Pagination(format!(
+                "the server returned page cursor {cursor:?} twice; stopping instead of looping"
+            ))
+            .into());
+        }
+        request
+            .params
+            .insert("page_cursor".to_owned(), Value::String(cursor.to_owned()));
+    }
+    Err(Error::Pagination(format!(
+        "read {max_pages} pages (--max-pages {max_pages}) and the server still has more; \
+         stopping"
+    ))
+    .into())
 }
 
 /// The request core's encoder would send, the token redacted.
-fn dry_run<R: Route>(session: &Session, req: &R) -> Result<Printed, CliError> {
-    let config = session.config()?;
-    let request: http::Request<Bytes> = Encoder::new(&config).encode(req)?;
-    let redacted = format!("Bearer {}", config.credentials.token().redacted());
+fn dry_run(session: &Session, config: &Config, raw: &RawRequest) -> Result<Printed, CliError> {
+    let request: http::Request<Bytes> = Encoder::new(config).encode_raw(raw)?;
+    let token = config.credentials.token().redacted();
     let mut headers: Vec<(String, String)> = request
         .headers()
         .iter()
         .map(|(name, value)| {
+            // Every header that holds a token is marked sensitive by core (authorization,
+            // client-session-token, seam-publishable-key): none is printed as sent.
             let value = if name == http::header::AUTHORIZATION {
-                redacted.clone()
+                format!("Bearer {token}")
+            } else if value.is_sensitive() {
+                token.clone()
             } else {
                 String::from_utf8_lossy(value.as_bytes()).into_owned()
             };
@@ -194,7 +201,11 @@ fn dry_run<R: Route>(session: &Session, req: &R) -> Result<Printed, CliError> {
             .into_iter()
             .map(|(k, v)| (k, Value::String(v)))
             .collect();
-        let body: Value = serde_json::from_str(&body).unwrap_or(Value::String(body));
+        let body: Value = if body.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&body).unwrap_or(Value::String(body))
+        };
         return Ok(Printed::Json(serde_json::json!({
             "method": request.method().as_str(),
             "url": request.uri().to_string(),
@@ -217,18 +228,6 @@ pub fn dashed(name: &str) -> Option<String> {
     name.contains('_').then(|| name.replace('_', "-"))
 }
 
-/// What a parameter's value looks like, for `--help`.
-pub fn value_name(kind: ParamKind) -> &'static str {
-    match kind {
-        ParamKind::Uuid | ParamKind::UuidArray => "UUID",
-        ParamKind::NonEmptyString | ParamKind::String => "TEXT",
-        ParamKind::Email => "EMAIL",
-        ParamKind::DateTime => "RFC3339",
-        ParamKind::PositiveInteger => "N",
-        _ => "VALUE",
-    }
-}
-
 /// The parameters a request still lacks: each missing required one, and each `OneOf` group
 /// with none given (as the list of its names).
 pub fn missing(params: &[ParamSpec], given: &Map<String, Value>) -> Vec<Vec<&'static str>> {
@@ -247,4 +246,54 @@ pub fn missing(params: &[ParamSpec], given: &Map<String, Value>) -> Vec<Vec<&'st
         out.push(one_of);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use super::*;
+
+    #[test]
+    fn every_route_has_one_command_and_its_words_are_its_path() {
+        let commands = commands();
+        assert_eq!(commands.len(), seam_api::ROUTES.len());
+        let mut seen = BTreeSet::new();
+        for c in &commands {
+            let from_path: Vec<String> = c
+                .info
+                .path
+                .trim_start_matches('/')
+                .split('/')
+                .map(|w| w.replace('_', "-"))
+                .collect();
+            assert_eq!(c.words(), from_path, "{}", c.info.name);
+            assert!(seen.insert(c.words()), "{} twice", c.info.name);
+        }
+        // No command is also a group of commands (`seam a b` and `seam a b c`).
+        let all: BTreeMap<Vec<String>, &str> =
+            commands.iter().map(|c| (c.words(), c.info.name)).collect();
+        for words in all.keys() {
+            for n in 1..words.len() {
+                assert!(
+                    !all.contains_key(&words[..n]),
+                    "{words:?} is under a command"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn printable_drops_ok_and_keeps_unknown_fields() {
+        let answer =
+            serde_json::json!({"ok": true, "device": {"id": 1, "new_field": "x"}, "extra": 2});
+        assert_eq!(
+            printable(answer),
+            serde_json::json!({"device": {"id": 1, "new_field": "x"}, "extra": 2})
+        );
+        assert_eq!(
+            printable(serde_json::json!({"ok": true})),
+            serde_json::json!({})
+        );
+    }
 }

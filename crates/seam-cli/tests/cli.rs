@@ -488,7 +488,7 @@ fn dry_run_prints_the_request_and_sends_nothing() {
              seam-sdk-version: {v}\n\
              user-agent: seam-rust/{v}\n\
              \n\
-             {{\"user_identity_key\":\"jane\",\"acs_user_id\":\"{ACS}\"}}\n"
+             {{\"acs_user_id\":\"{ACS}\",\"user_identity_key\":\"jane\"}}\n"
         )
     );
     // Nothing was sent: the sandbox was not even created.
@@ -498,10 +498,14 @@ fn dry_run_prints_the_request_and_sends_nothing() {
         None,
     )
     .ok();
+    // A read is sent as GET, its parameters in the query string and no body.
     assert!(
-        out.stdout
-            .starts_with("POST https://seam-fake.invalid/acs/users/get\n")
+        out.stdout.starts_with(&format!(
+            "GET https://seam-fake.invalid/acs/users/get?acs_user_id={ACS}&_strict=true\n"
+        )),
+        "{out:?}"
     );
+    assert!(out.stdout.ends_with("\n\n\n"), "{out:?}");
     assert!(!home.state().exists());
     // Invalid parameters are refused in a dry run too.
     let out = run(
@@ -839,4 +843,34 @@ fn help_version_and_completions() {
     }
     let out = run(home.bare(), &["completions", "tcsh"], None);
     assert_eq!(out.code, 2);
+}
+
+#[test]
+fn a_command_the_sandbox_does_not_model_says_so() {
+    let home = Home::new("not-modelled");
+    let out = run(
+        home.sandbox(),
+        &["locks", "unlock-door", "--device_id", ACS],
+        None,
+    );
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        out.stderr.starts_with("error: not_implemented: "),
+        "{out:?}"
+    );
+    assert!(out.stderr.contains("(HTTP 501"), "{out:?}");
+    assert!(
+        out.stderr
+            .contains("hint: the sandbox models only the ACS-user routes"),
+        "{out:?}"
+    );
+    // Checked first, as the real API would: a bad id is refused before sending.
+    let out = run(
+        home.sandbox(),
+        &["locks", "unlock-door", "--device_id", "x"],
+        None,
+    );
+    assert_eq!(out.code, 2, "{out:?}");
+    let out = run(home.bare(), &["sandbox", "--help"], None).ok();
+    assert!(out.stdout.contains("  seam acs users list\n"), "{out:?}");
 }

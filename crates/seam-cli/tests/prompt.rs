@@ -125,8 +125,10 @@ fn without_a_terminal_or_with_non_interactive_a_missing_parameter_is_a_usage_err
         "error: usage: missing required parameter: --acs_user_id (see `seam user-identities add-acs-user --help`)\n"
     );
     if script_available() {
+        // (`acs users get` has no required parameter since the routes come from Seam's API
+        // document: by `acs_user_id` or by `user_identity_id`.)
         let command = format!(
-            "{} --non-interactive --sandbox --sandbox-state {} acs users get",
+            "{} --non-interactive --sandbox --sandbox-state {} user-identities list-acs-users",
             quote(BIN),
             quote(&home.state().display().to_string())
         );
@@ -137,7 +139,7 @@ fn without_a_terminal_or_with_non_interactive_a_missing_parameter_is_a_usage_err
             .unwrap();
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(
-            text.contains("missing required parameter: --acs_user_id"),
+            text.contains("missing required parameter: --user_identity_id"),
             "{text}"
         );
     }

@@ -564,7 +564,7 @@ pub fn facade(routes: &[RouteModel], blocking: bool) -> String {
         "use crate::{{{client}, {pages}}};\nuse seam_core::{{Error, Route}};\n\n"
     ));
     out.push_str(&format!("impl {client} {{\n"));
-    for (child, _) in &root.children {
+    for child in root.children.keys() {
         out.push_str(&format!(
             "    /// `seam.{}()`: the routes under `/{child}`.\n    pub fn {}(&self) -> {}<'_> {{\n        {} {{ client: self }}\n    }}\n\n",
             field(child), field(child), pascal(child), pascal(child)
@@ -588,7 +588,7 @@ pub fn facade(routes: &[RouteModel], blocking: bool) -> String {
             "/// `seam.{access}`: the routes under `/{}`.\n#[derive(Debug, Clone, Copy)]\npub struct {name}<'a> {{\n    client: &'a {client},\n}}\n\nimpl<'a> {name}<'a> {{\n",
             path.join("/")
         ));
-        for (child, _) in &node.children {
+        for child in node.children.keys() {
             let mut p = path.clone();
             p.push(child.clone());
             out.push_str(&format!(

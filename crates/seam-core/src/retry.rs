@@ -80,7 +80,7 @@ pub enum StopReason {
 pub struct Attempt<'a> {
     /// The attempt just made, from 1.
     pub number: u32,
-    /// Whether the route is safe to repeat ([`Route::IDEMPOTENT`](crate::Route::IDEMPOTENT)).
+    /// Whether the route is safe to repeat ([`RouteInfo::idempotent`](crate::RouteInfo::idempotent)).
     pub idempotent: bool,
     /// How it ended.
     pub outcome: Outcome<'a>,

@@ -764,15 +764,16 @@ impl<'s> TypeGen<'s> {
             let is_required = required.contains(prop);
             let nullable = ps.get("nullable") == Some(&Value::Bool(true));
             // Hard-required: what the server must send. The resource's own id (`acs_user_id`
-            // of an `AcsUser`, `event_id` of any event), its workspace, its creation time, its
-            // enums and nested objects; other required fields decode with a default.
+            // of an `AcsUser`, `event_id` of any event), its workspace, its creation time and
+            // its enums (an unknown value is kept, so only a missing one fails). Other required
+            // fields decode with a default: text, flags and lists empty, the rest `None`.
             let own_id = prop
                 .strip_suffix("_id")
                 .is_some_and(|stem| snake_name.ends_with(stem) || prop == "workspace_id");
             let hard = is_required
                 && !nullable
                 && ((ty.base == Base::Uuid && own_id)
-                    || matches!(ty.base, Base::Enum(_) | Base::Struct | Base::Union)
+                    || matches!(ty.base, Base::Enum(_))
                     || (prop == "created_at" && ty.base == Base::Timestamp));
             let defaultable = matches!(
                 ty.base,

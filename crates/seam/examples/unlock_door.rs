@@ -15,10 +15,11 @@ async fn main() -> Result<(), seam::Error> {
     let seam = seam::Seam::from_env()?;
     let Some(device_id) = std::env::args().nth(1) else {
         for lock in seam.locks().list(LocksList::new().limit(20)).await? {
-            let locked = lock
-                .properties
-                .locked
-                .map_or("?", |l| if l { "locked" } else { "unlocked" });
+            let locked = match lock.properties.as_ref().and_then(|p| p.locked) {
+                Some(true) => "locked",
+                Some(false) => "unlocked",
+                None => "?",
+            };
             println!("{}  {}  {locked}", lock.device_id, lock.display_name);
         }
         return Ok(());

@@ -238,12 +238,14 @@ pub struct AccessCodeCodeChangedEvent {
     #[serde(default)]
     pub event_type: String,
     /// Previous pin code configuration.
-    pub from: crate::resources::AccessCodeCodeChangedEventFrom,
+    #[serde(default)]
+    pub from: Option<crate::resources::AccessCodeCodeChangedEventFrom>,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub occurred_at: Option<seam_core::Timestamp>,
     /// New pin code configuration.
-    pub to: crate::resources::AccessCodeCodeChangedEventTo,
+    #[serde(default)]
+    pub to: Option<crate::resources::AccessCodeCodeChangedEventTo>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -1031,12 +1033,14 @@ pub struct AccessCodeNameChangedEvent {
     #[serde(default)]
     pub event_type: String,
     /// Previous access code name configuration.
-    pub from: crate::resources::AccessCodeNameChangedEventFrom,
+    #[serde(default)]
+    pub from: Option<crate::resources::AccessCodeNameChangedEventFrom>,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub occurred_at: Option<seam_core::Timestamp>,
     /// New access code name configuration.
-    pub to: crate::resources::AccessCodeNameChangedEventTo,
+    #[serde(default)]
+    pub to: Option<crate::resources::AccessCodeNameChangedEventTo>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -1299,12 +1303,14 @@ pub struct AccessCodeTimeFrameChangedEvent {
     #[serde(default)]
     pub event_type: String,
     /// Previous time frame configuration.
-    pub from: crate::resources::AccessCodeTimeFrameChangedEventFrom,
+    #[serde(default)]
+    pub from: Option<crate::resources::AccessCodeTimeFrameChangedEventFrom>,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub occurred_at: Option<seam_core::Timestamp>,
     /// New time frame configuration.
-    pub to: crate::resources::AccessCodeTimeFrameChangedEventTo,
+    #[serde(default)]
+    pub to: Option<crate::resources::AccessCodeTimeFrameChangedEventTo>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -4144,7 +4150,8 @@ pub struct AcsSystem {
     #[serde(default)]
     pub is_credential_manager: bool,
     /// Location information for the [access control system](https://docs.seam.co/low-level-apis/access-systems).
-    pub location: crate::resources::AcsSystemLocation,
+    #[serde(default)]
+    pub location: Option<crate::resources::AcsSystemLocation>,
     /// Name of the [access control system](https://docs.seam.co/low-level-apis/access-systems).
     #[serde(default)]
     pub name: String,
@@ -7775,7 +7782,8 @@ pub struct Device {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
     /// Properties of the device.
-    pub properties: crate::resources::DeviceProperties,
+    #[serde(default)]
+    pub properties: Option<crate::resources::DeviceProperties>,
     /// IDs of the spaces the device is in.
     #[serde(default)]
     pub space_ids: Vec<String>,
@@ -8875,7 +8883,8 @@ pub struct DeviceProperties {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub akiles_metadata: Option<crate::resources::DevicePropertiesAkilesMetadata>,
     /// Appearance-related properties, as reported by the device.
-    pub appearance: crate::resources::DevicePropertiesAppearance,
+    #[serde(default)]
+    pub appearance: Option<crate::resources::DevicePropertiesAppearance>,
     /// ASSA ABLOY Credential Service metadata for the phone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assa_abloy_credential_service_metadata:
@@ -9063,7 +9072,8 @@ pub struct DeviceProperties {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minut_metadata: Option<crate::resources::DevicePropertiesMinutMetadata>,
     /// Device model-related properties.
-    pub model: crate::resources::DevicePropertiesModel,
+    #[serde(default)]
+    pub model: Option<crate::resources::DevicePropertiesModel>,
     /// Name of the device.
     ///
     /// **Deprecated.** use device.display_name instead
@@ -13875,7 +13885,8 @@ pub struct Phone {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
     /// Properties of the phone.
-    pub properties: crate::resources::PhoneProperties,
+    #[serde(default)]
+    pub properties: Option<crate::resources::PhoneProperties>,
     /// Warnings associated with the phone.
     #[serde(default)]
     pub warnings: Vec<crate::resources::PhoneWarning>,
@@ -13979,7 +13990,8 @@ pub struct PhoneSession {
     #[serde(default)]
     pub provider_sessions: Vec<crate::resources::PhoneSessionProviderSession>,
     /// User identity.
-    pub user_identity: crate::resources::PhoneSessionUserIdentity,
+    #[serde(default)]
+    pub user_identity: Option<crate::resources::PhoneSessionUserIdentity>,
     /// Workspace ID.
     #[serde(default)]
     pub workspace_id: String,
@@ -13995,7 +14007,8 @@ pub struct PhoneSessionProviderSession {
     /// Represents a mobile phone registration.
     ///
     /// Undocumented by Seam: may change without notice.
-    pub phone_registration: crate::resources::PhoneRegistration,
+    #[serde(default)]
+    pub phone_registration: Option<crate::resources::PhoneRegistration>,
 }
 
 /// Means by which an [access control system user](https://docs.seam.co/low-level-apis/access-systems/user-management) gains access at an [entrance](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details). The `acs_credential` object represents a [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) that provides an ACS user access within an [access control system](https://docs.seam.co/low-level-apis/access-systems).
@@ -14372,7 +14385,8 @@ pub struct ProvisioningAccessAccessMethodPendingMutation {
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: seam_core::Timestamp,
     /// Previous device configuration.
-    pub from: crate::resources::ProvisioningAccessAccessMethodPendingMutationFrom,
+    #[serde(default)]
+    pub from: Option<crate::resources::ProvisioningAccessAccessMethodPendingMutationFrom>,
     /// Detailed description of the mutation.
     #[serde(default)]
     pub message: String,
@@ -14380,7 +14394,8 @@ pub struct ProvisioningAccessAccessMethodPendingMutation {
     #[serde(default)]
     pub mutation_code: String,
     /// New device configuration.
-    pub to: crate::resources::ProvisioningAccessAccessMethodPendingMutationTo,
+    #[serde(default)]
+    pub to: Option<crate::resources::ProvisioningAccessAccessMethodPendingMutationTo>,
 }
 
 /// Previous device configuration.
@@ -14489,7 +14504,8 @@ pub struct RevokingAccessAccessMethodPendingMutation {
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: seam_core::Timestamp,
     /// Previous device configuration.
-    pub from: crate::resources::RevokingAccessAccessMethodPendingMutationFrom,
+    #[serde(default)]
+    pub from: Option<crate::resources::RevokingAccessAccessMethodPendingMutationFrom>,
     /// Detailed description of the mutation.
     #[serde(default)]
     pub message: String,
@@ -14497,7 +14513,8 @@ pub struct RevokingAccessAccessMethodPendingMutation {
     #[serde(default)]
     pub mutation_code: String,
     /// New device configuration.
-    pub to: crate::resources::RevokingAccessAccessMethodPendingMutationTo,
+    #[serde(default)]
+    pub to: Option<crate::resources::RevokingAccessAccessMethodPendingMutationTo>,
 }
 
 /// Previous device configuration.
@@ -14636,7 +14653,8 @@ pub struct SaltoKsSubscriptionLimitAlmostReachedConnectedAccountWarning {
     #[serde(default)]
     pub message: String,
     /// Salto KS metadata associated with the connected account that has a warning.
-    pub salto_ks_metadata: crate::resources::SaltoKsSubscriptionLimitAlmostReachedConnectedAccountWarningSaltoKsMetadata,
+    #[serde(default)]
+    pub salto_ks_metadata: Option<crate::resources::SaltoKsSubscriptionLimitAlmostReachedConnectedAccountWarningSaltoKsMetadata>,
     /// Unique identifier of the type of warning. Enables quick recognition and categorization of the issue.
     #[serde(default)]
     pub warning_code: String,
@@ -14755,8 +14773,10 @@ pub struct SaltoKsSubscriptionLimitExceededConnectedAccountError {
     #[serde(default)]
     pub message: String,
     /// Salto KS metadata associated with the connected account that has an error.
-    pub salto_ks_metadata:
+    #[serde(default)]
+    pub salto_ks_metadata: Option<
         crate::resources::SaltoKsSubscriptionLimitExceededConnectedAccountErrorSaltoKsMetadata,
+    >,
 }
 
 /// Salto KS metadata associated with the connected account that has an error.
@@ -16962,7 +16982,8 @@ pub struct UnmanagedDevice {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<crate::resources::DeviceLocation>,
     /// properties of the device.
-    pub properties: crate::resources::UnmanagedDeviceProperties,
+    #[serde(default)]
+    pub properties: Option<crate::resources::UnmanagedDeviceProperties>,
     /// Array of warnings associated with the device. Each warning object within the array contains two fields: `warning_code` and `message`. `warning_code` is a string that uniquely identifies the type of warning, enabling quick recognition and categorization of the issue. `message` provides a more detailed description of the warning, offering insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub warnings: Vec<crate::resources::DeviceWarning>,
@@ -16993,7 +17014,8 @@ pub struct UnmanagedDeviceProperties {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manufacturer: Option<String>,
     /// Device model-related properties.
-    pub model: crate::resources::DevicePropertiesModel,
+    #[serde(default)]
+    pub model: Option<crate::resources::DevicePropertiesModel>,
     /// Name of the device.
     ///
     /// **Deprecated.** use device.display_name instead
@@ -17127,7 +17149,8 @@ pub struct UpdatingAccessScheduleAcsAccessGroupPendingMutation {
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: seam_core::Timestamp,
     /// Old access schedule information.
-    pub from: crate::resources::UpdatingAccessScheduleAcsAccessGroupPendingMutationFrom,
+    #[serde(default)]
+    pub from: Option<crate::resources::UpdatingAccessScheduleAcsAccessGroupPendingMutationFrom>,
     /// Detailed description of the mutation.
     #[serde(default)]
     pub message: String,
@@ -17135,7 +17158,8 @@ pub struct UpdatingAccessScheduleAcsAccessGroupPendingMutation {
     #[serde(default)]
     pub mutation_code: String,
     /// New access schedule information.
-    pub to: crate::resources::UpdatingAccessScheduleAcsAccessGroupPendingMutationTo,
+    #[serde(default)]
+    pub to: Option<crate::resources::UpdatingAccessScheduleAcsAccessGroupPendingMutationTo>,
 }
 
 /// Old access schedule information.
@@ -17170,7 +17194,8 @@ pub struct UpdatingAccessScheduleAcsUserPendingMutation {
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: seam_core::Timestamp,
     /// Old access schedule information.
-    pub from: crate::resources::UpdatingAccessScheduleAcsUserPendingMutationFrom,
+    #[serde(default)]
+    pub from: Option<crate::resources::UpdatingAccessScheduleAcsUserPendingMutationFrom>,
     /// Detailed description of the mutation.
     #[serde(default)]
     pub message: String,
@@ -17178,7 +17203,8 @@ pub struct UpdatingAccessScheduleAcsUserPendingMutation {
     #[serde(default)]
     pub mutation_code: String,
     /// New access schedule information.
-    pub to: crate::resources::UpdatingAccessScheduleAcsUserPendingMutationTo,
+    #[serde(default)]
+    pub to: Option<crate::resources::UpdatingAccessScheduleAcsUserPendingMutationTo>,
 }
 
 /// Old access schedule information.
@@ -17216,7 +17242,8 @@ pub struct UpdatingAccessTimesAccessGrantPendingMutation {
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: seam_core::Timestamp,
     /// Previous access time configuration.
-    pub from: crate::resources::UpdatingAccessTimesAccessGrantPendingMutationFrom,
+    #[serde(default)]
+    pub from: Option<crate::resources::UpdatingAccessTimesAccessGrantPendingMutationFrom>,
     /// Detailed description of the mutation.
     #[serde(default)]
     pub message: String,
@@ -17224,7 +17251,8 @@ pub struct UpdatingAccessTimesAccessGrantPendingMutation {
     #[serde(default)]
     pub mutation_code: String,
     /// New access time configuration.
-    pub to: crate::resources::UpdatingAccessTimesAccessGrantPendingMutationTo,
+    #[serde(default)]
+    pub to: Option<crate::resources::UpdatingAccessTimesAccessGrantPendingMutationTo>,
 }
 
 /// Previous access time configuration.
@@ -17277,7 +17305,8 @@ pub struct UpdatingAccessTimesAccessMethodPendingMutation {
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: seam_core::Timestamp,
     /// Previous access time configuration.
-    pub from: crate::resources::UpdatingAccessTimesAccessGrantPendingMutationFrom,
+    #[serde(default)]
+    pub from: Option<crate::resources::UpdatingAccessTimesAccessGrantPendingMutationFrom>,
     /// Detailed description of the mutation.
     #[serde(default)]
     pub message: String,
@@ -17285,7 +17314,8 @@ pub struct UpdatingAccessTimesAccessMethodPendingMutation {
     #[serde(default)]
     pub mutation_code: String,
     /// New access time configuration.
-    pub to: crate::resources::UpdatingAccessTimesAccessGrantPendingMutationTo,
+    #[serde(default)]
+    pub to: Option<crate::resources::UpdatingAccessTimesAccessGrantPendingMutationTo>,
 }
 
 /// Indicates that the access times for this [access method](https://docs.seam.co/use-cases/granting-access/creating-an-access-grant) are being updated.
@@ -17311,7 +17341,8 @@ pub struct UpdatingCodeAccessCodePendingMutation {
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: seam_core::Timestamp,
     /// Previous code configuration.
-    pub from: crate::resources::UpdatingCodeAccessCodePendingMutationFrom,
+    #[serde(default)]
+    pub from: Option<crate::resources::UpdatingCodeAccessCodePendingMutationFrom>,
     /// Detailed description of the mutation.
     #[serde(default)]
     pub message: String,
@@ -17319,7 +17350,8 @@ pub struct UpdatingCodeAccessCodePendingMutation {
     #[serde(default)]
     pub mutation_code: String,
     /// New code configuration.
-    pub to: crate::resources::UpdatingCodeAccessCodePendingMutationTo,
+    #[serde(default)]
+    pub to: Option<crate::resources::UpdatingCodeAccessCodePendingMutationTo>,
 }
 
 /// Previous code configuration.
@@ -17348,7 +17380,8 @@ pub struct UpdatingCredentialAssignmentAcsUserPendingMutation {
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: seam_core::Timestamp,
     /// Previous credential assignment.
-    pub from: crate::resources::UpdatingCredentialAssignmentAcsUserPendingMutationFrom,
+    #[serde(default)]
+    pub from: Option<crate::resources::UpdatingCredentialAssignmentAcsUserPendingMutationFrom>,
     /// Detailed description of the mutation.
     #[serde(default)]
     pub message: String,
@@ -17356,7 +17389,8 @@ pub struct UpdatingCredentialAssignmentAcsUserPendingMutation {
     #[serde(default)]
     pub mutation_code: String,
     /// New credential assignment.
-    pub to: crate::resources::UpdatingCredentialAssignmentAcsUserPendingMutationTo,
+    #[serde(default)]
+    pub to: Option<crate::resources::UpdatingCredentialAssignmentAcsUserPendingMutationTo>,
 }
 
 /// Previous credential assignment.
@@ -17385,7 +17419,8 @@ pub struct UpdatingEntranceMembershipAcsAccessGroupPendingMutation {
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: seam_core::Timestamp,
     /// Old entrance membership.
-    pub from: crate::resources::UpdatingEntranceMembershipAcsAccessGroupPendingMutationFrom,
+    #[serde(default)]
+    pub from: Option<crate::resources::UpdatingEntranceMembershipAcsAccessGroupPendingMutationFrom>,
     /// Detailed description of the mutation.
     #[serde(default)]
     pub message: String,
@@ -17393,7 +17428,8 @@ pub struct UpdatingEntranceMembershipAcsAccessGroupPendingMutation {
     #[serde(default)]
     pub mutation_code: String,
     /// New entrance membership.
-    pub to: crate::resources::UpdatingEntranceMembershipAcsAccessGroupPendingMutationTo,
+    #[serde(default)]
+    pub to: Option<crate::resources::UpdatingEntranceMembershipAcsAccessGroupPendingMutationTo>,
 }
 
 /// Old entrance membership.
@@ -17422,7 +17458,8 @@ pub struct UpdatingGroupInformationAcsAccessGroupPendingMutation {
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: seam_core::Timestamp,
     /// Old access group information.
-    pub from: crate::resources::UpdatingGroupInformationAcsAccessGroupPendingMutationFrom,
+    #[serde(default)]
+    pub from: Option<crate::resources::UpdatingGroupInformationAcsAccessGroupPendingMutationFrom>,
     /// Detailed description of the mutation.
     #[serde(default)]
     pub message: String,
@@ -17430,7 +17467,8 @@ pub struct UpdatingGroupInformationAcsAccessGroupPendingMutation {
     #[serde(default)]
     pub mutation_code: String,
     /// New access group information.
-    pub to: crate::resources::UpdatingGroupInformationAcsAccessGroupPendingMutationTo,
+    #[serde(default)]
+    pub to: Option<crate::resources::UpdatingGroupInformationAcsAccessGroupPendingMutationTo>,
 }
 
 /// Old access group information.
@@ -17459,7 +17497,8 @@ pub struct UpdatingGroupMembershipAcsUserPendingMutation {
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: seam_core::Timestamp,
     /// Old access group membership.
-    pub from: crate::resources::UpdatingGroupMembershipAcsUserPendingMutationFrom,
+    #[serde(default)]
+    pub from: Option<crate::resources::UpdatingGroupMembershipAcsUserPendingMutationFrom>,
     /// Detailed description of the mutation.
     #[serde(default)]
     pub message: String,
@@ -17467,7 +17506,8 @@ pub struct UpdatingGroupMembershipAcsUserPendingMutation {
     #[serde(default)]
     pub mutation_code: String,
     /// New access group membership.
-    pub to: crate::resources::UpdatingGroupMembershipAcsUserPendingMutationTo,
+    #[serde(default)]
+    pub to: Option<crate::resources::UpdatingGroupMembershipAcsUserPendingMutationTo>,
 }
 
 /// Old access group membership.
@@ -17496,7 +17536,8 @@ pub struct UpdatingNameAccessCodePendingMutation {
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: seam_core::Timestamp,
     /// Previous name configuration.
-    pub from: crate::resources::UpdatingNameAccessCodePendingMutationFrom,
+    #[serde(default)]
+    pub from: Option<crate::resources::UpdatingNameAccessCodePendingMutationFrom>,
     /// Detailed description of the mutation.
     #[serde(default)]
     pub message: String,
@@ -17504,7 +17545,8 @@ pub struct UpdatingNameAccessCodePendingMutation {
     #[serde(default)]
     pub mutation_code: String,
     /// New name configuration.
-    pub to: crate::resources::UpdatingNameAccessCodePendingMutationTo,
+    #[serde(default)]
+    pub to: Option<crate::resources::UpdatingNameAccessCodePendingMutationTo>,
 }
 
 /// Previous name configuration.
@@ -17533,7 +17575,8 @@ pub struct UpdatingSpacesAccessGrantPendingMutation {
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: seam_core::Timestamp,
     /// Previous location configuration.
-    pub from: crate::resources::UpdatingSpacesAccessGrantPendingMutationFrom,
+    #[serde(default)]
+    pub from: Option<crate::resources::UpdatingSpacesAccessGrantPendingMutationFrom>,
     /// Detailed description of the mutation.
     #[serde(default)]
     pub message: String,
@@ -17541,7 +17584,8 @@ pub struct UpdatingSpacesAccessGrantPendingMutation {
     #[serde(default)]
     pub mutation_code: String,
     /// New location configuration.
-    pub to: crate::resources::UpdatingSpacesAccessGrantPendingMutationTo,
+    #[serde(default)]
+    pub to: Option<crate::resources::UpdatingSpacesAccessGrantPendingMutationTo>,
 }
 
 /// Previous location configuration.
@@ -17573,7 +17617,8 @@ pub struct UpdatingSuspensionStateAcsUserPendingMutation {
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: seam_core::Timestamp,
     /// Old user suspension state information.
-    pub from: crate::resources::UpdatingSuspensionStateAcsUserPendingMutationFrom,
+    #[serde(default)]
+    pub from: Option<crate::resources::UpdatingSuspensionStateAcsUserPendingMutationFrom>,
     /// Detailed description of the mutation.
     #[serde(default)]
     pub message: String,
@@ -17581,7 +17626,8 @@ pub struct UpdatingSuspensionStateAcsUserPendingMutation {
     #[serde(default)]
     pub mutation_code: String,
     /// New user suspension state information.
-    pub to: crate::resources::UpdatingSuspensionStateAcsUserPendingMutationTo,
+    #[serde(default)]
+    pub to: Option<crate::resources::UpdatingSuspensionStateAcsUserPendingMutationTo>,
 }
 
 /// Old user suspension state information.
@@ -17610,7 +17656,8 @@ pub struct UpdatingTimeFrameAccessCodePendingMutation {
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: seam_core::Timestamp,
     /// Previous time frame configuration.
-    pub from: crate::resources::UpdatingTimeFrameAccessCodePendingMutationFrom,
+    #[serde(default)]
+    pub from: Option<crate::resources::UpdatingTimeFrameAccessCodePendingMutationFrom>,
     /// Detailed description of the mutation.
     #[serde(default)]
     pub message: String,
@@ -17618,7 +17665,8 @@ pub struct UpdatingTimeFrameAccessCodePendingMutation {
     #[serde(default)]
     pub mutation_code: String,
     /// New time frame configuration.
-    pub to: crate::resources::UpdatingTimeFrameAccessCodePendingMutationTo,
+    #[serde(default)]
+    pub to: Option<crate::resources::UpdatingTimeFrameAccessCodePendingMutationTo>,
 }
 
 /// Previous time frame configuration.
@@ -17653,7 +17701,8 @@ pub struct UpdatingUserInformationAcsUserPendingMutation {
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: seam_core::Timestamp,
     /// Old access system user information.
-    pub from: crate::resources::UpdatingUserInformationAcsUserPendingMutationFrom,
+    #[serde(default)]
+    pub from: Option<crate::resources::UpdatingUserInformationAcsUserPendingMutationFrom>,
     /// Detailed description of the mutation.
     #[serde(default)]
     pub message: String,
@@ -17661,7 +17710,8 @@ pub struct UpdatingUserInformationAcsUserPendingMutation {
     #[serde(default)]
     pub mutation_code: String,
     /// New access system user information.
-    pub to: crate::resources::UpdatingUserInformationAcsUserPendingMutationTo,
+    #[serde(default)]
+    pub to: Option<crate::resources::UpdatingUserInformationAcsUserPendingMutationTo>,
 }
 
 /// Old access system user information.
@@ -17702,7 +17752,8 @@ pub struct UpdatingUserMembershipAcsAccessGroupPendingMutation {
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: seam_core::Timestamp,
     /// Old user membership.
-    pub from: crate::resources::UpdatingUserMembershipAcsAccessGroupPendingMutationFrom,
+    #[serde(default)]
+    pub from: Option<crate::resources::UpdatingUserMembershipAcsAccessGroupPendingMutationFrom>,
     /// Detailed description of the mutation.
     #[serde(default)]
     pub message: String,
@@ -17710,7 +17761,8 @@ pub struct UpdatingUserMembershipAcsAccessGroupPendingMutation {
     #[serde(default)]
     pub mutation_code: String,
     /// New user membership.
-    pub to: crate::resources::UpdatingUserMembershipAcsAccessGroupPendingMutationTo,
+    #[serde(default)]
+    pub to: Option<crate::resources::UpdatingUserMembershipAcsAccessGroupPendingMutationTo>,
 }
 
 /// Old user membership.
@@ -17848,7 +17900,9 @@ pub struct Workspace {
     #[serde(default)]
     pub connect_partner_name: Option<String>,
     /// `connect_webview_customization`.
-    pub connect_webview_customization: crate::resources::WorkspaceConnectWebviewCustomization,
+    #[serde(default)]
+    pub connect_webview_customization:
+        Option<crate::resources::WorkspaceConnectWebviewCustomization>,
     /// Indicates whether publishable key authentication is enabled for this workspace.
     #[serde(default)]
     pub is_publishable_key_auth_enabled: bool,

@@ -136,3 +136,58 @@ fn sixty_four_threads_calling_at_once_all_finish() {
     }
     assert_eq!(server.count(), 640);
 }
+
+mod without_workspace_and_raw {
+    use seam_blocking::routes::{GetUserIdentity, UserIdentityRef, WorkspacesList};
+    use seam_blocking::{HttpMethod, RawRequest, Seam};
+    use seam_transport::test_util::{Reply, TestServer};
+
+    #[test]
+    fn a_client_without_a_workspace_calls_the_workspace_routes_only() {
+        let server = TestServer::always(Reply::json(200, r#"{"workspaces":[],"ok":true}"#));
+        let seam = Seam::builder()
+            .personal_access_token_without_workspace("seam_at1_token")
+            .endpoint(server.url())
+            .build()
+            .unwrap();
+        assert!(
+            seam.workspaces()
+                .list(WorkspacesList::new())
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            server.requests()[0]
+                .headers()
+                .get("seam-workspace")
+                .is_none()
+        );
+        let e = seam
+            .user_identities()
+            .get(GetUserIdentity::new(UserIdentityRef::key("jane")))
+            .unwrap_err();
+        assert!(e.is_local(), "{e:?}");
+        assert_eq!(server.count(), 1);
+        assert!(Seam::without_workspace("seam_at1_token").is_ok());
+    }
+
+    #[test]
+    fn send_raw_returns_the_answer_as_sent() {
+        let server = TestServer::always(Reply::json(
+            200,
+            r#"{"thing":{"new_field":true},"ok":true}"#,
+        ));
+        let seam = Seam::builder()
+            .api_key("seam_test_key")
+            .endpoint(server.url())
+            .build()
+            .unwrap();
+        let answer = seam
+            .send_raw(RawRequest::new(HttpMethod::Delete, "/things/delete").param("thing_id", "t"))
+            .unwrap();
+        assert_eq!(answer["thing"]["new_field"], true);
+        let r = &server.requests()[0];
+        assert_eq!(r.method(), http::Method::DELETE);
+        assert_eq!(r.uri().query(), Some("thing_id=t&_strict=true"));
+    }
+}

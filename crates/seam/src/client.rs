@@ -121,6 +121,42 @@ impl<C: BuildClient> SeamBuilder<C> {
         self
     }
 
+    /// Authenticates with a personal access token (`seam_at…`) without a workspace: for the
+    /// routes that act on no workspace (`workspaces.create`, `workspaces.list`), as Seam's
+    /// `SeamHttpWithoutWorkspace`. Any other route is refused before sending.
+    pub fn personal_access_token_without_workspace(mut self, token: impl Into<String>) -> Self {
+        self.config = self.config.personal_access_token_without_workspace(token);
+        self
+    }
+
+    /// Authenticates with a console session token (a JWT) without a workspace (see
+    /// [`personal_access_token_without_workspace`](Self::personal_access_token_without_workspace)).
+    pub fn console_session_token_without_workspace(mut self, token: impl Into<String>) -> Self {
+        self.config = self.config.console_session_token_without_workspace(token);
+        self
+    }
+
+    /// Authenticates with a client session token (`seam_cst…`), which the 71 routes a
+    /// client session may call accept; any other route is refused before sending.
+    pub fn client_session_token(mut self, token: impl Into<String>) -> Self {
+        self.config = self.config.client_session_token(token);
+        self
+    }
+
+    /// Reads a personal access token from the environment without a workspace
+    /// (`SEAM_PERSONAL_ACCESS_TOKEN`; `SEAM_WORKSPACE_ID` is ignored), for a client without a
+    /// workspace. Use with [`from_env`](Self::from_env).
+    pub fn without_workspace(mut self) -> Self {
+        self.config = self.config.without_workspace();
+        self
+    }
+
+    /// Any other option of core's [`ConfigBuilder`], for those this builder does not repeat.
+    pub fn config(mut self, f: impl FnOnce(ConfigBuilder) -> ConfigBuilder) -> Self {
+        self.config = f(self.config);
+        self
+    }
+
     /// Authenticates with credentials built already.
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         self.config = self.config.credentials(credentials);
@@ -195,6 +231,29 @@ impl Seam {
     /// A client configured from the environment alone.
     pub fn from_env() -> Result<Self, Error> {
         Self::builder().from_env().build()
+    }
+
+    /// A client without a workspace, for the workspace routes (`workspaces.create`,
+    /// `workspaces.list`), from a personal access token or a console session token, as Seam's
+    /// `SeamHttpWithoutWorkspace`:
+    ///
+    /// ```no_run
+    /// use seam::routes::{WorkspacesCreate, WorkspacesList};
+    /// # async fn run() -> seam::Result<()> {
+    /// let seam = seam::Seam::without_workspace("seam_at1_…")?;
+    /// let workspaces = seam.workspaces().list(WorkspacesList::new()).await?;
+    /// # let _ = workspaces; Ok(()) }
+    /// ```
+    pub fn without_workspace(token: impl Into<String>) -> Result<Self, Error> {
+        let token = token.into();
+        let builder = Self::builder();
+        match seam_core::TokenKind::of(&token) {
+            seam_core::TokenKind::ConsoleSessionToken => {
+                builder.console_session_token_without_workspace(token)
+            }
+            _ => builder.personal_access_token_without_workspace(token),
+        }
+        .build()
     }
 
     /// The configuration in force.

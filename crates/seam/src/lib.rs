@@ -1,5 +1,6 @@
-//! Async Rust client for the [Seam API](https://docs.seam.co): link access-system users to
-//! user identities, and the routes around that.
+//! Async Rust client for the [Seam API](https://docs.seam.co): every documented route of Seam
+//! Connect (201), generated from Seam's OpenAPI document, starting with linking access-system
+//! users to user identities.
 //!
 //! ```no_run
 //! use seam::{Seam, routes::{AddAcsUser, UserIdentityRef}};
@@ -13,6 +14,33 @@
 //!     ))
 //!     .await?;
 //! # Ok(()) }
+//! ```
+//!
+//! Every route is a method, nested as Seam's SDKs group them, taking the route's request type
+//! from [`routes`] and answering with types from [`resources`]:
+//!
+//! ```no_run
+//! use seam::{resources::ActionAttempt, routes::{LocksList, LocksUnlockDoor}};
+//!
+//! # async fn run(seam: seam::Seam) -> Result<(), seam::Error> {
+//! for lock in seam.locks().list(LocksList::new().limit(20)).await? {
+//!     let locked = lock.properties.as_ref().and_then(|p| p.locked);
+//!     println!("{} {} {locked:?}", lock.device_id, lock.display_name);
+//! }
+//! // An unlock answers with an action attempt, and is never retried once it may have
+//! // reached Seam.
+//! let attempt = seam
+//!     .locks()
+//!     .unlock_door(LocksUnlockDoor::new("11111111-1111-1111-1111-444444444444"))
+//!     .await?;
+//! if let ActionAttempt::UnlockDoor(a) = &attempt {
+//!     println!("{} {}", a.action_attempt_id, a.status);
+//! }
+//! // What this version lacks: any path, with the same credentials, errors and deadline.
+//! let raw = seam
+//!     .send_raw(seam::RawRequest::new(seam::HttpMethod::Get, "/devices/list").param("limit", 5))
+//!     .await?;
+//! # let _ = raw; Ok(()) }
 //! ```
 //!
 //! Every method validates its parameters before sending ([`Error::InvalidInput`], the same

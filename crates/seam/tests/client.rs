@@ -85,3 +85,106 @@ fn debug_output_never_holds_the_token() {
     let text = format!("{seam:?}");
     assert!(!text.contains(common::KEY), "{text}");
 }
+
+mod without_workspace_and_raw {
+    use super::runtime;
+    use seam::routes::{GetUserIdentity, UserIdentityRef, WorkspacesList};
+    use seam::{HttpMethod, RawRequest, Seam};
+    use seam_transport::test_util::{Reply, TestServer};
+
+    #[test]
+    fn a_client_without_a_workspace_calls_the_workspace_routes_only() {
+        let server = TestServer::always(Reply::json(200, r#"{"workspaces":[],"ok":true}"#));
+        let seam = Seam::builder()
+            .personal_access_token_without_workspace("seam_at1_token")
+            .endpoint(server.url())
+            .build()
+            .unwrap();
+        let list = runtime()
+            .block_on(seam.workspaces().list(WorkspacesList::new()))
+            .unwrap();
+        assert!(list.is_empty());
+        let requests = server.requests();
+        assert_eq!(requests[0].method(), http::Method::GET);
+        assert_eq!(requests[0].uri().path(), "/workspaces/list");
+        assert_eq!(
+            requests[0].headers()["authorization"],
+            "Bearer seam_at1_token"
+        );
+        assert!(requests[0].headers().get("seam-workspace").is_none());
+        // A route that needs a workspace is refused before anything is sent.
+        let e = runtime()
+            .block_on(
+                seam.user_identities()
+                    .get(GetUserIdentity::new(UserIdentityRef::key("jane"))),
+            )
+            .unwrap_err();
+        assert!(e.is_local(), "{e:?}");
+        assert!(
+            e.to_string().starts_with(
+                "user_identities.get cannot be called with a personal access token without a workspace"
+            ),
+            "{e}"
+        );
+        assert!(!e.to_string().contains("seam_at1_token"));
+        assert_eq!(server.count(), 1);
+        // The shortcut builds the same client.
+        let same = Seam::without_workspace("seam_at1_token").unwrap();
+        assert!(same.config().credentials.workspace_id().is_none());
+    }
+
+    #[test]
+    fn send_raw_reaches_any_path_keeps_every_field_and_is_retried_only_when_marked() {
+        let server = TestServer::script(vec![
+            Reply::json(
+                503,
+                r#"{"error":{"type":"unavailable","message":"later"},"ok":false}"#,
+            ),
+            Reply::json(200, r#"{"thing":{"new_field":[1,2]},"ok":true}"#),
+        ]);
+        let seam = Seam::builder()
+            .api_key("seam_test_key")
+            .endpoint(server.url())
+            .build()
+            .unwrap();
+        // Not marked safe to repeat: the 503 is the answer.
+        let e = runtime()
+            .block_on(seam.send_raw(RawRequest::new(HttpMethod::Post, "/things/new").param("n", 1)))
+            .unwrap_err();
+        assert_eq!(e.status().map(|s| s.as_u16()), Some(503));
+        assert_eq!(server.count(), 1);
+        let requests = server.requests();
+        assert_eq!(requests[0].uri().path(), "/things/new");
+        assert_eq!(requests[0].body().as_ref(), br#"{"n":1}"#);
+
+        let server = TestServer::script(vec![
+            Reply::json(
+                503,
+                r#"{"error":{"type":"unavailable","message":"later"},"ok":false}"#,
+            ),
+            Reply::json(200, r#"{"thing":{"new_field":[1,2]},"ok":true}"#),
+        ]);
+        let seam = Seam::builder()
+            .api_key("seam_test_key")
+            .endpoint(server.url())
+            .build()
+            .unwrap();
+        // Marked safe: retried, and the answer comes back whole, fields unknown to any type
+        // included. A GET carries its parameters in the query string.
+        let answer = runtime()
+            .block_on(
+                seam.send_raw(
+                    RawRequest::new(HttpMethod::Get, "/things/get")
+                        .param("ids", serde_json::json!(["a", "b"]))
+                        .idempotent(true),
+                ),
+            )
+            .unwrap();
+        assert_eq!(answer["thing"]["new_field"], serde_json::json!([1, 2]));
+        assert_eq!(server.count(), 2);
+        assert_eq!(
+            server.requests()[1].uri().query(),
+            Some("ids=a&ids=b&_strict=true")
+        );
+    }
+}

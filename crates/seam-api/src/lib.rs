@@ -17,6 +17,7 @@ mod support;
 #[path = "generated/table.rs"]
 mod table;
 
+#[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
 

@@ -110,15 +110,7 @@ impl Seam {
     /// A client without a workspace, for the workspace routes, from a personal access token
     /// or a console session token (see [`seam::Seam::without_workspace`]).
     pub fn without_workspace(token: impl Into<String>) -> Result<Self> {
-        let token = token.into();
-        let builder = Self::builder();
-        match seam_core::TokenKind::of(&token) {
-            seam_core::TokenKind::ConsoleSessionToken => {
-                builder.console_session_token_without_workspace(token)
-            }
-            _ => builder.personal_access_token_without_workspace(token),
-        }
-        .build()
+        Self::builder().token_without_workspace(token).build()
     }
 
     /// The configuration in force.

@@ -151,6 +151,18 @@ impl<C: BuildClient> SeamBuilder<C> {
         self
     }
 
+    /// Authenticates with a personal access token or a console session token (told apart by
+    /// their prefix) without a workspace: what [`Seam::without_workspace`] builds.
+    pub fn token_without_workspace(self, token: impl Into<String>) -> Self {
+        let token = token.into();
+        match seam_core::TokenKind::of(&token) {
+            seam_core::TokenKind::ConsoleSessionToken => {
+                self.console_session_token_without_workspace(token)
+            }
+            _ => self.personal_access_token_without_workspace(token),
+        }
+    }
+
     /// Any other option of core's [`ConfigBuilder`], for those this builder does not repeat.
     pub fn config(mut self, f: impl FnOnce(ConfigBuilder) -> ConfigBuilder) -> Self {
         self.config = f(self.config);
@@ -245,15 +257,7 @@ impl Seam {
     /// # let _ = workspaces; Ok(()) }
     /// ```
     pub fn without_workspace(token: impl Into<String>) -> Result<Self, Error> {
-        let token = token.into();
-        let builder = Self::builder();
-        match seam_core::TokenKind::of(&token) {
-            seam_core::TokenKind::ConsoleSessionToken => {
-                builder.console_session_token_without_workspace(token)
-            }
-            _ => builder.personal_access_token_without_workspace(token),
-        }
-        .build()
+        Self::builder().token_without_workspace(token).build()
     }
 
     /// The configuration in force.

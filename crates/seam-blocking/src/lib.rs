@@ -121,8 +121,16 @@ impl Seam {
     /// Sends any [`Route`] and waits for the outcome: the async client's
     /// [`send`](seam::Seam::send), driven to completion here.
     pub fn send<R: Route>(&self, params: R) -> Result<R::Output> {
+        // Only the checks, the encoding and the decoding are per route; the task on the
+        // runtime is one type for every route (one copy of tokio's task code, not 201).
+        let prepared = self.client.prepare(params)?;
+        let response = self.send_prepared(prepared)?;
+        seam_core::decode::<R>(&response)
+    }
+
+    fn send_prepared(&self, prepared: seam::Prepared) -> Result<http::Response<bytes::Bytes>> {
         let client = self.client.clone();
-        self.run(async move { client.send(params).await })
+        self.run(async move { client.send_prepared(prepared).await })
     }
 
     /// Sends a request to any path and waits for the answer's JSON: the async client's

@@ -272,16 +272,52 @@ impl Seam {
         let span = request_span(info.name);
         let inner = &*self.inner;
         let call = async {
-            check_route_auth(&inner.config.credentials, info.name, info.auth)?;
+            let request = self.encode_checked(&params)?;
             // The first attempt sends the encoded request itself; a retry, which is rare,
             // encodes the same parameters again (the same bytes) rather than every call
             // paying for a copy.
-            let request = inner.encoder.encode(&params)?;
             let again = || inner.encoder.encode(&params);
             let response = self.execute(request, &again, info.idempotent).await?;
             seam_core::decode::<R>(&response)
         };
         call.instrument(span).await
+    }
+
+    /// The credentials checked against the route's, and the request validated and encoded.
+    fn encode_checked<R: Route>(&self, params: &R) -> Result<http::Request<Bytes>, Error> {
+        let info = &R::INFO;
+        check_route_auth(&self.inner.config.credentials, info.name, info.auth)?;
+        self.inner.encoder.encode(params)
+    }
+
+    /// What [`send`](Self::send) does before any I/O, as a value of one type whatever the
+    /// route: for the blocking client, which runs [`send_prepared`](Self::send_prepared) on
+    /// its runtime, so that one task type serves every route instead of one per route.
+    #[doc(hidden)]
+    pub fn prepare<R: Route>(&self, params: R) -> Result<Prepared, Error> {
+        let request = self.encode_checked(&params)?;
+        let client = self.clone();
+        Ok(Prepared {
+            name: R::INFO.name,
+            idempotent: R::INFO.idempotent,
+            request,
+            again: Box::new(move || client.inner.encoder.encode(&params)),
+        })
+    }
+
+    /// Sends a [`Prepared`] request with retries and returns the last answer, for the caller
+    /// to decode.
+    #[doc(hidden)]
+    pub async fn send_prepared(&self, prepared: Prepared) -> Result<http::Response<Bytes>, Error> {
+        let Prepared {
+            name,
+            idempotent,
+            request,
+            again,
+        } = prepared;
+        self.execute(request, &*again, idempotent)
+            .instrument(request_span(name))
+            .await
     }
 
     /// Sends a request to any path, for what this version's route table lacks: the same
@@ -435,6 +471,24 @@ fn request_span(route: &'static str) -> tracing::Span {
         status = tracing::field::Empty,
         request_id = tracing::field::Empty,
     )
+}
+
+/// A route's request checked and encoded, with how to encode it again for a retry (see
+/// [`Seam::prepare`]).
+#[doc(hidden)]
+pub struct Prepared {
+    name: &'static str,
+    idempotent: bool,
+    request: http::Request<Bytes>,
+    again: Box<dyn Fn() -> Result<http::Request<Bytes>, Error> + Send + Sync>,
+}
+
+impl std::fmt::Debug for Prepared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Prepared")
+            .field("route", &self.name)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A number in `[0, 1)` for backoff jitter, from the standard library's per-process random

@@ -53,7 +53,7 @@ mod client;
 mod generated;
 mod paginate;
 
-pub use client::{BuildClient, Seam, SeamBuilder};
+pub use client::{BuildClient, Prepared, Seam, SeamBuilder};
 pub use generated::*;
 pub use paginate::PageStream;
 pub use seam_api::{resources, routes};

@@ -561,7 +561,7 @@ pub fn facade(routes: &[RouteModel], blocking: bool) -> String {
         "//! The namespaces and a method for every route of the route table.\n\n#![allow(deprecated)]\n\n",
     );
     out.push_str(&format!(
-        "use crate::{{{client}, {pages}}};\nuse seam_core::{{Error, Route}};\n\n"
+        "use crate::{{{client}, {pages}}};\nuse seam_core::Error;\n\n"
     ));
     out.push_str(&format!("impl {client} {{\n"));
     for child in root.children.keys() {
@@ -619,11 +619,11 @@ pub fn facade(routes: &[RouteModel], blocking: bool) -> String {
             let method = field(&r.method_name);
             if blocking {
                 out.push_str(&format!(
-                    "    pub fn {method}(&self, params: {ty}) -> Result<<{ty} as Route>::Output, Error> {{\n        self.client.send(params)\n    }}\n\n"
+                    "    pub fn {method}(&self, params: {ty}) -> Result<{}, Error> {{\n        self.client.send(params)\n    }}\n\n", r.output.replace("seam_core::Page", "crate::Page")
                 ));
             } else {
                 out.push_str(&format!(
-                    "    pub async fn {method}(&self, params: {ty}) -> Result<<{ty} as Route>::Output, Error> {{\n        self.client.send(params).await\n    }}\n\n"
+                    "    pub async fn {method}(&self, params: {ty}) -> Result<{}, Error> {{\n        self.client.send(params).await\n    }}\n\n", r.output.replace("seam_core::Page", "crate::Page")
                 ));
             }
             if r.paginated {

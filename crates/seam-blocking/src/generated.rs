@@ -6,7 +6,7 @@
 #![allow(deprecated)]
 
 use crate::{PageIter, Seam};
-use seam_core::{Error, Route};
+use seam_core::Error;
 
 impl Seam {
     /// `seam.access_codes()`: the routes under `/access_codes`.
@@ -139,7 +139,7 @@ impl<'a> AccessCodes<'a> {
     pub fn create(
         &self,
         params: crate::routes::AccessCodesCreate,
-    ) -> Result<<crate::routes::AccessCodesCreate as Route>::Output, Error> {
+    ) -> Result<crate::resources::AccessCode, Error> {
         self.client.send(params)
     }
 
@@ -151,7 +151,7 @@ impl<'a> AccessCodes<'a> {
     pub fn create_multiple(
         &self,
         params: crate::routes::AccessCodesCreateMultiple,
-    ) -> Result<<crate::routes::AccessCodesCreateMultiple as Route>::Output, Error> {
+    ) -> Result<Vec<crate::resources::AccessCode>, Error> {
         self.client.send(params)
     }
 
@@ -160,10 +160,7 @@ impl<'a> AccessCodes<'a> {
     /// Deletes an [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes).
     ///
     /// Sends [`AccessCodesDelete`](crate::routes::AccessCodesDelete) (`DELETE /access_codes/delete`), validated before sending; never retried once it may have reached the server. Returns `()`.
-    pub fn delete(
-        &self,
-        params: crate::routes::AccessCodesDelete,
-    ) -> Result<<crate::routes::AccessCodesDelete as Route>::Output, Error> {
+    pub fn delete(&self, params: crate::routes::AccessCodesDelete) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -175,7 +172,7 @@ impl<'a> AccessCodes<'a> {
     pub fn generate_code(
         &self,
         params: crate::routes::AccessCodesGenerateCode,
-    ) -> Result<<crate::routes::AccessCodesGenerateCode as Route>::Output, Error> {
+    ) -> Result<crate::resources::AccessCode, Error> {
         self.client.send(params)
     }
 
@@ -187,7 +184,7 @@ impl<'a> AccessCodes<'a> {
     pub fn get(
         &self,
         params: crate::routes::AccessCodesGet,
-    ) -> Result<<crate::routes::AccessCodesGet as Route>::Output, Error> {
+    ) -> Result<crate::resources::AccessCode, Error> {
         self.client.send(params)
     }
 
@@ -199,7 +196,7 @@ impl<'a> AccessCodes<'a> {
     pub fn list(
         &self,
         params: crate::routes::AccessCodesList,
-    ) -> Result<<crate::routes::AccessCodesList as Route>::Output, Error> {
+    ) -> Result<crate::Page<crate::resources::AccessCode>, Error> {
         self.client.send(params)
     }
 
@@ -221,7 +218,7 @@ impl<'a> AccessCodes<'a> {
     pub fn pull_backup_access_code(
         &self,
         params: crate::routes::AccessCodesPullBackupAccessCode,
-    ) -> Result<<crate::routes::AccessCodesPullBackupAccessCode as Route>::Output, Error> {
+    ) -> Result<crate::resources::AccessCode, Error> {
         self.client.send(params)
     }
 
@@ -233,7 +230,7 @@ impl<'a> AccessCodes<'a> {
     pub fn report_device_constraints(
         &self,
         params: crate::routes::AccessCodesReportDeviceConstraints,
-    ) -> Result<<crate::routes::AccessCodesReportDeviceConstraints as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -242,10 +239,7 @@ impl<'a> AccessCodes<'a> {
     /// Updates a specified active or upcoming [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes).
     ///
     /// Sends [`AccessCodesUpdate`](crate::routes::AccessCodesUpdate) (`PATCH /access_codes/update`), validated before sending; never retried once it may have reached the server. Returns `()`.
-    pub fn update(
-        &self,
-        params: crate::routes::AccessCodesUpdate,
-    ) -> Result<<crate::routes::AccessCodesUpdate as Route>::Output, Error> {
+    pub fn update(&self, params: crate::routes::AccessCodesUpdate) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -257,7 +251,7 @@ impl<'a> AccessCodes<'a> {
     pub fn update_multiple(
         &self,
         params: crate::routes::AccessCodesUpdateMultiple,
-    ) -> Result<<crate::routes::AccessCodesUpdateMultiple as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params)
     }
 }
@@ -277,8 +271,7 @@ impl<'a> AccessCodesSimulate<'a> {
     pub fn create_unmanaged_access_code(
         &self,
         params: crate::routes::AccessCodesSimulateCreateUnmanagedAccessCode,
-    ) -> Result<<crate::routes::AccessCodesSimulateCreateUnmanagedAccessCode as Route>::Output, Error>
-    {
+    ) -> Result<crate::resources::UnmanagedAccessCode, Error> {
         self.client.send(params)
     }
 }
@@ -298,7 +291,7 @@ impl<'a> AccessCodesUnmanaged<'a> {
     pub fn convert_to_managed(
         &self,
         params: crate::routes::AccessCodesUnmanagedConvertToManaged,
-    ) -> Result<<crate::routes::AccessCodesUnmanagedConvertToManaged as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -307,10 +300,7 @@ impl<'a> AccessCodesUnmanaged<'a> {
     /// Deletes an [unmanaged access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes/migrating-existing-access-codes).
     ///
     /// Sends [`AccessCodesUnmanagedDelete`](crate::routes::AccessCodesUnmanagedDelete) (`DELETE /access_codes/unmanaged/delete`), validated before sending; never retried once it may have reached the server. Returns `()`.
-    pub fn delete(
-        &self,
-        params: crate::routes::AccessCodesUnmanagedDelete,
-    ) -> Result<<crate::routes::AccessCodesUnmanagedDelete as Route>::Output, Error> {
+    pub fn delete(&self, params: crate::routes::AccessCodesUnmanagedDelete) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -322,7 +312,7 @@ impl<'a> AccessCodesUnmanaged<'a> {
     pub fn get(
         &self,
         params: crate::routes::AccessCodesUnmanagedGet,
-    ) -> Result<<crate::routes::AccessCodesUnmanagedGet as Route>::Output, Error> {
+    ) -> Result<crate::resources::UnmanagedAccessCode, Error> {
         self.client.send(params)
     }
 
@@ -334,7 +324,7 @@ impl<'a> AccessCodesUnmanaged<'a> {
     pub fn list(
         &self,
         params: crate::routes::AccessCodesUnmanagedList,
-    ) -> Result<<crate::routes::AccessCodesUnmanagedList as Route>::Output, Error> {
+    ) -> Result<crate::Page<crate::resources::UnmanagedAccessCode>, Error> {
         self.client.send(params)
     }
 
@@ -353,10 +343,7 @@ impl<'a> AccessCodesUnmanaged<'a> {
     /// Updates a specified [unmanaged access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes/migrating-existing-access-codes).
     ///
     /// Sends [`AccessCodesUnmanagedUpdate`](crate::routes::AccessCodesUnmanagedUpdate) (`PATCH /access_codes/unmanaged/update`), validated before sending; retried when it fails. Returns `()`.
-    pub fn update(
-        &self,
-        params: crate::routes::AccessCodesUnmanagedUpdate,
-    ) -> Result<<crate::routes::AccessCodesUnmanagedUpdate as Route>::Output, Error> {
+    pub fn update(&self, params: crate::routes::AccessCodesUnmanagedUpdate) -> Result<(), Error> {
         self.client.send(params)
     }
 }
@@ -383,7 +370,7 @@ impl<'a> AccessGrants<'a> {
     pub fn create(
         &self,
         params: crate::routes::AccessGrantsCreate,
-    ) -> Result<<crate::routes::AccessGrantsCreate as Route>::Output, Error> {
+    ) -> Result<crate::resources::AccessGrant, Error> {
         self.client.send(params)
     }
 
@@ -392,10 +379,7 @@ impl<'a> AccessGrants<'a> {
     /// Delete an Access Grant.
     ///
     /// Sends [`AccessGrantsDelete`](crate::routes::AccessGrantsDelete) (`DELETE /access_grants/delete`), validated before sending; retried when it fails. Returns `()`.
-    pub fn delete(
-        &self,
-        params: crate::routes::AccessGrantsDelete,
-    ) -> Result<<crate::routes::AccessGrantsDelete as Route>::Output, Error> {
+    pub fn delete(&self, params: crate::routes::AccessGrantsDelete) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -407,7 +391,7 @@ impl<'a> AccessGrants<'a> {
     pub fn get(
         &self,
         params: crate::routes::AccessGrantsGet,
-    ) -> Result<<crate::routes::AccessGrantsGet as Route>::Output, Error> {
+    ) -> Result<crate::resources::AccessGrant, Error> {
         self.client.send(params)
     }
 
@@ -419,7 +403,7 @@ impl<'a> AccessGrants<'a> {
     pub fn get_related(
         &self,
         params: crate::routes::AccessGrantsGetRelated,
-    ) -> Result<<crate::routes::AccessGrantsGetRelated as Route>::Output, Error> {
+    ) -> Result<crate::resources::AccessGrantsBatch, Error> {
         self.client.send(params)
     }
 
@@ -431,7 +415,7 @@ impl<'a> AccessGrants<'a> {
     pub fn list(
         &self,
         params: crate::routes::AccessGrantsList,
-    ) -> Result<<crate::routes::AccessGrantsList as Route>::Output, Error> {
+    ) -> Result<crate::Page<crate::resources::AccessGrant>, Error> {
         self.client.send(params)
     }
 
@@ -453,7 +437,7 @@ impl<'a> AccessGrants<'a> {
     pub fn request_access_methods(
         &self,
         params: crate::routes::AccessGrantsRequestAccessMethods,
-    ) -> Result<<crate::routes::AccessGrantsRequestAccessMethods as Route>::Output, Error> {
+    ) -> Result<crate::resources::AccessGrant, Error> {
         self.client.send(params)
     }
 
@@ -462,10 +446,7 @@ impl<'a> AccessGrants<'a> {
     /// Updates an existing Access Grant's time window.
     ///
     /// Sends [`AccessGrantsUpdate`](crate::routes::AccessGrantsUpdate) (`PATCH /access_grants/update`), validated before sending; retried when it fails. Returns `()`.
-    pub fn update(
-        &self,
-        params: crate::routes::AccessGrantsUpdate,
-    ) -> Result<<crate::routes::AccessGrantsUpdate as Route>::Output, Error> {
+    pub fn update(&self, params: crate::routes::AccessGrantsUpdate) -> Result<(), Error> {
         self.client.send(params)
     }
 }
@@ -485,7 +466,7 @@ impl<'a> AccessGrantsUnmanaged<'a> {
     pub fn get(
         &self,
         params: crate::routes::AccessGrantsUnmanagedGet,
-    ) -> Result<<crate::routes::AccessGrantsUnmanagedGet as Route>::Output, Error> {
+    ) -> Result<crate::resources::UnmanagedAccessGrant, Error> {
         self.client.send(params)
     }
 
@@ -497,7 +478,7 @@ impl<'a> AccessGrantsUnmanaged<'a> {
     pub fn list(
         &self,
         params: crate::routes::AccessGrantsUnmanagedList,
-    ) -> Result<<crate::routes::AccessGrantsUnmanagedList as Route>::Output, Error> {
+    ) -> Result<crate::Page<crate::resources::UnmanagedAccessGrant>, Error> {
         self.client.send(params)
     }
 
@@ -516,10 +497,7 @@ impl<'a> AccessGrantsUnmanaged<'a> {
     /// Updates an unmanaged Access Grant to make it managed.
     ///
     /// Sends [`AccessGrantsUnmanagedUpdate`](crate::routes::AccessGrantsUnmanagedUpdate) (`PATCH /access_grants/unmanaged/update`), validated before sending; retried when it fails. Returns `()`.
-    pub fn update(
-        &self,
-        params: crate::routes::AccessGrantsUnmanagedUpdate,
-    ) -> Result<<crate::routes::AccessGrantsUnmanagedUpdate as Route>::Output, Error> {
+    pub fn update(&self, params: crate::routes::AccessGrantsUnmanagedUpdate) -> Result<(), Error> {
         self.client.send(params)
     }
 }
@@ -546,7 +524,7 @@ impl<'a> AccessMethods<'a> {
     pub fn assign_card(
         &self,
         params: crate::routes::AccessMethodsAssignCard,
-    ) -> Result<<crate::routes::AccessMethodsAssignCard as Route>::Output, Error> {
+    ) -> Result<crate::resources::ActionAttempt, Error> {
         self.client.send(params)
     }
 
@@ -555,10 +533,7 @@ impl<'a> AccessMethods<'a> {
     /// Deletes an access method.
     ///
     /// Sends [`AccessMethodsDelete`](crate::routes::AccessMethodsDelete) (`DELETE /access_methods/delete`), validated before sending; retried when it fails. Returns `()`.
-    pub fn delete(
-        &self,
-        params: crate::routes::AccessMethodsDelete,
-    ) -> Result<<crate::routes::AccessMethodsDelete as Route>::Output, Error> {
+    pub fn delete(&self, params: crate::routes::AccessMethodsDelete) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -570,7 +545,7 @@ impl<'a> AccessMethods<'a> {
     pub fn encode(
         &self,
         params: crate::routes::AccessMethodsEncode,
-    ) -> Result<<crate::routes::AccessMethodsEncode as Route>::Output, Error> {
+    ) -> Result<crate::resources::ActionAttempt, Error> {
         self.client.send(params)
     }
 
@@ -582,7 +557,7 @@ impl<'a> AccessMethods<'a> {
     pub fn get(
         &self,
         params: crate::routes::AccessMethodsGet,
-    ) -> Result<<crate::routes::AccessMethodsGet as Route>::Output, Error> {
+    ) -> Result<crate::resources::AccessMethod, Error> {
         self.client.send(params)
     }
 
@@ -594,7 +569,7 @@ impl<'a> AccessMethods<'a> {
     pub fn get_related(
         &self,
         params: crate::routes::AccessMethodsGetRelated,
-    ) -> Result<<crate::routes::AccessMethodsGetRelated as Route>::Output, Error> {
+    ) -> Result<crate::resources::AccessMethodsBatch, Error> {
         self.client.send(params)
     }
 
@@ -606,7 +581,7 @@ impl<'a> AccessMethods<'a> {
     pub fn list(
         &self,
         params: crate::routes::AccessMethodsList,
-    ) -> Result<<crate::routes::AccessMethodsList as Route>::Output, Error> {
+    ) -> Result<Vec<crate::resources::AccessMethod>, Error> {
         self.client.send(params)
     }
 
@@ -618,7 +593,7 @@ impl<'a> AccessMethods<'a> {
     pub fn unlock_door(
         &self,
         params: crate::routes::AccessMethodsUnlockDoor,
-    ) -> Result<<crate::routes::AccessMethodsUnlockDoor as Route>::Output, Error> {
+    ) -> Result<crate::resources::ActionAttempt, Error> {
         self.client.send(params)
     }
 }
@@ -638,7 +613,7 @@ impl<'a> AccessMethodsUnmanaged<'a> {
     pub fn get(
         &self,
         params: crate::routes::AccessMethodsUnmanagedGet,
-    ) -> Result<<crate::routes::AccessMethodsUnmanagedGet as Route>::Output, Error> {
+    ) -> Result<crate::resources::UnmanagedAccessMethod, Error> {
         self.client.send(params)
     }
 
@@ -650,7 +625,7 @@ impl<'a> AccessMethodsUnmanaged<'a> {
     pub fn list(
         &self,
         params: crate::routes::AccessMethodsUnmanagedList,
-    ) -> Result<<crate::routes::AccessMethodsUnmanagedList as Route>::Output, Error> {
+    ) -> Result<Vec<crate::resources::UnmanagedAccessMethod>, Error> {
         self.client.send(params)
     }
 }
@@ -717,10 +692,7 @@ impl<'a> AcsAccessGroups<'a> {
     /// Adds a specified [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) to a specified [access group](https://docs.seam.co/low-level-apis/access-systems/user-management/assigning-users-to-access-groups).
     ///
     /// Sends [`AcsAccessGroupsAddUser`](crate::routes::AcsAccessGroupsAddUser) (`PUT /acs/access_groups/add_user`), validated before sending; retried when it fails. Returns `()`.
-    pub fn add_user(
-        &self,
-        params: crate::routes::AcsAccessGroupsAddUser,
-    ) -> Result<<crate::routes::AcsAccessGroupsAddUser as Route>::Output, Error> {
+    pub fn add_user(&self, params: crate::routes::AcsAccessGroupsAddUser) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -729,10 +701,7 @@ impl<'a> AcsAccessGroups<'a> {
     /// Deletes a specified [access group](https://docs.seam.co/low-level-apis/access-systems/user-management/assigning-users-to-access-groups).
     ///
     /// Sends [`AcsAccessGroupsDelete`](crate::routes::AcsAccessGroupsDelete) (`DELETE /acs/access_groups/delete`), validated before sending; retried when it fails. Returns `()`.
-    pub fn delete(
-        &self,
-        params: crate::routes::AcsAccessGroupsDelete,
-    ) -> Result<<crate::routes::AcsAccessGroupsDelete as Route>::Output, Error> {
+    pub fn delete(&self, params: crate::routes::AcsAccessGroupsDelete) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -744,7 +713,7 @@ impl<'a> AcsAccessGroups<'a> {
     pub fn get(
         &self,
         params: crate::routes::AcsAccessGroupsGet,
-    ) -> Result<<crate::routes::AcsAccessGroupsGet as Route>::Output, Error> {
+    ) -> Result<crate::resources::AcsAccessGroup, Error> {
         self.client.send(params)
     }
 
@@ -756,7 +725,7 @@ impl<'a> AcsAccessGroups<'a> {
     pub fn list(
         &self,
         params: crate::routes::AcsAccessGroupsList,
-    ) -> Result<<crate::routes::AcsAccessGroupsList as Route>::Output, Error> {
+    ) -> Result<Vec<crate::resources::AcsAccessGroup>, Error> {
         self.client.send(params)
     }
 
@@ -768,8 +737,7 @@ impl<'a> AcsAccessGroups<'a> {
     pub fn list_accessible_entrances(
         &self,
         params: crate::routes::AcsAccessGroupsListAccessibleEntrances,
-    ) -> Result<<crate::routes::AcsAccessGroupsListAccessibleEntrances as Route>::Output, Error>
-    {
+    ) -> Result<Vec<crate::resources::AcsEntrance>, Error> {
         self.client.send(params)
     }
 
@@ -781,7 +749,7 @@ impl<'a> AcsAccessGroups<'a> {
     pub fn list_users(
         &self,
         params: crate::routes::AcsAccessGroupsListUsers,
-    ) -> Result<<crate::routes::AcsAccessGroupsListUsers as Route>::Output, Error> {
+    ) -> Result<Vec<crate::resources::AcsUser>, Error> {
         self.client.send(params)
     }
 
@@ -793,7 +761,7 @@ impl<'a> AcsAccessGroups<'a> {
     pub fn remove_user(
         &self,
         params: crate::routes::AcsAccessGroupsRemoveUser,
-    ) -> Result<<crate::routes::AcsAccessGroupsRemoveUser as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params)
     }
 }
@@ -810,10 +778,7 @@ impl<'a> AcsCredentials<'a> {
     /// Assigns a specified [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) to a specified [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management).
     ///
     /// Sends [`AcsCredentialsAssign`](crate::routes::AcsCredentialsAssign) (`PATCH /acs/credentials/assign`), validated before sending; retried when it fails. Returns `()`.
-    pub fn assign(
-        &self,
-        params: crate::routes::AcsCredentialsAssign,
-    ) -> Result<<crate::routes::AcsCredentialsAssign as Route>::Output, Error> {
+    pub fn assign(&self, params: crate::routes::AcsCredentialsAssign) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -825,7 +790,7 @@ impl<'a> AcsCredentials<'a> {
     pub fn create(
         &self,
         params: crate::routes::AcsCredentialsCreate,
-    ) -> Result<<crate::routes::AcsCredentialsCreate as Route>::Output, Error> {
+    ) -> Result<crate::resources::AcsCredential, Error> {
         self.client.send(params)
     }
 
@@ -834,10 +799,7 @@ impl<'a> AcsCredentials<'a> {
     /// Deletes a specified [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials).
     ///
     /// Sends [`AcsCredentialsDelete`](crate::routes::AcsCredentialsDelete) (`DELETE /acs/credentials/delete`), validated before sending; retried when it fails. Returns `()`.
-    pub fn delete(
-        &self,
-        params: crate::routes::AcsCredentialsDelete,
-    ) -> Result<<crate::routes::AcsCredentialsDelete as Route>::Output, Error> {
+    pub fn delete(&self, params: crate::routes::AcsCredentialsDelete) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -849,7 +811,7 @@ impl<'a> AcsCredentials<'a> {
     pub fn get(
         &self,
         params: crate::routes::AcsCredentialsGet,
-    ) -> Result<<crate::routes::AcsCredentialsGet as Route>::Output, Error> {
+    ) -> Result<crate::resources::AcsCredential, Error> {
         self.client.send(params)
     }
 
@@ -861,7 +823,7 @@ impl<'a> AcsCredentials<'a> {
     pub fn list(
         &self,
         params: crate::routes::AcsCredentialsList,
-    ) -> Result<<crate::routes::AcsCredentialsList as Route>::Output, Error> {
+    ) -> Result<crate::Page<crate::resources::AcsCredential>, Error> {
         self.client.send(params)
     }
 
@@ -883,8 +845,7 @@ impl<'a> AcsCredentials<'a> {
     pub fn list_accessible_entrances(
         &self,
         params: crate::routes::AcsCredentialsListAccessibleEntrances,
-    ) -> Result<<crate::routes::AcsCredentialsListAccessibleEntrances as Route>::Output, Error>
-    {
+    ) -> Result<Vec<crate::resources::AcsEntrance>, Error> {
         self.client.send(params)
     }
 
@@ -893,10 +854,7 @@ impl<'a> AcsCredentials<'a> {
     /// Unassigns a specified [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) from a specified [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management).
     ///
     /// Sends [`AcsCredentialsUnassign`](crate::routes::AcsCredentialsUnassign) (`PATCH /acs/credentials/unassign`), validated before sending; retried when it fails. Returns `()`.
-    pub fn unassign(
-        &self,
-        params: crate::routes::AcsCredentialsUnassign,
-    ) -> Result<<crate::routes::AcsCredentialsUnassign as Route>::Output, Error> {
+    pub fn unassign(&self, params: crate::routes::AcsCredentialsUnassign) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -905,10 +863,7 @@ impl<'a> AcsCredentials<'a> {
     /// Updates the code and ends at date and time for a specified [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials).
     ///
     /// Sends [`AcsCredentialsUpdate`](crate::routes::AcsCredentialsUpdate) (`PATCH /acs/credentials/update`), validated before sending; retried when it fails. Returns `()`.
-    pub fn update(
-        &self,
-        params: crate::routes::AcsCredentialsUpdate,
-    ) -> Result<<crate::routes::AcsCredentialsUpdate as Route>::Output, Error> {
+    pub fn update(&self, params: crate::routes::AcsCredentialsUpdate) -> Result<(), Error> {
         self.client.send(params)
     }
 }
@@ -935,7 +890,7 @@ impl<'a> AcsEncoders<'a> {
     pub fn encode_credential(
         &self,
         params: crate::routes::AcsEncodersEncodeCredential,
-    ) -> Result<<crate::routes::AcsEncodersEncodeCredential as Route>::Output, Error> {
+    ) -> Result<crate::resources::ActionAttempt, Error> {
         self.client.send(params)
     }
 
@@ -947,7 +902,7 @@ impl<'a> AcsEncoders<'a> {
     pub fn get(
         &self,
         params: crate::routes::AcsEncodersGet,
-    ) -> Result<<crate::routes::AcsEncodersGet as Route>::Output, Error> {
+    ) -> Result<crate::resources::AcsEncoder, Error> {
         self.client.send(params)
     }
 
@@ -959,7 +914,7 @@ impl<'a> AcsEncoders<'a> {
     pub fn list(
         &self,
         params: crate::routes::AcsEncodersList,
-    ) -> Result<<crate::routes::AcsEncodersList as Route>::Output, Error> {
+    ) -> Result<crate::Page<crate::resources::AcsEncoder>, Error> {
         self.client.send(params)
     }
 
@@ -981,7 +936,7 @@ impl<'a> AcsEncoders<'a> {
     pub fn scan_credential(
         &self,
         params: crate::routes::AcsEncodersScanCredential,
-    ) -> Result<<crate::routes::AcsEncodersScanCredential as Route>::Output, Error> {
+    ) -> Result<crate::resources::ActionAttempt, Error> {
         self.client.send(params)
     }
 
@@ -993,7 +948,7 @@ impl<'a> AcsEncoders<'a> {
     pub fn scan_to_assign_credential(
         &self,
         params: crate::routes::AcsEncodersScanToAssignCredential,
-    ) -> Result<<crate::routes::AcsEncodersScanToAssignCredential as Route>::Output, Error> {
+    ) -> Result<crate::resources::ActionAttempt, Error> {
         self.client.send(params)
     }
 }
@@ -1013,10 +968,7 @@ impl<'a> AcsEncodersSimulate<'a> {
     pub fn next_credential_encode_will_fail(
         &self,
         params: crate::routes::AcsEncodersSimulateNextCredentialEncodeWillFail,
-    ) -> Result<
-        <crate::routes::AcsEncodersSimulateNextCredentialEncodeWillFail as Route>::Output,
-        Error,
-    > {
+    ) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -1028,10 +980,7 @@ impl<'a> AcsEncodersSimulate<'a> {
     pub fn next_credential_encode_will_succeed(
         &self,
         params: crate::routes::AcsEncodersSimulateNextCredentialEncodeWillSucceed,
-    ) -> Result<
-        <crate::routes::AcsEncodersSimulateNextCredentialEncodeWillSucceed as Route>::Output,
-        Error,
-    > {
+    ) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -1043,10 +992,7 @@ impl<'a> AcsEncodersSimulate<'a> {
     pub fn next_credential_scan_will_fail(
         &self,
         params: crate::routes::AcsEncodersSimulateNextCredentialScanWillFail,
-    ) -> Result<
-        <crate::routes::AcsEncodersSimulateNextCredentialScanWillFail as Route>::Output,
-        Error,
-    > {
+    ) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -1058,10 +1004,7 @@ impl<'a> AcsEncodersSimulate<'a> {
     pub fn next_credential_scan_will_succeed(
         &self,
         params: crate::routes::AcsEncodersSimulateNextCredentialScanWillSucceed,
-    ) -> Result<
-        <crate::routes::AcsEncodersSimulateNextCredentialScanWillSucceed as Route>::Output,
-        Error,
-    > {
+    ) -> Result<(), Error> {
         self.client.send(params)
     }
 }
@@ -1081,7 +1024,7 @@ impl<'a> AcsEntrances<'a> {
     pub fn get(
         &self,
         params: crate::routes::AcsEntrancesGet,
-    ) -> Result<<crate::routes::AcsEntrancesGet as Route>::Output, Error> {
+    ) -> Result<crate::resources::AcsEntrance, Error> {
         self.client.send(params)
     }
 
@@ -1093,7 +1036,7 @@ impl<'a> AcsEntrances<'a> {
     pub fn grant_access(
         &self,
         params: crate::routes::AcsEntrancesGrantAccess,
-    ) -> Result<<crate::routes::AcsEntrancesGrantAccess as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -1105,7 +1048,7 @@ impl<'a> AcsEntrances<'a> {
     pub fn list(
         &self,
         params: crate::routes::AcsEntrancesList,
-    ) -> Result<<crate::routes::AcsEntrancesList as Route>::Output, Error> {
+    ) -> Result<crate::Page<crate::resources::AcsEntrance>, Error> {
         self.client.send(params)
     }
 
@@ -1127,8 +1070,7 @@ impl<'a> AcsEntrances<'a> {
     pub fn list_credentials_with_access(
         &self,
         params: crate::routes::AcsEntrancesListCredentialsWithAccess,
-    ) -> Result<<crate::routes::AcsEntrancesListCredentialsWithAccess as Route>::Output, Error>
-    {
+    ) -> Result<Vec<crate::resources::AcsCredential>, Error> {
         self.client.send(params)
     }
 
@@ -1140,7 +1082,7 @@ impl<'a> AcsEntrances<'a> {
     pub fn unlock(
         &self,
         params: crate::routes::AcsEntrancesUnlock,
-    ) -> Result<<crate::routes::AcsEntrancesUnlock as Route>::Output, Error> {
+    ) -> Result<crate::resources::ActionAttempt, Error> {
         self.client.send(params)
     }
 }
@@ -1160,7 +1102,7 @@ impl<'a> AcsSystems<'a> {
     pub fn get(
         &self,
         params: crate::routes::AcsSystemsGet,
-    ) -> Result<<crate::routes::AcsSystemsGet as Route>::Output, Error> {
+    ) -> Result<crate::resources::AcsSystem, Error> {
         self.client.send(params)
     }
 
@@ -1172,7 +1114,7 @@ impl<'a> AcsSystems<'a> {
     pub fn list(
         &self,
         params: crate::routes::AcsSystemsList,
-    ) -> Result<<crate::routes::AcsSystemsList as Route>::Output, Error> {
+    ) -> Result<Vec<crate::resources::AcsSystem>, Error> {
         self.client.send(params)
     }
 
@@ -1184,10 +1126,7 @@ impl<'a> AcsSystems<'a> {
     pub fn list_compatible_credential_manager_acs_systems(
         &self,
         params: crate::routes::AcsSystemsListCompatibleCredentialManagerAcsSystems,
-    ) -> Result<
-        <crate::routes::AcsSystemsListCompatibleCredentialManagerAcsSystems as Route>::Output,
-        Error,
-    > {
+    ) -> Result<Vec<crate::resources::AcsSystem>, Error> {
         self.client.send(params)
     }
 
@@ -1199,7 +1138,7 @@ impl<'a> AcsSystems<'a> {
     pub fn report_devices(
         &self,
         params: crate::routes::AcsSystemsReportDevices,
-    ) -> Result<<crate::routes::AcsSystemsReportDevices as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params)
     }
 }
@@ -1219,7 +1158,7 @@ impl<'a> AcsUsers<'a> {
     pub fn add_to_access_group(
         &self,
         params: crate::routes::AcsUsersAddToAccessGroup,
-    ) -> Result<<crate::routes::AcsUsersAddToAccessGroup as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -1231,7 +1170,7 @@ impl<'a> AcsUsers<'a> {
     pub fn create(
         &self,
         params: crate::routes::AcsUsersCreate,
-    ) -> Result<<crate::routes::AcsUsersCreate as Route>::Output, Error> {
+    ) -> Result<crate::resources::AcsUser, Error> {
         self.client.send(params)
     }
 
@@ -1240,10 +1179,7 @@ impl<'a> AcsUsers<'a> {
     /// Deletes a specified [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) and invalidates the access system user's [credentials](https://docs.seam.co/low-level-apis/access-systems/managing-credentials).
     ///
     /// Sends [`AcsUsersDelete`](crate::routes::AcsUsersDelete) (`DELETE /acs/users/delete`), validated before sending; retried when it fails. Returns `()`.
-    pub fn delete(
-        &self,
-        params: crate::routes::AcsUsersDelete,
-    ) -> Result<<crate::routes::AcsUsersDelete as Route>::Output, Error> {
+    pub fn delete(&self, params: crate::routes::AcsUsersDelete) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -1255,7 +1191,7 @@ impl<'a> AcsUsers<'a> {
     pub fn get(
         &self,
         params: crate::routes::GetAcsUser,
-    ) -> Result<<crate::routes::GetAcsUser as Route>::Output, Error> {
+    ) -> Result<crate::resources::AcsUser, Error> {
         self.client.send(params)
     }
 
@@ -1267,7 +1203,7 @@ impl<'a> AcsUsers<'a> {
     pub fn list(
         &self,
         params: crate::routes::ListAcsUsers,
-    ) -> Result<<crate::routes::ListAcsUsers as Route>::Output, Error> {
+    ) -> Result<crate::Page<crate::resources::AcsUser>, Error> {
         self.client.send(params)
     }
 
@@ -1289,7 +1225,7 @@ impl<'a> AcsUsers<'a> {
     pub fn list_accessible_entrances(
         &self,
         params: crate::routes::AcsUsersListAccessibleEntrances,
-    ) -> Result<<crate::routes::AcsUsersListAccessibleEntrances as Route>::Output, Error> {
+    ) -> Result<Vec<crate::resources::AcsEntrance>, Error> {
         self.client.send(params)
     }
 
@@ -1301,7 +1237,7 @@ impl<'a> AcsUsers<'a> {
     pub fn remove_from_access_group(
         &self,
         params: crate::routes::AcsUsersRemoveFromAccessGroup,
-    ) -> Result<<crate::routes::AcsUsersRemoveFromAccessGroup as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -1313,7 +1249,7 @@ impl<'a> AcsUsers<'a> {
     pub fn revoke_access_to_all_entrances(
         &self,
         params: crate::routes::AcsUsersRevokeAccessToAllEntrances,
-    ) -> Result<<crate::routes::AcsUsersRevokeAccessToAllEntrances as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -1322,10 +1258,7 @@ impl<'a> AcsUsers<'a> {
     /// [Suspends](https://docs.seam.co/low-level-apis/access-systems/user-management/suspending-and-unsuspending-users#suspend-an-acs-user) a specified [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management). Suspending an access system user revokes their access temporarily. To restore an access system user's access, you can [unsuspend](https://docs.seam.co/api/acs/users/unsuspend) them.
     ///
     /// Sends [`AcsUsersSuspend`](crate::routes::AcsUsersSuspend) (`POST /acs/users/suspend`), validated before sending; never retried once it may have reached the server. Returns `()`.
-    pub fn suspend(
-        &self,
-        params: crate::routes::AcsUsersSuspend,
-    ) -> Result<<crate::routes::AcsUsersSuspend as Route>::Output, Error> {
+    pub fn suspend(&self, params: crate::routes::AcsUsersSuspend) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -1334,10 +1267,7 @@ impl<'a> AcsUsers<'a> {
     /// [Unsuspends](https://docs.seam.co/low-level-apis/access-systems/user-management/suspending-and-unsuspending-users#unsuspend-an-acs-user) a specified suspended [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management). While [suspending an access system user](https://docs.seam.co/api/acs/users/suspend) revokes their access temporarily, unsuspending the access system user restores their access.
     ///
     /// Sends [`AcsUsersUnsuspend`](crate::routes::AcsUsersUnsuspend) (`POST /acs/users/unsuspend`), validated before sending; never retried once it may have reached the server. Returns `()`.
-    pub fn unsuspend(
-        &self,
-        params: crate::routes::AcsUsersUnsuspend,
-    ) -> Result<<crate::routes::AcsUsersUnsuspend as Route>::Output, Error> {
+    pub fn unsuspend(&self, params: crate::routes::AcsUsersUnsuspend) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -1346,10 +1276,7 @@ impl<'a> AcsUsers<'a> {
     /// Updates the properties of a specified [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management).
     ///
     /// Sends [`AcsUsersUpdate`](crate::routes::AcsUsersUpdate) (`PATCH /acs/users/update`), validated before sending; retried when it fails. Returns `()`.
-    pub fn update(
-        &self,
-        params: crate::routes::AcsUsersUpdate,
-    ) -> Result<<crate::routes::AcsUsersUpdate as Route>::Output, Error> {
+    pub fn update(&self, params: crate::routes::AcsUsersUpdate) -> Result<(), Error> {
         self.client.send(params)
     }
 }
@@ -1369,7 +1296,7 @@ impl<'a> ActionAttempts<'a> {
     pub fn get(
         &self,
         params: crate::routes::ActionAttemptsGet,
-    ) -> Result<<crate::routes::ActionAttemptsGet as Route>::Output, Error> {
+    ) -> Result<crate::resources::ActionAttempt, Error> {
         self.client.send(params)
     }
 
@@ -1381,7 +1308,7 @@ impl<'a> ActionAttempts<'a> {
     pub fn list(
         &self,
         params: crate::routes::ActionAttemptsList,
-    ) -> Result<<crate::routes::ActionAttemptsList as Route>::Output, Error> {
+    ) -> Result<crate::Page<crate::resources::ActionAttempt>, Error> {
         self.client.send(params)
     }
 
@@ -1411,7 +1338,7 @@ impl<'a> ClientSessions<'a> {
     pub fn create(
         &self,
         params: crate::routes::ClientSessionsCreate,
-    ) -> Result<<crate::routes::ClientSessionsCreate as Route>::Output, Error> {
+    ) -> Result<crate::resources::ClientSession, Error> {
         self.client.send(params)
     }
 
@@ -1420,10 +1347,7 @@ impl<'a> ClientSessions<'a> {
     /// Deletes a [client session](https://docs.seam.co/core-concepts/authentication/client-session-tokens).
     ///
     /// Sends [`ClientSessionsDelete`](crate::routes::ClientSessionsDelete) (`DELETE /client_sessions/delete`), validated before sending; retried when it fails. Returns `()`.
-    pub fn delete(
-        &self,
-        params: crate::routes::ClientSessionsDelete,
-    ) -> Result<<crate::routes::ClientSessionsDelete as Route>::Output, Error> {
+    pub fn delete(&self, params: crate::routes::ClientSessionsDelete) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -1435,7 +1359,7 @@ impl<'a> ClientSessions<'a> {
     pub fn get(
         &self,
         params: crate::routes::ClientSessionsGet,
-    ) -> Result<<crate::routes::ClientSessionsGet as Route>::Output, Error> {
+    ) -> Result<crate::resources::ClientSession, Error> {
         self.client.send(params)
     }
 
@@ -1447,7 +1371,7 @@ impl<'a> ClientSessions<'a> {
     pub fn get_or_create(
         &self,
         params: crate::routes::ClientSessionsGetOrCreate,
-    ) -> Result<<crate::routes::ClientSessionsGetOrCreate as Route>::Output, Error> {
+    ) -> Result<crate::resources::ClientSession, Error> {
         self.client.send(params)
     }
 
@@ -1459,7 +1383,7 @@ impl<'a> ClientSessions<'a> {
     pub fn grant_access(
         &self,
         params: crate::routes::ClientSessionsGrantAccess,
-    ) -> Result<<crate::routes::ClientSessionsGrantAccess as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -1471,7 +1395,7 @@ impl<'a> ClientSessions<'a> {
     pub fn list(
         &self,
         params: crate::routes::ClientSessionsList,
-    ) -> Result<<crate::routes::ClientSessionsList as Route>::Output, Error> {
+    ) -> Result<Vec<crate::resources::ClientSession>, Error> {
         self.client.send(params)
     }
 
@@ -1480,10 +1404,7 @@ impl<'a> ClientSessions<'a> {
     /// Revokes a [client session](https://docs.seam.co/core-concepts/authentication/client-session-tokens).
     ///
     /// Sends [`ClientSessionsRevoke`](crate::routes::ClientSessionsRevoke) (`POST /client_sessions/revoke`), validated before sending; never retried once it may have reached the server. Returns `()`.
-    pub fn revoke(
-        &self,
-        params: crate::routes::ClientSessionsRevoke,
-    ) -> Result<<crate::routes::ClientSessionsRevoke as Route>::Output, Error> {
+    pub fn revoke(&self, params: crate::routes::ClientSessionsRevoke) -> Result<(), Error> {
         self.client.send(params)
     }
 }
@@ -1503,7 +1424,7 @@ impl<'a> ConnectWebviews<'a> {
     pub fn create(
         &self,
         params: crate::routes::ConnectWebviewsCreate,
-    ) -> Result<<crate::routes::ConnectWebviewsCreate as Route>::Output, Error> {
+    ) -> Result<crate::resources::ConnectWebview, Error> {
         self.client.send(params)
     }
 
@@ -1512,10 +1433,7 @@ impl<'a> ConnectWebviews<'a> {
     /// Deletes a [Connect Webview](https://docs.seam.co/core-concepts/connect-webviews).
     ///
     /// Sends [`ConnectWebviewsDelete`](crate::routes::ConnectWebviewsDelete) (`DELETE /connect_webviews/delete`), validated before sending; retried when it fails. Returns `()`.
-    pub fn delete(
-        &self,
-        params: crate::routes::ConnectWebviewsDelete,
-    ) -> Result<<crate::routes::ConnectWebviewsDelete as Route>::Output, Error> {
+    pub fn delete(&self, params: crate::routes::ConnectWebviewsDelete) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -1527,7 +1445,7 @@ impl<'a> ConnectWebviews<'a> {
     pub fn get(
         &self,
         params: crate::routes::ConnectWebviewsGet,
-    ) -> Result<<crate::routes::ConnectWebviewsGet as Route>::Output, Error> {
+    ) -> Result<crate::resources::ConnectWebview, Error> {
         self.client.send(params)
     }
 
@@ -1539,7 +1457,7 @@ impl<'a> ConnectWebviews<'a> {
     pub fn list(
         &self,
         params: crate::routes::ConnectWebviewsList,
-    ) -> Result<<crate::routes::ConnectWebviewsList as Route>::Output, Error> {
+    ) -> Result<crate::Page<crate::resources::ConnectWebview>, Error> {
         self.client.send(params)
     }
 
@@ -1573,10 +1491,7 @@ impl<'a> ConnectedAccounts<'a> {
     /// Deletes a specified [connected account](https://docs.seam.co/core-concepts/connected-accounts).
     ///
     /// Sends [`ConnectedAccountsDelete`](crate::routes::ConnectedAccountsDelete) (`DELETE /connected_accounts/delete`), validated before sending; retried when it fails. Returns `()`.
-    pub fn delete(
-        &self,
-        params: crate::routes::ConnectedAccountsDelete,
-    ) -> Result<<crate::routes::ConnectedAccountsDelete as Route>::Output, Error> {
+    pub fn delete(&self, params: crate::routes::ConnectedAccountsDelete) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -1588,7 +1503,7 @@ impl<'a> ConnectedAccounts<'a> {
     pub fn get(
         &self,
         params: crate::routes::ConnectedAccountsGet,
-    ) -> Result<<crate::routes::ConnectedAccountsGet as Route>::Output, Error> {
+    ) -> Result<crate::resources::ConnectedAccount, Error> {
         self.client.send(params)
     }
 
@@ -1600,7 +1515,7 @@ impl<'a> ConnectedAccounts<'a> {
     pub fn list(
         &self,
         params: crate::routes::ConnectedAccountsList,
-    ) -> Result<<crate::routes::ConnectedAccountsList as Route>::Output, Error> {
+    ) -> Result<crate::Page<crate::resources::ConnectedAccount>, Error> {
         self.client.send(params)
     }
 
@@ -1619,10 +1534,7 @@ impl<'a> ConnectedAccounts<'a> {
     /// Request a [connected account](https://docs.seam.co/core-concepts/connected-accounts) sync attempt for the specified `connected_account_id`.
     ///
     /// Sends [`ConnectedAccountsSync`](crate::routes::ConnectedAccountsSync) (`POST /connected_accounts/sync`), validated before sending; never retried once it may have reached the server. Returns `()`.
-    pub fn sync(
-        &self,
-        params: crate::routes::ConnectedAccountsSync,
-    ) -> Result<<crate::routes::ConnectedAccountsSync as Route>::Output, Error> {
+    pub fn sync(&self, params: crate::routes::ConnectedAccountsSync) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -1631,10 +1543,7 @@ impl<'a> ConnectedAccounts<'a> {
     /// Updates a [connected account](https://docs.seam.co/core-concepts/connected-accounts).
     ///
     /// Sends [`ConnectedAccountsUpdate`](crate::routes::ConnectedAccountsUpdate) (`PATCH /connected_accounts/update`), validated before sending; retried when it fails. Returns `()`.
-    pub fn update(
-        &self,
-        params: crate::routes::ConnectedAccountsUpdate,
-    ) -> Result<<crate::routes::ConnectedAccountsUpdate as Route>::Output, Error> {
+    pub fn update(&self, params: crate::routes::ConnectedAccountsUpdate) -> Result<(), Error> {
         self.client.send(params)
     }
 }
@@ -1654,7 +1563,7 @@ impl<'a> ConnectedAccountsSimulate<'a> {
     pub fn disconnect(
         &self,
         params: crate::routes::ConnectedAccountsSimulateDisconnect,
-    ) -> Result<<crate::routes::ConnectedAccountsSimulateDisconnect as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params)
     }
 }
@@ -1674,7 +1583,7 @@ impl<'a> Customers<'a> {
     pub fn create_portal(
         &self,
         params: crate::routes::CustomersCreatePortal,
-    ) -> Result<<crate::routes::CustomersCreatePortal as Route>::Output, Error> {
+    ) -> Result<crate::resources::CustomerPortal, Error> {
         self.client.send(params)
     }
 
@@ -1684,10 +1593,7 @@ impl<'a> Customers<'a> {
     /// This will delete the partner resources and any related Seam resources (user identities, access grants, spaces).
     ///
     /// Sends [`CustomersDeleteData`](crate::routes::CustomersDeleteData) (`DELETE /customers/delete_data`), validated before sending; retried when it fails. Returns `()`.
-    pub fn delete_data(
-        &self,
-        params: crate::routes::CustomersDeleteData,
-    ) -> Result<<crate::routes::CustomersDeleteData as Route>::Output, Error> {
+    pub fn delete_data(&self, params: crate::routes::CustomersDeleteData) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -1696,10 +1602,7 @@ impl<'a> Customers<'a> {
     /// Pushes customer data including resources like spaces, properties, rooms, users, etc.
     ///
     /// Sends [`CustomersPushData`](crate::routes::CustomersPushData) (`POST /customers/push_data`), validated before sending; never retried once it may have reached the server. Returns `()`.
-    pub fn push_data(
-        &self,
-        params: crate::routes::CustomersPushData,
-    ) -> Result<<crate::routes::CustomersPushData as Route>::Output, Error> {
+    pub fn push_data(&self, params: crate::routes::CustomersPushData) -> Result<(), Error> {
         self.client.send(params)
     }
 }
@@ -1733,7 +1636,7 @@ impl<'a> Devices<'a> {
     pub fn get(
         &self,
         params: crate::routes::DevicesGet,
-    ) -> Result<<crate::routes::DevicesGet as Route>::Output, Error> {
+    ) -> Result<crate::resources::Device, Error> {
         self.client.send(params)
     }
 
@@ -1745,7 +1648,7 @@ impl<'a> Devices<'a> {
     pub fn list(
         &self,
         params: crate::routes::DevicesList,
-    ) -> Result<<crate::routes::DevicesList as Route>::Output, Error> {
+    ) -> Result<crate::Page<crate::resources::Device>, Error> {
         self.client.send(params)
     }
 
@@ -1767,7 +1670,7 @@ impl<'a> Devices<'a> {
     pub fn list_device_providers(
         &self,
         params: crate::routes::DevicesListDeviceProviders,
-    ) -> Result<<crate::routes::DevicesListDeviceProviders as Route>::Output, Error> {
+    ) -> Result<Vec<crate::resources::DeviceProvider>, Error> {
         self.client.send(params)
     }
 
@@ -1779,7 +1682,7 @@ impl<'a> Devices<'a> {
     pub fn report_provider_metadata(
         &self,
         params: crate::routes::DevicesReportProviderMetadata,
-    ) -> Result<<crate::routes::DevicesReportProviderMetadata as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -1788,10 +1691,7 @@ impl<'a> Devices<'a> {
     /// Updates a specified [device](https://docs.seam.co/core-concepts/devices).
     ///
     /// Sends [`DevicesUpdate`](crate::routes::DevicesUpdate) (`PATCH /devices/update`), validated before sending; retried when it fails. Returns `()`.
-    pub fn update(
-        &self,
-        params: crate::routes::DevicesUpdate,
-    ) -> Result<<crate::routes::DevicesUpdate as Route>::Output, Error> {
+    pub fn update(&self, params: crate::routes::DevicesUpdate) -> Result<(), Error> {
         self.client.send(params)
     }
 }
@@ -1808,10 +1708,7 @@ impl<'a> DevicesSimulate<'a> {
     /// Simulates connecting a device to Seam. Only applicable for [sandbox devices](https://docs.seam.co/core-concepts/workspaces#sandbox-workspaces). See also [Testing Your App Against Device Disconnection and Removal](https://docs.seam.co/core-concepts/devices/testing-your-app-against-device-disconnection-and-removal).
     ///
     /// Sends [`DevicesSimulateConnect`](crate::routes::DevicesSimulateConnect) (`POST /devices/simulate/connect`), validated before sending; never retried once it may have reached the server. Returns `()`.
-    pub fn connect(
-        &self,
-        params: crate::routes::DevicesSimulateConnect,
-    ) -> Result<<crate::routes::DevicesSimulateConnect as Route>::Output, Error> {
+    pub fn connect(&self, params: crate::routes::DevicesSimulateConnect) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -1826,7 +1723,7 @@ impl<'a> DevicesSimulate<'a> {
     pub fn connect_to_hub(
         &self,
         params: crate::routes::DevicesSimulateConnectToHub,
-    ) -> Result<<crate::routes::DevicesSimulateConnectToHub as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -1838,7 +1735,7 @@ impl<'a> DevicesSimulate<'a> {
     pub fn disconnect(
         &self,
         params: crate::routes::DevicesSimulateDisconnect,
-    ) -> Result<<crate::routes::DevicesSimulateDisconnect as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -1854,7 +1751,7 @@ impl<'a> DevicesSimulate<'a> {
     pub fn disconnect_from_hub(
         &self,
         params: crate::routes::DevicesSimulateDisconnectFromHub,
-    ) -> Result<<crate::routes::DevicesSimulateDisconnectFromHub as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -1868,7 +1765,7 @@ impl<'a> DevicesSimulate<'a> {
     pub fn paid_subscription(
         &self,
         params: crate::routes::DevicesSimulatePaidSubscription,
-    ) -> Result<<crate::routes::DevicesSimulatePaidSubscription as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -1877,10 +1774,7 @@ impl<'a> DevicesSimulate<'a> {
     /// Simulates removing a device from Seam. Only applicable for [sandbox devices](https://docs.seam.co/core-concepts/workspaces#sandbox-workspaces). See also [Testing Your App Against Device Disconnection and Removal](https://docs.seam.co/core-concepts/devices/testing-your-app-against-device-disconnection-and-removal).
     ///
     /// Sends [`DevicesSimulateRemove`](crate::routes::DevicesSimulateRemove) (`POST /devices/simulate/remove`), validated before sending; never retried once it may have reached the server. Returns `()`.
-    pub fn remove(
-        &self,
-        params: crate::routes::DevicesSimulateRemove,
-    ) -> Result<<crate::routes::DevicesSimulateRemove as Route>::Output, Error> {
+    pub fn remove(&self, params: crate::routes::DevicesSimulateRemove) -> Result<(), Error> {
         self.client.send(params)
     }
 }
@@ -1900,7 +1794,7 @@ impl<'a> DevicesUnmanaged<'a> {
     pub fn get(
         &self,
         params: crate::routes::DevicesUnmanagedGet,
-    ) -> Result<<crate::routes::DevicesUnmanagedGet as Route>::Output, Error> {
+    ) -> Result<crate::resources::UnmanagedDevice, Error> {
         self.client.send(params)
     }
 
@@ -1912,7 +1806,7 @@ impl<'a> DevicesUnmanaged<'a> {
     pub fn list(
         &self,
         params: crate::routes::DevicesUnmanagedList,
-    ) -> Result<<crate::routes::DevicesUnmanagedList as Route>::Output, Error> {
+    ) -> Result<crate::Page<crate::resources::UnmanagedDevice>, Error> {
         self.client.send(params)
     }
 
@@ -1931,10 +1825,7 @@ impl<'a> DevicesUnmanaged<'a> {
     /// Updates a specified [unmanaged device](https://docs.seam.co/core-concepts/devices/managed-and-unmanaged-devices). To convert an unmanaged device to managed, set `is_managed` to `true`.
     ///
     /// Sends [`DevicesUnmanagedUpdate`](crate::routes::DevicesUnmanagedUpdate) (`PATCH /devices/unmanaged/update`), validated before sending; retried when it fails. Returns `()`.
-    pub fn update(
-        &self,
-        params: crate::routes::DevicesUnmanagedUpdate,
-    ) -> Result<<crate::routes::DevicesUnmanagedUpdate as Route>::Output, Error> {
+    pub fn update(&self, params: crate::routes::DevicesUnmanagedUpdate) -> Result<(), Error> {
         self.client.send(params)
     }
 }
@@ -1951,10 +1842,7 @@ impl<'a> Events<'a> {
     /// Returns a specified event. This endpoint returns the same event that would be sent to a [webhook](https://docs.seam.co/developer-tools/webhooks), but it enables you to retrieve an event that already took place.
     ///
     /// Sends [`EventsGet`](crate::routes::EventsGet) (`GET /events/get`), validated before sending; retried when it fails. Returns `Event`.
-    pub fn get(
-        &self,
-        params: crate::routes::EventsGet,
-    ) -> Result<<crate::routes::EventsGet as Route>::Output, Error> {
+    pub fn get(&self, params: crate::routes::EventsGet) -> Result<crate::resources::Event, Error> {
         self.client.send(params)
     }
 
@@ -1966,7 +1854,7 @@ impl<'a> Events<'a> {
     pub fn list(
         &self,
         params: crate::routes::EventsList,
-    ) -> Result<<crate::routes::EventsList as Route>::Output, Error> {
+    ) -> Result<Vec<crate::resources::Event>, Error> {
         self.client.send(params)
     }
 }
@@ -1983,10 +1871,7 @@ impl<'a> InstantKeys<'a> {
     /// Deletes a specified [Instant Key](https://docs.seam.co/capability-guides/instant-keys).
     ///
     /// Sends [`InstantKeysDelete`](crate::routes::InstantKeysDelete) (`DELETE /instant_keys/delete`), validated before sending; retried when it fails. Returns `()`.
-    pub fn delete(
-        &self,
-        params: crate::routes::InstantKeysDelete,
-    ) -> Result<<crate::routes::InstantKeysDelete as Route>::Output, Error> {
+    pub fn delete(&self, params: crate::routes::InstantKeysDelete) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -1998,7 +1883,7 @@ impl<'a> InstantKeys<'a> {
     pub fn get(
         &self,
         params: crate::routes::InstantKeysGet,
-    ) -> Result<<crate::routes::InstantKeysGet as Route>::Output, Error> {
+    ) -> Result<crate::resources::InstantKey, Error> {
         self.client.send(params)
     }
 
@@ -2010,7 +1895,7 @@ impl<'a> InstantKeys<'a> {
     pub fn list(
         &self,
         params: crate::routes::InstantKeysList,
-    ) -> Result<<crate::routes::InstantKeysList as Route>::Output, Error> {
+    ) -> Result<Vec<crate::resources::InstantKey>, Error> {
         self.client.send(params)
     }
 }
@@ -2037,7 +1922,7 @@ impl<'a> Locks<'a> {
     pub fn configure_auto_lock(
         &self,
         params: crate::routes::LocksConfigureAutoLock,
-    ) -> Result<<crate::routes::LocksConfigureAutoLock as Route>::Output, Error> {
+    ) -> Result<crate::resources::ActionAttempt, Error> {
         self.client.send(params)
     }
 
@@ -2047,10 +1932,7 @@ impl<'a> Locks<'a> {
     ///
     /// Sends [`LocksGet`](crate::routes::LocksGet) (`GET /locks/get`), validated before sending; retried when it fails. Returns `Device`.
     #[deprecated = "Use `/devices/get` instead."]
-    pub fn get(
-        &self,
-        params: crate::routes::LocksGet,
-    ) -> Result<<crate::routes::LocksGet as Route>::Output, Error> {
+    pub fn get(&self, params: crate::routes::LocksGet) -> Result<crate::resources::Device, Error> {
         self.client.send(params)
     }
 
@@ -2062,7 +1944,7 @@ impl<'a> Locks<'a> {
     pub fn list(
         &self,
         params: crate::routes::LocksList,
-    ) -> Result<<crate::routes::LocksList as Route>::Output, Error> {
+    ) -> Result<Vec<crate::resources::Device>, Error> {
         self.client.send(params)
     }
 
@@ -2074,7 +1956,7 @@ impl<'a> Locks<'a> {
     pub fn lock_door(
         &self,
         params: crate::routes::LocksLockDoor,
-    ) -> Result<<crate::routes::LocksLockDoor as Route>::Output, Error> {
+    ) -> Result<crate::resources::ActionAttempt, Error> {
         self.client.send(params)
     }
 
@@ -2086,7 +1968,7 @@ impl<'a> Locks<'a> {
     pub fn unlock_door(
         &self,
         params: crate::routes::LocksUnlockDoor,
-    ) -> Result<<crate::routes::LocksUnlockDoor as Route>::Output, Error> {
+    ) -> Result<crate::resources::ActionAttempt, Error> {
         self.client.send(params)
     }
 }
@@ -2106,7 +1988,7 @@ impl<'a> LocksSimulate<'a> {
     pub fn keypad_code_entry(
         &self,
         params: crate::routes::LocksSimulateKeypadCodeEntry,
-    ) -> Result<<crate::routes::LocksSimulateKeypadCodeEntry as Route>::Output, Error> {
+    ) -> Result<crate::resources::ActionAttempt, Error> {
         self.client.send(params)
     }
 
@@ -2118,7 +2000,7 @@ impl<'a> LocksSimulate<'a> {
     pub fn manual_lock_via_keypad(
         &self,
         params: crate::routes::LocksSimulateManualLockViaKeypad,
-    ) -> Result<<crate::routes::LocksSimulateManualLockViaKeypad as Route>::Output, Error> {
+    ) -> Result<crate::resources::ActionAttempt, Error> {
         self.client.send(params)
     }
 }
@@ -2152,7 +2034,7 @@ impl<'a> NoiseSensors<'a> {
     pub fn list(
         &self,
         params: crate::routes::NoiseSensorsList,
-    ) -> Result<<crate::routes::NoiseSensorsList as Route>::Output, Error> {
+    ) -> Result<Vec<crate::resources::Device>, Error> {
         self.client.send(params)
     }
 }
@@ -2172,7 +2054,7 @@ impl<'a> NoiseSensorsNoiseThresholds<'a> {
     pub fn create(
         &self,
         params: crate::routes::NoiseSensorsNoiseThresholdsCreate,
-    ) -> Result<<crate::routes::NoiseSensorsNoiseThresholdsCreate as Route>::Output, Error> {
+    ) -> Result<crate::resources::NoiseThreshold, Error> {
         self.client.send(params)
     }
 
@@ -2184,7 +2066,7 @@ impl<'a> NoiseSensorsNoiseThresholds<'a> {
     pub fn delete(
         &self,
         params: crate::routes::NoiseSensorsNoiseThresholdsDelete,
-    ) -> Result<<crate::routes::NoiseSensorsNoiseThresholdsDelete as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -2196,7 +2078,7 @@ impl<'a> NoiseSensorsNoiseThresholds<'a> {
     pub fn get(
         &self,
         params: crate::routes::NoiseSensorsNoiseThresholdsGet,
-    ) -> Result<<crate::routes::NoiseSensorsNoiseThresholdsGet as Route>::Output, Error> {
+    ) -> Result<crate::resources::NoiseThreshold, Error> {
         self.client.send(params)
     }
 
@@ -2208,7 +2090,7 @@ impl<'a> NoiseSensorsNoiseThresholds<'a> {
     pub fn list(
         &self,
         params: crate::routes::NoiseSensorsNoiseThresholdsList,
-    ) -> Result<<crate::routes::NoiseSensorsNoiseThresholdsList as Route>::Output, Error> {
+    ) -> Result<Vec<crate::resources::NoiseThreshold>, Error> {
         self.client.send(params)
     }
 
@@ -2220,7 +2102,7 @@ impl<'a> NoiseSensorsNoiseThresholds<'a> {
     pub fn update(
         &self,
         params: crate::routes::NoiseSensorsNoiseThresholdsUpdate,
-    ) -> Result<<crate::routes::NoiseSensorsNoiseThresholdsUpdate as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params)
     }
 }
@@ -2240,8 +2122,7 @@ impl<'a> NoiseSensorsSimulate<'a> {
     pub fn trigger_noise_threshold(
         &self,
         params: crate::routes::NoiseSensorsSimulateTriggerNoiseThreshold,
-    ) -> Result<<crate::routes::NoiseSensorsSimulateTriggerNoiseThreshold as Route>::Output, Error>
-    {
+    ) -> Result<(), Error> {
         self.client.send(params)
     }
 }
@@ -2265,10 +2146,7 @@ impl<'a> Phones<'a> {
     /// Deactivates a phone, which is useful, for example, if a user has lost their phone. For more information, see [App User Lost Phone Process](https://docs.seam.co/capability-guides/mobile-access/managing-phones-for-a-user-identity#app-user-lost-phone-process).
     ///
     /// Sends [`PhonesDeactivate`](crate::routes::PhonesDeactivate) (`DELETE /phones/deactivate`), validated before sending; retried when it fails. Returns `()`.
-    pub fn deactivate(
-        &self,
-        params: crate::routes::PhonesDeactivate,
-    ) -> Result<<crate::routes::PhonesDeactivate as Route>::Output, Error> {
+    pub fn deactivate(&self, params: crate::routes::PhonesDeactivate) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -2277,10 +2155,7 @@ impl<'a> Phones<'a> {
     /// Returns a specified [phone](https://docs.seam.co/capability-guides/mobile-access/managing-phones-for-a-user-identity).
     ///
     /// Sends [`PhonesGet`](crate::routes::PhonesGet) (`GET /phones/get`), validated before sending; retried when it fails. Returns `Phone`.
-    pub fn get(
-        &self,
-        params: crate::routes::PhonesGet,
-    ) -> Result<<crate::routes::PhonesGet as Route>::Output, Error> {
+    pub fn get(&self, params: crate::routes::PhonesGet) -> Result<crate::resources::Phone, Error> {
         self.client.send(params)
     }
 
@@ -2292,7 +2167,7 @@ impl<'a> Phones<'a> {
     pub fn list(
         &self,
         params: crate::routes::PhonesList,
-    ) -> Result<<crate::routes::PhonesList as Route>::Output, Error> {
+    ) -> Result<Vec<crate::resources::Phone>, Error> {
         self.client.send(params)
     }
 }
@@ -2312,7 +2187,7 @@ impl<'a> PhonesSimulate<'a> {
     pub fn create_sandbox_phone(
         &self,
         params: crate::routes::PhonesSimulateCreateSandboxPhone,
-    ) -> Result<<crate::routes::PhonesSimulateCreateSandboxPhone as Route>::Output, Error> {
+    ) -> Result<crate::resources::Phone, Error> {
         self.client.send(params)
     }
 }
@@ -2332,7 +2207,7 @@ impl<'a> Spaces<'a> {
     pub fn add_acs_entrances(
         &self,
         params: crate::routes::SpacesAddAcsEntrances,
-    ) -> Result<<crate::routes::SpacesAddAcsEntrances as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -2344,7 +2219,7 @@ impl<'a> Spaces<'a> {
     pub fn add_connected_account(
         &self,
         params: crate::routes::SpacesAddConnectedAccount,
-    ) -> Result<<crate::routes::SpacesAddConnectedAccount as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -2353,10 +2228,7 @@ impl<'a> Spaces<'a> {
     /// Adds devices to a specific space.
     ///
     /// Sends [`SpacesAddDevices`](crate::routes::SpacesAddDevices) (`PUT /spaces/add_devices`), validated before sending; retried when it fails. Returns `()`.
-    pub fn add_devices(
-        &self,
-        params: crate::routes::SpacesAddDevices,
-    ) -> Result<<crate::routes::SpacesAddDevices as Route>::Output, Error> {
+    pub fn add_devices(&self, params: crate::routes::SpacesAddDevices) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -2368,7 +2240,7 @@ impl<'a> Spaces<'a> {
     pub fn create(
         &self,
         params: crate::routes::SpacesCreate,
-    ) -> Result<<crate::routes::SpacesCreate as Route>::Output, Error> {
+    ) -> Result<crate::resources::Space, Error> {
         self.client.send(params)
     }
 
@@ -2377,10 +2249,7 @@ impl<'a> Spaces<'a> {
     /// Deletes a space.
     ///
     /// Sends [`SpacesDelete`](crate::routes::SpacesDelete) (`DELETE /spaces/delete`), validated before sending; retried when it fails. Returns `()`.
-    pub fn delete(
-        &self,
-        params: crate::routes::SpacesDelete,
-    ) -> Result<<crate::routes::SpacesDelete as Route>::Output, Error> {
+    pub fn delete(&self, params: crate::routes::SpacesDelete) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -2389,10 +2258,7 @@ impl<'a> Spaces<'a> {
     /// Gets a space.
     ///
     /// Sends [`SpacesGet`](crate::routes::SpacesGet) (`GET /spaces/get`), validated before sending; retried when it fails. Returns `Space`.
-    pub fn get(
-        &self,
-        params: crate::routes::SpacesGet,
-    ) -> Result<<crate::routes::SpacesGet as Route>::Output, Error> {
+    pub fn get(&self, params: crate::routes::SpacesGet) -> Result<crate::resources::Space, Error> {
         self.client.send(params)
     }
 
@@ -2404,7 +2270,7 @@ impl<'a> Spaces<'a> {
     pub fn get_related(
         &self,
         params: crate::routes::SpacesGetRelated,
-    ) -> Result<<crate::routes::SpacesGetRelated as Route>::Output, Error> {
+    ) -> Result<crate::resources::SpacesBatch, Error> {
         self.client.send(params)
     }
 
@@ -2416,7 +2282,7 @@ impl<'a> Spaces<'a> {
     pub fn list(
         &self,
         params: crate::routes::SpacesList,
-    ) -> Result<<crate::routes::SpacesList as Route>::Output, Error> {
+    ) -> Result<crate::Page<crate::resources::Space>, Error> {
         self.client.send(params)
     }
 
@@ -2438,7 +2304,7 @@ impl<'a> Spaces<'a> {
     pub fn remove_acs_entrances(
         &self,
         params: crate::routes::SpacesRemoveAcsEntrances,
-    ) -> Result<<crate::routes::SpacesRemoveAcsEntrances as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -2450,7 +2316,7 @@ impl<'a> Spaces<'a> {
     pub fn remove_connected_account(
         &self,
         params: crate::routes::SpacesRemoveConnectedAccount,
-    ) -> Result<<crate::routes::SpacesRemoveConnectedAccount as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -2459,10 +2325,7 @@ impl<'a> Spaces<'a> {
     /// Removes devices from a specific space.
     ///
     /// Sends [`SpacesRemoveDevices`](crate::routes::SpacesRemoveDevices) (`DELETE /spaces/remove_devices`), validated before sending; retried when it fails. Returns `()`.
-    pub fn remove_devices(
-        &self,
-        params: crate::routes::SpacesRemoveDevices,
-    ) -> Result<<crate::routes::SpacesRemoveDevices as Route>::Output, Error> {
+    pub fn remove_devices(&self, params: crate::routes::SpacesRemoveDevices) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -2474,7 +2337,7 @@ impl<'a> Spaces<'a> {
     pub fn update(
         &self,
         params: crate::routes::SpacesUpdate,
-    ) -> Result<<crate::routes::SpacesUpdate as Route>::Output, Error> {
+    ) -> Result<crate::resources::Space, Error> {
         self.client.send(params)
     }
 }
@@ -2515,7 +2378,7 @@ impl<'a> Thermostats<'a> {
     pub fn activate_climate_preset(
         &self,
         params: crate::routes::ThermostatsActivateClimatePreset,
-    ) -> Result<<crate::routes::ThermostatsActivateClimatePreset as Route>::Output, Error> {
+    ) -> Result<crate::resources::ActionAttempt, Error> {
         self.client.send(params)
     }
 
@@ -2527,7 +2390,7 @@ impl<'a> Thermostats<'a> {
     pub fn cool(
         &self,
         params: crate::routes::ThermostatsCool,
-    ) -> Result<<crate::routes::ThermostatsCool as Route>::Output, Error> {
+    ) -> Result<crate::resources::ActionAttempt, Error> {
         self.client.send(params)
     }
 
@@ -2539,7 +2402,7 @@ impl<'a> Thermostats<'a> {
     pub fn create_climate_preset(
         &self,
         params: crate::routes::ThermostatsCreateClimatePreset,
-    ) -> Result<<crate::routes::ThermostatsCreateClimatePreset as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -2551,7 +2414,7 @@ impl<'a> Thermostats<'a> {
     pub fn delete_climate_preset(
         &self,
         params: crate::routes::ThermostatsDeleteClimatePreset,
-    ) -> Result<<crate::routes::ThermostatsDeleteClimatePreset as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -2563,7 +2426,7 @@ impl<'a> Thermostats<'a> {
     pub fn heat(
         &self,
         params: crate::routes::ThermostatsHeat,
-    ) -> Result<<crate::routes::ThermostatsHeat as Route>::Output, Error> {
+    ) -> Result<crate::resources::ActionAttempt, Error> {
         self.client.send(params)
     }
 
@@ -2575,7 +2438,7 @@ impl<'a> Thermostats<'a> {
     pub fn heat_cool(
         &self,
         params: crate::routes::ThermostatsHeatCool,
-    ) -> Result<<crate::routes::ThermostatsHeatCool as Route>::Output, Error> {
+    ) -> Result<crate::resources::ActionAttempt, Error> {
         self.client.send(params)
     }
 
@@ -2587,7 +2450,7 @@ impl<'a> Thermostats<'a> {
     pub fn list(
         &self,
         params: crate::routes::ThermostatsList,
-    ) -> Result<<crate::routes::ThermostatsList as Route>::Output, Error> {
+    ) -> Result<Vec<crate::resources::Device>, Error> {
         self.client.send(params)
     }
 
@@ -2599,7 +2462,7 @@ impl<'a> Thermostats<'a> {
     pub fn off(
         &self,
         params: crate::routes::ThermostatsOff,
-    ) -> Result<<crate::routes::ThermostatsOff as Route>::Output, Error> {
+    ) -> Result<crate::resources::ActionAttempt, Error> {
         self.client.send(params)
     }
 
@@ -2611,7 +2474,7 @@ impl<'a> Thermostats<'a> {
     pub fn set_fallback_climate_preset(
         &self,
         params: crate::routes::ThermostatsSetFallbackClimatePreset,
-    ) -> Result<<crate::routes::ThermostatsSetFallbackClimatePreset as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -2623,7 +2486,7 @@ impl<'a> Thermostats<'a> {
     pub fn set_fan_mode(
         &self,
         params: crate::routes::ThermostatsSetFanMode,
-    ) -> Result<<crate::routes::ThermostatsSetFanMode as Route>::Output, Error> {
+    ) -> Result<crate::resources::ActionAttempt, Error> {
         self.client.send(params)
     }
 
@@ -2635,7 +2498,7 @@ impl<'a> Thermostats<'a> {
     pub fn set_hvac_mode(
         &self,
         params: crate::routes::ThermostatsSetHvacMode,
-    ) -> Result<<crate::routes::ThermostatsSetHvacMode as Route>::Output, Error> {
+    ) -> Result<crate::resources::ActionAttempt, Error> {
         self.client.send(params)
     }
 
@@ -2647,7 +2510,7 @@ impl<'a> Thermostats<'a> {
     pub fn set_temperature_threshold(
         &self,
         params: crate::routes::ThermostatsSetTemperatureThreshold,
-    ) -> Result<<crate::routes::ThermostatsSetTemperatureThreshold as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -2659,7 +2522,7 @@ impl<'a> Thermostats<'a> {
     pub fn update_climate_preset(
         &self,
         params: crate::routes::ThermostatsUpdateClimatePreset,
-    ) -> Result<<crate::routes::ThermostatsUpdateClimatePreset as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -2671,7 +2534,7 @@ impl<'a> Thermostats<'a> {
     pub fn update_weekly_program(
         &self,
         params: crate::routes::ThermostatsUpdateWeeklyProgram,
-    ) -> Result<<crate::routes::ThermostatsUpdateWeeklyProgram as Route>::Output, Error> {
+    ) -> Result<crate::resources::ActionAttempt, Error> {
         self.client.send(params)
     }
 }
@@ -2691,7 +2554,7 @@ impl<'a> ThermostatsDailyPrograms<'a> {
     pub fn create(
         &self,
         params: crate::routes::ThermostatsDailyProgramsCreate,
-    ) -> Result<<crate::routes::ThermostatsDailyProgramsCreate as Route>::Output, Error> {
+    ) -> Result<crate::resources::ThermostatDailyProgram, Error> {
         self.client.send(params)
     }
 
@@ -2703,7 +2566,7 @@ impl<'a> ThermostatsDailyPrograms<'a> {
     pub fn delete(
         &self,
         params: crate::routes::ThermostatsDailyProgramsDelete,
-    ) -> Result<<crate::routes::ThermostatsDailyProgramsDelete as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -2715,7 +2578,7 @@ impl<'a> ThermostatsDailyPrograms<'a> {
     pub fn update(
         &self,
         params: crate::routes::ThermostatsDailyProgramsUpdate,
-    ) -> Result<<crate::routes::ThermostatsDailyProgramsUpdate as Route>::Output, Error> {
+    ) -> Result<crate::resources::ActionAttempt, Error> {
         self.client.send(params)
     }
 }
@@ -2735,7 +2598,7 @@ impl<'a> ThermostatsSchedules<'a> {
     pub fn create(
         &self,
         params: crate::routes::ThermostatsSchedulesCreate,
-    ) -> Result<<crate::routes::ThermostatsSchedulesCreate as Route>::Output, Error> {
+    ) -> Result<crate::resources::ThermostatSchedule, Error> {
         self.client.send(params)
     }
 
@@ -2744,10 +2607,7 @@ impl<'a> ThermostatsSchedules<'a> {
     /// Deletes a [thermostat schedule](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules) for a specified [thermostat](https://docs.seam.co/capability-guides/thermostats).
     ///
     /// Sends [`ThermostatsSchedulesDelete`](crate::routes::ThermostatsSchedulesDelete) (`DELETE /thermostats/schedules/delete`), validated before sending; retried when it fails. Returns `()`.
-    pub fn delete(
-        &self,
-        params: crate::routes::ThermostatsSchedulesDelete,
-    ) -> Result<<crate::routes::ThermostatsSchedulesDelete as Route>::Output, Error> {
+    pub fn delete(&self, params: crate::routes::ThermostatsSchedulesDelete) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -2759,7 +2619,7 @@ impl<'a> ThermostatsSchedules<'a> {
     pub fn get(
         &self,
         params: crate::routes::ThermostatsSchedulesGet,
-    ) -> Result<<crate::routes::ThermostatsSchedulesGet as Route>::Output, Error> {
+    ) -> Result<crate::resources::ThermostatSchedule, Error> {
         self.client.send(params)
     }
 
@@ -2771,7 +2631,7 @@ impl<'a> ThermostatsSchedules<'a> {
     pub fn list(
         &self,
         params: crate::routes::ThermostatsSchedulesList,
-    ) -> Result<<crate::routes::ThermostatsSchedulesList as Route>::Output, Error> {
+    ) -> Result<Vec<crate::resources::ThermostatSchedule>, Error> {
         self.client.send(params)
     }
 
@@ -2780,10 +2640,7 @@ impl<'a> ThermostatsSchedules<'a> {
     /// Updates a specified [thermostat schedule](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules).
     ///
     /// Sends [`ThermostatsSchedulesUpdate`](crate::routes::ThermostatsSchedulesUpdate) (`PATCH /thermostats/schedules/update`), validated before sending; retried when it fails. Returns `()`.
-    pub fn update(
-        &self,
-        params: crate::routes::ThermostatsSchedulesUpdate,
-    ) -> Result<<crate::routes::ThermostatsSchedulesUpdate as Route>::Output, Error> {
+    pub fn update(&self, params: crate::routes::ThermostatsSchedulesUpdate) -> Result<(), Error> {
         self.client.send(params)
     }
 }
@@ -2803,7 +2660,7 @@ impl<'a> ThermostatsSimulate<'a> {
     pub fn hvac_mode_adjusted(
         &self,
         params: crate::routes::ThermostatsSimulateHvacModeAdjusted,
-    ) -> Result<<crate::routes::ThermostatsSimulateHvacModeAdjusted as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -2815,8 +2672,7 @@ impl<'a> ThermostatsSimulate<'a> {
     pub fn temperature_reached(
         &self,
         params: crate::routes::ThermostatsSimulateTemperatureReached,
-    ) -> Result<<crate::routes::ThermostatsSimulateTemperatureReached as Route>::Output, Error>
-    {
+    ) -> Result<(), Error> {
         self.client.send(params)
     }
 }
@@ -2840,10 +2696,7 @@ impl<'a> UserIdentities<'a> {
     /// Adds a specified [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) to a specified [user identity](https://docs.seam.co/capability-guides/mobile-access/managing-mobile-app-user-accounts-with-user-identities#what-is-a-user-identity).
     ///
     /// Sends [`AddAcsUser`](crate::routes::AddAcsUser) (`PUT /user_identities/add_acs_user`), validated before sending; retried when it fails. Returns `()`.
-    pub fn add_acs_user(
-        &self,
-        params: crate::routes::AddAcsUser,
-    ) -> Result<<crate::routes::AddAcsUser as Route>::Output, Error> {
+    pub fn add_acs_user(&self, params: crate::routes::AddAcsUser) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -2855,7 +2708,7 @@ impl<'a> UserIdentities<'a> {
     pub fn create(
         &self,
         params: crate::routes::CreateUserIdentity,
-    ) -> Result<<crate::routes::CreateUserIdentity as Route>::Output, Error> {
+    ) -> Result<crate::resources::UserIdentity, Error> {
         self.client.send(params)
     }
 
@@ -2864,10 +2717,7 @@ impl<'a> UserIdentities<'a> {
     /// Deletes a specified [user identity](https://docs.seam.co/capability-guides/mobile-access/managing-mobile-app-user-accounts-with-user-identities#what-is-a-user-identity). This deletes the user identity and all associated resources, including any [credentials](https://docs.seam.co/api/acs/credentials), [acs users](https://docs.seam.co/api/acs/users) and [client sessions](https://docs.seam.co/api/client_sessions).
     ///
     /// Sends [`DeleteUserIdentity`](crate::routes::DeleteUserIdentity) (`DELETE /user_identities/delete`), validated before sending; retried when it fails. Returns `()`.
-    pub fn delete(
-        &self,
-        params: crate::routes::DeleteUserIdentity,
-    ) -> Result<<crate::routes::DeleteUserIdentity as Route>::Output, Error> {
+    pub fn delete(&self, params: crate::routes::DeleteUserIdentity) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -2879,7 +2729,7 @@ impl<'a> UserIdentities<'a> {
     pub fn generate_instant_key(
         &self,
         params: crate::routes::UserIdentitiesGenerateInstantKey,
-    ) -> Result<<crate::routes::UserIdentitiesGenerateInstantKey as Route>::Output, Error> {
+    ) -> Result<crate::resources::InstantKey, Error> {
         self.client.send(params)
     }
 
@@ -2891,7 +2741,7 @@ impl<'a> UserIdentities<'a> {
     pub fn get(
         &self,
         params: crate::routes::GetUserIdentity,
-    ) -> Result<<crate::routes::GetUserIdentity as Route>::Output, Error> {
+    ) -> Result<crate::resources::UserIdentity, Error> {
         self.client.send(params)
     }
 
@@ -2903,7 +2753,7 @@ impl<'a> UserIdentities<'a> {
     pub fn grant_access_to_device(
         &self,
         params: crate::routes::UserIdentitiesGrantAccessToDevice,
-    ) -> Result<<crate::routes::UserIdentitiesGrantAccessToDevice as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -2915,7 +2765,7 @@ impl<'a> UserIdentities<'a> {
     pub fn list(
         &self,
         params: crate::routes::ListUserIdentities,
-    ) -> Result<<crate::routes::ListUserIdentities as Route>::Output, Error> {
+    ) -> Result<crate::Page<crate::resources::UserIdentity>, Error> {
         self.client.send(params)
     }
 
@@ -2937,7 +2787,7 @@ impl<'a> UserIdentities<'a> {
     pub fn list_accessible_devices(
         &self,
         params: crate::routes::UserIdentitiesListAccessibleDevices,
-    ) -> Result<<crate::routes::UserIdentitiesListAccessibleDevices as Route>::Output, Error> {
+    ) -> Result<Vec<crate::resources::Device>, Error> {
         self.client.send(params)
     }
 
@@ -2949,8 +2799,7 @@ impl<'a> UserIdentities<'a> {
     pub fn list_accessible_entrances(
         &self,
         params: crate::routes::UserIdentitiesListAccessibleEntrances,
-    ) -> Result<<crate::routes::UserIdentitiesListAccessibleEntrances as Route>::Output, Error>
-    {
+    ) -> Result<Vec<crate::resources::AcsEntrance>, Error> {
         self.client.send(params)
     }
 
@@ -2962,7 +2811,7 @@ impl<'a> UserIdentities<'a> {
     pub fn list_acs_systems(
         &self,
         params: crate::routes::UserIdentitiesListAcsSystems,
-    ) -> Result<<crate::routes::UserIdentitiesListAcsSystems as Route>::Output, Error> {
+    ) -> Result<Vec<crate::resources::AcsSystem>, Error> {
         self.client.send(params)
     }
 
@@ -2974,7 +2823,7 @@ impl<'a> UserIdentities<'a> {
     pub fn list_acs_users(
         &self,
         params: crate::routes::ListUserIdentityAcsUsers,
-    ) -> Result<<crate::routes::ListUserIdentityAcsUsers as Route>::Output, Error> {
+    ) -> Result<Vec<crate::resources::AcsUser>, Error> {
         self.client.send(params)
     }
 
@@ -2983,10 +2832,7 @@ impl<'a> UserIdentities<'a> {
     /// Removes a specified [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) from a specified [user identity](https://docs.seam.co/capability-guides/mobile-access/managing-mobile-app-user-accounts-with-user-identities#what-is-a-user-identity).
     ///
     /// Sends [`RemoveAcsUser`](crate::routes::RemoveAcsUser) (`DELETE /user_identities/remove_acs_user`), validated before sending; retried when it fails. Returns `()`.
-    pub fn remove_acs_user(
-        &self,
-        params: crate::routes::RemoveAcsUser,
-    ) -> Result<<crate::routes::RemoveAcsUser as Route>::Output, Error> {
+    pub fn remove_acs_user(&self, params: crate::routes::RemoveAcsUser) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -2998,7 +2844,7 @@ impl<'a> UserIdentities<'a> {
     pub fn revoke_access_to_device(
         &self,
         params: crate::routes::UserIdentitiesRevokeAccessToDevice,
-    ) -> Result<<crate::routes::UserIdentitiesRevokeAccessToDevice as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -3007,10 +2853,7 @@ impl<'a> UserIdentities<'a> {
     /// Updates a specified [user identity](https://docs.seam.co/capability-guides/mobile-access/managing-mobile-app-user-accounts-with-user-identities#what-is-a-user-identity).
     ///
     /// Sends [`UserIdentitiesUpdate`](crate::routes::UserIdentitiesUpdate) (`PATCH /user_identities/update`), validated before sending; retried when it fails. Returns `()`.
-    pub fn update(
-        &self,
-        params: crate::routes::UserIdentitiesUpdate,
-    ) -> Result<<crate::routes::UserIdentitiesUpdate as Route>::Output, Error> {
+    pub fn update(&self, params: crate::routes::UserIdentitiesUpdate) -> Result<(), Error> {
         self.client.send(params)
     }
 }
@@ -3030,7 +2873,7 @@ impl<'a> UserIdentitiesUnmanaged<'a> {
     pub fn get(
         &self,
         params: crate::routes::UserIdentitiesUnmanagedGet,
-    ) -> Result<<crate::routes::UserIdentitiesUnmanagedGet as Route>::Output, Error> {
+    ) -> Result<crate::resources::UnmanagedUserIdentity, Error> {
         self.client.send(params)
     }
 
@@ -3042,7 +2885,7 @@ impl<'a> UserIdentitiesUnmanaged<'a> {
     pub fn list(
         &self,
         params: crate::routes::UserIdentitiesUnmanagedList,
-    ) -> Result<<crate::routes::UserIdentitiesUnmanagedList as Route>::Output, Error> {
+    ) -> Result<crate::Page<crate::resources::UnmanagedUserIdentity>, Error> {
         self.client.send(params)
     }
 
@@ -3064,7 +2907,7 @@ impl<'a> UserIdentitiesUnmanaged<'a> {
     pub fn update(
         &self,
         params: crate::routes::UserIdentitiesUnmanagedUpdate,
-    ) -> Result<<crate::routes::UserIdentitiesUnmanagedUpdate as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params)
     }
 }
@@ -3084,7 +2927,7 @@ impl<'a> Webhooks<'a> {
     pub fn create(
         &self,
         params: crate::routes::WebhooksCreate,
-    ) -> Result<<crate::routes::WebhooksCreate as Route>::Output, Error> {
+    ) -> Result<crate::resources::Webhook, Error> {
         self.client.send(params)
     }
 
@@ -3093,10 +2936,7 @@ impl<'a> Webhooks<'a> {
     /// Deletes a specified [webhook](https://docs.seam.co/developer-tools/webhooks).
     ///
     /// Sends [`WebhooksDelete`](crate::routes::WebhooksDelete) (`DELETE /webhooks/delete`), validated before sending; retried when it fails. Returns `()`.
-    pub fn delete(
-        &self,
-        params: crate::routes::WebhooksDelete,
-    ) -> Result<<crate::routes::WebhooksDelete as Route>::Output, Error> {
+    pub fn delete(&self, params: crate::routes::WebhooksDelete) -> Result<(), Error> {
         self.client.send(params)
     }
 
@@ -3108,7 +2948,7 @@ impl<'a> Webhooks<'a> {
     pub fn get(
         &self,
         params: crate::routes::WebhooksGet,
-    ) -> Result<<crate::routes::WebhooksGet as Route>::Output, Error> {
+    ) -> Result<crate::resources::Webhook, Error> {
         self.client.send(params)
     }
 
@@ -3120,7 +2960,7 @@ impl<'a> Webhooks<'a> {
     pub fn list(
         &self,
         params: crate::routes::WebhooksList,
-    ) -> Result<<crate::routes::WebhooksList as Route>::Output, Error> {
+    ) -> Result<Vec<crate::resources::Webhook>, Error> {
         self.client.send(params)
     }
 
@@ -3129,10 +2969,7 @@ impl<'a> Webhooks<'a> {
     /// Updates a specified [webhook](https://docs.seam.co/developer-tools/webhooks).
     ///
     /// Sends [`WebhooksUpdate`](crate::routes::WebhooksUpdate) (`PUT /webhooks/update`), validated before sending; retried when it fails. Returns `()`.
-    pub fn update(
-        &self,
-        params: crate::routes::WebhooksUpdate,
-    ) -> Result<<crate::routes::WebhooksUpdate as Route>::Output, Error> {
+    pub fn update(&self, params: crate::routes::WebhooksUpdate) -> Result<(), Error> {
         self.client.send(params)
     }
 }
@@ -3152,7 +2989,7 @@ impl<'a> Workspaces<'a> {
     pub fn create(
         &self,
         params: crate::routes::WorkspacesCreate,
-    ) -> Result<<crate::routes::WorkspacesCreate as Route>::Output, Error> {
+    ) -> Result<crate::resources::Workspace, Error> {
         self.client.send(params)
     }
 
@@ -3164,7 +3001,7 @@ impl<'a> Workspaces<'a> {
     pub fn get(
         &self,
         params: crate::routes::WorkspacesGet,
-    ) -> Result<<crate::routes::WorkspacesGet as Route>::Output, Error> {
+    ) -> Result<crate::resources::Workspace, Error> {
         self.client.send(params)
     }
 
@@ -3176,7 +3013,7 @@ impl<'a> Workspaces<'a> {
     pub fn list(
         &self,
         params: crate::routes::WorkspacesList,
-    ) -> Result<<crate::routes::WorkspacesList as Route>::Output, Error> {
+    ) -> Result<Vec<crate::resources::Workspace>, Error> {
         self.client.send(params)
     }
 
@@ -3188,7 +3025,7 @@ impl<'a> Workspaces<'a> {
     pub fn reset_sandbox(
         &self,
         params: crate::routes::WorkspacesResetSandbox,
-    ) -> Result<<crate::routes::WorkspacesResetSandbox as Route>::Output, Error> {
+    ) -> Result<crate::resources::ActionAttempt, Error> {
         self.client.send(params)
     }
 
@@ -3197,10 +3034,7 @@ impl<'a> Workspaces<'a> {
     /// Updates the [workspace](https://docs.seam.co/core-concepts/workspaces) associated with the authentication value.
     ///
     /// Sends [`WorkspacesUpdate`](crate::routes::WorkspacesUpdate) (`PATCH /workspaces/update`), validated before sending; retried when it fails. Returns `()`.
-    pub fn update(
-        &self,
-        params: crate::routes::WorkspacesUpdate,
-    ) -> Result<<crate::routes::WorkspacesUpdate as Route>::Output, Error> {
+    pub fn update(&self, params: crate::routes::WorkspacesUpdate) -> Result<(), Error> {
         self.client.send(params)
     }
 }

@@ -6,7 +6,7 @@
 #![allow(deprecated)]
 
 use crate::{PageStream, Seam};
-use seam_core::{Error, Route};
+use seam_core::Error;
 
 impl Seam {
     /// `seam.access_codes()`: the routes under `/access_codes`.
@@ -139,7 +139,7 @@ impl<'a> AccessCodes<'a> {
     pub async fn create(
         &self,
         params: crate::routes::AccessCodesCreate,
-    ) -> Result<<crate::routes::AccessCodesCreate as Route>::Output, Error> {
+    ) -> Result<crate::resources::AccessCode, Error> {
         self.client.send(params).await
     }
 
@@ -151,7 +151,7 @@ impl<'a> AccessCodes<'a> {
     pub async fn create_multiple(
         &self,
         params: crate::routes::AccessCodesCreateMultiple,
-    ) -> Result<<crate::routes::AccessCodesCreateMultiple as Route>::Output, Error> {
+    ) -> Result<Vec<crate::resources::AccessCode>, Error> {
         self.client.send(params).await
     }
 
@@ -160,10 +160,7 @@ impl<'a> AccessCodes<'a> {
     /// Deletes an [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes).
     ///
     /// Sends [`AccessCodesDelete`](crate::routes::AccessCodesDelete) (`DELETE /access_codes/delete`), validated before sending; never retried once it may have reached the server. Returns `()`.
-    pub async fn delete(
-        &self,
-        params: crate::routes::AccessCodesDelete,
-    ) -> Result<<crate::routes::AccessCodesDelete as Route>::Output, Error> {
+    pub async fn delete(&self, params: crate::routes::AccessCodesDelete) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -175,7 +172,7 @@ impl<'a> AccessCodes<'a> {
     pub async fn generate_code(
         &self,
         params: crate::routes::AccessCodesGenerateCode,
-    ) -> Result<<crate::routes::AccessCodesGenerateCode as Route>::Output, Error> {
+    ) -> Result<crate::resources::AccessCode, Error> {
         self.client.send(params).await
     }
 
@@ -187,7 +184,7 @@ impl<'a> AccessCodes<'a> {
     pub async fn get(
         &self,
         params: crate::routes::AccessCodesGet,
-    ) -> Result<<crate::routes::AccessCodesGet as Route>::Output, Error> {
+    ) -> Result<crate::resources::AccessCode, Error> {
         self.client.send(params).await
     }
 
@@ -199,7 +196,7 @@ impl<'a> AccessCodes<'a> {
     pub async fn list(
         &self,
         params: crate::routes::AccessCodesList,
-    ) -> Result<<crate::routes::AccessCodesList as Route>::Output, Error> {
+    ) -> Result<crate::Page<crate::resources::AccessCode>, Error> {
         self.client.send(params).await
     }
 
@@ -221,7 +218,7 @@ impl<'a> AccessCodes<'a> {
     pub async fn pull_backup_access_code(
         &self,
         params: crate::routes::AccessCodesPullBackupAccessCode,
-    ) -> Result<<crate::routes::AccessCodesPullBackupAccessCode as Route>::Output, Error> {
+    ) -> Result<crate::resources::AccessCode, Error> {
         self.client.send(params).await
     }
 
@@ -233,7 +230,7 @@ impl<'a> AccessCodes<'a> {
     pub async fn report_device_constraints(
         &self,
         params: crate::routes::AccessCodesReportDeviceConstraints,
-    ) -> Result<<crate::routes::AccessCodesReportDeviceConstraints as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -242,10 +239,7 @@ impl<'a> AccessCodes<'a> {
     /// Updates a specified active or upcoming [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes).
     ///
     /// Sends [`AccessCodesUpdate`](crate::routes::AccessCodesUpdate) (`PATCH /access_codes/update`), validated before sending; never retried once it may have reached the server. Returns `()`.
-    pub async fn update(
-        &self,
-        params: crate::routes::AccessCodesUpdate,
-    ) -> Result<<crate::routes::AccessCodesUpdate as Route>::Output, Error> {
+    pub async fn update(&self, params: crate::routes::AccessCodesUpdate) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -257,7 +251,7 @@ impl<'a> AccessCodes<'a> {
     pub async fn update_multiple(
         &self,
         params: crate::routes::AccessCodesUpdateMultiple,
-    ) -> Result<<crate::routes::AccessCodesUpdateMultiple as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params).await
     }
 }
@@ -277,8 +271,7 @@ impl<'a> AccessCodesSimulate<'a> {
     pub async fn create_unmanaged_access_code(
         &self,
         params: crate::routes::AccessCodesSimulateCreateUnmanagedAccessCode,
-    ) -> Result<<crate::routes::AccessCodesSimulateCreateUnmanagedAccessCode as Route>::Output, Error>
-    {
+    ) -> Result<crate::resources::UnmanagedAccessCode, Error> {
         self.client.send(params).await
     }
 }
@@ -298,7 +291,7 @@ impl<'a> AccessCodesUnmanaged<'a> {
     pub async fn convert_to_managed(
         &self,
         params: crate::routes::AccessCodesUnmanagedConvertToManaged,
-    ) -> Result<<crate::routes::AccessCodesUnmanagedConvertToManaged as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -310,7 +303,7 @@ impl<'a> AccessCodesUnmanaged<'a> {
     pub async fn delete(
         &self,
         params: crate::routes::AccessCodesUnmanagedDelete,
-    ) -> Result<<crate::routes::AccessCodesUnmanagedDelete as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -322,7 +315,7 @@ impl<'a> AccessCodesUnmanaged<'a> {
     pub async fn get(
         &self,
         params: crate::routes::AccessCodesUnmanagedGet,
-    ) -> Result<<crate::routes::AccessCodesUnmanagedGet as Route>::Output, Error> {
+    ) -> Result<crate::resources::UnmanagedAccessCode, Error> {
         self.client.send(params).await
     }
 
@@ -334,7 +327,7 @@ impl<'a> AccessCodesUnmanaged<'a> {
     pub async fn list(
         &self,
         params: crate::routes::AccessCodesUnmanagedList,
-    ) -> Result<<crate::routes::AccessCodesUnmanagedList as Route>::Output, Error> {
+    ) -> Result<crate::Page<crate::resources::UnmanagedAccessCode>, Error> {
         self.client.send(params).await
     }
 
@@ -356,7 +349,7 @@ impl<'a> AccessCodesUnmanaged<'a> {
     pub async fn update(
         &self,
         params: crate::routes::AccessCodesUnmanagedUpdate,
-    ) -> Result<<crate::routes::AccessCodesUnmanagedUpdate as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params).await
     }
 }
@@ -383,7 +376,7 @@ impl<'a> AccessGrants<'a> {
     pub async fn create(
         &self,
         params: crate::routes::AccessGrantsCreate,
-    ) -> Result<<crate::routes::AccessGrantsCreate as Route>::Output, Error> {
+    ) -> Result<crate::resources::AccessGrant, Error> {
         self.client.send(params).await
     }
 
@@ -392,10 +385,7 @@ impl<'a> AccessGrants<'a> {
     /// Delete an Access Grant.
     ///
     /// Sends [`AccessGrantsDelete`](crate::routes::AccessGrantsDelete) (`DELETE /access_grants/delete`), validated before sending; retried when it fails. Returns `()`.
-    pub async fn delete(
-        &self,
-        params: crate::routes::AccessGrantsDelete,
-    ) -> Result<<crate::routes::AccessGrantsDelete as Route>::Output, Error> {
+    pub async fn delete(&self, params: crate::routes::AccessGrantsDelete) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -407,7 +397,7 @@ impl<'a> AccessGrants<'a> {
     pub async fn get(
         &self,
         params: crate::routes::AccessGrantsGet,
-    ) -> Result<<crate::routes::AccessGrantsGet as Route>::Output, Error> {
+    ) -> Result<crate::resources::AccessGrant, Error> {
         self.client.send(params).await
     }
 
@@ -419,7 +409,7 @@ impl<'a> AccessGrants<'a> {
     pub async fn get_related(
         &self,
         params: crate::routes::AccessGrantsGetRelated,
-    ) -> Result<<crate::routes::AccessGrantsGetRelated as Route>::Output, Error> {
+    ) -> Result<crate::resources::AccessGrantsBatch, Error> {
         self.client.send(params).await
     }
 
@@ -431,7 +421,7 @@ impl<'a> AccessGrants<'a> {
     pub async fn list(
         &self,
         params: crate::routes::AccessGrantsList,
-    ) -> Result<<crate::routes::AccessGrantsList as Route>::Output, Error> {
+    ) -> Result<crate::Page<crate::resources::AccessGrant>, Error> {
         self.client.send(params).await
     }
 
@@ -453,7 +443,7 @@ impl<'a> AccessGrants<'a> {
     pub async fn request_access_methods(
         &self,
         params: crate::routes::AccessGrantsRequestAccessMethods,
-    ) -> Result<<crate::routes::AccessGrantsRequestAccessMethods as Route>::Output, Error> {
+    ) -> Result<crate::resources::AccessGrant, Error> {
         self.client.send(params).await
     }
 
@@ -462,10 +452,7 @@ impl<'a> AccessGrants<'a> {
     /// Updates an existing Access Grant's time window.
     ///
     /// Sends [`AccessGrantsUpdate`](crate::routes::AccessGrantsUpdate) (`PATCH /access_grants/update`), validated before sending; retried when it fails. Returns `()`.
-    pub async fn update(
-        &self,
-        params: crate::routes::AccessGrantsUpdate,
-    ) -> Result<<crate::routes::AccessGrantsUpdate as Route>::Output, Error> {
+    pub async fn update(&self, params: crate::routes::AccessGrantsUpdate) -> Result<(), Error> {
         self.client.send(params).await
     }
 }
@@ -485,7 +472,7 @@ impl<'a> AccessGrantsUnmanaged<'a> {
     pub async fn get(
         &self,
         params: crate::routes::AccessGrantsUnmanagedGet,
-    ) -> Result<<crate::routes::AccessGrantsUnmanagedGet as Route>::Output, Error> {
+    ) -> Result<crate::resources::UnmanagedAccessGrant, Error> {
         self.client.send(params).await
     }
 
@@ -497,7 +484,7 @@ impl<'a> AccessGrantsUnmanaged<'a> {
     pub async fn list(
         &self,
         params: crate::routes::AccessGrantsUnmanagedList,
-    ) -> Result<<crate::routes::AccessGrantsUnmanagedList as Route>::Output, Error> {
+    ) -> Result<crate::Page<crate::resources::UnmanagedAccessGrant>, Error> {
         self.client.send(params).await
     }
 
@@ -519,7 +506,7 @@ impl<'a> AccessGrantsUnmanaged<'a> {
     pub async fn update(
         &self,
         params: crate::routes::AccessGrantsUnmanagedUpdate,
-    ) -> Result<<crate::routes::AccessGrantsUnmanagedUpdate as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params).await
     }
 }
@@ -546,7 +533,7 @@ impl<'a> AccessMethods<'a> {
     pub async fn assign_card(
         &self,
         params: crate::routes::AccessMethodsAssignCard,
-    ) -> Result<<crate::routes::AccessMethodsAssignCard as Route>::Output, Error> {
+    ) -> Result<crate::resources::ActionAttempt, Error> {
         self.client.send(params).await
     }
 
@@ -555,10 +542,7 @@ impl<'a> AccessMethods<'a> {
     /// Deletes an access method.
     ///
     /// Sends [`AccessMethodsDelete`](crate::routes::AccessMethodsDelete) (`DELETE /access_methods/delete`), validated before sending; retried when it fails. Returns `()`.
-    pub async fn delete(
-        &self,
-        params: crate::routes::AccessMethodsDelete,
-    ) -> Result<<crate::routes::AccessMethodsDelete as Route>::Output, Error> {
+    pub async fn delete(&self, params: crate::routes::AccessMethodsDelete) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -570,7 +554,7 @@ impl<'a> AccessMethods<'a> {
     pub async fn encode(
         &self,
         params: crate::routes::AccessMethodsEncode,
-    ) -> Result<<crate::routes::AccessMethodsEncode as Route>::Output, Error> {
+    ) -> Result<crate::resources::ActionAttempt, Error> {
         self.client.send(params).await
     }
 
@@ -582,7 +566,7 @@ impl<'a> AccessMethods<'a> {
     pub async fn get(
         &self,
         params: crate::routes::AccessMethodsGet,
-    ) -> Result<<crate::routes::AccessMethodsGet as Route>::Output, Error> {
+    ) -> Result<crate::resources::AccessMethod, Error> {
         self.client.send(params).await
     }
 
@@ -594,7 +578,7 @@ impl<'a> AccessMethods<'a> {
     pub async fn get_related(
         &self,
         params: crate::routes::AccessMethodsGetRelated,
-    ) -> Result<<crate::routes::AccessMethodsGetRelated as Route>::Output, Error> {
+    ) -> Result<crate::resources::AccessMethodsBatch, Error> {
         self.client.send(params).await
     }
 
@@ -606,7 +590,7 @@ impl<'a> AccessMethods<'a> {
     pub async fn list(
         &self,
         params: crate::routes::AccessMethodsList,
-    ) -> Result<<crate::routes::AccessMethodsList as Route>::Output, Error> {
+    ) -> Result<Vec<crate::resources::AccessMethod>, Error> {
         self.client.send(params).await
     }
 
@@ -618,7 +602,7 @@ impl<'a> AccessMethods<'a> {
     pub async fn unlock_door(
         &self,
         params: crate::routes::AccessMethodsUnlockDoor,
-    ) -> Result<<crate::routes::AccessMethodsUnlockDoor as Route>::Output, Error> {
+    ) -> Result<crate::resources::ActionAttempt, Error> {
         self.client.send(params).await
     }
 }
@@ -638,7 +622,7 @@ impl<'a> AccessMethodsUnmanaged<'a> {
     pub async fn get(
         &self,
         params: crate::routes::AccessMethodsUnmanagedGet,
-    ) -> Result<<crate::routes::AccessMethodsUnmanagedGet as Route>::Output, Error> {
+    ) -> Result<crate::resources::UnmanagedAccessMethod, Error> {
         self.client.send(params).await
     }
 
@@ -650,7 +634,7 @@ impl<'a> AccessMethodsUnmanaged<'a> {
     pub async fn list(
         &self,
         params: crate::routes::AccessMethodsUnmanagedList,
-    ) -> Result<<crate::routes::AccessMethodsUnmanagedList as Route>::Output, Error> {
+    ) -> Result<Vec<crate::resources::UnmanagedAccessMethod>, Error> {
         self.client.send(params).await
     }
 }
@@ -720,7 +704,7 @@ impl<'a> AcsAccessGroups<'a> {
     pub async fn add_user(
         &self,
         params: crate::routes::AcsAccessGroupsAddUser,
-    ) -> Result<<crate::routes::AcsAccessGroupsAddUser as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -729,10 +713,7 @@ impl<'a> AcsAccessGroups<'a> {
     /// Deletes a specified [access group](https://docs.seam.co/low-level-apis/access-systems/user-management/assigning-users-to-access-groups).
     ///
     /// Sends [`AcsAccessGroupsDelete`](crate::routes::AcsAccessGroupsDelete) (`DELETE /acs/access_groups/delete`), validated before sending; retried when it fails. Returns `()`.
-    pub async fn delete(
-        &self,
-        params: crate::routes::AcsAccessGroupsDelete,
-    ) -> Result<<crate::routes::AcsAccessGroupsDelete as Route>::Output, Error> {
+    pub async fn delete(&self, params: crate::routes::AcsAccessGroupsDelete) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -744,7 +725,7 @@ impl<'a> AcsAccessGroups<'a> {
     pub async fn get(
         &self,
         params: crate::routes::AcsAccessGroupsGet,
-    ) -> Result<<crate::routes::AcsAccessGroupsGet as Route>::Output, Error> {
+    ) -> Result<crate::resources::AcsAccessGroup, Error> {
         self.client.send(params).await
     }
 
@@ -756,7 +737,7 @@ impl<'a> AcsAccessGroups<'a> {
     pub async fn list(
         &self,
         params: crate::routes::AcsAccessGroupsList,
-    ) -> Result<<crate::routes::AcsAccessGroupsList as Route>::Output, Error> {
+    ) -> Result<Vec<crate::resources::AcsAccessGroup>, Error> {
         self.client.send(params).await
     }
 
@@ -768,8 +749,7 @@ impl<'a> AcsAccessGroups<'a> {
     pub async fn list_accessible_entrances(
         &self,
         params: crate::routes::AcsAccessGroupsListAccessibleEntrances,
-    ) -> Result<<crate::routes::AcsAccessGroupsListAccessibleEntrances as Route>::Output, Error>
-    {
+    ) -> Result<Vec<crate::resources::AcsEntrance>, Error> {
         self.client.send(params).await
     }
 
@@ -781,7 +761,7 @@ impl<'a> AcsAccessGroups<'a> {
     pub async fn list_users(
         &self,
         params: crate::routes::AcsAccessGroupsListUsers,
-    ) -> Result<<crate::routes::AcsAccessGroupsListUsers as Route>::Output, Error> {
+    ) -> Result<Vec<crate::resources::AcsUser>, Error> {
         self.client.send(params).await
     }
 
@@ -793,7 +773,7 @@ impl<'a> AcsAccessGroups<'a> {
     pub async fn remove_user(
         &self,
         params: crate::routes::AcsAccessGroupsRemoveUser,
-    ) -> Result<<crate::routes::AcsAccessGroupsRemoveUser as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params).await
     }
 }
@@ -810,10 +790,7 @@ impl<'a> AcsCredentials<'a> {
     /// Assigns a specified [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) to a specified [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management).
     ///
     /// Sends [`AcsCredentialsAssign`](crate::routes::AcsCredentialsAssign) (`PATCH /acs/credentials/assign`), validated before sending; retried when it fails. Returns `()`.
-    pub async fn assign(
-        &self,
-        params: crate::routes::AcsCredentialsAssign,
-    ) -> Result<<crate::routes::AcsCredentialsAssign as Route>::Output, Error> {
+    pub async fn assign(&self, params: crate::routes::AcsCredentialsAssign) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -825,7 +802,7 @@ impl<'a> AcsCredentials<'a> {
     pub async fn create(
         &self,
         params: crate::routes::AcsCredentialsCreate,
-    ) -> Result<<crate::routes::AcsCredentialsCreate as Route>::Output, Error> {
+    ) -> Result<crate::resources::AcsCredential, Error> {
         self.client.send(params).await
     }
 
@@ -834,10 +811,7 @@ impl<'a> AcsCredentials<'a> {
     /// Deletes a specified [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials).
     ///
     /// Sends [`AcsCredentialsDelete`](crate::routes::AcsCredentialsDelete) (`DELETE /acs/credentials/delete`), validated before sending; retried when it fails. Returns `()`.
-    pub async fn delete(
-        &self,
-        params: crate::routes::AcsCredentialsDelete,
-    ) -> Result<<crate::routes::AcsCredentialsDelete as Route>::Output, Error> {
+    pub async fn delete(&self, params: crate::routes::AcsCredentialsDelete) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -849,7 +823,7 @@ impl<'a> AcsCredentials<'a> {
     pub async fn get(
         &self,
         params: crate::routes::AcsCredentialsGet,
-    ) -> Result<<crate::routes::AcsCredentialsGet as Route>::Output, Error> {
+    ) -> Result<crate::resources::AcsCredential, Error> {
         self.client.send(params).await
     }
 
@@ -861,7 +835,7 @@ impl<'a> AcsCredentials<'a> {
     pub async fn list(
         &self,
         params: crate::routes::AcsCredentialsList,
-    ) -> Result<<crate::routes::AcsCredentialsList as Route>::Output, Error> {
+    ) -> Result<crate::Page<crate::resources::AcsCredential>, Error> {
         self.client.send(params).await
     }
 
@@ -883,8 +857,7 @@ impl<'a> AcsCredentials<'a> {
     pub async fn list_accessible_entrances(
         &self,
         params: crate::routes::AcsCredentialsListAccessibleEntrances,
-    ) -> Result<<crate::routes::AcsCredentialsListAccessibleEntrances as Route>::Output, Error>
-    {
+    ) -> Result<Vec<crate::resources::AcsEntrance>, Error> {
         self.client.send(params).await
     }
 
@@ -896,7 +869,7 @@ impl<'a> AcsCredentials<'a> {
     pub async fn unassign(
         &self,
         params: crate::routes::AcsCredentialsUnassign,
-    ) -> Result<<crate::routes::AcsCredentialsUnassign as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -905,10 +878,7 @@ impl<'a> AcsCredentials<'a> {
     /// Updates the code and ends at date and time for a specified [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials).
     ///
     /// Sends [`AcsCredentialsUpdate`](crate::routes::AcsCredentialsUpdate) (`PATCH /acs/credentials/update`), validated before sending; retried when it fails. Returns `()`.
-    pub async fn update(
-        &self,
-        params: crate::routes::AcsCredentialsUpdate,
-    ) -> Result<<crate::routes::AcsCredentialsUpdate as Route>::Output, Error> {
+    pub async fn update(&self, params: crate::routes::AcsCredentialsUpdate) -> Result<(), Error> {
         self.client.send(params).await
     }
 }
@@ -935,7 +905,7 @@ impl<'a> AcsEncoders<'a> {
     pub async fn encode_credential(
         &self,
         params: crate::routes::AcsEncodersEncodeCredential,
-    ) -> Result<<crate::routes::AcsEncodersEncodeCredential as Route>::Output, Error> {
+    ) -> Result<crate::resources::ActionAttempt, Error> {
         self.client.send(params).await
     }
 
@@ -947,7 +917,7 @@ impl<'a> AcsEncoders<'a> {
     pub async fn get(
         &self,
         params: crate::routes::AcsEncodersGet,
-    ) -> Result<<crate::routes::AcsEncodersGet as Route>::Output, Error> {
+    ) -> Result<crate::resources::AcsEncoder, Error> {
         self.client.send(params).await
     }
 
@@ -959,7 +929,7 @@ impl<'a> AcsEncoders<'a> {
     pub async fn list(
         &self,
         params: crate::routes::AcsEncodersList,
-    ) -> Result<<crate::routes::AcsEncodersList as Route>::Output, Error> {
+    ) -> Result<crate::Page<crate::resources::AcsEncoder>, Error> {
         self.client.send(params).await
     }
 
@@ -981,7 +951,7 @@ impl<'a> AcsEncoders<'a> {
     pub async fn scan_credential(
         &self,
         params: crate::routes::AcsEncodersScanCredential,
-    ) -> Result<<crate::routes::AcsEncodersScanCredential as Route>::Output, Error> {
+    ) -> Result<crate::resources::ActionAttempt, Error> {
         self.client.send(params).await
     }
 
@@ -993,7 +963,7 @@ impl<'a> AcsEncoders<'a> {
     pub async fn scan_to_assign_credential(
         &self,
         params: crate::routes::AcsEncodersScanToAssignCredential,
-    ) -> Result<<crate::routes::AcsEncodersScanToAssignCredential as Route>::Output, Error> {
+    ) -> Result<crate::resources::ActionAttempt, Error> {
         self.client.send(params).await
     }
 }
@@ -1013,10 +983,7 @@ impl<'a> AcsEncodersSimulate<'a> {
     pub async fn next_credential_encode_will_fail(
         &self,
         params: crate::routes::AcsEncodersSimulateNextCredentialEncodeWillFail,
-    ) -> Result<
-        <crate::routes::AcsEncodersSimulateNextCredentialEncodeWillFail as Route>::Output,
-        Error,
-    > {
+    ) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -1028,10 +995,7 @@ impl<'a> AcsEncodersSimulate<'a> {
     pub async fn next_credential_encode_will_succeed(
         &self,
         params: crate::routes::AcsEncodersSimulateNextCredentialEncodeWillSucceed,
-    ) -> Result<
-        <crate::routes::AcsEncodersSimulateNextCredentialEncodeWillSucceed as Route>::Output,
-        Error,
-    > {
+    ) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -1043,10 +1007,7 @@ impl<'a> AcsEncodersSimulate<'a> {
     pub async fn next_credential_scan_will_fail(
         &self,
         params: crate::routes::AcsEncodersSimulateNextCredentialScanWillFail,
-    ) -> Result<
-        <crate::routes::AcsEncodersSimulateNextCredentialScanWillFail as Route>::Output,
-        Error,
-    > {
+    ) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -1058,10 +1019,7 @@ impl<'a> AcsEncodersSimulate<'a> {
     pub async fn next_credential_scan_will_succeed(
         &self,
         params: crate::routes::AcsEncodersSimulateNextCredentialScanWillSucceed,
-    ) -> Result<
-        <crate::routes::AcsEncodersSimulateNextCredentialScanWillSucceed as Route>::Output,
-        Error,
-    > {
+    ) -> Result<(), Error> {
         self.client.send(params).await
     }
 }
@@ -1081,7 +1039,7 @@ impl<'a> AcsEntrances<'a> {
     pub async fn get(
         &self,
         params: crate::routes::AcsEntrancesGet,
-    ) -> Result<<crate::routes::AcsEntrancesGet as Route>::Output, Error> {
+    ) -> Result<crate::resources::AcsEntrance, Error> {
         self.client.send(params).await
     }
 
@@ -1093,7 +1051,7 @@ impl<'a> AcsEntrances<'a> {
     pub async fn grant_access(
         &self,
         params: crate::routes::AcsEntrancesGrantAccess,
-    ) -> Result<<crate::routes::AcsEntrancesGrantAccess as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -1105,7 +1063,7 @@ impl<'a> AcsEntrances<'a> {
     pub async fn list(
         &self,
         params: crate::routes::AcsEntrancesList,
-    ) -> Result<<crate::routes::AcsEntrancesList as Route>::Output, Error> {
+    ) -> Result<crate::Page<crate::resources::AcsEntrance>, Error> {
         self.client.send(params).await
     }
 
@@ -1127,8 +1085,7 @@ impl<'a> AcsEntrances<'a> {
     pub async fn list_credentials_with_access(
         &self,
         params: crate::routes::AcsEntrancesListCredentialsWithAccess,
-    ) -> Result<<crate::routes::AcsEntrancesListCredentialsWithAccess as Route>::Output, Error>
-    {
+    ) -> Result<Vec<crate::resources::AcsCredential>, Error> {
         self.client.send(params).await
     }
 
@@ -1140,7 +1097,7 @@ impl<'a> AcsEntrances<'a> {
     pub async fn unlock(
         &self,
         params: crate::routes::AcsEntrancesUnlock,
-    ) -> Result<<crate::routes::AcsEntrancesUnlock as Route>::Output, Error> {
+    ) -> Result<crate::resources::ActionAttempt, Error> {
         self.client.send(params).await
     }
 }
@@ -1160,7 +1117,7 @@ impl<'a> AcsSystems<'a> {
     pub async fn get(
         &self,
         params: crate::routes::AcsSystemsGet,
-    ) -> Result<<crate::routes::AcsSystemsGet as Route>::Output, Error> {
+    ) -> Result<crate::resources::AcsSystem, Error> {
         self.client.send(params).await
     }
 
@@ -1172,7 +1129,7 @@ impl<'a> AcsSystems<'a> {
     pub async fn list(
         &self,
         params: crate::routes::AcsSystemsList,
-    ) -> Result<<crate::routes::AcsSystemsList as Route>::Output, Error> {
+    ) -> Result<Vec<crate::resources::AcsSystem>, Error> {
         self.client.send(params).await
     }
 
@@ -1184,10 +1141,7 @@ impl<'a> AcsSystems<'a> {
     pub async fn list_compatible_credential_manager_acs_systems(
         &self,
         params: crate::routes::AcsSystemsListCompatibleCredentialManagerAcsSystems,
-    ) -> Result<
-        <crate::routes::AcsSystemsListCompatibleCredentialManagerAcsSystems as Route>::Output,
-        Error,
-    > {
+    ) -> Result<Vec<crate::resources::AcsSystem>, Error> {
         self.client.send(params).await
     }
 
@@ -1199,7 +1153,7 @@ impl<'a> AcsSystems<'a> {
     pub async fn report_devices(
         &self,
         params: crate::routes::AcsSystemsReportDevices,
-    ) -> Result<<crate::routes::AcsSystemsReportDevices as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params).await
     }
 }
@@ -1219,7 +1173,7 @@ impl<'a> AcsUsers<'a> {
     pub async fn add_to_access_group(
         &self,
         params: crate::routes::AcsUsersAddToAccessGroup,
-    ) -> Result<<crate::routes::AcsUsersAddToAccessGroup as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -1231,7 +1185,7 @@ impl<'a> AcsUsers<'a> {
     pub async fn create(
         &self,
         params: crate::routes::AcsUsersCreate,
-    ) -> Result<<crate::routes::AcsUsersCreate as Route>::Output, Error> {
+    ) -> Result<crate::resources::AcsUser, Error> {
         self.client.send(params).await
     }
 
@@ -1240,10 +1194,7 @@ impl<'a> AcsUsers<'a> {
     /// Deletes a specified [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) and invalidates the access system user's [credentials](https://docs.seam.co/low-level-apis/access-systems/managing-credentials).
     ///
     /// Sends [`AcsUsersDelete`](crate::routes::AcsUsersDelete) (`DELETE /acs/users/delete`), validated before sending; retried when it fails. Returns `()`.
-    pub async fn delete(
-        &self,
-        params: crate::routes::AcsUsersDelete,
-    ) -> Result<<crate::routes::AcsUsersDelete as Route>::Output, Error> {
+    pub async fn delete(&self, params: crate::routes::AcsUsersDelete) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -1255,7 +1206,7 @@ impl<'a> AcsUsers<'a> {
     pub async fn get(
         &self,
         params: crate::routes::GetAcsUser,
-    ) -> Result<<crate::routes::GetAcsUser as Route>::Output, Error> {
+    ) -> Result<crate::resources::AcsUser, Error> {
         self.client.send(params).await
     }
 
@@ -1267,7 +1218,7 @@ impl<'a> AcsUsers<'a> {
     pub async fn list(
         &self,
         params: crate::routes::ListAcsUsers,
-    ) -> Result<<crate::routes::ListAcsUsers as Route>::Output, Error> {
+    ) -> Result<crate::Page<crate::resources::AcsUser>, Error> {
         self.client.send(params).await
     }
 
@@ -1289,7 +1240,7 @@ impl<'a> AcsUsers<'a> {
     pub async fn list_accessible_entrances(
         &self,
         params: crate::routes::AcsUsersListAccessibleEntrances,
-    ) -> Result<<crate::routes::AcsUsersListAccessibleEntrances as Route>::Output, Error> {
+    ) -> Result<Vec<crate::resources::AcsEntrance>, Error> {
         self.client.send(params).await
     }
 
@@ -1301,7 +1252,7 @@ impl<'a> AcsUsers<'a> {
     pub async fn remove_from_access_group(
         &self,
         params: crate::routes::AcsUsersRemoveFromAccessGroup,
-    ) -> Result<<crate::routes::AcsUsersRemoveFromAccessGroup as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -1313,7 +1264,7 @@ impl<'a> AcsUsers<'a> {
     pub async fn revoke_access_to_all_entrances(
         &self,
         params: crate::routes::AcsUsersRevokeAccessToAllEntrances,
-    ) -> Result<<crate::routes::AcsUsersRevokeAccessToAllEntrances as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -1322,10 +1273,7 @@ impl<'a> AcsUsers<'a> {
     /// [Suspends](https://docs.seam.co/low-level-apis/access-systems/user-management/suspending-and-unsuspending-users#suspend-an-acs-user) a specified [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management). Suspending an access system user revokes their access temporarily. To restore an access system user's access, you can [unsuspend](https://docs.seam.co/api/acs/users/unsuspend) them.
     ///
     /// Sends [`AcsUsersSuspend`](crate::routes::AcsUsersSuspend) (`POST /acs/users/suspend`), validated before sending; never retried once it may have reached the server. Returns `()`.
-    pub async fn suspend(
-        &self,
-        params: crate::routes::AcsUsersSuspend,
-    ) -> Result<<crate::routes::AcsUsersSuspend as Route>::Output, Error> {
+    pub async fn suspend(&self, params: crate::routes::AcsUsersSuspend) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -1334,10 +1282,7 @@ impl<'a> AcsUsers<'a> {
     /// [Unsuspends](https://docs.seam.co/low-level-apis/access-systems/user-management/suspending-and-unsuspending-users#unsuspend-an-acs-user) a specified suspended [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management). While [suspending an access system user](https://docs.seam.co/api/acs/users/suspend) revokes their access temporarily, unsuspending the access system user restores their access.
     ///
     /// Sends [`AcsUsersUnsuspend`](crate::routes::AcsUsersUnsuspend) (`POST /acs/users/unsuspend`), validated before sending; never retried once it may have reached the server. Returns `()`.
-    pub async fn unsuspend(
-        &self,
-        params: crate::routes::AcsUsersUnsuspend,
-    ) -> Result<<crate::routes::AcsUsersUnsuspend as Route>::Output, Error> {
+    pub async fn unsuspend(&self, params: crate::routes::AcsUsersUnsuspend) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -1346,10 +1291,7 @@ impl<'a> AcsUsers<'a> {
     /// Updates the properties of a specified [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management).
     ///
     /// Sends [`AcsUsersUpdate`](crate::routes::AcsUsersUpdate) (`PATCH /acs/users/update`), validated before sending; retried when it fails. Returns `()`.
-    pub async fn update(
-        &self,
-        params: crate::routes::AcsUsersUpdate,
-    ) -> Result<<crate::routes::AcsUsersUpdate as Route>::Output, Error> {
+    pub async fn update(&self, params: crate::routes::AcsUsersUpdate) -> Result<(), Error> {
         self.client.send(params).await
     }
 }
@@ -1369,7 +1311,7 @@ impl<'a> ActionAttempts<'a> {
     pub async fn get(
         &self,
         params: crate::routes::ActionAttemptsGet,
-    ) -> Result<<crate::routes::ActionAttemptsGet as Route>::Output, Error> {
+    ) -> Result<crate::resources::ActionAttempt, Error> {
         self.client.send(params).await
     }
 
@@ -1381,7 +1323,7 @@ impl<'a> ActionAttempts<'a> {
     pub async fn list(
         &self,
         params: crate::routes::ActionAttemptsList,
-    ) -> Result<<crate::routes::ActionAttemptsList as Route>::Output, Error> {
+    ) -> Result<crate::Page<crate::resources::ActionAttempt>, Error> {
         self.client.send(params).await
     }
 
@@ -1411,7 +1353,7 @@ impl<'a> ClientSessions<'a> {
     pub async fn create(
         &self,
         params: crate::routes::ClientSessionsCreate,
-    ) -> Result<<crate::routes::ClientSessionsCreate as Route>::Output, Error> {
+    ) -> Result<crate::resources::ClientSession, Error> {
         self.client.send(params).await
     }
 
@@ -1420,10 +1362,7 @@ impl<'a> ClientSessions<'a> {
     /// Deletes a [client session](https://docs.seam.co/core-concepts/authentication/client-session-tokens).
     ///
     /// Sends [`ClientSessionsDelete`](crate::routes::ClientSessionsDelete) (`DELETE /client_sessions/delete`), validated before sending; retried when it fails. Returns `()`.
-    pub async fn delete(
-        &self,
-        params: crate::routes::ClientSessionsDelete,
-    ) -> Result<<crate::routes::ClientSessionsDelete as Route>::Output, Error> {
+    pub async fn delete(&self, params: crate::routes::ClientSessionsDelete) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -1435,7 +1374,7 @@ impl<'a> ClientSessions<'a> {
     pub async fn get(
         &self,
         params: crate::routes::ClientSessionsGet,
-    ) -> Result<<crate::routes::ClientSessionsGet as Route>::Output, Error> {
+    ) -> Result<crate::resources::ClientSession, Error> {
         self.client.send(params).await
     }
 
@@ -1447,7 +1386,7 @@ impl<'a> ClientSessions<'a> {
     pub async fn get_or_create(
         &self,
         params: crate::routes::ClientSessionsGetOrCreate,
-    ) -> Result<<crate::routes::ClientSessionsGetOrCreate as Route>::Output, Error> {
+    ) -> Result<crate::resources::ClientSession, Error> {
         self.client.send(params).await
     }
 
@@ -1459,7 +1398,7 @@ impl<'a> ClientSessions<'a> {
     pub async fn grant_access(
         &self,
         params: crate::routes::ClientSessionsGrantAccess,
-    ) -> Result<<crate::routes::ClientSessionsGrantAccess as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -1471,7 +1410,7 @@ impl<'a> ClientSessions<'a> {
     pub async fn list(
         &self,
         params: crate::routes::ClientSessionsList,
-    ) -> Result<<crate::routes::ClientSessionsList as Route>::Output, Error> {
+    ) -> Result<Vec<crate::resources::ClientSession>, Error> {
         self.client.send(params).await
     }
 
@@ -1480,10 +1419,7 @@ impl<'a> ClientSessions<'a> {
     /// Revokes a [client session](https://docs.seam.co/core-concepts/authentication/client-session-tokens).
     ///
     /// Sends [`ClientSessionsRevoke`](crate::routes::ClientSessionsRevoke) (`POST /client_sessions/revoke`), validated before sending; never retried once it may have reached the server. Returns `()`.
-    pub async fn revoke(
-        &self,
-        params: crate::routes::ClientSessionsRevoke,
-    ) -> Result<<crate::routes::ClientSessionsRevoke as Route>::Output, Error> {
+    pub async fn revoke(&self, params: crate::routes::ClientSessionsRevoke) -> Result<(), Error> {
         self.client.send(params).await
     }
 }
@@ -1503,7 +1439,7 @@ impl<'a> ConnectWebviews<'a> {
     pub async fn create(
         &self,
         params: crate::routes::ConnectWebviewsCreate,
-    ) -> Result<<crate::routes::ConnectWebviewsCreate as Route>::Output, Error> {
+    ) -> Result<crate::resources::ConnectWebview, Error> {
         self.client.send(params).await
     }
 
@@ -1512,10 +1448,7 @@ impl<'a> ConnectWebviews<'a> {
     /// Deletes a [Connect Webview](https://docs.seam.co/core-concepts/connect-webviews).
     ///
     /// Sends [`ConnectWebviewsDelete`](crate::routes::ConnectWebviewsDelete) (`DELETE /connect_webviews/delete`), validated before sending; retried when it fails. Returns `()`.
-    pub async fn delete(
-        &self,
-        params: crate::routes::ConnectWebviewsDelete,
-    ) -> Result<<crate::routes::ConnectWebviewsDelete as Route>::Output, Error> {
+    pub async fn delete(&self, params: crate::routes::ConnectWebviewsDelete) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -1527,7 +1460,7 @@ impl<'a> ConnectWebviews<'a> {
     pub async fn get(
         &self,
         params: crate::routes::ConnectWebviewsGet,
-    ) -> Result<<crate::routes::ConnectWebviewsGet as Route>::Output, Error> {
+    ) -> Result<crate::resources::ConnectWebview, Error> {
         self.client.send(params).await
     }
 
@@ -1539,7 +1472,7 @@ impl<'a> ConnectWebviews<'a> {
     pub async fn list(
         &self,
         params: crate::routes::ConnectWebviewsList,
-    ) -> Result<<crate::routes::ConnectWebviewsList as Route>::Output, Error> {
+    ) -> Result<crate::Page<crate::resources::ConnectWebview>, Error> {
         self.client.send(params).await
     }
 
@@ -1576,7 +1509,7 @@ impl<'a> ConnectedAccounts<'a> {
     pub async fn delete(
         &self,
         params: crate::routes::ConnectedAccountsDelete,
-    ) -> Result<<crate::routes::ConnectedAccountsDelete as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -1588,7 +1521,7 @@ impl<'a> ConnectedAccounts<'a> {
     pub async fn get(
         &self,
         params: crate::routes::ConnectedAccountsGet,
-    ) -> Result<<crate::routes::ConnectedAccountsGet as Route>::Output, Error> {
+    ) -> Result<crate::resources::ConnectedAccount, Error> {
         self.client.send(params).await
     }
 
@@ -1600,7 +1533,7 @@ impl<'a> ConnectedAccounts<'a> {
     pub async fn list(
         &self,
         params: crate::routes::ConnectedAccountsList,
-    ) -> Result<<crate::routes::ConnectedAccountsList as Route>::Output, Error> {
+    ) -> Result<crate::Page<crate::resources::ConnectedAccount>, Error> {
         self.client.send(params).await
     }
 
@@ -1619,10 +1552,7 @@ impl<'a> ConnectedAccounts<'a> {
     /// Request a [connected account](https://docs.seam.co/core-concepts/connected-accounts) sync attempt for the specified `connected_account_id`.
     ///
     /// Sends [`ConnectedAccountsSync`](crate::routes::ConnectedAccountsSync) (`POST /connected_accounts/sync`), validated before sending; never retried once it may have reached the server. Returns `()`.
-    pub async fn sync(
-        &self,
-        params: crate::routes::ConnectedAccountsSync,
-    ) -> Result<<crate::routes::ConnectedAccountsSync as Route>::Output, Error> {
+    pub async fn sync(&self, params: crate::routes::ConnectedAccountsSync) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -1634,7 +1564,7 @@ impl<'a> ConnectedAccounts<'a> {
     pub async fn update(
         &self,
         params: crate::routes::ConnectedAccountsUpdate,
-    ) -> Result<<crate::routes::ConnectedAccountsUpdate as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params).await
     }
 }
@@ -1654,7 +1584,7 @@ impl<'a> ConnectedAccountsSimulate<'a> {
     pub async fn disconnect(
         &self,
         params: crate::routes::ConnectedAccountsSimulateDisconnect,
-    ) -> Result<<crate::routes::ConnectedAccountsSimulateDisconnect as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params).await
     }
 }
@@ -1674,7 +1604,7 @@ impl<'a> Customers<'a> {
     pub async fn create_portal(
         &self,
         params: crate::routes::CustomersCreatePortal,
-    ) -> Result<<crate::routes::CustomersCreatePortal as Route>::Output, Error> {
+    ) -> Result<crate::resources::CustomerPortal, Error> {
         self.client.send(params).await
     }
 
@@ -1687,7 +1617,7 @@ impl<'a> Customers<'a> {
     pub async fn delete_data(
         &self,
         params: crate::routes::CustomersDeleteData,
-    ) -> Result<<crate::routes::CustomersDeleteData as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -1696,10 +1626,7 @@ impl<'a> Customers<'a> {
     /// Pushes customer data including resources like spaces, properties, rooms, users, etc.
     ///
     /// Sends [`CustomersPushData`](crate::routes::CustomersPushData) (`POST /customers/push_data`), validated before sending; never retried once it may have reached the server. Returns `()`.
-    pub async fn push_data(
-        &self,
-        params: crate::routes::CustomersPushData,
-    ) -> Result<<crate::routes::CustomersPushData as Route>::Output, Error> {
+    pub async fn push_data(&self, params: crate::routes::CustomersPushData) -> Result<(), Error> {
         self.client.send(params).await
     }
 }
@@ -1733,7 +1660,7 @@ impl<'a> Devices<'a> {
     pub async fn get(
         &self,
         params: crate::routes::DevicesGet,
-    ) -> Result<<crate::routes::DevicesGet as Route>::Output, Error> {
+    ) -> Result<crate::resources::Device, Error> {
         self.client.send(params).await
     }
 
@@ -1745,7 +1672,7 @@ impl<'a> Devices<'a> {
     pub async fn list(
         &self,
         params: crate::routes::DevicesList,
-    ) -> Result<<crate::routes::DevicesList as Route>::Output, Error> {
+    ) -> Result<crate::Page<crate::resources::Device>, Error> {
         self.client.send(params).await
     }
 
@@ -1767,7 +1694,7 @@ impl<'a> Devices<'a> {
     pub async fn list_device_providers(
         &self,
         params: crate::routes::DevicesListDeviceProviders,
-    ) -> Result<<crate::routes::DevicesListDeviceProviders as Route>::Output, Error> {
+    ) -> Result<Vec<crate::resources::DeviceProvider>, Error> {
         self.client.send(params).await
     }
 
@@ -1779,7 +1706,7 @@ impl<'a> Devices<'a> {
     pub async fn report_provider_metadata(
         &self,
         params: crate::routes::DevicesReportProviderMetadata,
-    ) -> Result<<crate::routes::DevicesReportProviderMetadata as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -1788,10 +1715,7 @@ impl<'a> Devices<'a> {
     /// Updates a specified [device](https://docs.seam.co/core-concepts/devices).
     ///
     /// Sends [`DevicesUpdate`](crate::routes::DevicesUpdate) (`PATCH /devices/update`), validated before sending; retried when it fails. Returns `()`.
-    pub async fn update(
-        &self,
-        params: crate::routes::DevicesUpdate,
-    ) -> Result<<crate::routes::DevicesUpdate as Route>::Output, Error> {
+    pub async fn update(&self, params: crate::routes::DevicesUpdate) -> Result<(), Error> {
         self.client.send(params).await
     }
 }
@@ -1811,7 +1735,7 @@ impl<'a> DevicesSimulate<'a> {
     pub async fn connect(
         &self,
         params: crate::routes::DevicesSimulateConnect,
-    ) -> Result<<crate::routes::DevicesSimulateConnect as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -1826,7 +1750,7 @@ impl<'a> DevicesSimulate<'a> {
     pub async fn connect_to_hub(
         &self,
         params: crate::routes::DevicesSimulateConnectToHub,
-    ) -> Result<<crate::routes::DevicesSimulateConnectToHub as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -1838,7 +1762,7 @@ impl<'a> DevicesSimulate<'a> {
     pub async fn disconnect(
         &self,
         params: crate::routes::DevicesSimulateDisconnect,
-    ) -> Result<<crate::routes::DevicesSimulateDisconnect as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -1854,7 +1778,7 @@ impl<'a> DevicesSimulate<'a> {
     pub async fn disconnect_from_hub(
         &self,
         params: crate::routes::DevicesSimulateDisconnectFromHub,
-    ) -> Result<<crate::routes::DevicesSimulateDisconnectFromHub as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -1868,7 +1792,7 @@ impl<'a> DevicesSimulate<'a> {
     pub async fn paid_subscription(
         &self,
         params: crate::routes::DevicesSimulatePaidSubscription,
-    ) -> Result<<crate::routes::DevicesSimulatePaidSubscription as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -1877,10 +1801,7 @@ impl<'a> DevicesSimulate<'a> {
     /// Simulates removing a device from Seam. Only applicable for [sandbox devices](https://docs.seam.co/core-concepts/workspaces#sandbox-workspaces). See also [Testing Your App Against Device Disconnection and Removal](https://docs.seam.co/core-concepts/devices/testing-your-app-against-device-disconnection-and-removal).
     ///
     /// Sends [`DevicesSimulateRemove`](crate::routes::DevicesSimulateRemove) (`POST /devices/simulate/remove`), validated before sending; never retried once it may have reached the server. Returns `()`.
-    pub async fn remove(
-        &self,
-        params: crate::routes::DevicesSimulateRemove,
-    ) -> Result<<crate::routes::DevicesSimulateRemove as Route>::Output, Error> {
+    pub async fn remove(&self, params: crate::routes::DevicesSimulateRemove) -> Result<(), Error> {
         self.client.send(params).await
     }
 }
@@ -1900,7 +1821,7 @@ impl<'a> DevicesUnmanaged<'a> {
     pub async fn get(
         &self,
         params: crate::routes::DevicesUnmanagedGet,
-    ) -> Result<<crate::routes::DevicesUnmanagedGet as Route>::Output, Error> {
+    ) -> Result<crate::resources::UnmanagedDevice, Error> {
         self.client.send(params).await
     }
 
@@ -1912,7 +1833,7 @@ impl<'a> DevicesUnmanaged<'a> {
     pub async fn list(
         &self,
         params: crate::routes::DevicesUnmanagedList,
-    ) -> Result<<crate::routes::DevicesUnmanagedList as Route>::Output, Error> {
+    ) -> Result<crate::Page<crate::resources::UnmanagedDevice>, Error> {
         self.client.send(params).await
     }
 
@@ -1931,10 +1852,7 @@ impl<'a> DevicesUnmanaged<'a> {
     /// Updates a specified [unmanaged device](https://docs.seam.co/core-concepts/devices/managed-and-unmanaged-devices). To convert an unmanaged device to managed, set `is_managed` to `true`.
     ///
     /// Sends [`DevicesUnmanagedUpdate`](crate::routes::DevicesUnmanagedUpdate) (`PATCH /devices/unmanaged/update`), validated before sending; retried when it fails. Returns `()`.
-    pub async fn update(
-        &self,
-        params: crate::routes::DevicesUnmanagedUpdate,
-    ) -> Result<<crate::routes::DevicesUnmanagedUpdate as Route>::Output, Error> {
+    pub async fn update(&self, params: crate::routes::DevicesUnmanagedUpdate) -> Result<(), Error> {
         self.client.send(params).await
     }
 }
@@ -1954,7 +1872,7 @@ impl<'a> Events<'a> {
     pub async fn get(
         &self,
         params: crate::routes::EventsGet,
-    ) -> Result<<crate::routes::EventsGet as Route>::Output, Error> {
+    ) -> Result<crate::resources::Event, Error> {
         self.client.send(params).await
     }
 
@@ -1966,7 +1884,7 @@ impl<'a> Events<'a> {
     pub async fn list(
         &self,
         params: crate::routes::EventsList,
-    ) -> Result<<crate::routes::EventsList as Route>::Output, Error> {
+    ) -> Result<Vec<crate::resources::Event>, Error> {
         self.client.send(params).await
     }
 }
@@ -1983,10 +1901,7 @@ impl<'a> InstantKeys<'a> {
     /// Deletes a specified [Instant Key](https://docs.seam.co/capability-guides/instant-keys).
     ///
     /// Sends [`InstantKeysDelete`](crate::routes::InstantKeysDelete) (`DELETE /instant_keys/delete`), validated before sending; retried when it fails. Returns `()`.
-    pub async fn delete(
-        &self,
-        params: crate::routes::InstantKeysDelete,
-    ) -> Result<<crate::routes::InstantKeysDelete as Route>::Output, Error> {
+    pub async fn delete(&self, params: crate::routes::InstantKeysDelete) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -1998,7 +1913,7 @@ impl<'a> InstantKeys<'a> {
     pub async fn get(
         &self,
         params: crate::routes::InstantKeysGet,
-    ) -> Result<<crate::routes::InstantKeysGet as Route>::Output, Error> {
+    ) -> Result<crate::resources::InstantKey, Error> {
         self.client.send(params).await
     }
 
@@ -2010,7 +1925,7 @@ impl<'a> InstantKeys<'a> {
     pub async fn list(
         &self,
         params: crate::routes::InstantKeysList,
-    ) -> Result<<crate::routes::InstantKeysList as Route>::Output, Error> {
+    ) -> Result<Vec<crate::resources::InstantKey>, Error> {
         self.client.send(params).await
     }
 }
@@ -2037,7 +1952,7 @@ impl<'a> Locks<'a> {
     pub async fn configure_auto_lock(
         &self,
         params: crate::routes::LocksConfigureAutoLock,
-    ) -> Result<<crate::routes::LocksConfigureAutoLock as Route>::Output, Error> {
+    ) -> Result<crate::resources::ActionAttempt, Error> {
         self.client.send(params).await
     }
 
@@ -2050,7 +1965,7 @@ impl<'a> Locks<'a> {
     pub async fn get(
         &self,
         params: crate::routes::LocksGet,
-    ) -> Result<<crate::routes::LocksGet as Route>::Output, Error> {
+    ) -> Result<crate::resources::Device, Error> {
         self.client.send(params).await
     }
 
@@ -2062,7 +1977,7 @@ impl<'a> Locks<'a> {
     pub async fn list(
         &self,
         params: crate::routes::LocksList,
-    ) -> Result<<crate::routes::LocksList as Route>::Output, Error> {
+    ) -> Result<Vec<crate::resources::Device>, Error> {
         self.client.send(params).await
     }
 
@@ -2074,7 +1989,7 @@ impl<'a> Locks<'a> {
     pub async fn lock_door(
         &self,
         params: crate::routes::LocksLockDoor,
-    ) -> Result<<crate::routes::LocksLockDoor as Route>::Output, Error> {
+    ) -> Result<crate::resources::ActionAttempt, Error> {
         self.client.send(params).await
     }
 
@@ -2086,7 +2001,7 @@ impl<'a> Locks<'a> {
     pub async fn unlock_door(
         &self,
         params: crate::routes::LocksUnlockDoor,
-    ) -> Result<<crate::routes::LocksUnlockDoor as Route>::Output, Error> {
+    ) -> Result<crate::resources::ActionAttempt, Error> {
         self.client.send(params).await
     }
 }
@@ -2106,7 +2021,7 @@ impl<'a> LocksSimulate<'a> {
     pub async fn keypad_code_entry(
         &self,
         params: crate::routes::LocksSimulateKeypadCodeEntry,
-    ) -> Result<<crate::routes::LocksSimulateKeypadCodeEntry as Route>::Output, Error> {
+    ) -> Result<crate::resources::ActionAttempt, Error> {
         self.client.send(params).await
     }
 
@@ -2118,7 +2033,7 @@ impl<'a> LocksSimulate<'a> {
     pub async fn manual_lock_via_keypad(
         &self,
         params: crate::routes::LocksSimulateManualLockViaKeypad,
-    ) -> Result<<crate::routes::LocksSimulateManualLockViaKeypad as Route>::Output, Error> {
+    ) -> Result<crate::resources::ActionAttempt, Error> {
         self.client.send(params).await
     }
 }
@@ -2152,7 +2067,7 @@ impl<'a> NoiseSensors<'a> {
     pub async fn list(
         &self,
         params: crate::routes::NoiseSensorsList,
-    ) -> Result<<crate::routes::NoiseSensorsList as Route>::Output, Error> {
+    ) -> Result<Vec<crate::resources::Device>, Error> {
         self.client.send(params).await
     }
 }
@@ -2172,7 +2087,7 @@ impl<'a> NoiseSensorsNoiseThresholds<'a> {
     pub async fn create(
         &self,
         params: crate::routes::NoiseSensorsNoiseThresholdsCreate,
-    ) -> Result<<crate::routes::NoiseSensorsNoiseThresholdsCreate as Route>::Output, Error> {
+    ) -> Result<crate::resources::NoiseThreshold, Error> {
         self.client.send(params).await
     }
 
@@ -2184,7 +2099,7 @@ impl<'a> NoiseSensorsNoiseThresholds<'a> {
     pub async fn delete(
         &self,
         params: crate::routes::NoiseSensorsNoiseThresholdsDelete,
-    ) -> Result<<crate::routes::NoiseSensorsNoiseThresholdsDelete as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -2196,7 +2111,7 @@ impl<'a> NoiseSensorsNoiseThresholds<'a> {
     pub async fn get(
         &self,
         params: crate::routes::NoiseSensorsNoiseThresholdsGet,
-    ) -> Result<<crate::routes::NoiseSensorsNoiseThresholdsGet as Route>::Output, Error> {
+    ) -> Result<crate::resources::NoiseThreshold, Error> {
         self.client.send(params).await
     }
 
@@ -2208,7 +2123,7 @@ impl<'a> NoiseSensorsNoiseThresholds<'a> {
     pub async fn list(
         &self,
         params: crate::routes::NoiseSensorsNoiseThresholdsList,
-    ) -> Result<<crate::routes::NoiseSensorsNoiseThresholdsList as Route>::Output, Error> {
+    ) -> Result<Vec<crate::resources::NoiseThreshold>, Error> {
         self.client.send(params).await
     }
 
@@ -2220,7 +2135,7 @@ impl<'a> NoiseSensorsNoiseThresholds<'a> {
     pub async fn update(
         &self,
         params: crate::routes::NoiseSensorsNoiseThresholdsUpdate,
-    ) -> Result<<crate::routes::NoiseSensorsNoiseThresholdsUpdate as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params).await
     }
 }
@@ -2240,8 +2155,7 @@ impl<'a> NoiseSensorsSimulate<'a> {
     pub async fn trigger_noise_threshold(
         &self,
         params: crate::routes::NoiseSensorsSimulateTriggerNoiseThreshold,
-    ) -> Result<<crate::routes::NoiseSensorsSimulateTriggerNoiseThreshold as Route>::Output, Error>
-    {
+    ) -> Result<(), Error> {
         self.client.send(params).await
     }
 }
@@ -2265,10 +2179,7 @@ impl<'a> Phones<'a> {
     /// Deactivates a phone, which is useful, for example, if a user has lost their phone. For more information, see [App User Lost Phone Process](https://docs.seam.co/capability-guides/mobile-access/managing-phones-for-a-user-identity#app-user-lost-phone-process).
     ///
     /// Sends [`PhonesDeactivate`](crate::routes::PhonesDeactivate) (`DELETE /phones/deactivate`), validated before sending; retried when it fails. Returns `()`.
-    pub async fn deactivate(
-        &self,
-        params: crate::routes::PhonesDeactivate,
-    ) -> Result<<crate::routes::PhonesDeactivate as Route>::Output, Error> {
+    pub async fn deactivate(&self, params: crate::routes::PhonesDeactivate) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -2280,7 +2191,7 @@ impl<'a> Phones<'a> {
     pub async fn get(
         &self,
         params: crate::routes::PhonesGet,
-    ) -> Result<<crate::routes::PhonesGet as Route>::Output, Error> {
+    ) -> Result<crate::resources::Phone, Error> {
         self.client.send(params).await
     }
 
@@ -2292,7 +2203,7 @@ impl<'a> Phones<'a> {
     pub async fn list(
         &self,
         params: crate::routes::PhonesList,
-    ) -> Result<<crate::routes::PhonesList as Route>::Output, Error> {
+    ) -> Result<Vec<crate::resources::Phone>, Error> {
         self.client.send(params).await
     }
 }
@@ -2312,7 +2223,7 @@ impl<'a> PhonesSimulate<'a> {
     pub async fn create_sandbox_phone(
         &self,
         params: crate::routes::PhonesSimulateCreateSandboxPhone,
-    ) -> Result<<crate::routes::PhonesSimulateCreateSandboxPhone as Route>::Output, Error> {
+    ) -> Result<crate::resources::Phone, Error> {
         self.client.send(params).await
     }
 }
@@ -2332,7 +2243,7 @@ impl<'a> Spaces<'a> {
     pub async fn add_acs_entrances(
         &self,
         params: crate::routes::SpacesAddAcsEntrances,
-    ) -> Result<<crate::routes::SpacesAddAcsEntrances as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -2344,7 +2255,7 @@ impl<'a> Spaces<'a> {
     pub async fn add_connected_account(
         &self,
         params: crate::routes::SpacesAddConnectedAccount,
-    ) -> Result<<crate::routes::SpacesAddConnectedAccount as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -2353,10 +2264,7 @@ impl<'a> Spaces<'a> {
     /// Adds devices to a specific space.
     ///
     /// Sends [`SpacesAddDevices`](crate::routes::SpacesAddDevices) (`PUT /spaces/add_devices`), validated before sending; retried when it fails. Returns `()`.
-    pub async fn add_devices(
-        &self,
-        params: crate::routes::SpacesAddDevices,
-    ) -> Result<<crate::routes::SpacesAddDevices as Route>::Output, Error> {
+    pub async fn add_devices(&self, params: crate::routes::SpacesAddDevices) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -2368,7 +2276,7 @@ impl<'a> Spaces<'a> {
     pub async fn create(
         &self,
         params: crate::routes::SpacesCreate,
-    ) -> Result<<crate::routes::SpacesCreate as Route>::Output, Error> {
+    ) -> Result<crate::resources::Space, Error> {
         self.client.send(params).await
     }
 
@@ -2377,10 +2285,7 @@ impl<'a> Spaces<'a> {
     /// Deletes a space.
     ///
     /// Sends [`SpacesDelete`](crate::routes::SpacesDelete) (`DELETE /spaces/delete`), validated before sending; retried when it fails. Returns `()`.
-    pub async fn delete(
-        &self,
-        params: crate::routes::SpacesDelete,
-    ) -> Result<<crate::routes::SpacesDelete as Route>::Output, Error> {
+    pub async fn delete(&self, params: crate::routes::SpacesDelete) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -2392,7 +2297,7 @@ impl<'a> Spaces<'a> {
     pub async fn get(
         &self,
         params: crate::routes::SpacesGet,
-    ) -> Result<<crate::routes::SpacesGet as Route>::Output, Error> {
+    ) -> Result<crate::resources::Space, Error> {
         self.client.send(params).await
     }
 
@@ -2404,7 +2309,7 @@ impl<'a> Spaces<'a> {
     pub async fn get_related(
         &self,
         params: crate::routes::SpacesGetRelated,
-    ) -> Result<<crate::routes::SpacesGetRelated as Route>::Output, Error> {
+    ) -> Result<crate::resources::SpacesBatch, Error> {
         self.client.send(params).await
     }
 
@@ -2416,7 +2321,7 @@ impl<'a> Spaces<'a> {
     pub async fn list(
         &self,
         params: crate::routes::SpacesList,
-    ) -> Result<<crate::routes::SpacesList as Route>::Output, Error> {
+    ) -> Result<crate::Page<crate::resources::Space>, Error> {
         self.client.send(params).await
     }
 
@@ -2438,7 +2343,7 @@ impl<'a> Spaces<'a> {
     pub async fn remove_acs_entrances(
         &self,
         params: crate::routes::SpacesRemoveAcsEntrances,
-    ) -> Result<<crate::routes::SpacesRemoveAcsEntrances as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -2450,7 +2355,7 @@ impl<'a> Spaces<'a> {
     pub async fn remove_connected_account(
         &self,
         params: crate::routes::SpacesRemoveConnectedAccount,
-    ) -> Result<<crate::routes::SpacesRemoveConnectedAccount as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -2462,7 +2367,7 @@ impl<'a> Spaces<'a> {
     pub async fn remove_devices(
         &self,
         params: crate::routes::SpacesRemoveDevices,
-    ) -> Result<<crate::routes::SpacesRemoveDevices as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -2474,7 +2379,7 @@ impl<'a> Spaces<'a> {
     pub async fn update(
         &self,
         params: crate::routes::SpacesUpdate,
-    ) -> Result<<crate::routes::SpacesUpdate as Route>::Output, Error> {
+    ) -> Result<crate::resources::Space, Error> {
         self.client.send(params).await
     }
 }
@@ -2515,7 +2420,7 @@ impl<'a> Thermostats<'a> {
     pub async fn activate_climate_preset(
         &self,
         params: crate::routes::ThermostatsActivateClimatePreset,
-    ) -> Result<<crate::routes::ThermostatsActivateClimatePreset as Route>::Output, Error> {
+    ) -> Result<crate::resources::ActionAttempt, Error> {
         self.client.send(params).await
     }
 
@@ -2527,7 +2432,7 @@ impl<'a> Thermostats<'a> {
     pub async fn cool(
         &self,
         params: crate::routes::ThermostatsCool,
-    ) -> Result<<crate::routes::ThermostatsCool as Route>::Output, Error> {
+    ) -> Result<crate::resources::ActionAttempt, Error> {
         self.client.send(params).await
     }
 
@@ -2539,7 +2444,7 @@ impl<'a> Thermostats<'a> {
     pub async fn create_climate_preset(
         &self,
         params: crate::routes::ThermostatsCreateClimatePreset,
-    ) -> Result<<crate::routes::ThermostatsCreateClimatePreset as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -2551,7 +2456,7 @@ impl<'a> Thermostats<'a> {
     pub async fn delete_climate_preset(
         &self,
         params: crate::routes::ThermostatsDeleteClimatePreset,
-    ) -> Result<<crate::routes::ThermostatsDeleteClimatePreset as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -2563,7 +2468,7 @@ impl<'a> Thermostats<'a> {
     pub async fn heat(
         &self,
         params: crate::routes::ThermostatsHeat,
-    ) -> Result<<crate::routes::ThermostatsHeat as Route>::Output, Error> {
+    ) -> Result<crate::resources::ActionAttempt, Error> {
         self.client.send(params).await
     }
 
@@ -2575,7 +2480,7 @@ impl<'a> Thermostats<'a> {
     pub async fn heat_cool(
         &self,
         params: crate::routes::ThermostatsHeatCool,
-    ) -> Result<<crate::routes::ThermostatsHeatCool as Route>::Output, Error> {
+    ) -> Result<crate::resources::ActionAttempt, Error> {
         self.client.send(params).await
     }
 
@@ -2587,7 +2492,7 @@ impl<'a> Thermostats<'a> {
     pub async fn list(
         &self,
         params: crate::routes::ThermostatsList,
-    ) -> Result<<crate::routes::ThermostatsList as Route>::Output, Error> {
+    ) -> Result<Vec<crate::resources::Device>, Error> {
         self.client.send(params).await
     }
 
@@ -2599,7 +2504,7 @@ impl<'a> Thermostats<'a> {
     pub async fn off(
         &self,
         params: crate::routes::ThermostatsOff,
-    ) -> Result<<crate::routes::ThermostatsOff as Route>::Output, Error> {
+    ) -> Result<crate::resources::ActionAttempt, Error> {
         self.client.send(params).await
     }
 
@@ -2611,7 +2516,7 @@ impl<'a> Thermostats<'a> {
     pub async fn set_fallback_climate_preset(
         &self,
         params: crate::routes::ThermostatsSetFallbackClimatePreset,
-    ) -> Result<<crate::routes::ThermostatsSetFallbackClimatePreset as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -2623,7 +2528,7 @@ impl<'a> Thermostats<'a> {
     pub async fn set_fan_mode(
         &self,
         params: crate::routes::ThermostatsSetFanMode,
-    ) -> Result<<crate::routes::ThermostatsSetFanMode as Route>::Output, Error> {
+    ) -> Result<crate::resources::ActionAttempt, Error> {
         self.client.send(params).await
     }
 
@@ -2635,7 +2540,7 @@ impl<'a> Thermostats<'a> {
     pub async fn set_hvac_mode(
         &self,
         params: crate::routes::ThermostatsSetHvacMode,
-    ) -> Result<<crate::routes::ThermostatsSetHvacMode as Route>::Output, Error> {
+    ) -> Result<crate::resources::ActionAttempt, Error> {
         self.client.send(params).await
     }
 
@@ -2647,7 +2552,7 @@ impl<'a> Thermostats<'a> {
     pub async fn set_temperature_threshold(
         &self,
         params: crate::routes::ThermostatsSetTemperatureThreshold,
-    ) -> Result<<crate::routes::ThermostatsSetTemperatureThreshold as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -2659,7 +2564,7 @@ impl<'a> Thermostats<'a> {
     pub async fn update_climate_preset(
         &self,
         params: crate::routes::ThermostatsUpdateClimatePreset,
-    ) -> Result<<crate::routes::ThermostatsUpdateClimatePreset as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -2671,7 +2576,7 @@ impl<'a> Thermostats<'a> {
     pub async fn update_weekly_program(
         &self,
         params: crate::routes::ThermostatsUpdateWeeklyProgram,
-    ) -> Result<<crate::routes::ThermostatsUpdateWeeklyProgram as Route>::Output, Error> {
+    ) -> Result<crate::resources::ActionAttempt, Error> {
         self.client.send(params).await
     }
 }
@@ -2691,7 +2596,7 @@ impl<'a> ThermostatsDailyPrograms<'a> {
     pub async fn create(
         &self,
         params: crate::routes::ThermostatsDailyProgramsCreate,
-    ) -> Result<<crate::routes::ThermostatsDailyProgramsCreate as Route>::Output, Error> {
+    ) -> Result<crate::resources::ThermostatDailyProgram, Error> {
         self.client.send(params).await
     }
 
@@ -2703,7 +2608,7 @@ impl<'a> ThermostatsDailyPrograms<'a> {
     pub async fn delete(
         &self,
         params: crate::routes::ThermostatsDailyProgramsDelete,
-    ) -> Result<<crate::routes::ThermostatsDailyProgramsDelete as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -2715,7 +2620,7 @@ impl<'a> ThermostatsDailyPrograms<'a> {
     pub async fn update(
         &self,
         params: crate::routes::ThermostatsDailyProgramsUpdate,
-    ) -> Result<<crate::routes::ThermostatsDailyProgramsUpdate as Route>::Output, Error> {
+    ) -> Result<crate::resources::ActionAttempt, Error> {
         self.client.send(params).await
     }
 }
@@ -2735,7 +2640,7 @@ impl<'a> ThermostatsSchedules<'a> {
     pub async fn create(
         &self,
         params: crate::routes::ThermostatsSchedulesCreate,
-    ) -> Result<<crate::routes::ThermostatsSchedulesCreate as Route>::Output, Error> {
+    ) -> Result<crate::resources::ThermostatSchedule, Error> {
         self.client.send(params).await
     }
 
@@ -2747,7 +2652,7 @@ impl<'a> ThermostatsSchedules<'a> {
     pub async fn delete(
         &self,
         params: crate::routes::ThermostatsSchedulesDelete,
-    ) -> Result<<crate::routes::ThermostatsSchedulesDelete as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -2759,7 +2664,7 @@ impl<'a> ThermostatsSchedules<'a> {
     pub async fn get(
         &self,
         params: crate::routes::ThermostatsSchedulesGet,
-    ) -> Result<<crate::routes::ThermostatsSchedulesGet as Route>::Output, Error> {
+    ) -> Result<crate::resources::ThermostatSchedule, Error> {
         self.client.send(params).await
     }
 
@@ -2771,7 +2676,7 @@ impl<'a> ThermostatsSchedules<'a> {
     pub async fn list(
         &self,
         params: crate::routes::ThermostatsSchedulesList,
-    ) -> Result<<crate::routes::ThermostatsSchedulesList as Route>::Output, Error> {
+    ) -> Result<Vec<crate::resources::ThermostatSchedule>, Error> {
         self.client.send(params).await
     }
 
@@ -2783,7 +2688,7 @@ impl<'a> ThermostatsSchedules<'a> {
     pub async fn update(
         &self,
         params: crate::routes::ThermostatsSchedulesUpdate,
-    ) -> Result<<crate::routes::ThermostatsSchedulesUpdate as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params).await
     }
 }
@@ -2803,7 +2708,7 @@ impl<'a> ThermostatsSimulate<'a> {
     pub async fn hvac_mode_adjusted(
         &self,
         params: crate::routes::ThermostatsSimulateHvacModeAdjusted,
-    ) -> Result<<crate::routes::ThermostatsSimulateHvacModeAdjusted as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -2815,8 +2720,7 @@ impl<'a> ThermostatsSimulate<'a> {
     pub async fn temperature_reached(
         &self,
         params: crate::routes::ThermostatsSimulateTemperatureReached,
-    ) -> Result<<crate::routes::ThermostatsSimulateTemperatureReached as Route>::Output, Error>
-    {
+    ) -> Result<(), Error> {
         self.client.send(params).await
     }
 }
@@ -2840,10 +2744,7 @@ impl<'a> UserIdentities<'a> {
     /// Adds a specified [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) to a specified [user identity](https://docs.seam.co/capability-guides/mobile-access/managing-mobile-app-user-accounts-with-user-identities#what-is-a-user-identity).
     ///
     /// Sends [`AddAcsUser`](crate::routes::AddAcsUser) (`PUT /user_identities/add_acs_user`), validated before sending; retried when it fails. Returns `()`.
-    pub async fn add_acs_user(
-        &self,
-        params: crate::routes::AddAcsUser,
-    ) -> Result<<crate::routes::AddAcsUser as Route>::Output, Error> {
+    pub async fn add_acs_user(&self, params: crate::routes::AddAcsUser) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -2855,7 +2756,7 @@ impl<'a> UserIdentities<'a> {
     pub async fn create(
         &self,
         params: crate::routes::CreateUserIdentity,
-    ) -> Result<<crate::routes::CreateUserIdentity as Route>::Output, Error> {
+    ) -> Result<crate::resources::UserIdentity, Error> {
         self.client.send(params).await
     }
 
@@ -2864,10 +2765,7 @@ impl<'a> UserIdentities<'a> {
     /// Deletes a specified [user identity](https://docs.seam.co/capability-guides/mobile-access/managing-mobile-app-user-accounts-with-user-identities#what-is-a-user-identity). This deletes the user identity and all associated resources, including any [credentials](https://docs.seam.co/api/acs/credentials), [acs users](https://docs.seam.co/api/acs/users) and [client sessions](https://docs.seam.co/api/client_sessions).
     ///
     /// Sends [`DeleteUserIdentity`](crate::routes::DeleteUserIdentity) (`DELETE /user_identities/delete`), validated before sending; retried when it fails. Returns `()`.
-    pub async fn delete(
-        &self,
-        params: crate::routes::DeleteUserIdentity,
-    ) -> Result<<crate::routes::DeleteUserIdentity as Route>::Output, Error> {
+    pub async fn delete(&self, params: crate::routes::DeleteUserIdentity) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -2879,7 +2777,7 @@ impl<'a> UserIdentities<'a> {
     pub async fn generate_instant_key(
         &self,
         params: crate::routes::UserIdentitiesGenerateInstantKey,
-    ) -> Result<<crate::routes::UserIdentitiesGenerateInstantKey as Route>::Output, Error> {
+    ) -> Result<crate::resources::InstantKey, Error> {
         self.client.send(params).await
     }
 
@@ -2891,7 +2789,7 @@ impl<'a> UserIdentities<'a> {
     pub async fn get(
         &self,
         params: crate::routes::GetUserIdentity,
-    ) -> Result<<crate::routes::GetUserIdentity as Route>::Output, Error> {
+    ) -> Result<crate::resources::UserIdentity, Error> {
         self.client.send(params).await
     }
 
@@ -2903,7 +2801,7 @@ impl<'a> UserIdentities<'a> {
     pub async fn grant_access_to_device(
         &self,
         params: crate::routes::UserIdentitiesGrantAccessToDevice,
-    ) -> Result<<crate::routes::UserIdentitiesGrantAccessToDevice as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -2915,7 +2813,7 @@ impl<'a> UserIdentities<'a> {
     pub async fn list(
         &self,
         params: crate::routes::ListUserIdentities,
-    ) -> Result<<crate::routes::ListUserIdentities as Route>::Output, Error> {
+    ) -> Result<crate::Page<crate::resources::UserIdentity>, Error> {
         self.client.send(params).await
     }
 
@@ -2937,7 +2835,7 @@ impl<'a> UserIdentities<'a> {
     pub async fn list_accessible_devices(
         &self,
         params: crate::routes::UserIdentitiesListAccessibleDevices,
-    ) -> Result<<crate::routes::UserIdentitiesListAccessibleDevices as Route>::Output, Error> {
+    ) -> Result<Vec<crate::resources::Device>, Error> {
         self.client.send(params).await
     }
 
@@ -2949,8 +2847,7 @@ impl<'a> UserIdentities<'a> {
     pub async fn list_accessible_entrances(
         &self,
         params: crate::routes::UserIdentitiesListAccessibleEntrances,
-    ) -> Result<<crate::routes::UserIdentitiesListAccessibleEntrances as Route>::Output, Error>
-    {
+    ) -> Result<Vec<crate::resources::AcsEntrance>, Error> {
         self.client.send(params).await
     }
 
@@ -2962,7 +2859,7 @@ impl<'a> UserIdentities<'a> {
     pub async fn list_acs_systems(
         &self,
         params: crate::routes::UserIdentitiesListAcsSystems,
-    ) -> Result<<crate::routes::UserIdentitiesListAcsSystems as Route>::Output, Error> {
+    ) -> Result<Vec<crate::resources::AcsSystem>, Error> {
         self.client.send(params).await
     }
 
@@ -2974,7 +2871,7 @@ impl<'a> UserIdentities<'a> {
     pub async fn list_acs_users(
         &self,
         params: crate::routes::ListUserIdentityAcsUsers,
-    ) -> Result<<crate::routes::ListUserIdentityAcsUsers as Route>::Output, Error> {
+    ) -> Result<Vec<crate::resources::AcsUser>, Error> {
         self.client.send(params).await
     }
 
@@ -2983,10 +2880,7 @@ impl<'a> UserIdentities<'a> {
     /// Removes a specified [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) from a specified [user identity](https://docs.seam.co/capability-guides/mobile-access/managing-mobile-app-user-accounts-with-user-identities#what-is-a-user-identity).
     ///
     /// Sends [`RemoveAcsUser`](crate::routes::RemoveAcsUser) (`DELETE /user_identities/remove_acs_user`), validated before sending; retried when it fails. Returns `()`.
-    pub async fn remove_acs_user(
-        &self,
-        params: crate::routes::RemoveAcsUser,
-    ) -> Result<<crate::routes::RemoveAcsUser as Route>::Output, Error> {
+    pub async fn remove_acs_user(&self, params: crate::routes::RemoveAcsUser) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -2998,7 +2892,7 @@ impl<'a> UserIdentities<'a> {
     pub async fn revoke_access_to_device(
         &self,
         params: crate::routes::UserIdentitiesRevokeAccessToDevice,
-    ) -> Result<<crate::routes::UserIdentitiesRevokeAccessToDevice as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -3007,10 +2901,7 @@ impl<'a> UserIdentities<'a> {
     /// Updates a specified [user identity](https://docs.seam.co/capability-guides/mobile-access/managing-mobile-app-user-accounts-with-user-identities#what-is-a-user-identity).
     ///
     /// Sends [`UserIdentitiesUpdate`](crate::routes::UserIdentitiesUpdate) (`PATCH /user_identities/update`), validated before sending; retried when it fails. Returns `()`.
-    pub async fn update(
-        &self,
-        params: crate::routes::UserIdentitiesUpdate,
-    ) -> Result<<crate::routes::UserIdentitiesUpdate as Route>::Output, Error> {
+    pub async fn update(&self, params: crate::routes::UserIdentitiesUpdate) -> Result<(), Error> {
         self.client.send(params).await
     }
 }
@@ -3030,7 +2921,7 @@ impl<'a> UserIdentitiesUnmanaged<'a> {
     pub async fn get(
         &self,
         params: crate::routes::UserIdentitiesUnmanagedGet,
-    ) -> Result<<crate::routes::UserIdentitiesUnmanagedGet as Route>::Output, Error> {
+    ) -> Result<crate::resources::UnmanagedUserIdentity, Error> {
         self.client.send(params).await
     }
 
@@ -3042,7 +2933,7 @@ impl<'a> UserIdentitiesUnmanaged<'a> {
     pub async fn list(
         &self,
         params: crate::routes::UserIdentitiesUnmanagedList,
-    ) -> Result<<crate::routes::UserIdentitiesUnmanagedList as Route>::Output, Error> {
+    ) -> Result<crate::Page<crate::resources::UnmanagedUserIdentity>, Error> {
         self.client.send(params).await
     }
 
@@ -3064,7 +2955,7 @@ impl<'a> UserIdentitiesUnmanaged<'a> {
     pub async fn update(
         &self,
         params: crate::routes::UserIdentitiesUnmanagedUpdate,
-    ) -> Result<<crate::routes::UserIdentitiesUnmanagedUpdate as Route>::Output, Error> {
+    ) -> Result<(), Error> {
         self.client.send(params).await
     }
 }
@@ -3084,7 +2975,7 @@ impl<'a> Webhooks<'a> {
     pub async fn create(
         &self,
         params: crate::routes::WebhooksCreate,
-    ) -> Result<<crate::routes::WebhooksCreate as Route>::Output, Error> {
+    ) -> Result<crate::resources::Webhook, Error> {
         self.client.send(params).await
     }
 
@@ -3093,10 +2984,7 @@ impl<'a> Webhooks<'a> {
     /// Deletes a specified [webhook](https://docs.seam.co/developer-tools/webhooks).
     ///
     /// Sends [`WebhooksDelete`](crate::routes::WebhooksDelete) (`DELETE /webhooks/delete`), validated before sending; retried when it fails. Returns `()`.
-    pub async fn delete(
-        &self,
-        params: crate::routes::WebhooksDelete,
-    ) -> Result<<crate::routes::WebhooksDelete as Route>::Output, Error> {
+    pub async fn delete(&self, params: crate::routes::WebhooksDelete) -> Result<(), Error> {
         self.client.send(params).await
     }
 
@@ -3108,7 +2996,7 @@ impl<'a> Webhooks<'a> {
     pub async fn get(
         &self,
         params: crate::routes::WebhooksGet,
-    ) -> Result<<crate::routes::WebhooksGet as Route>::Output, Error> {
+    ) -> Result<crate::resources::Webhook, Error> {
         self.client.send(params).await
     }
 
@@ -3120,7 +3008,7 @@ impl<'a> Webhooks<'a> {
     pub async fn list(
         &self,
         params: crate::routes::WebhooksList,
-    ) -> Result<<crate::routes::WebhooksList as Route>::Output, Error> {
+    ) -> Result<Vec<crate::resources::Webhook>, Error> {
         self.client.send(params).await
     }
 
@@ -3129,10 +3017,7 @@ impl<'a> Webhooks<'a> {
     /// Updates a specified [webhook](https://docs.seam.co/developer-tools/webhooks).
     ///
     /// Sends [`WebhooksUpdate`](crate::routes::WebhooksUpdate) (`PUT /webhooks/update`), validated before sending; retried when it fails. Returns `()`.
-    pub async fn update(
-        &self,
-        params: crate::routes::WebhooksUpdate,
-    ) -> Result<<crate::routes::WebhooksUpdate as Route>::Output, Error> {
+    pub async fn update(&self, params: crate::routes::WebhooksUpdate) -> Result<(), Error> {
         self.client.send(params).await
     }
 }
@@ -3152,7 +3037,7 @@ impl<'a> Workspaces<'a> {
     pub async fn create(
         &self,
         params: crate::routes::WorkspacesCreate,
-    ) -> Result<<crate::routes::WorkspacesCreate as Route>::Output, Error> {
+    ) -> Result<crate::resources::Workspace, Error> {
         self.client.send(params).await
     }
 
@@ -3164,7 +3049,7 @@ impl<'a> Workspaces<'a> {
     pub async fn get(
         &self,
         params: crate::routes::WorkspacesGet,
-    ) -> Result<<crate::routes::WorkspacesGet as Route>::Output, Error> {
+    ) -> Result<crate::resources::Workspace, Error> {
         self.client.send(params).await
     }
 
@@ -3176,7 +3061,7 @@ impl<'a> Workspaces<'a> {
     pub async fn list(
         &self,
         params: crate::routes::WorkspacesList,
-    ) -> Result<<crate::routes::WorkspacesList as Route>::Output, Error> {
+    ) -> Result<Vec<crate::resources::Workspace>, Error> {
         self.client.send(params).await
     }
 
@@ -3188,7 +3073,7 @@ impl<'a> Workspaces<'a> {
     pub async fn reset_sandbox(
         &self,
         params: crate::routes::WorkspacesResetSandbox,
-    ) -> Result<<crate::routes::WorkspacesResetSandbox as Route>::Output, Error> {
+    ) -> Result<crate::resources::ActionAttempt, Error> {
         self.client.send(params).await
     }
 
@@ -3197,10 +3082,7 @@ impl<'a> Workspaces<'a> {
     /// Updates the [workspace](https://docs.seam.co/core-concepts/workspaces) associated with the authentication value.
     ///
     /// Sends [`WorkspacesUpdate`](crate::routes::WorkspacesUpdate) (`PATCH /workspaces/update`), validated before sending; retried when it fails. Returns `()`.
-    pub async fn update(
-        &self,
-        params: crate::routes::WorkspacesUpdate,
-    ) -> Result<<crate::routes::WorkspacesUpdate as Route>::Output, Error> {
+    pub async fn update(&self, params: crate::routes::WorkspacesUpdate) -> Result<(), Error> {
         self.client.send(params).await
     }
 }

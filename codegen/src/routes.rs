@@ -207,16 +207,7 @@ fn normalize(body: &Value, type_name: &str) -> (Value, Vec<Selector>) {
                     props.entry(k.clone()).or_insert_with(|| v.clone());
                 }
             }
-            for r in obj
-                .get("required")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                if let Some(r) = r.as_str() {
-                    required.insert(r.to_owned());
-                }
-            }
+            required.extend(crate::types::required_names(&obj));
         }
         let mut out = serde_json::json!({"type": "object", "properties": props, "required": required.into_iter().collect::<Vec<_>>()});
         if let Some(d) = body.get("description") {

@@ -213,6 +213,17 @@ pub fn discriminator(branches: &[Value], declared: Option<&str>) -> Option<Strin
     best.map(|(_, p)| p)
 }
 
+/// The names a schema's `required` lists.
+pub fn required_names(schema: &Value) -> BTreeSet<String> {
+    schema
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_str().map(str::to_owned))
+        .collect()
+}
+
 fn shape_key(schema: &Value) -> String {
     // Enums are the same type whatever their descriptions say: key them by their values.
     if let Some(values) = schema
@@ -311,15 +322,7 @@ pub fn merge_branches(branches: &[&Value]) -> Value {
         v
     };
     for b in branches {
-        let req: BTreeSet<String> = b
-            .get("required")
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let req = required_names(b);
         required = Some(match required {
             None => req,
             Some(r) => r.intersection(&req).cloned().collect(),
@@ -739,15 +742,7 @@ impl<'s> TypeGen<'s> {
     }
 
     fn resource_struct(&mut self, schema: &Value, name: &str) {
-        let required: HashSet<String> = schema
-            .get("required")
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let required = required_names(schema);
         let empty = Map::new();
         let props = schema
             .get("properties")
@@ -1067,15 +1062,7 @@ pub struct Selector {
 /// The parameters of a request schema: its documented properties, with the selectors'
 /// properties taken out.
 pub fn request_params<'a>(schema: &'a Value, selectors: &[Selector]) -> Vec<Param<'a>> {
-    let required: HashSet<String> = schema
-        .get("required")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|v| v.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default();
+    let required = required_names(schema);
     let mut out = Vec::new();
     let mut placed = HashSet::new();
     if let Some(props) = schema.get("properties").and_then(Value::as_object) {

@@ -40,7 +40,7 @@ pub mod route;
 pub mod secret;
 mod typed;
 
-pub use auth::{AuthSet, Credentials, TokenKind, check_route_auth};
+pub use auth::{AuthSet, Credentials, TokenKind, check_auth_kind, check_route_auth};
 pub use codec::{Encoder, RawRequest, clone_request, decode, decode_error, decode_raw};
 pub use config::{Config, ConfigBuilder, DEFAULT_ENDPOINT, DEFAULT_TIMEOUT, Endpoint, Environment};
 pub use error::{

@@ -314,12 +314,8 @@ fn authenticate(
             _ => return Err(unauthorized("API Key not found")),
         }
     };
-    if !route.auth.is_empty() && !route.auth.contains(caller.kind) {
-        return Err(unauthorized(&format!(
-            "{} cannot be called with {}; it accepts {}",
-            route.name, caller.kind, route.auth
-        )));
-    }
+    seam_core::check_auth_kind(route.name, route.auth, caller.kind)
+        .map_err(|e| unauthorized(&e.to_string()))?;
     Ok(caller)
 }
 

@@ -4,13 +4,13 @@
 //! the parameters, the credentials are checked against the route's, then the parameters are
 //! sent as they are (`send_raw`) and the answer's JSON is printed as the server sent it.
 
-use std::collections::HashSet;
 use std::io::Write;
 
 use bytes::Bytes;
+use seam_core::pager::Cursors;
 use seam_core::params::{ParamSpec, Requirement, validate_json};
 use seam_core::{
-    Config, Encoder, Error, InvalidInput, RawRequest, RouteInfo, UnexpectedResponse,
+    Config, Encoder, Error, InvalidInput, Pagination, RawRequest, RouteInfo, UnexpectedResponse,
     check_route_auth,
 };
 use serde_json::{Map, Value};
@@ -125,10 +125,12 @@ fn all_pages(
 ) -> Result<Printed, CliError> {
     let key = info.output_key.unwrap_or("items");
     let mut items: Vec<Value> = Vec::new();
-    let mut seen: HashSet<String> = HashSet::new();
-    if let Some(Value::String(c)) = request.params.get("page_cursor") {
-        seen.insert(c.clone());
-    }
+    let first = request
+        .params
+        .get("page_cursor")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    let mut cursors = Cursors::starting_at(first.as_deref());
     for _ in 0..max_pages {
         let answer = client.send_raw(request.clone())?;
         let page = answer.get(key).and_then(Value::as_array).ok_or_else(|| {
@@ -138,34 +140,19 @@ fn all_pages(
             )
         })?;
         items.extend(page.iter().cloned());
-        let pagination = answer.get("pagination");
-        let has_next = pagination
-            .and_then(|p| p.get("has_next_page"))
-            .and_then(Value::as_bool)
-            .unwrap_or(false);
-        if !has_next {
+        // No readable `pagination` means no page follows, as for the typed walk.
+        let pagination: Pagination = answer
+            .get("pagination")
+            .and_then(|p| serde_json::from_value(p.clone()).ok())
+            .unwrap_or_default();
+        let Some(cursor) = cursors.next(&pagination)? else {
             let mut out = Map::new();
             out.insert(key.to_owned(), Value::Array(items));
             return Ok(Printed::Json(Value::Object(out)));
-        }
-        let Some(cursor) = pagination
-            .and_then(|p| p.get("next_page_cursor"))
-            .and_then(Value::as_str)
-        else {
-            return Err(Error::Pagination(
-                "the server said another page follows but gave no next_page_cursor".to_owned(),
-            )
-            .into());
         };
-        if !seen.insert(cursor.to_owned()) {
-            return Err(Error::Pagination(format!(
-                "the server returned page cursor {cursor:?} twice; stopping instead of looping"
-            ))
-            .into());
-        }
         request
             .params
-            .insert("page_cursor".to_owned(), Value::String(cursor.to_owned()));
+            .insert("page_cursor".to_owned(), Value::String(cursor));
     }
     Err(Error::Pagination(format!(
         "read {max_pages} pages (--max-pages {max_pages}) and the server still has more; \

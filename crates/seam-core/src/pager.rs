@@ -4,7 +4,7 @@
 use std::collections::{HashSet, VecDeque};
 
 use crate::error::Error;
-use crate::resources::Page;
+use crate::resources::{Page, Pagination};
 use crate::route::Paginated;
 
 /// What a walk over pages wants next.
@@ -63,21 +63,61 @@ pub struct Pager<R: Paginated> {
     next: Option<R>,
     items: VecDeque<R::Item>,
     failure: Option<Error>,
+    cursors: Cursors,
+}
+
+/// The cursors of one walk over pages, and its rule: a page whose `pagination` says another
+/// follows must give its cursor, and a cursor seen before ends the walk with an error instead
+/// of a loop. [`Pager`] walks typed pages with it; a walk over raw JSON (the CLI's) uses it
+/// directly.
+///
+/// ```
+/// use seam_core::{Pagination, pager::Cursors};
+/// let mut cursors = Cursors::starting_at(None);
+/// let more = |c: &str| Pagination { has_next_page: true, next_page_cursor: Some(c.into()), next_page_url: None };
+/// assert_eq!(cursors.next(&more("c1")).unwrap().as_deref(), Some("c1"));
+/// assert!(cursors.next(&more("c1")).is_err());
+/// assert_eq!(cursors.next(&Pagination::default()).unwrap(), None);
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Cursors {
     seen: HashSet<String>,
+}
+
+impl Cursors {
+    /// A walk that starts at `first` (a caller's own cursor counts as seen).
+    pub fn starting_at(first: Option<&str>) -> Self {
+        Self {
+            seen: first.map(str::to_owned).into_iter().collect(),
+        }
+    }
+
+    /// The cursor of the page after one answered with `pagination`: `None` when no page
+    /// follows.
+    pub fn next(&mut self, pagination: &Pagination) -> Result<Option<String>, Error> {
+        if !pagination.has_next_page {
+            return Ok(None);
+        }
+        match &pagination.next_page_cursor {
+            None => Err(Error::Pagination(
+                "the server said another page follows but gave no next_page_cursor".to_owned(),
+            )),
+            Some(cursor) if !self.seen.insert(cursor.clone()) => Err(Error::Pagination(format!(
+                "the server returned page cursor {cursor:?} twice; stopping instead of looping"
+            ))),
+            Some(cursor) => Ok(Some(cursor.clone())),
+        }
+    }
 }
 
 impl<R: Paginated> Pager<R> {
     /// Starts at `first` (its cursor, if any, is where the walk starts).
     pub fn new(first: R) -> Self {
-        let mut seen = HashSet::new();
-        if let Some(c) = first.page_cursor() {
-            seen.insert(c.to_owned());
-        }
         Self {
+            cursors: Cursors::starting_at(first.page_cursor()),
             next: Some(first),
             items: VecDeque::new(),
             failure: None,
-            seen,
         }
     }
 
@@ -107,21 +147,10 @@ impl<R: Paginated> Pager<R> {
             }
         };
         self.items.extend(page.items);
-        if !page.pagination.has_next_page {
-            return;
-        }
-        match page.pagination.next_page_cursor {
-            None => {
-                self.failure = Some(Error::Pagination(
-                    "the server said another page follows but gave no next_page_cursor".to_owned(),
-                ));
-            }
-            Some(cursor) if !self.seen.insert(cursor.clone()) => {
-                self.failure = Some(Error::Pagination(format!(
-                    "the server returned page cursor {cursor:?} twice; stopping instead of looping"
-                )));
-            }
-            Some(cursor) => self.next = Some(request.with_page_cursor(cursor)),
+        match self.cursors.next(&page.pagination) {
+            Ok(Some(cursor)) => self.next = Some(request.with_page_cursor(cursor)),
+            Ok(None) => {}
+            Err(e) => self.failure = Some(e),
         }
     }
 }

@@ -53,6 +53,7 @@
 
 pub mod error;
 mod fake;
+#[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod handler;

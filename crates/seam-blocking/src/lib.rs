@@ -31,10 +31,10 @@ mod generated;
 
 pub use generated::*;
 pub use seam::{
-    ApiError, AuthSet, BuildClient, ConfigError, Credentials, Error, HttpMethod, InvalidInput,
-    Page, Pagination, RawRequest, Result, RetryPolicy, Route, RouteInfo, SeamBuilder, TokenKind,
-    Transport, TransportError, UnexpectedResponse, UnknownKind, UnknownValue, ValidationErrors,
-    resources, routes,
+    ActionAttemptError, ActionWait, ApiError, AuthSet, BuildClient, ConfigError, Credentials,
+    Error, HttpMethod, InvalidInput, Page, Pagination, RawRequest, Result, RetryPolicy, Route,
+    RouteInfo, SeamBuilder, TokenKind, Transport, TransportError, UnexpectedResponse, UnknownKind,
+    UnknownValue, ValidationErrors, resources, routes,
 };
 use seam_core::pager::{Pager, Step};
 use seam_core::{Config, Paginated, TransportErrorKind};
@@ -131,6 +131,32 @@ impl Seam {
     fn send_prepared(&self, prepared: seam::Prepared) -> Result<http::Response<bytes::Bytes>> {
         let client = self.client.clone();
         self.run(async move { client.send_prepared(prepared).await })
+    }
+
+    /// The same client (sharing its runtime and connections) with calls that start an action
+    /// waiting as `wait` says instead of as configured: the async client's
+    /// [`with_action_wait`](seam::Seam::with_action_wait).
+    pub fn with_action_wait(&self, wait: ActionWait) -> Seam {
+        Seam {
+            client: self.client.with_action_wait(wait),
+            runtime: self.runtime.clone(),
+        }
+    }
+
+    /// How calls of this handle that start an action wait for it.
+    pub fn action_wait(&self) -> ActionWait {
+        self.client.action_wait()
+    }
+
+    /// Waits for an action attempt obtained earlier and returns it finished: the async
+    /// client's [`wait_for_action_attempt`](seam::Seam::wait_for_action_attempt).
+    pub fn wait_for_action_attempt(
+        &self,
+        action_attempt_id: impl Into<String>,
+    ) -> Result<resources::ActionAttempt> {
+        let client = self.client.clone();
+        let id = action_attempt_id.into();
+        self.run(async move { client.wait_for_action_attempt(id).await })
     }
 
     /// Sends a request to any path and waits for the answer's JSON: the async client's

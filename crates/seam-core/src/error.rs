@@ -278,6 +278,33 @@ impl fmt::Display for ApiError {
     }
 }
 
+/// An action attempt that failed ([`Error::ActionAttemptFailed`]) or was still pending when
+/// waiting stopped ([`Error::ActionAttemptTimedOut`]), with the attempt as last read.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ActionAttemptError {
+    /// `action_attempt_id`: to read the attempt again later (`wait_for_action_attempt`).
+    pub action_attempt_id: String,
+    /// `action_type`, e.g. `UNLOCK_DOOR`.
+    pub action_type: String,
+    /// `status` when last read: `error` for a failure, `pending` (or a status this client does
+    /// not know) for a timeout.
+    pub status: String,
+    /// The attempt's `error.type` (`lock_jammed`, …), for a failure.
+    pub error_type: Option<String>,
+    /// The attempt's `error.message`, for a failure.
+    pub message: Option<String>,
+    /// How long the client waited after the first answer.
+    pub waited: std::time::Duration,
+    /// How many times the client read the attempt.
+    pub polls: u32,
+    /// The `seam-request-id` of the last answer read.
+    pub request_id: Option<String>,
+    /// The attempt as last sent by the server (decode it with the `ActionAttempt` resource
+    /// type for typed fields), `null` if the answer held none.
+    pub attempt: serde_json::Value,
+}
+
 /// An answer the client could not make sense of: not JSON, not the expected shape, or an
 /// error status without a Seam error body (`Invalid JSON`, `Not implemented!`, an HTML page).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -473,6 +500,25 @@ pub enum Error {
         /// The last attempt's error.
         last: Box<Error>,
     },
+    /// The action the call started failed: its attempt's status is `error`. The attempt's
+    /// `error.type` is [`Error::error_type`].
+    #[error(
+        "action attempt {} ({}) failed: {}: {}",
+        .0.action_attempt_id,
+        .0.action_type,
+        .0.error_type.as_deref().unwrap_or("unknown_error"),
+        .0.message.as_deref().unwrap_or("no message")
+    )]
+    ActionAttemptFailed(Box<ActionAttemptError>),
+    /// Waiting for the action the call started ended with its attempt still pending: the
+    /// action may still happen. Read it again later with its id.
+    #[error(
+        "action attempt {} ({}) is still pending after {:?} of waiting; the action may still happen: read the attempt later by its id",
+        .0.action_attempt_id,
+        .0.action_type,
+        .0.waited
+    )]
+    ActionAttemptTimedOut(Box<ActionAttemptError>),
     /// A list's pagination went wrong: a repeated cursor, or a next page without a cursor.
     #[error("pagination failed: {0}")]
     Pagination(String),
@@ -500,6 +546,9 @@ impl Error {
             Self::Unauthorized(e) | Self::Api(e) => e.request_id.as_deref(),
             Self::UnexpectedResponse(e) => e.request_id.as_deref(),
             Self::DeadlineExceeded { last, .. } => last.request_id(),
+            Self::ActionAttemptFailed(e) | Self::ActionAttemptTimedOut(e) => {
+                e.request_id.as_deref()
+            }
             _ => None,
         }
     }
@@ -510,6 +559,16 @@ impl Error {
             Self::InvalidInput(_) => Some("invalid_input"),
             Self::Unauthorized(e) | Self::Api(e) => Some(&e.error_type),
             Self::DeadlineExceeded { last, .. } => last.error_type(),
+            Self::ActionAttemptFailed(e) => e.error_type.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The action attempt, when the call's action failed or was still pending when waiting
+    /// stopped.
+    pub fn action_attempt(&self) -> Option<&ActionAttemptError> {
+        match self {
+            Self::ActionAttemptFailed(e) | Self::ActionAttemptTimedOut(e) => Some(e),
             _ => None,
         }
     }
@@ -558,11 +617,12 @@ impl Error {
         self.status() == Some(StatusCode::NOT_FOUND)
     }
 
-    /// Whether no answer arrived in time (per attempt or overall).
+    /// Whether no answer arrived in time (per attempt or overall), or an action attempt was
+    /// still pending when waiting for it stopped.
     pub fn is_timeout(&self) -> bool {
         match self {
             Self::Transport(e) => e.kind() == TransportErrorKind::Timeout,
-            Self::DeadlineExceeded { .. } => true,
+            Self::DeadlineExceeded { .. } | Self::ActionAttemptTimedOut(_) => true,
             _ => false,
         }
     }

@@ -58,9 +58,9 @@ pub use generated::*;
 pub use paginate::PageStream;
 pub use seam_api::{resources, routes};
 pub use seam_core::{
-    ApiError, AuthSet, ConfigError, Credentials, Error, HttpMethod, InvalidInput, Page, Pagination,
-    RawRequest, RetryPolicy, Route, RouteInfo, TokenKind, TransportError, UnexpectedResponse,
-    UnknownKind, UnknownValue, ValidationErrors,
+    ActionAttemptError, ActionWait, ApiError, AuthSet, ConfigError, Credentials, Error, HttpMethod,
+    InvalidInput, Page, Pagination, RawRequest, RetryPolicy, Route, RouteInfo, TokenKind,
+    TransportError, UnexpectedResponse, UnknownKind, UnknownValue, ValidationErrors,
 };
 pub use seam_transport::{HyperTransport, Transport};
 

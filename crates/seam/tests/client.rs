@@ -52,12 +52,24 @@ impl common::Facade for Async {
     fn send<R: seam_core::Route>(client: &Seam, req: R) -> Result<R::Output, Error> {
         runtime().block_on(client.send(req))
     }
+
+    fn with_action_wait(client: &Seam, wait: seam::ActionWait) -> Seam {
+        client.with_action_wait(wait)
+    }
+
+    fn wait_for_action_attempt(
+        client: &Seam,
+        id: &str,
+    ) -> Result<seam::resources::ActionAttempt, Error> {
+        runtime().block_on(client.wait_for_action_attempt(id))
+    }
 }
 
 facade_tests!(Async);
 // Faults, hostile input and secrets (issue 8): cases in `common/faults.rs`, table in
 // docs/reliability.md.
 fault_tests!(Async);
+action_tests!(Async);
 
 #[tokio::test]
 async fn the_client_is_cheap_to_clone_and_shared_across_tasks() {

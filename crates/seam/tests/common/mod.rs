@@ -28,6 +28,13 @@ pub trait Facade {
     -> Vec<Result<UserIdentity, Error>>;
     /// Any route, through the facade's generic `send`.
     fn send<R: seam_core::Route>(client: &Self::Client, req: R) -> Result<R::Output, Error>;
+    /// The facade's `with_action_wait`.
+    fn with_action_wait(client: &Self::Client, wait: seam::ActionWait) -> Self::Client;
+    /// The facade's `wait_for_action_attempt`.
+    fn wait_for_action_attempt(
+        client: &Self::Client,
+        id: &str,
+    ) -> Result<seam::resources::ActionAttempt, Error>;
 }
 
 /// Fast retries so the tests take milliseconds; the policy's numbers are unit-tested in core.
@@ -688,4 +695,5 @@ pub fn a_read_answered_500_is_retried<F: Facade>() {
     assert_eq!(requests[0].method(), http::Method::GET, "a read is retried");
 }
 
+pub mod actions;
 pub mod faults;

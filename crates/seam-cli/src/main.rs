@@ -24,7 +24,7 @@ use std::process::ExitCode;
 
 use clap::ArgMatches;
 use seam_api::routes::{ListUserIdentities, WorkspacesList};
-use seam_core::{AuthSet, ConfigError, Credentials, RawRequest, Route, TokenKind};
+use seam_core::{ActionWait, AuthSet, ConfigError, Credentials, RawRequest, Route, TokenKind};
 use serde_json::{Map, Value, json};
 
 use crate::fail::CliError;
@@ -224,7 +224,18 @@ fn run_route(session: &Session, route: &RouteCommand, m: &ArgMatches) -> Result<
         .flatten()
         .copied()
         .unwrap_or(table::DEFAULT_MAX_PAGES);
-    table::run(session, route, params, max_pages)
+    let wait = if m.try_get_one::<bool>("no-wait").ok().flatten() == Some(&true) {
+        ActionWait::off()
+    } else {
+        let timeout = m
+            .try_get_one::<std::time::Duration>("wait-timeout")
+            .ok()
+            .flatten()
+            .copied()
+            .unwrap_or(ActionWait::DEFAULT_TIMEOUT);
+        ActionWait::up_to(timeout)
+    };
+    table::run(session, route, params, max_pages, wait)
 }
 
 /// Reads the token for `seam login`: from a prompt that does not echo, or a line of stdin.

@@ -7,6 +7,7 @@
 use std::io::Write;
 
 use bytes::Bytes;
+use seam_core::ActionWait;
 use seam_core::pager::Cursors;
 use seam_core::params::{ParamSpec, Requirement, validate_json};
 use seam_core::{
@@ -66,12 +67,14 @@ pub fn commands() -> Vec<RouteCommand> {
 /// Runs `route` with the collected parameters: core's rules first (the messages the server
 /// sends), then the credentials against the route's, then the request (or, with `--dry-run`,
 /// what would be sent). A paginated route reads every page unless `limit` or `page_cursor` is
-/// given, at most `max_pages` of them.
+/// given, at most `max_pages` of them. A route that answers with an action attempt waits for
+/// it as `wait` says.
 pub fn run(
     session: &Session,
     route: &RouteCommand,
     params: Map<String, Value>,
     max_pages: u32,
+    wait: ActionWait,
 ) -> Result<Printed, CliError> {
     let info = route.info;
     let errors = validate_json(info.params, &params);
@@ -85,7 +88,7 @@ pub fn run(
     if session.globals.dry_run {
         return dry_run(session, &config, &request);
     }
-    let client = session.client_for(Some(info))?;
+    let client = session.client_for(Some(info))?.with_action_wait(wait);
     if info.paginated && !one_page {
         return all_pages(&client, info, request, max_pages);
     }

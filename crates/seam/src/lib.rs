@@ -27,14 +27,16 @@
 //!     let locked = lock.properties.as_ref().and_then(|p| p.locked);
 //!     println!("{} {} {locked:?}", lock.device_id, lock.display_name);
 //! }
-//! // An unlock answers with an action attempt, and is never retried once it may have
-//! // reached Seam.
+//! // An unlock answers with an action attempt, and the client waits until it is done (every
+//! // 0.5 s for up to 5 s, as Seam's SDKs; see `ActionWait`). It is never retried once it may
+//! // have reached Seam; a failed or still pending attempt is `Error::ActionAttemptFailed` or
+//! // `Error::ActionAttemptTimedOut`.
 //! let attempt = seam
 //!     .locks()
 //!     .unlock_door(LocksUnlockDoor::new("11111111-1111-1111-1111-444444444444"))
 //!     .await?;
 //! if let ActionAttempt::UnlockDoor(a) = &attempt {
-//!     println!("{} {}", a.action_attempt_id, a.status);
+//!     println!("{} {}", a.action_attempt_id, a.status); // success
 //! }
 //! // What this version lacks: any path, with the same credentials, errors and deadline.
 //! let raw = seam

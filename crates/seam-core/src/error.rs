@@ -113,6 +113,7 @@ pub enum ConfigError {
 /// Per-parameter validation messages in the shape of zod's `format()`, as Seam sends them in
 /// `error.validation_errors`: `{"_errors": [...], "<param>": {"_errors": [...]}}`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ValidationErrors {
     /// Messages about the request as a whole.
     #[serde(rename = "_errors", default)]
@@ -124,6 +125,7 @@ pub struct ValidationErrors {
 
 /// The messages about one parameter.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FieldErrors {
     /// The messages, e.g. `["Invalid uuid"]`.
     #[serde(rename = "_errors", default)]
@@ -211,6 +213,7 @@ impl ValidationErrors {
 /// The parameters of a request were refused, by this client before sending or by the server
 /// (`invalid_input`). Both look the same, so one handler serves both.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct InvalidInput {
     /// The message, e.g. `Invalid uuid for "acs_user_id"`.
     pub message: String,
@@ -258,6 +261,7 @@ impl fmt::Display for InvalidInput {
 
 /// An error the server answered with a JSON error body.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ApiError {
     /// The error `type`, e.g. `acs_user_not_found`.
     pub error_type: String,
@@ -308,6 +312,7 @@ pub struct ActionAttemptError {
 /// An answer the client could not make sense of: not JSON, not the expected shape, or an
 /// error status without a Seam error body (`Invalid JSON`, `Not implemented!`, an HTML page).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct UnexpectedResponse {
     /// The HTTP status.
     pub status: StatusCode,
@@ -612,9 +617,46 @@ impl Error {
         matches!(self, Self::Unauthorized(_))
     }
 
+    /// The HTTP status of the server's answer as a number, when there was one: compare it
+    /// without naming the `http` crate (`err.status_code() == Some(409)`).
+    pub fn status_code(&self) -> Option<u16> {
+        self.status().map(|s| s.as_u16())
+    }
+
     /// Whether the server answered 404.
     pub fn is_not_found(&self) -> bool {
         self.status() == Some(StatusCode::NOT_FOUND)
+    }
+
+    /// Whether the server answered 409: the request conflicts with the current state (e.g.
+    /// `acs_user_already_linked`).
+    pub fn is_conflict(&self) -> bool {
+        self.status() == Some(StatusCode::CONFLICT)
+    }
+
+    /// Whether the server answered 429 (after the retries the policy allows).
+    pub fn is_rate_limited(&self) -> bool {
+        self.status() == Some(StatusCode::TOO_MANY_REQUESTS)
+    }
+
+    /// Whether the server answered with a 5xx status (after the retries the policy allows).
+    pub fn is_server_error(&self) -> bool {
+        self.status().is_some_and(|s| s.is_server_error())
+    }
+
+    /// Whether the parameters were refused, locally or by the server (`invalid_input`).
+    pub fn is_invalid_input(&self) -> bool {
+        matches!(self, Self::InvalidInput(_))
+    }
+
+    /// Whether no answer came: the connection failed, timed out or broke, or the overall
+    /// deadline passed without an answer (see [`Error::is_timeout`] for timeouts only).
+    pub fn is_network(&self) -> bool {
+        match self {
+            Self::Transport(_) => true,
+            Self::DeadlineExceeded { last, .. } => last.is_network(),
+            _ => false,
+        }
     }
 
     /// Whether no answer arrived in time (per attempt or overall), or an action attempt was
@@ -731,5 +773,62 @@ mod tests {
         );
         assert!(e.is_not_found());
         assert_eq!(e.request_id(), Some("req_1"));
+    }
+
+    fn api(status: u16) -> Error {
+        let api = ApiError {
+            error_type: "t".into(),
+            message: "m".into(),
+            status: StatusCode::from_u16(status).unwrap(),
+            request_id: None,
+            data: None,
+        };
+        if status == 401 {
+            Error::Unauthorized(api)
+        } else {
+            Error::Api(api)
+        }
+    }
+
+    #[test]
+    fn predicates_say_what_kind_of_failure_without_naming_http() {
+        type Pred = fn(&Error) -> bool;
+        let preds: [(&str, Pred); 6] = [
+            ("not_found", Error::is_not_found),
+            ("conflict", Error::is_conflict),
+            ("rate_limited", Error::is_rate_limited),
+            ("server_error", Error::is_server_error),
+            ("unauthorized", Error::is_unauthorized),
+            ("network", Error::is_network),
+        ];
+        let cases: [(Error, &str); 6] = [
+            (api(404), "not_found"),
+            (api(409), "conflict"),
+            (api(429), "rate_limited"),
+            (api(503), "server_error"),
+            (api(401), "unauthorized"),
+            (
+                Error::Transport(TransportError::new(
+                    TransportErrorKind::Connect,
+                    "refused",
+                    false,
+                )),
+                "network",
+            ),
+        ];
+        for (e, want) in &cases {
+            for (name, pred) in preds {
+                assert_eq!(pred(e), name == *want, "{name} of {e:?}");
+            }
+        }
+        assert_eq!(api(409).status_code(), Some(409));
+        assert_eq!(cases[5].0.status_code(), None);
+        let late = Error::DeadlineExceeded {
+            deadline: std::time::Duration::from_secs(1),
+            attempts: 3,
+            last: Box::new(cases[5].0.clone()),
+        };
+        assert!(late.is_network() && late.is_timeout());
+        assert!(!api(400).is_network());
     }
 }

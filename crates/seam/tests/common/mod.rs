@@ -337,12 +337,17 @@ const ID1: &str = "00000000-0000-4000-8000-000000000011";
 const ID2: &str = "00000000-0000-4000-8000-000000000012";
 const ID3: &str = "00000000-0000-4000-8000-000000000013";
 
-pub fn list_all_walks_three_pages<F: Facade>() {
-    let server = TestServer::script(vec![
+/// A server answering three pages of one identity each, then the last page again.
+pub fn pages_server() -> TestServer {
+    TestServer::script(vec![
         page(&[ID1], Some("c1")),
         page(&[ID2], Some("c2")),
         page(&[ID3], None),
-    ]);
+    ])
+}
+
+pub fn list_all_walks_three_pages<F: Facade>() {
+    let server = pages_server();
     let items: Vec<_> = F::list_all(
         &client::<F>(server.url()),
         ListUserIdentities::new().limit(1u32),

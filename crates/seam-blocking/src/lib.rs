@@ -12,6 +12,26 @@
 //! # Ok::<(), seam_blocking::Error>(())
 //! ```
 //!
+//! Tests of your own code need no network: give the client `seam-fake`'s in-memory fake as
+//! its transport.
+//!
+//! ```
+//! use seam_blocking::{Seam, routes::{AddAcsUser, GetUserIdentity, UserIdentityRef}};
+//! use seam_fake::{FakeSeam, IN_MEMORY_ENDPOINT, seed};
+//!
+//! let fake = FakeSeam::new();
+//! let seam = Seam::builder()
+//!     .api_key(seed::API_KEY)
+//!     .endpoint(IN_MEMORY_ENDPOINT)
+//!     .transport(fake.clone())
+//!     .build()?;
+//! seam.user_identities()
+//!     .add_acs_user(AddAcsUser::new(seed::ACS_USER_IDS[0], UserIdentityRef::key("sam")))?;
+//! let sam = seam.user_identities().get(GetUserIdentity::new(UserIdentityRef::key("sam")))?;
+//! assert_eq!(sam.acs_user_ids, [seed::ACS_USER_IDS[0]]);
+//! # Ok::<(), seam_blocking::Error>(())
+//! ```
+//!
 //! # How it works
 //!
 //! Each client owns a private current-thread tokio runtime, on which the async client runs:
@@ -31,13 +51,14 @@ mod generated;
 
 pub use generated::*;
 pub use seam::{
-    ActionAttemptError, ActionWait, ApiError, AuthSet, BuildClient, ConfigError, Credentials,
-    Error, HttpMethod, InvalidInput, Page, Pagination, RawRequest, Result, RetryPolicy, Route,
-    RouteInfo, SeamBuilder, TokenKind, Transport, TransportError, UnexpectedResponse, UnknownKind,
+    ActionAttemptError, ActionWait, ApiError, AuthSet, BuildClient, Config, ConfigBuilder,
+    ConfigError, Credentials, Endpoint, Environment, Error, FieldErrors, HttpMethod, InvalidInput,
+    Page, Pagination, RawRequest, Result, RetryPolicy, Route, RouteInfo, SeamBuilder, Timestamp,
+    TokenKind, Transport, TransportError, TransportErrorKind, UnexpectedResponse, UnknownKind,
     UnknownValue, ValidationErrors, resources, routes,
 };
+use seam_core::Paginated;
 use seam_core::pager::{Pager, Step};
-use seam_core::{Config, Paginated, TransportErrorKind};
 
 /// The blocking Seam client. Cheap to clone (clones share the runtime and the connection
 /// pool), `Send + Sync`.

@@ -467,8 +467,8 @@ pub fn build(routes: &[RouteCommand]) -> Command {
             .arg(
                 Arg::new("shell")
                     .required(true)
-                    .value_parser(["bash", "zsh", "fish"])
-                    .help("The shell"),
+                    .value_parser(clap::value_parser!(clap_complete::Shell))
+                    .help("The shell: every one clap supports"),
             ),
     )
 }

@@ -109,11 +109,10 @@ fn dispatch(
             sandbox::serve(&session.globals, listen)
         }
         ["completions"] => {
-            let shell = match leaf.get_one::<String>("shell").map(String::as_str) {
-                Some("zsh") => clap_complete::Shell::Zsh,
-                Some("fish") => clap_complete::Shell::Fish,
-                _ => clap_complete::Shell::Bash,
-            };
+            let shell = leaf
+                .get_one::<clap_complete::Shell>("shell")
+                .copied()
+                .unwrap_or(clap_complete::Shell::Bash);
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut app, "seam", &mut script);
             Ok(Printed::Text(String::from_utf8_lossy(&script).into_owned()))

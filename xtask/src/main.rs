@@ -60,7 +60,15 @@ fn main() -> ExitCode {
 }
 
 fn cargo() -> Command {
-    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    // CI builds once from a clean clone: incremental state would only cost time and several
+    // GB of disk (it once filled this machine's).
+    if std::env::var("CI").is_ok_and(|v| v == "true")
+        && std::env::var_os("CARGO_INCREMENTAL").is_none()
+    {
+        cmd.env("CARGO_INCREMENTAL", "0");
+    }
+    cmd
 }
 
 /// `program` (the `seam` binary) with `home` as its per-user folders and no `SEAM_*`

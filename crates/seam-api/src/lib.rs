@@ -8,6 +8,7 @@
 //!
 //! The clients (`seam`, `seam-blocking`) re-export these; depend on this crate directly only
 //! to build requests without a client.
+#![doc(html_root_url = "https://docs.rs/seam-api/0.1.0")]
 
 #[path = "generated/resources.rs"]
 pub mod resources;

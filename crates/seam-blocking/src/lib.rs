@@ -44,6 +44,7 @@
 //! `spawn_blocking`), where driving a second runtime is not allowed, runs on a short-lived
 //! thread of its own instead; prefer the async [`seam`] client there. Dropping the client is
 //! safe anywhere.
+#![doc(html_root_url = "https://docs.rs/seam-blocking/0.1.0")]
 
 use std::sync::Arc;
 

@@ -25,6 +25,7 @@
 //!
 //! The routes themselves, and the resources they return, are generated from Seam's OpenAPI
 //! document into the `seam-api` crate.
+#![doc(html_root_url = "https://docs.rs/seam-core/0.1.0")]
 
 pub mod action;
 pub mod auth;

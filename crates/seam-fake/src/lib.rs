@@ -50,6 +50,7 @@
 //! assert_eq!((e.status.as_u16(), e.error_type.as_str()), (501, "not_implemented"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+#![doc(html_root_url = "https://docs.rs/seam-fake/0.1.0")]
 
 pub mod error;
 mod fake;

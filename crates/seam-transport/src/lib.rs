@@ -9,6 +9,7 @@
 //!
 //! With the `test-util` feature, the `test_util` module holds doubles for tests: a transport from a
 //! closure, one that records every request, and one that replays a script of answers.
+#![doc(html_root_url = "https://docs.rs/seam-transport/0.1.0")]
 
 use std::sync::Arc;
 

@@ -97,6 +97,7 @@
 //! [`RetryPolicy`]), and reports the server's error type, message, status and request id.
 //! The client needs a tokio runtime with its time driver enabled (as `#[tokio::main]` has).
 //! For code without async, the `seam-blocking` crate offers the same API.
+#![doc(html_root_url = "https://docs.rs/seam/0.1.0")]
 
 mod client;
 mod generated;

@@ -197,8 +197,8 @@ impl CliError {
             Error::UnexpectedResponse(_) => {
                 "the answer was not Seam's: check --endpoint (or SEAM_ENDPOINT) points at the Seam API"
             }
-            Error::Pagination(m) if m.contains("--max-pages") => {
-                "raise --max-pages, or read page by page with --limit and --page-cursor"
+            Error::Pagination(m) if m.contains("the limit of") => {
+                "raise --max-pages or --max-items, or read page by page with --limit and --page-cursor"
             }
             Error::Pagination(_) => {
                 "read page by page with --limit and --page-cursor; quote the command to Seam support if it persists"

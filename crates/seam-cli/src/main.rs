@@ -218,13 +218,22 @@ fn run_route(session: &Session, route: &RouteCommand, m: &ArgMatches) -> Result<
             )));
         }
     }
-    let max_pages = m
-        .try_get_one::<u32>("max-pages")
-        .ok()
-        .flatten()
-        .copied()
-        .unwrap_or(table::DEFAULT_MAX_PAGES);
-    table::run(session, route, params, max_pages)
+    let defaults = seam_core::pager::WalkLimits::default();
+    let limits = seam_core::pager::WalkLimits {
+        max_pages: m
+            .try_get_one::<u32>("max-pages")
+            .ok()
+            .flatten()
+            .copied()
+            .unwrap_or(defaults.max_pages),
+        max_items: m
+            .try_get_one::<u64>("max-items")
+            .ok()
+            .flatten()
+            .copied()
+            .unwrap_or(defaults.max_items),
+    };
+    table::run(session, route, params, limits)
 }
 
 /// Reads the token for `seam login`: from a prompt that does not echo, or a line of stdin.

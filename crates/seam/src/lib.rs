@@ -57,6 +57,7 @@ pub use client::{BuildClient, Prepared, Seam, SeamBuilder};
 pub use generated::*;
 pub use paginate::PageStream;
 pub use seam_api::{resources, routes};
+pub use seam_core::pager::WalkLimits;
 pub use seam_core::{
     ApiError, AuthSet, ConfigError, Credentials, Error, HttpMethod, InvalidInput, Page, Pagination,
     RawRequest, RetryPolicy, Route, RouteInfo, TokenKind, TransportError, UnexpectedResponse,

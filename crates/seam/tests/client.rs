@@ -35,8 +35,16 @@ impl common::Facade for Async {
     }
 
     fn list_all(client: &Seam, req: ListUserIdentities) -> Vec<Result<UserIdentity, Error>> {
+        Self::list_all_within(client, req, seam::WalkLimits::default())
+    }
+
+    fn list_all_within(
+        client: &Seam,
+        req: ListUserIdentities,
+        limits: seam::WalkLimits,
+    ) -> Vec<Result<UserIdentity, Error>> {
         runtime().block_on(async {
-            let mut stream = client.user_identities().list_all(req);
+            let mut stream = client.user_identities().list_all(req).limits(limits);
             let mut out = Vec::new();
             while let Some(item) = std::future::poll_fn(|cx| {
                 futures_core::Stream::poll_next(std::pin::Pin::new(&mut stream), cx)

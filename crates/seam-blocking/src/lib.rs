@@ -126,7 +126,7 @@ impl Seam {
         // runtime is one type for every route (one copy of tokio's task code, not 201).
         let prepared = self.client.prepare(params)?;
         let response = self.send_prepared(prepared)?;
-        seam_core::decode::<R>(&response)
+        seam_core::decode::<R>(&response).map_err(|e| self.client.scrub(e))
     }
 
     fn send_prepared(&self, prepared: seam::Prepared) -> Result<http::Response<bytes::Bytes>> {
@@ -222,7 +222,9 @@ impl Seam {
             }
         });
         match response {
-            Ok(Some(response)) => Some(seam_core::decode::<R>(&response)),
+            Ok(Some(response)) => {
+                Some(seam_core::decode::<R>(&response).map_err(|e| self.client.scrub(e)))
+            }
             Ok(None) => None,
             Err(e) => Some(Err(e)),
         }

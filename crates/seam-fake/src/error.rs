@@ -216,4 +216,27 @@ pub enum SandboxError {
     /// The state could not be encoded.
     #[error("could not encode the sandbox state: {0}")]
     Encode(#[source] serde_json::Error),
+    /// The state file parses but is not consistent (edited by hand, say): using it could
+    /// overwrite a record, so it is refused.
+    #[error("sandbox state file {path} is not consistent: {reason}")]
+    Inconsistent {
+        /// The file.
+        path: PathBuf,
+        /// The first problem found.
+        reason: String,
+    },
+    /// The state file is read-only, and the request would change it.
+    #[error("sandbox state file {path} is read-only; the request would change it")]
+    ReadOnly {
+        /// The file.
+        path: PathBuf,
+    },
+    /// Another process held the sandbox's lock for longer than the lock timeout.
+    #[error("sandbox lock file {path} is held by another process; gave up after {waited:.1?}")]
+    Locked {
+        /// The lock file.
+        path: PathBuf,
+        /// How long the request waited.
+        waited: std::time::Duration,
+    },
 }

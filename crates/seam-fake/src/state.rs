@@ -55,6 +55,9 @@ pub struct State {
     pub next_id: u64,
 }
 
+/// The start of every id the fake hands out; the rest is the counter in hex.
+const FRESH_ID_PREFIX: &str = "f00d0000-0000-4000-8000-";
+
 /// A fixed seed timestamp: `2024-01-01T00:00:00Z` plus `minutes`.
 fn seed_time(minutes: i64) -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp(1_704_067_200 + minutes * 60)
@@ -336,11 +339,76 @@ impl State {
         }
     }
 
-    /// A fresh id, unique in this state (and so across the processes sharing a sandbox).
+    /// A fresh id, unique in this state (and so across the processes sharing a sandbox): an
+    /// id already in use is skipped, never handed out again.
     pub(crate) fn fresh_id(&mut self) -> String {
-        let n = self.next_id;
-        self.next_id = self.next_id.wrapping_add(1);
-        format!("f00d0000-0000-4000-8000-{n:012x}")
+        loop {
+            let n = self.next_id;
+            self.next_id = self.next_id.wrapping_add(1);
+            let id = format!("{FRESH_ID_PREFIX}{n:012x}");
+            if !self.id_in_use(&id) {
+                return id;
+            }
+        }
+    }
+
+    fn id_in_use(&self, id: &str) -> bool {
+        self.user_identities.contains_key(id)
+            || self.acs_users.contains_key(id)
+            || self.acs_systems.contains_key(id)
+            || self.workspaces.contains_key(id)
+    }
+
+    /// Checks what a state loaded from a file must hold before it is used: every record under
+    /// its own id and in a known workspace, no id used twice, an id counter above every id it
+    /// handed out (else the next create would reuse one), and links consistent both ways
+    /// ([`State::check_links`]). `Err` describes the first problem.
+    pub fn check(&self) -> Result<(), String> {
+        let mut seen = std::collections::BTreeSet::new();
+        let ids = self
+            .workspaces
+            .iter()
+            .map(|(k, w)| (k, &w.workspace_id, None))
+            .chain(
+                self.acs_systems
+                    .iter()
+                    .map(|(k, a)| (k, &a.acs_system_id, Some(&a.workspace_id))),
+            )
+            .chain(
+                self.acs_users
+                    .iter()
+                    .map(|(k, u)| (k, &u.acs_user_id, Some(&u.workspace_id))),
+            )
+            .chain(
+                self.user_identities
+                    .iter()
+                    .map(|(k, u)| (k, &u.user_identity_id, Some(&u.workspace_id))),
+            );
+        for (key, id, workspace) in ids {
+            if key != id {
+                return Err(format!("the record under {key} has the id {id}"));
+            }
+            if !seen.insert(key) {
+                return Err(format!("the id {key} is used twice"));
+            }
+            if let Some(w) = workspace
+                && !self.workspaces.contains_key(w)
+            {
+                return Err(format!("{key} is in the unknown workspace {w}"));
+            }
+            if let Some(n) = key
+                .strip_prefix(FRESH_ID_PREFIX)
+                .and_then(|n| u64::from_str_radix(n, 16).ok())
+                && n >= self.next_id
+            {
+                return Err(format!(
+                    "next_id {} is not above the id {key} it handed out; the next create \
+                     would reuse it",
+                    self.next_id
+                ));
+            }
+        }
+        self.check_links()
     }
 
     /// The ACS user `id` when it is in `workspace_id`.
@@ -590,6 +658,32 @@ mod tests {
         let json = serde_json::to_string(&s).expect("serialises");
         let back: State = serde_json::from_str(&json).expect("deserialises");
         assert_eq!(back, s);
+    }
+
+    /// Issue 15, item 8: what a hand-edited state file must not hold.
+    #[test]
+    fn check_finds_a_counter_below_its_ids_and_misfiled_records() {
+        let mut s = State::seeded();
+        assert_eq!(s.check(), Ok(()));
+        let id = s.fresh_id();
+        let mut jane = s.user_identities[seed::USER_IDENTITY_ID].clone();
+        jane.user_identity_id = id.clone();
+        jane.acs_user_ids.clear();
+        s.user_identities.insert(id.clone(), jane);
+        assert_eq!(s.check(), Ok(()));
+        s.next_id = 1;
+        assert!(s.check().unwrap_err().contains("next_id 1 is not above"));
+        // Even so, a fresh id never reuses one in use.
+        assert_ne!(s.fresh_id(), id);
+        let mut s = State::seeded();
+        let jane = s.user_identities[seed::USER_IDENTITY_ID].clone();
+        s.user_identities.insert("other".into(), jane);
+        assert!(s.check().unwrap_err().contains("has the id"));
+        let mut s = State::seeded();
+        let user = s.acs_users[seed::ACS_USER_IDS[0]].clone();
+        s.user_identities.clear();
+        s.acs_users.insert(seed::USER_IDENTITY_ID.into(), user);
+        assert!(s.check().is_err());
     }
 
     #[test]

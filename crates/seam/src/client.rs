@@ -280,7 +280,15 @@ impl Seam {
             let response = self.execute(request, &again, info.idempotent).await?;
             seam_core::decode::<R>(&response)
         };
-        call.instrument(span).await
+        call.instrument(span).await.map_err(|e| self.scrub(e))
+    }
+
+    /// `error` without this client's token in any of its text (issue 15): a server that
+    /// repeats the request's `authorization` value in its error must not put the token in
+    /// the caller's logs. Every error a call returns passes through here.
+    #[doc(hidden)]
+    pub fn scrub(&self, error: Error) -> Error {
+        seam_core::scrub::scrub_error(error, self.inner.config.credentials.token().expose())
     }
 
     /// The credentials checked against the route's, and the request validated and encoded.
@@ -318,6 +326,7 @@ impl Seam {
         self.execute(request, &*again, idempotent)
             .instrument(request_span(name))
             .await
+            .map_err(|e| self.scrub(e))
     }
 
     /// Sends a request to any path, for what this version's route table lacks: the same
@@ -345,7 +354,7 @@ impl Seam {
             let response = self.execute(request, &again, raw.idempotent).await?;
             seam_core::decode_raw(&response)
         };
-        call.instrument(span).await
+        call.instrument(span).await.map_err(|e| self.scrub(e))
     }
 
     /// Every item of a paginated list, fetching pages as the stream is polled.

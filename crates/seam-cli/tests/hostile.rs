@@ -139,7 +139,7 @@ fn an_inconsistent_state_file_is_refused() {
     let state = home.state();
     let mut value: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&state).unwrap()).unwrap();
-    value["next_id"] = 1.into();
+    value["next_ids"][seed::WORKSPACE_ID] = 1.into();
     std::fs::write(&state, serde_json::to_vec_pretty(&value).unwrap()).unwrap();
     let before = std::fs::read(&state).unwrap();
     let out = run_bounded(
@@ -149,7 +149,7 @@ fn an_inconsistent_state_file_is_refused() {
     assert_eq!(out.code, 1, "{out:?}");
     assert!(
         out.stderr
-            .contains("is not consistent: next_id 1 is not above the id"),
+            .contains("is not consistent: the id counter of workspace"),
         "{out:?}"
     );
     assert!(

@@ -410,7 +410,7 @@ fn has_long_string(value: &Value) -> bool {
 fn typed<R: DeserializeOwned>(object: Map<String, Value>) -> Result<R, Reply> {
     serde_json::from_value::<R>(Value::Object(object)).map_err(|e| {
         let mut errors = ValidationErrors::new();
-        errors.add_form(e.to_string());
+        errors.add_form(seam_core::params::bounded_message(e.to_string()));
         ApiFailure::invalid_input(errors).into()
     })
 }

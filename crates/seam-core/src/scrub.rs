@@ -122,6 +122,14 @@ pub fn scrub_error(error: Error, secret: &str) -> Error {
             attempts,
             last: Box::new(scrub_error(*last, secret)),
         },
+        Error::ActionAttemptFailed(mut a) => {
+            scrub_action(&mut a, secret);
+            Error::ActionAttemptFailed(a)
+        }
+        Error::ActionAttemptTimedOut(mut a) => {
+            scrub_action(&mut a, secret);
+            Error::ActionAttemptTimedOut(a)
+        }
         Error::Pagination(mut m) => {
             scrub_text(&mut m, secret);
             Error::Pagination(m)
@@ -132,6 +140,19 @@ pub fn scrub_error(error: Error, secret: &str) -> Error {
         }
         other => other,
     }
+}
+
+fn scrub_action(a: &mut crate::error::ActionAttemptError, secret: &str) {
+    for text in [&mut a.action_attempt_id, &mut a.action_type, &mut a.status] {
+        scrub_text(text, secret);
+    }
+    for text in [&mut a.error_type, &mut a.message, &mut a.request_id]
+        .into_iter()
+        .flatten()
+    {
+        scrub_text(text, secret);
+    }
+    scrub_json(&mut a.attempt, secret);
 }
 
 fn scrub_api(a: &mut crate::error::ApiError, secret: &str) {

@@ -59,6 +59,7 @@ pub use seam::{
     UnknownValue, ValidationErrors, resources, routes,
 };
 use seam_core::Paginated;
+pub use seam_core::pager::WalkLimits;
 use seam_core::pager::{Pager, Step};
 
 /// The blocking Seam client. Cheap to clone (clones share the runtime and the connection
@@ -147,7 +148,7 @@ impl Seam {
         // runtime is one type for every route (one copy of tokio's task code, not 201).
         let prepared = self.client.prepare(params)?;
         let response = self.send_prepared(prepared)?;
-        seam_core::decode::<R>(&response)
+        seam_core::decode::<R>(&response).map_err(|e| self.client.scrub(e))
     }
 
     fn send_prepared(&self, prepared: seam::Prepared) -> Result<http::Response<bytes::Bytes>> {
@@ -244,8 +245,36 @@ impl Seam {
     /// Every item of a paginated list, fetching pages as the iterator advances.
     pub fn paginate<R: Paginated>(&self, first: R) -> PageIter<R> {
         PageIter {
+            deadline: self.config().retry.total_timeout,
             client: self.clone(),
             pager: Pager::new(first),
+            started: None,
+        }
+    }
+
+    /// [`Seam::send`] cut off after `within` (the rest of a walk's deadline).
+    fn send_within<R: Route>(
+        &self,
+        params: R,
+        within: std::time::Duration,
+    ) -> Option<Result<R::Output>> {
+        let prepared = match self.client.prepare(params) {
+            Ok(p) => p,
+            Err(e) => return Some(Err(e)),
+        };
+        let client = self.client.clone();
+        let response = self.run(async move {
+            match tokio::time::timeout(within, client.send_prepared(prepared)).await {
+                Ok(answer) => answer.map(Some),
+                Err(_) => Ok(None),
+            }
+        });
+        match response {
+            Ok(Some(response)) => {
+                Some(seam_core::decode::<R>(&response).map_err(|e| self.client.scrub(e)))
+            }
+            Ok(None) => None,
+            Err(e) => Some(Err(e)),
         }
     }
 }
@@ -255,10 +284,26 @@ impl Seam {
 /// an error (then ends) when a page fails or the server repeats a cursor. The walk itself is
 /// core's [`Pager`]; this only does the fetching. It holds a clone of the client, so it can
 /// outlive the borrow it was made from.
+///
+/// A walk is bounded: at most [`WalkLimits::default`] pages and items (change them with
+/// [`PageIter::limits`]), and the client's overall deadline (`RetryPolicy::total_timeout`)
+/// covers the whole walk, counted from its first page: past it the iterator yields
+/// [`Error::DeadlineExceeded`] and ends.
 #[must_use = "an iterator does nothing unless advanced"]
 pub struct PageIter<R: Paginated> {
     client: Seam,
     pager: Pager<R>,
+    deadline: std::time::Duration,
+    started: Option<std::time::Instant>,
+}
+
+impl<R: Paginated> PageIter<R> {
+    /// The same walk within `limits` (at most so many pages and items), instead of
+    /// [`WalkLimits::default`]. Call it before the first item.
+    pub fn limits(mut self, limits: WalkLimits) -> Self {
+        self.pager = self.pager.with_limits(limits);
+        self
+    }
 }
 
 impl<R: Paginated> std::fmt::Debug for PageIter<R> {
@@ -279,7 +324,18 @@ impl<R: Paginated> Iterator for PageIter<R> {
                 Step::Failed(e) => return Some(Err(e)),
                 Step::Done => return None,
                 Step::Fetch(request) => {
-                    let answer = self.client.send(request.clone());
+                    let started = *self.started.get_or_insert_with(std::time::Instant::now);
+                    let pages = self.pager.pages();
+                    let expired = || WalkLimits::deadline_error(self.deadline, pages);
+                    let Some(left) = self.deadline.checked_sub(started.elapsed()) else {
+                        self.pager.fail(expired());
+                        continue;
+                    };
+                    // The page gets what is left of the walk's deadline.
+                    let answer = self
+                        .client
+                        .send_within(request.clone(), left)
+                        .unwrap_or_else(|| Err(expired()));
                     self.pager.receive(&request, answer);
                 }
             }

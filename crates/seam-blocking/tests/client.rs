@@ -28,6 +28,18 @@ impl common::Facade for Blocking {
         client.user_identities().list_all(req).collect()
     }
 
+    fn list_all_within(
+        client: &Seam,
+        req: ListUserIdentities,
+        limits: seam_blocking::WalkLimits,
+    ) -> Vec<Result<UserIdentity, Error>> {
+        client
+            .user_identities()
+            .list_all(req)
+            .limits(limits)
+            .collect()
+    }
+
     fn send<R: seam_core::Route>(client: &Seam, req: R) -> Result<R::Output, Error> {
         client.send(req)
     }

@@ -6,12 +6,13 @@ use std::path::PathBuf;
 
 use clap::{Arg, ArgAction, Command, value_parser};
 use seam_core::RouteInfo;
+use seam_core::pager::{DEFAULT_MAX_ITEMS, DEFAULT_MAX_PAGES};
 use seam_core::params::{ParamKind, ParamSpec, Requirement};
 
 use crate::fail::EXIT_CODES_HELP;
 use crate::flags::{self, Shape};
 use crate::settings::parse_timeout;
-use crate::table::{DEFAULT_MAX_PAGES, RouteCommand, dashed};
+use crate::table::{RouteCommand, dashed};
 
 const ROOT_EXAMPLES: &str = "\
 Examples:
@@ -150,7 +151,7 @@ fn param_arg(spec: &ParamSpec) -> Arg {
 fn prints(info: &RouteInfo) -> String {
     let answer = match info.output_key {
         Some(key) if info.paginated => format!(
-            "{{\"{key}\": [...]}} with every item of every page (at most --max-pages pages); \
+            "{{\"{key}\": [...]}} with every item of every page (at most --max-pages pages and --max-items items); \
              with --limit or --page-cursor, one page: {{\"{key}\": [...], \"pagination\": {{...}}}}"
         ),
         Some(key) => format!("{{\"{key}\": ...}}"),
@@ -223,6 +224,17 @@ fn route_command(word: &str, route: &RouteCommand) -> Command {
                 .default_value(DEFAULT_MAX_PAGES.to_string())
                 .help(
                     "Stop with an error after reading N pages (without --limit or --page-cursor)",
+                ),
+        );
+        cmd = cmd.arg(
+            Arg::new("max-items")
+                .help_heading("Parameters")
+                .long("max-items")
+                .value_name("N")
+                .value_parser(value_parser!(u64).range(1..))
+                .default_value(DEFAULT_MAX_ITEMS.to_string())
+                .help(
+                    "Stop with an error after reading N items (without --limit or --page-cursor)",
                 ),
         );
     }

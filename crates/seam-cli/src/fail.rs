@@ -47,6 +47,8 @@ pub enum CliError {
         kind: &'static str,
         /// What happened.
         message: String,
+        /// What to do about it.
+        hint: Option<&'static str>,
     },
 }
 
@@ -73,6 +75,20 @@ impl CliError {
         Self::Local {
             kind,
             message: message.into(),
+            hint: None,
+        }
+    }
+
+    /// A local failure (exit code 1) with a hint.
+    pub fn local_with_hint(
+        kind: &'static str,
+        message: impl Into<String>,
+        hint: &'static str,
+    ) -> Self {
+        Self::Local {
+            kind,
+            message: message.into(),
+            hint: Some(hint),
         }
     }
 
@@ -93,6 +109,9 @@ impl CliError {
                 Error::Config(_) => "configuration".to_owned(),
                 Error::Transport(t) if t.kind() == TransportErrorKind::Timeout => {
                     "timeout".to_owned()
+                }
+                Error::Transport(t) if t.kind() == TransportErrorKind::BodyTooLarge => {
+                    "answer_too_large".to_owned()
                 }
                 Error::Transport(_) => "network".to_owned(),
                 Error::DeadlineExceeded { .. } => "timeout".to_owned(),
@@ -127,8 +146,10 @@ impl CliError {
     }
 
     fn hint(&self) -> Option<&'static str> {
-        let Self::Seam(e) = self else {
-            return None;
+        let e = match self {
+            Self::Seam(e) => e,
+            Self::Local { hint, .. } => return *hint,
+            Self::Usage(_) => return None,
         };
         Some(match e {
             Error::Config(ConfigError::MissingCredentials) => {
@@ -187,6 +208,9 @@ impl CliError {
             Error::DeadlineExceeded { .. } => {
                 "the server did not answer in time: retry, or raise --timeout"
             }
+            Error::Transport(t) if t.kind() == TransportErrorKind::BodyTooLarge => {
+                "the server answered with more than this client reads at once: ask for less, e.g. smaller pages with --limit N (and --page-cursor)"
+            }
             Error::Transport(_) => "check --endpoint (or SEAM_ENDPOINT) and the network",
             Error::InvalidInput(_) => {
                 "fix the parameters named in brackets; `seam <command> --help` lists each one's form"
@@ -212,8 +236,8 @@ impl CliError {
             Error::UnexpectedResponse(_) => {
                 "the answer was not Seam's: check --endpoint (or SEAM_ENDPOINT) points at the Seam API"
             }
-            Error::Pagination(m) if m.contains("--max-pages") => {
-                "raise --max-pages, or read page by page with --limit and --page-cursor"
+            Error::Pagination(m) if m.contains("the limit of") => {
+                "raise --max-pages or --max-items, or read page by page with --limit and --page-cursor"
             }
             Error::Pagination(_) => {
                 "read page by page with --limit and --page-cursor; quote the command to Seam support if it persists"
@@ -260,8 +284,8 @@ impl CliError {
         if let Some(hint) = self.hint() {
             line.push_str(&format!("; hint: {hint}"));
         }
-        // One line, whatever the server put in its message.
-        line.replace(['\n', '\r'], " ")
+        // One line, whatever the server put in its message, and no terminal escapes.
+        terminal_safe(&line)
     }
 
     /// The error as JSON, for `--json`.
@@ -307,6 +331,8 @@ fn seam_exit_code(e: &Error) -> u8 {
         Error::Config(_) => EXIT_AUTH,
         Error::InvalidInput(i) if i.is_local() => EXIT_USAGE,
         Error::Unauthorized(_) => EXIT_AUTH,
+        // The server did answer, with too much: not a network failure.
+        Error::Transport(t) if t.kind() == TransportErrorKind::BodyTooLarge => EXIT_API,
         Error::Transport(_) => EXIT_NETWORK,
         Error::DeadlineExceeded { last, .. } => match seam_exit_code(last) {
             EXIT_API => EXIT_NETWORK,
@@ -316,5 +342,68 @@ fn seam_exit_code(e: &Error) -> u8 {
         Error::ActionAttemptTimedOut(_) => EXIT_ACTION_PENDING,
         e if e.is_not_found() => EXIT_NOT_FOUND,
         _ => EXIT_API,
+    }
+}
+
+/// `text` as it may reach a terminal: every control character (C0 but the space-like ones,
+/// DEL, C1) written as `\u{..}` instead of raw, so a server's error `type` or `message`
+/// cannot clear the screen, set the window title or colour the rest of the session; line
+/// breaks and tabs become spaces (an error is one line).
+pub fn terminal_safe(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// JSON text (serde_json's, which escapes C0 controls already) with DEL and the C1 controls
+/// escaped too (`\u009b` is a terminal's CSI): still the same JSON.
+pub fn json_terminal_safe(json: &str) -> String {
+    if !json.chars().any(|c| ('\u{7f}'..='\u{9f}').contains(&c)) {
+        return json.to_owned();
+    }
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if ('\u{7f}'..='\u{9f}').contains(&c) {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `text` without any of `secrets` (the tokens this invocation knows), whatever put them
+/// there: core's scrub.
+pub fn without_secrets(mut text: String, secrets: &[String]) -> String {
+    for secret in secrets {
+        seam_core::scrub::scrub_text(&mut text, secret);
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_escaped_for_the_terminal() {
+        assert_eq!(
+            terminal_safe("a\u{1b}]0;title\u{7}b\u{1b}[2Jc\u{9b}31m\nd"),
+            "a\\u{1b}]0;title\\u{7}b\\u{1b}[2Jc\\u{9b}31m d"
+        );
+        let json =
+            serde_json::to_string(&serde_json::json!({"m": "\u{1b}[2J\u{9b}x\u{7f}"})).unwrap();
+        let safe = json_terminal_safe(&json);
+        assert!(!safe.chars().any(char::is_control), "{safe}");
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&safe).unwrap(),
+            serde_json::json!({"m": "\u{1b}[2J\u{9b}x\u{7f}"})
+        );
     }
 }

@@ -57,11 +57,21 @@ fn main() -> ExitCode {
             ExitCode::from(fail::EXIT_OK)
         }
         Err(e) => {
+            let e = session.explain(e);
             let text = if json {
-                e.to_json().to_string()
+                fail::json_terminal_safe(&e.to_json().to_string())
             } else {
                 e.line()
             };
+            // Whatever the source of the text, the tokens this invocation knows stay out.
+            let mut secrets: Vec<String> = session
+                .resolved()
+                .ok()
+                .and_then(|r| r.token().map(str::to_owned))
+                .into_iter()
+                .collect();
+            secrets.extend(leaf.try_get_one::<String>("token").ok().flatten().cloned());
+            let text = fail::without_secrets(text, &secrets);
             let mut err = std::io::stderr().lock();
             let _ = writeln!(err, "{text}");
             ExitCode::from(e.exit_code())
@@ -80,7 +90,9 @@ fn print(printed: &Printed, compact: bool) {
                 serde_json::to_string(v)
             };
             // Serialising a `Value` cannot fail; print nothing rather than panic if it did.
-            s.map(|s| s + "\n").unwrap_or_default()
+            // The server's text goes to a terminal: no raw DEL or C1 controls either.
+            s.map(|s| fail::json_terminal_safe(&s) + "\n")
+                .unwrap_or_default()
         }
         Printed::Text(t) => t.clone(),
     };
@@ -217,12 +229,21 @@ fn run_route(session: &Session, route: &RouteCommand, m: &ArgMatches) -> Result<
             )));
         }
     }
-    let max_pages = m
-        .try_get_one::<u32>("max-pages")
-        .ok()
-        .flatten()
-        .copied()
-        .unwrap_or(table::DEFAULT_MAX_PAGES);
+    let defaults = seam_core::pager::WalkLimits::default();
+    let limits = seam_core::pager::WalkLimits {
+        max_pages: m
+            .try_get_one::<u32>("max-pages")
+            .ok()
+            .flatten()
+            .copied()
+            .unwrap_or(defaults.max_pages),
+        max_items: m
+            .try_get_one::<u64>("max-items")
+            .ok()
+            .flatten()
+            .copied()
+            .unwrap_or(defaults.max_items),
+    };
     let wait = if m.try_get_one::<bool>("no-wait").ok().flatten() == Some(&true) {
         ActionWait::off()
     } else {
@@ -234,7 +255,7 @@ fn run_route(session: &Session, route: &RouteCommand, m: &ArgMatches) -> Result<
             .unwrap_or(ActionWait::DEFAULT_TIMEOUT);
         ActionWait::up_to(timeout)
     };
-    table::run(session, route, params, max_pages, wait)
+    table::run(session, route, params, limits, wait)
 }
 
 /// Reads the token for `seam login`: from a prompt that does not echo, or a line of stdin.

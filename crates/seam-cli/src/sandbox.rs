@@ -26,19 +26,48 @@ pub fn state_path(g: &Globals) -> Result<PathBuf, CliError> {
     }
 }
 
-fn sandbox_error(e: seam_fake::SandboxError) -> CliError {
-    CliError::local("sandbox", e.to_string())
+/// A sandbox failure as the CLI reports it: a local error (exit 1) with the file and a hint
+/// about it, whether reading, writing or waiting for the lock failed.
+pub fn sandbox_error(e: seam_fake::SandboxError) -> CliError {
+    let hint = match &e {
+        seam_fake::SandboxError::Locked { .. } => {
+            "another process holds the sandbox lock (a `seam sandbox serve`, or a command still running): wait for it, or raise --timeout"
+        }
+        seam_fake::SandboxError::ReadOnly { .. } => {
+            "make the state file writable, or pass --sandbox-state FILE (SEAM_SANDBOX_STATE) to use another"
+        }
+        seam_fake::SandboxError::Corrupt { .. } | seam_fake::SandboxError::Inconsistent { .. } => {
+            "fix the state file, or run `seam sandbox reset` to put the seed back"
+        }
+        _ => {
+            "check the state file and its directory (permissions, free space), or pass --sandbox-state FILE (SEAM_SANDBOX_STATE) to use another"
+        }
+    };
+    CliError::local_with_hint("sandbox", e.to_string(), hint)
 }
 
-/// The sandbox at `--sandbox-state` (seeded when the file does not exist).
+/// How long a sandbox request waits for the lock: nine tenths of `--timeout` (else of core's
+/// default timeout), so that a lock held too long is reported as such, naming the lock file,
+/// before the request's own timeout cuts it.
+fn lock_timeout(g: &Globals) -> std::time::Duration {
+    g.timeout
+        .and_then(|t| std::time::Duration::try_from_secs_f64(t).ok())
+        .unwrap_or(seam_core::DEFAULT_TIMEOUT)
+        .mul_f64(0.9)
+}
+
+/// The sandbox at `--sandbox-state` (seeded when the file does not exist), waiting at most
+/// `--timeout` for its lock.
 pub fn open(g: &Globals) -> Result<seam_fake::Sandbox, CliError> {
-    seam_fake::Sandbox::open(state_path(g)?).map_err(sandbox_error)
+    let path = state_path(g)?;
+    let timeout = lock_timeout(g);
+    seam_fake::Sandbox::open_with_lock_timeout(path, timeout).map_err(sandbox_error)
 }
 
 /// `seam sandbox reset`.
 pub fn reset(g: &Globals) -> Result<Printed, CliError> {
     let path = state_path(g)?;
-    seam_fake::Sandbox::reset(&path).map_err(sandbox_error)?;
+    seam_fake::Sandbox::reset_with_lock_timeout(&path, lock_timeout(g)).map_err(sandbox_error)?;
     Ok(Printed::Json(json!({
         "reset": true,
         "state": path.display().to_string(),

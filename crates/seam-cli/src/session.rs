@@ -15,6 +15,8 @@ pub struct Session {
     pub globals: Globals,
     /// The client built last, with the kind of credentials it holds.
     client: RefCell<Option<(AuthSet, seam_blocking::Seam)>>,
+    /// The sandbox behind the client, with `--sandbox`.
+    sandbox: RefCell<Option<seam_fake::Sandbox>>,
 }
 
 impl Session {
@@ -23,6 +25,27 @@ impl Session {
         Self {
             globals,
             client: RefCell::new(None),
+            sandbox: RefCell::new(None),
+        }
+    }
+
+    /// `error` as it is reported: a failure of the sandbox file reaches the client as a
+    /// transport error (the client knows no files), but it is a local one, with the path and
+    /// a hint about the file, not about the network.
+    pub fn explain(&self, error: CliError) -> CliError {
+        let transport = matches!(
+            &error,
+            CliError::Seam(seam_core::Error::Transport(_))
+                | CliError::Seam(seam_core::Error::DeadlineExceeded { .. })
+        );
+        match self
+            .sandbox
+            .borrow()
+            .as_ref()
+            .and_then(|s| s.take_failure())
+        {
+            Some(failure) if transport => sandbox::sandbox_error(failure),
+            _ => error,
         }
     }
 
@@ -83,7 +106,13 @@ impl Session {
             .timeout(config.timeout)
             .allow_insecure_http(config.allow_insecure_http);
         if self.globals.sandbox {
-            builder = builder.transport(sandbox::open(&self.globals)?);
+            let sandbox = sandbox::open(&self.globals)?;
+            // The sandbox is local: retrying a failed file operation (or a lock wait) helps
+            // nothing, and would multiply the wait.
+            let mut once = seam_core::RetryPolicy::default();
+            once.max_attempts = 1;
+            builder = builder.transport(sandbox.clone()).retry_policy(once);
+            *self.sandbox.borrow_mut() = Some(sandbox);
         }
         let client = builder.build()?;
         *self.client.borrow_mut() = Some((kind, client.clone()));

@@ -226,6 +226,13 @@ pub struct Resolved {
     pub error: Option<ConfigError>,
 }
 
+impl Resolved {
+    /// The token in force, if any: what every printed error is scrubbed of.
+    pub fn token(&self) -> Option<&str> {
+        self.token.as_deref()
+    }
+}
+
 fn first<T: Clone>(layers: &[(Option<&T>, Source)]) -> Option<(T, Source)> {
     layers.iter().find_map(|(v, s)| v.map(|v| (v.clone(), *s)))
 }

@@ -8,7 +8,7 @@ use std::io::Write;
 
 use bytes::Bytes;
 use seam_core::ActionWait;
-use seam_core::pager::Cursors;
+use seam_core::pager::{Cursors, WalkLimits};
 use seam_core::params::{ParamSpec, Requirement, validate_json};
 use seam_core::{
     Config, ConfigError, Encoder, Error, InvalidInput, Pagination, RawRequest, RouteInfo,
@@ -28,8 +28,10 @@ pub enum Printed {
     Text(String),
 }
 
-/// How many pages a list reads by default before it stops with an error (`--max-pages`).
-pub const DEFAULT_MAX_PAGES: u32 = 1000;
+/// The page size a list asks for when it reads every page and no `--limit` is given: small
+/// enough that a page stays far below the client's 16 MiB cap on an answer, whatever the
+/// server's own default.
+pub const DEFAULT_PAGE_SIZE: u32 = 100;
 
 /// One API command: a route of the table.
 #[derive(Debug, Clone, Copy)]
@@ -67,13 +69,13 @@ pub fn commands() -> Vec<RouteCommand> {
 /// Runs `route` with the collected parameters: core's rules first (the messages the server
 /// sends), then the credentials against the route's, then the request (or, with `--dry-run`,
 /// what would be sent). A paginated route reads every page unless `limit` or `page_cursor` is
-/// given, at most `max_pages` of them. A route that answers with an action attempt waits for
-/// it as `wait` says.
+/// given, within `limits`, [`DEFAULT_PAGE_SIZE`] items a page. A route that answers with an
+/// action attempt waits for it as `wait` says.
 pub fn run(
     session: &Session,
     route: &RouteCommand,
-    params: Map<String, Value>,
-    max_pages: u32,
+    mut params: Map<String, Value>,
+    limits: WalkLimits,
     wait: ActionWait,
 ) -> Result<Printed, CliError> {
     let info = route.info;
@@ -96,13 +98,17 @@ pub fn run(
     };
     check_route_auth(&config.credentials, info.name, info.auth)?;
     let one_page = params.contains_key("limit") || params.contains_key("page_cursor");
+    let walk = info.paginated && !one_page;
+    if walk && route.has_param("limit") {
+        params.insert("limit".to_owned(), Value::from(DEFAULT_PAGE_SIZE));
+    }
     let request = RawRequest::for_route(info, params);
     if dry {
         return dry_run(session, &config, &request, placeholder);
     }
     let client = session.client_for(Some(info))?.with_action_wait(wait);
-    if info.paginated && !one_page {
-        return all_pages(&client, info, request, max_pages);
+    if walk {
+        return all_pages(&client, info, request, limits);
     }
     Ok(Printed::Json(printable(client.send_raw(request)?)))
 }
@@ -130,13 +136,14 @@ fn unexpected(answer: &Value, reason: String) -> CliError {
     .into()
 }
 
-/// Every page of a list, as `{"<key>": [every item]}`: at most `max_pages` requests, and a
-/// cursor the server hands out twice stops the walk with an error instead of a loop.
+/// Every page of a list, as `{"<key>": [every item]}`: within `limits` and the client's
+/// overall deadline (checked before each page), and a cursor the server hands out twice stops
+/// the walk with an error instead of a loop.
 fn all_pages(
     client: &seam_blocking::Seam,
     info: &RouteInfo,
     mut request: RawRequest,
-    max_pages: u32,
+    limits: WalkLimits,
 ) -> Result<Printed, CliError> {
     let key = info.output_key.unwrap_or("items");
     let mut items: Vec<Value> = Vec::new();
@@ -145,8 +152,13 @@ fn all_pages(
         .get("page_cursor")
         .and_then(Value::as_str)
         .map(str::to_owned);
-    let mut cursors = Cursors::starting_at(first.as_deref());
-    for _ in 0..max_pages {
+    let mut cursors = Cursors::starting_at(first.as_deref()).with_limits(limits);
+    let deadline = client.config().retry.total_timeout;
+    let started = std::time::Instant::now();
+    loop {
+        if started.elapsed() >= deadline {
+            return Err(WalkLimits::deadline_error(deadline, cursors.pages()).into());
+        }
         let answer = client.send_raw(request.clone())?;
         let page = answer.get(key).and_then(Value::as_array).ok_or_else(|| {
             unexpected(
@@ -154,13 +166,14 @@ fn all_pages(
                 format!("the answer of {} has no {key:?} list", info.name),
             )
         })?;
+        let count = page.len();
         items.extend(page.iter().cloned());
         // No readable `pagination` means no page follows, as for the typed walk.
         let pagination: Pagination = answer
             .get("pagination")
             .and_then(|p| serde_json::from_value(p.clone()).ok())
             .unwrap_or_default();
-        let Some(cursor) = cursors.next(&pagination)? else {
+        let Some(cursor) = cursors.next(&pagination, count)? else {
             let mut out = Map::new();
             out.insert(key.to_owned(), Value::Array(items));
             return Ok(Printed::Json(Value::Object(out)));
@@ -169,11 +182,6 @@ fn all_pages(
             .params
             .insert("page_cursor".to_owned(), Value::String(cursor));
     }
-    Err(Error::Pagination(format!(
-        "read {max_pages} pages (--max-pages {max_pages}) and the server still has more; \
-         stopping"
-    ))
-    .into())
 }
 
 /// The request core's encoder would send, the token redacted.

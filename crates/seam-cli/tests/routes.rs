@@ -321,12 +321,28 @@ fn lists_read_every_page_and_stop_at_max_pages_or_a_repeated_cursor() {
     assert_eq!(out.code, 1, "{out:?}");
     assert!(out.stdout.is_empty(), "{out:?}");
     assert!(
-        out.stderr
-            .starts_with("error: pagination: pagination failed: read 5 pages (--max-pages 5)"),
+        out.stderr.starts_with(
+            "error: pagination: pagination failed: read 5 pages (the limit of pages for one walk)"
+        ),
         "{out:?}"
     );
     assert!(out.stderr.contains("hint: raise --max-pages"), "{out:?}");
     assert_eq!(endless.count(), 5);
+    // Each page asks for 100 items (far from the 16 MiB cap on an answer).
+    assert!(
+        endless.requests()[0]
+            .uri()
+            .query()
+            .unwrap()
+            .contains("limit=100&"),
+        "{:?}",
+        endless.requests()[0].uri()
+    );
+    // And --max-items, 1 item a page here.
+    let out = list(&home, &endless, &["--max-items", "3"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(out.stderr.contains("read 3 items"), "{out:?}");
+    assert_eq!(endless.count(), 5 + 3);
     // The default bound is 1000 pages.
     let out = run(
         with_key(&home, &endless),
@@ -335,6 +351,7 @@ fn lists_read_every_page_and_stop_at_max_pages_or_a_repeated_cursor() {
     )
     .ok();
     assert!(out.stdout.contains("[default: 1000]"), "{out:?}");
+    assert!(out.stdout.contains("[default: 100000]"), "{out:?}");
 
     // A cursor handed out twice stops the walk instead of looping.
     let looping = pages(|_| Some("c1".to_owned()));

@@ -84,17 +84,23 @@ impl Endpoint {
     }
 }
 
-/// `url` with any `user:password@` before its host replaced by `***@`: a refused endpoint is
-/// echoed in the error, but credentials written into it must not be.
+/// `url` with any `user:password@` before its host replaced by `***@`, and its query and
+/// fragment by `?***` / `#***`: a refused endpoint is echoed in the error, but credentials
+/// written into it (`?token=…`, `#access_token=…`) must not be.
 fn redact_userinfo(url: &str) -> String {
     let start = url.find("://").map_or(0, |i| i + 3);
     let end = url[start..]
         .find(['/', '?', '#'])
         .map_or(url.len(), |i| start + i);
-    match url[start..end].rfind('@') {
+    let mut out = match url[start..end].rfind('@') {
         Some(at) => format!("{}***{}", &url[..start], &url[start + at..]),
         None => url.to_owned(),
+    };
+    if let Some(cut) = out.find(['?', '#']) {
+        let mark = &out[cut..=cut];
+        out = format!("{}{mark}***", &out[..cut]);
     }
+    out
 }
 
 /// Whether `host` (as in a URL, IPv6 in brackets or not) is `localhost` or a loopback address.
@@ -813,6 +819,30 @@ mod tests {
         assert_eq!(
             redact_userinfo("https://example.com/a@b"),
             "https://example.com/a@b"
+        );
+    }
+
+    /// Issue 15, item 7: a token in the query or the fragment is not echoed either.
+    #[test]
+    fn refused_endpoints_never_echo_a_query_or_fragment() {
+        for url in [
+            "https://example.com/?token=s3cret",
+            "https://example.com?api_key=s3cret#x",
+            "https://example.com/v1#access_token=s3cret",
+            "http://example.com/?s3cret",
+        ] {
+            let e = Endpoint::parse(url, false).unwrap_err();
+            let text = format!("{e} {e:?}");
+            assert!(!text.contains("s3cret"), "{text}");
+            assert!(text.contains("***"), "{text}");
+        }
+        assert_eq!(
+            redact_userinfo("https://u:p@example.com/v1?token=s3cret#f"),
+            "https://***@example.com/v1?***"
+        );
+        assert_eq!(
+            redact_userinfo("https://example.com/v1#f"),
+            "https://example.com/v1#***"
         );
     }
 }

@@ -39,6 +39,7 @@ pub mod params;
 pub mod resources;
 pub mod retry;
 pub mod route;
+pub mod scrub;
 pub mod secret;
 mod typed;
 

@@ -14,6 +14,34 @@ use crate::error::ValidationErrors;
 /// array items gets a bounded answer, not a million messages.
 pub const MAX_VALIDATION_MESSAGES: usize = 50;
 
+/// The longest message (in bytes) one validation keeps: a message that quotes the request (an
+/// enum value, a map key in a path) is cut there and ends with `…`, so with
+/// [`MAX_VALIDATION_MESSAGES`] the `validation_errors` of any request stay a few tens of
+/// kilobytes, whatever the body held.
+pub const MAX_VALIDATION_MESSAGE_BYTES: usize = 256;
+
+/// `message` cut to at most [`MAX_VALIDATION_MESSAGE_BYTES`] (at a character boundary, `…`
+/// included).
+///
+/// ```
+/// use seam_core::params::{MAX_VALIDATION_MESSAGE_BYTES, bounded_message};
+/// assert_eq!(bounded_message("Invalid uuid".to_owned()), "Invalid uuid");
+/// let long = bounded_message(format!("received '{}'", "é".repeat(10_000)));
+/// assert!(long.len() <= MAX_VALIDATION_MESSAGE_BYTES && long.ends_with('…'));
+/// ```
+pub fn bounded_message(mut message: String) -> String {
+    if message.len() <= MAX_VALIDATION_MESSAGE_BYTES {
+        return message;
+    }
+    let mut end = MAX_VALIDATION_MESSAGE_BYTES - '…'.len_utf8();
+    while !message.is_char_boundary(end) {
+        end -= 1;
+    }
+    message.truncate(end);
+    message.push('…');
+    message
+}
+
 /// What values a parameter takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -255,7 +283,7 @@ impl Collector<'_> {
     pub(crate) fn add(&mut self, param: &str, message: impl Into<String>) {
         self.count += 1;
         if self.count <= MAX_VALIDATION_MESSAGES {
-            self.errors.add(param, message);
+            self.errors.add(param, bounded_message(message.into()));
         }
     }
 
@@ -720,6 +748,35 @@ mod tests {
             e.form,
             ["validation stopped after 50 messages: fix these and send again to see the rest"]
         );
+    }
+
+    #[test]
+    fn messages_that_quote_the_request_are_cut() {
+        // A 100 KB enum value, and 60 map entries whose 10 KB keys are in each message's path.
+        let metadata: Map<String, Value> = (0..60)
+            .map(|i| (format!("{i}{}", "k".repeat(10_000)), Value::from(1)))
+            .collect();
+        let body = serde_json::json!({
+            "name": "n",
+            "settings": {"mode": "x".repeat(100_000)},
+            "metadata": metadata,
+        });
+        let e = validate_json(SPECS, body.as_object().unwrap());
+        let all: Vec<&String> = e
+            .form
+            .iter()
+            .chain(e.fields.values().flat_map(|f| &f.errors))
+            .collect();
+        assert_eq!(all.len(), MAX_VALIDATION_MESSAGES + 1);
+        assert!(
+            all.iter().all(|m| m.len() <= MAX_VALIDATION_MESSAGE_BYTES),
+            "{all:?}"
+        );
+        assert!(e.messages("settings")[0].starts_with("mode: Invalid enum value"));
+        assert!(e.messages("settings")[0].ends_with('…'));
+        // The whole answer, summary included, stays small.
+        let answer = serde_json::to_vec(&e).unwrap().len() + e.summary().len();
+        assert!(answer < 40_000, "{answer} bytes");
     }
 
     #[test]

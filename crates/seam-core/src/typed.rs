@@ -36,7 +36,7 @@ pub fn validate_typed<T: Serialize + ?Sized>(specs: &[ParamSpec], request: &T) -
         _e: std::marker::PhantomData,
     });
     if let Err(e) = outcome {
-        out.errors.add_form(e.0);
+        out.errors.add_form(crate::params::bounded_message(e.0));
     }
     finish(specs, |i, _| present.get(i).copied().unwrap_or(false), out);
     errors

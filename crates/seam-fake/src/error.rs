@@ -36,6 +36,15 @@ pub enum ErrorType {
     UserIdentityPhoneNumberTaken,
     /// 413: a request body over the server's limit.
     PayloadTooLarge,
+    /// 408: (server only) a request body that did not arrive within the server's body read
+    /// timeout; the connection is closed.
+    RequestTimeout,
+    /// 501: (server only) a request body sent with a transfer coding other than `chunked`
+    /// (`gzip, chunked`, say), which the fake does not decode.
+    UnsupportedTransferCoding,
+    /// 503: (server only) a connection over the server's limit of connections at once; it
+    /// is closed after this answer.
+    ServiceUnavailable,
     /// 500: the fake itself failed (e.g. the sandbox file could not be read or written).
     InternalServerError,
     /// 501: a documented route the fake does not model. The request was authenticated,
@@ -63,6 +72,9 @@ impl ErrorType {
             Self::UserIdentityEmailAddressTaken => "user_identity_email_address_taken",
             Self::UserIdentityPhoneNumberTaken => "user_identity_phone_number_taken",
             Self::PayloadTooLarge => "payload_too_large",
+            Self::RequestTimeout => "request_timeout",
+            Self::UnsupportedTransferCoding => "unsupported_transfer_coding",
+            Self::ServiceUnavailable => "service_unavailable",
             Self::InternalServerError => "internal_server_error",
             Self::NotImplemented => "not_implemented",
         }
@@ -204,4 +216,27 @@ pub enum SandboxError {
     /// The state could not be encoded.
     #[error("could not encode the sandbox state: {0}")]
     Encode(#[source] serde_json::Error),
+    /// The state file parses but is not consistent (edited by hand, say): using it could
+    /// overwrite a record, so it is refused.
+    #[error("sandbox state file {path} is not consistent: {reason}")]
+    Inconsistent {
+        /// The file.
+        path: PathBuf,
+        /// The first problem found.
+        reason: String,
+    },
+    /// The state file is read-only, and the request would change it.
+    #[error("sandbox state file {path} is read-only; the request would change it")]
+    ReadOnly {
+        /// The file.
+        path: PathBuf,
+    },
+    /// Another process held the sandbox's lock for longer than the lock timeout.
+    #[error("sandbox lock file {path} is held by another process; gave up after {waited:.1?}")]
+    Locked {
+        /// The lock file.
+        path: PathBuf,
+        /// How long the request waited.
+        waited: std::time::Duration,
+    },
 }

@@ -26,6 +26,7 @@ use http::header::CONTENT_TYPE;
 use http::{Method, Request, Response, StatusCode, Uri};
 use seam_core::codec::{REQUEST_ID_HEADER, decode, decode_error};
 use seam_core::fuzzing::Message;
+use seam_core::params::{MAX_VALIDATION_MESSAGE_BYTES, MAX_VALIDATION_MESSAGES};
 use seam_core::{Error, Route, RouteVisitor};
 
 use crate::handler;
@@ -148,6 +149,27 @@ fn check_response(uri: &Uri, response: &Response<Bytes>) {
         }
         Error::InvalidInput(e) => {
             assert!(!e.validation_errors.is_empty() || !e.message.is_empty());
+            // The validator's output is bounded whatever the input (issue 15): at most
+            // MAX_VALIDATION_MESSAGES messages, plus the note that it stopped and the one-of
+            // message, each at most MAX_VALIDATION_MESSAGE_BYTES.
+            let v = &e.validation_errors;
+            let messages: Vec<&String> = v
+                .form
+                .iter()
+                .chain(v.fields.values().flat_map(|f| &f.errors))
+                .collect();
+            assert!(
+                messages.len() <= MAX_VALIDATION_MESSAGES + 2,
+                "{uri}: {} validation messages",
+                messages.len()
+            );
+            for m in messages {
+                assert!(
+                    m.len() <= MAX_VALIDATION_MESSAGE_BYTES,
+                    "{uri}: a validation message of {} bytes",
+                    m.len()
+                );
+            }
         }
         other => panic!("{uri}: core reads the fake's {status} as {other:?}"),
     }

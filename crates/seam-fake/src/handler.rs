@@ -30,6 +30,12 @@ use crate::state::{NewIdentity, State};
 /// The page size when a list request gives no `limit`.
 pub const DEFAULT_LIMIT: usize = 500;
 
+/// The longest string (in characters) the fake accepts in any parameter, at any depth: a
+/// longer one is refused `400 invalid_input` with zod's message, on every route, so no
+/// stored value can make a default page of a list approach a client's 16 MiB limit on an
+/// answer (`docs/sandbox.md`).
+pub const MAX_STRING_CHARS: usize = 1024;
+
 /// What one request did: the answer, and whether the state changed (so a sandbox knows
 /// whether to write it back).
 #[derive(Debug)]
@@ -371,7 +377,17 @@ fn params(req: &Request<Bytes>, route: &RouteInfo) -> Result<Map<String, Value>,
     } else {
         query::parse(req.uri().query().unwrap_or_default(), route.params)
     };
-    let errors = validate_json(route.params, &object);
+    let mut errors = validate_json(route.params, &object);
+    if errors.is_empty() {
+        for spec in route.params {
+            if object.get(spec.name).is_some_and(has_long_string) {
+                errors.add(
+                    spec.name,
+                    format!("String must contain at most {MAX_STRING_CHARS} character(s)"),
+                );
+            }
+        }
+    }
     if !errors.is_empty() {
         return Err(ApiFailure::invalid_input(errors).into());
     }
@@ -379,11 +395,22 @@ fn params(req: &Request<Bytes>, route: &RouteInfo) -> Result<Map<String, Value>,
     Ok(object)
 }
 
+/// Whether `value` holds a string (or an object key) longer than [`MAX_STRING_CHARS`].
+fn has_long_string(value: &Value) -> bool {
+    let long = |s: &str| s.len() > MAX_STRING_CHARS && s.chars().count() > MAX_STRING_CHARS;
+    match value {
+        Value::String(s) => long(s),
+        Value::Array(items) => items.iter().any(has_long_string),
+        Value::Object(map) => map.iter().any(|(k, v)| long(k) || has_long_string(v)),
+        _ => false,
+    }
+}
+
 /// Validated parameters as the route's request type.
 fn typed<R: DeserializeOwned>(object: Map<String, Value>) -> Result<R, Reply> {
     serde_json::from_value::<R>(Value::Object(object)).map_err(|e| {
         let mut errors = ValidationErrors::new();
-        errors.add_form(e.to_string());
+        errors.add_form(seam_core::params::bounded_message(e.to_string()));
         ApiFailure::invalid_input(errors).into()
     })
 }

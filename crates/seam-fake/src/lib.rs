@@ -66,7 +66,7 @@ pub mod state;
 
 pub use error::{ApiFailure, ErrorType, SandboxError};
 pub use fake::{FakeSeam, IN_MEMORY_ENDPOINT};
-pub use sandbox::Sandbox;
+pub use sandbox::{DEFAULT_LOCK_TIMEOUT, Sandbox};
 pub use seed::Seed;
-pub use server::{FakeServer, MAX_BODY_BYTES, serve};
+pub use server::{FakeServer, MAX_BODY_BYTES, ServerOptions, serve, serve_with};
 pub use state::State;

@@ -51,8 +51,23 @@ pub struct State {
     pub acs_users: BTreeMap<String, AcsUser>,
     /// User identities by id.
     pub user_identities: BTreeMap<String, UserIdentity>,
-    /// The number behind the next id the fake hands out.
-    pub next_id: u64,
+    /// Per workspace, the number behind the next id the fake hands out in it (1 when the
+    /// workspace has none yet). One counter per workspace, so ids made in one workspace say
+    /// nothing about the activity of another.
+    #[serde(default)]
+    pub next_ids: BTreeMap<String, u64>,
+}
+
+/// The start of every id the fake hands out in `workspace_id`: `f00d`, four hex digits of a
+/// hash of the workspace id, then `-0000-4000-8000-`; the rest is the workspace's counter in
+/// hex.
+fn fresh_id_prefix(workspace_id: &str) -> String {
+    // FNV-1a, folded to 16 bits: stable across runs and builds.
+    let mut hash: u32 = 0x811c_9dc5;
+    for b in workspace_id.bytes() {
+        hash = (hash ^ u32::from(b)).wrapping_mul(0x0100_0193);
+    }
+    format!("f00d{:04x}-0000-4000-8000-", (hash >> 16) ^ (hash & 0xffff))
 }
 
 /// A fixed seed timestamp: `2024-01-01T00:00:00Z` plus `minutes`.
@@ -194,7 +209,7 @@ impl State {
             acs_systems: BTreeMap::new(),
             acs_users: BTreeMap::new(),
             user_identities: BTreeMap::new(),
-            next_id: 1,
+            next_ids: BTreeMap::new(),
         }
     }
 
@@ -336,11 +351,81 @@ impl State {
         }
     }
 
-    /// A fresh id, unique in this state (and so across the processes sharing a sandbox).
-    pub(crate) fn fresh_id(&mut self) -> String {
-        let n = self.next_id;
-        self.next_id = self.next_id.wrapping_add(1);
-        format!("f00d0000-0000-4000-8000-{n:012x}")
+    /// A fresh id in `workspace_id`, unique in this state (and so across the processes
+    /// sharing a sandbox): the workspace's own counter, after a prefix of its own; an id
+    /// already in use is skipped, never handed out again.
+    pub(crate) fn fresh_id(&mut self, workspace_id: &str) -> String {
+        let prefix = fresh_id_prefix(workspace_id);
+        loop {
+            let counter = self.next_ids.entry(workspace_id.to_owned()).or_insert(1);
+            let n = *counter;
+            *counter = counter.wrapping_add(1);
+            let id = format!("{prefix}{n:012x}");
+            if !self.id_in_use(&id) {
+                return id;
+            }
+        }
+    }
+
+    fn id_in_use(&self, id: &str) -> bool {
+        self.user_identities.contains_key(id)
+            || self.acs_users.contains_key(id)
+            || self.acs_systems.contains_key(id)
+            || self.workspaces.contains_key(id)
+    }
+
+    /// Checks what a state loaded from a file must hold before it is used: every record under
+    /// its own id and in a known workspace, no id used twice, an id counter above every id it
+    /// handed out (else the next create would reuse one), and links consistent both ways
+    /// ([`State::check_links`]). `Err` describes the first problem.
+    pub fn check(&self) -> Result<(), String> {
+        let mut seen = std::collections::BTreeSet::new();
+        let ids = self
+            .workspaces
+            .iter()
+            .map(|(k, w)| (k, &w.workspace_id, None))
+            .chain(
+                self.acs_systems
+                    .iter()
+                    .map(|(k, a)| (k, &a.acs_system_id, Some(&a.workspace_id))),
+            )
+            .chain(
+                self.acs_users
+                    .iter()
+                    .map(|(k, u)| (k, &u.acs_user_id, Some(&u.workspace_id))),
+            )
+            .chain(
+                self.user_identities
+                    .iter()
+                    .map(|(k, u)| (k, &u.user_identity_id, Some(&u.workspace_id))),
+            );
+        for (key, id, workspace) in ids {
+            if key != id {
+                return Err(format!("the record under {key} has the id {id}"));
+            }
+            if !seen.insert(key) {
+                return Err(format!("the id {key} is used twice"));
+            }
+            if let Some(w) = workspace
+                && !self.workspaces.contains_key(w)
+            {
+                return Err(format!("{key} is in the unknown workspace {w}"));
+            }
+            if let Some(w) = workspace
+                && let Some(n) = key
+                    .strip_prefix(&fresh_id_prefix(w))
+                    .and_then(|n| u64::from_str_radix(n, 16).ok())
+            {
+                let next = self.next_ids.get(w.as_str()).copied().unwrap_or(1);
+                if n >= next {
+                    return Err(format!(
+                        "the id counter of workspace {w} ({next}) is not above the id {key} \
+                         it handed out; the next create would reuse it"
+                    ));
+                }
+            }
+        }
+        self.check_links()
     }
 
     /// The ACS user `id` when it is in `workspace_id`.
@@ -433,7 +518,7 @@ impl State {
         new: NewIdentity,
     ) -> Result<UserIdentity, ApiFailure> {
         self.check_unique(workspace_id, &new)?;
-        let id = self.fresh_id();
+        let id = self.fresh_id(workspace_id);
         let identity = make_identity(&id, workspace_id, &new, OffsetDateTime::now_utc())?;
         self.user_identities.insert(id, identity.clone());
         Ok(identity)
@@ -568,6 +653,8 @@ impl State {
 
 #[cfg(test)]
 mod tests {
+    use seam_core::params::is_uuid;
+
     use super::*;
 
     #[test]
@@ -590,6 +677,49 @@ mod tests {
         let json = serde_json::to_string(&s).expect("serialises");
         let back: State = serde_json::from_str(&json).expect("deserialises");
         assert_eq!(back, s);
+    }
+
+    /// Issue 15, item 12: each workspace has its own counter and prefix: creating in one
+    /// changes nothing in the ids of another.
+    #[test]
+    fn ids_count_per_workspace() {
+        let mut s = State::seeded();
+        let a1 = s.fresh_id(seed::WORKSPACE_ID);
+        let b1 = s.fresh_id(seed::OTHER_WORKSPACE_ID);
+        let a2 = s.fresh_id(seed::WORKSPACE_ID);
+        let a3 = s.fresh_id(seed::WORKSPACE_ID);
+        let b2 = s.fresh_id(seed::OTHER_WORKSPACE_ID);
+        assert!(a1.ends_with("-000000000001") && b1.ends_with("-000000000001"));
+        assert!(a3.ends_with("-000000000003") && b2.ends_with("-000000000002"));
+        assert_ne!(a1[..8], b1[..8]);
+        assert_eq!(a1[..8], a2[..8]);
+        assert!(is_uuid(&a1) && is_uuid(&b2), "{a1} {b2}");
+    }
+
+    /// Issue 15, item 8: what a hand-edited state file must not hold.
+    #[test]
+    fn check_finds_a_counter_below_its_ids_and_misfiled_records() {
+        let mut s = State::seeded();
+        assert_eq!(s.check(), Ok(()));
+        let id = s.fresh_id(seed::WORKSPACE_ID);
+        let mut jane = s.user_identities[seed::USER_IDENTITY_ID].clone();
+        jane.user_identity_id = id.clone();
+        jane.acs_user_ids.clear();
+        s.user_identities.insert(id.clone(), jane);
+        assert_eq!(s.check(), Ok(()));
+        s.next_ids.insert(seed::WORKSPACE_ID.into(), 1);
+        assert!(s.check().unwrap_err().contains("(1) is not above the id"));
+        // Even so, a fresh id never reuses one in use.
+        assert_ne!(s.fresh_id(seed::WORKSPACE_ID), id);
+        let mut s = State::seeded();
+        let jane = s.user_identities[seed::USER_IDENTITY_ID].clone();
+        s.user_identities.insert("other".into(), jane);
+        assert!(s.check().unwrap_err().contains("has the id"));
+        let mut s = State::seeded();
+        let user = s.acs_users[seed::ACS_USER_IDS[0]].clone();
+        s.user_identities.clear();
+        s.acs_users.insert(seed::USER_IDENTITY_ID.into(), user);
+        assert!(s.check().is_err());
     }
 
     #[test]

@@ -54,7 +54,11 @@ fn generation(path: &Path) -> u64 {
     let g = churned.len() as u64;
     assert_eq!(churned, (1..=g).collect(), "a gap in the generations");
     assert_eq!(state.user_identities.len() as u64, g + 1, "seed plus churn");
-    assert_eq!(state.next_id, g + 1, "the id counter of generation {g}");
+    assert_eq!(
+        state.next_ids.get(seed::WORKSPACE_ID).copied().unwrap_or(1),
+        g + 1,
+        "the id counter of generation {g}"
+    );
     g
 }
 

@@ -29,7 +29,11 @@ fn open_creates_the_seed_and_reset_restores_it() {
     assert!(!names.iter().any(|n| n.ends_with(".tmp")), "{names:?}");
     sandbox
         .with_state(|s| {
+            // Consistently: the ACS users no longer point at a removed identity.
             s.user_identities.clear();
+            for u in s.acs_users.values_mut() {
+                u.user_identity_id = None;
+            }
             ((), true)
         })
         .unwrap();

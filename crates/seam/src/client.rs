@@ -328,7 +328,15 @@ impl Seam {
                 .await?;
             seam_core::decode::<R>(&response)
         };
-        call.instrument(span).await
+        call.instrument(span).await.map_err(|e| self.scrub(e))
+    }
+
+    /// `error` without this client's token in any of its text (issue 15): a server that
+    /// repeats the request's `authorization` value in its error must not put the token in
+    /// the caller's logs. Every error a call returns passes through here.
+    #[doc(hidden)]
+    pub fn scrub(&self, error: Error) -> Error {
+        seam_core::scrub::scrub_error(error, self.inner.config.credentials.token().expose())
     }
 
     /// Waits for an action attempt obtained earlier (from a call made with waiting off, or one
@@ -357,7 +365,9 @@ impl Seam {
                 .await?;
             seam_core::decode::<ActionAttemptsGet>(&response)
         };
-        call.instrument(request_span(info.name)).await
+        call.instrument(request_span(info.name))
+            .await
+            .map_err(|e| self.scrub(e))
     }
 
     /// The wait for calls of `route`: this handle's when the route answers with an action
@@ -403,6 +413,7 @@ impl Seam {
         self.dispatch(request, &*again, idempotent, wait)
             .instrument(request_span(name))
             .await
+            .map_err(|e| self.scrub(e))
     }
 
     /// Sends a request to any path, for what this version's route table lacks: the same
@@ -433,7 +444,7 @@ impl Seam {
             let response = self.dispatch(request, &again, raw.idempotent, wait).await?;
             seam_core::decode_raw(&response)
         };
-        call.instrument(span).await
+        call.instrument(span).await.map_err(|e| self.scrub(e))
     }
 
     /// Every item of a paginated list, fetching pages as the stream is polled.

@@ -107,6 +107,7 @@ pub use client::{BuildClient, Prepared, Seam, SeamBuilder};
 pub use generated::*;
 pub use paginate::PageStream;
 pub use seam_api::{resources, routes};
+pub use seam_core::pager::WalkLimits;
 pub use seam_core::{
     ActionAttemptError, ActionWait, ApiError, AuthSet, Config, ConfigBuilder, ConfigError,
     Credentials, Endpoint, Environment, Error, FieldErrors, HttpMethod, InvalidInput, Page,

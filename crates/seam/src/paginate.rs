@@ -1,9 +1,10 @@
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use futures_core::Stream;
-use seam_core::pager::{Pager, Step};
+use seam_core::pager::{Pager, Step, WalkLimits};
 use seam_core::{Error, Paginated, Route};
 
 use crate::Seam;
@@ -14,11 +15,19 @@ type PageFuture<R> = Pin<Box<dyn Future<Output = (R, Result<<R as Route>::Output
 /// of the last one are used up, stops when the server says no page follows, and yields an
 /// error (then ends) when a page fails or the server repeats a cursor. The walk itself is
 /// core's [`Pager`]; this only does the fetching.
+///
+/// A walk is bounded: at most [`WalkLimits::default`] pages and items (change them with
+/// [`PageStream::limits`]), and the client's overall deadline
+/// ([`RetryPolicy::total_timeout`](crate::RetryPolicy::total_timeout)) covers the whole walk,
+/// counted from its first page: past it the stream yields
+/// [`Error::DeadlineExceeded`] and ends.
 #[must_use = "a stream does nothing unless polled"]
 pub struct PageStream<R: Paginated> {
     client: Seam,
     pager: Pager<R>,
     in_flight: Option<PageFuture<R>>,
+    deadline: Duration,
+    started: Option<tokio::time::Instant>,
 }
 
 impl<R: Paginated> std::fmt::Debug for PageStream<R> {
@@ -33,10 +42,28 @@ impl<R: Paginated> std::fmt::Debug for PageStream<R> {
 impl<R: Paginated> PageStream<R> {
     pub(crate) fn new(client: Seam, first: R) -> Self {
         Self {
+            deadline: client.config().retry.total_timeout,
             client,
             pager: Pager::new(first),
             in_flight: None,
+            started: None,
         }
+    }
+
+    /// The same walk within `limits` (at most so many pages and items), instead of
+    /// [`WalkLimits::default`]. Call it before the first poll.
+    ///
+    /// ```no_run
+    /// # async fn run(seam: seam::Seam) {
+    /// use seam::{WalkLimits, routes::ListUserIdentities};
+    /// let all = seam
+    ///     .paginate(ListUserIdentities::new())
+    ///     .limits(WalkLimits { max_pages: 10_000, max_items: 1_000_000 });
+    /// # drop(all); }
+    /// ```
+    pub fn limits(mut self, limits: WalkLimits) -> Self {
+        self.pager = self.pager.with_limits(limits);
+        self
     }
 }
 
@@ -95,9 +122,19 @@ impl<R: Paginated> Stream for PageStream<R> {
                 Step::Failed(e) => return Poll::Ready(Some(Err(e))),
                 Step::Done => return Poll::Ready(None),
                 Step::Fetch(request) => {
+                    let started = *this.started.get_or_insert_with(tokio::time::Instant::now);
+                    let deadline = this.deadline;
+                    let pages = this.pager.pages();
+                    let Some(left) = deadline.checked_sub(started.elapsed()) else {
+                        this.pager.fail(WalkLimits::deadline_error(deadline, pages));
+                        continue;
+                    };
                     let client = this.client.clone();
                     this.in_flight = Some(Box::pin(async move {
-                        let answer = client.send(request.clone()).await;
+                        // The page gets what is left of the walk's deadline.
+                        let answer = tokio::time::timeout(left, client.send(request.clone()))
+                            .await
+                            .unwrap_or_else(|_| Err(WalkLimits::deadline_error(deadline, pages)));
                         (request, answer)
                     }));
                 }

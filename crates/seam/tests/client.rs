@@ -35,9 +35,17 @@ impl common::Facade for Async {
     }
 
     fn list_all(client: &Seam, req: ListUserIdentities) -> Vec<Result<UserIdentity, Error>> {
+        Self::list_all_within(client, req, seam::WalkLimits::default())
+    }
+
+    fn list_all_within(
+        client: &Seam,
+        req: ListUserIdentities,
+        limits: seam::WalkLimits,
+    ) -> Vec<Result<UserIdentity, Error>> {
         runtime().block_on(async {
             // The stream's own `next`, no other crate.
-            let mut stream = client.user_identities().list_all(req);
+            let mut stream = client.user_identities().list_all(req).limits(limits);
             let mut out = Vec::new();
             while let Some(item) = stream.next().await {
                 out.push(item);

@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! seam-fake serve [--listen ADDR] [--state FILE | --extra-acs-users N]
+//!                 [--max-connections N] [--shutdown-grace SECONDS]
 //! seam-fake sandbox-call --state FILE [--api-key KEY] [--method METHOD] PATH [JSON]
 //! seam-fake reset --state FILE
 //! seam-fake churn --state FILE [--from N] [--writes COUNT]
@@ -17,8 +18,11 @@ use serde::Serialize;
 
 const USAGE: &str = "usage:
   seam-fake serve [--listen ADDR] [--state FILE | --extra-acs-users N]
+                  [--max-connections N] [--shutdown-grace SECONDS]
       serve the fake over HTTP (default 127.0.0.1:0); print one line of JSON with the
-      endpoint and the seeded ids; stop on SIGINT or SIGTERM. With --state, the state is the
+      endpoint and the seeded ids; stop on SIGINT or SIGTERM, giving requests in progress
+      --shutdown-grace seconds (default 5) to finish. At most --max-connections connections
+      at once (default 1024; one more is answered 503). With --state, the state is the
       sandbox file FILE (shared with other processes) instead of memory. With
       --extra-acs-users, the in-memory seed gets N more ACS users (for load tests; ids
       5eed0002-1000-4000-8000-<i, 12 digits>, in HQ, Annex and Garage in turn).
@@ -118,7 +122,31 @@ fn print_json(value: &impl Serialize) -> Result<(), String> {
 }
 
 fn serve(args: &[String]) -> Result<ExitCode, String> {
-    let args = parse(args, &["listen", "state", "extra-acs-users"])?;
+    let args = parse(
+        args,
+        &[
+            "listen",
+            "state",
+            "extra-acs-users",
+            "max-connections",
+            "shutdown-grace",
+        ],
+    )?;
+    let mut options = seam_fake::ServerOptions::default();
+    if let Some(n) = args.get("max-connections") {
+        options.max_connections = n
+            .parse::<usize>()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(|| format!("--max-connections takes a number above 0\n{USAGE}"))?;
+    }
+    if let Some(s) = args.get("shutdown-grace") {
+        options.shutdown_grace = s
+            .parse::<f64>()
+            .ok()
+            .and_then(|s| std::time::Duration::try_from_secs_f64(s).ok())
+            .ok_or_else(|| format!("--shutdown-grace takes a number of seconds\n{USAGE}"))?;
+    }
     if !args.positional.is_empty() {
         return Err(format!(
             "unexpected argument {}\n{USAGE}",
@@ -165,10 +193,11 @@ fn serve(args: &[String]) -> Result<ExitCode, String> {
             seed: &seed::SEED,
         })?;
         let served = match sandbox {
-            Some(sandbox) => seam_fake::serve(listener, sandbox, shutdown).await,
+            Some(sandbox) => seam_fake::serve_with(listener, sandbox, shutdown, options).await,
             None => {
                 let state = State::seeded_with_extra_acs_users(extra.unwrap_or(0));
-                seam_fake::serve(listener, FakeSeam::with_state(state), shutdown).await
+                let fake = FakeSeam::with_state(state);
+                seam_fake::serve_with(listener, fake, shutdown, options).await
             }
         };
         served.map_err(|e| format!("server failed: {e}"))?;

@@ -684,6 +684,14 @@ where
             "credentials in the endpoint",
             builder::<F>(&format!("https://user:{SECRET}@example.com"), KEY),
         ),
+        (
+            "a token in the endpoint's query",
+            builder::<F>(&format!("https://example.com/?token={SECRET}"), KEY),
+        ),
+        (
+            "a token in the endpoint's fragment",
+            builder::<F>(&format!("https://example.com/#{SECRET}"), KEY),
+        ),
     ];
     for (what, b) in configs {
         let e = b.build().map(|_| ()).unwrap_err();
@@ -738,6 +746,47 @@ where
             seen.push(("local validation".to_owned(), visible(&e)));
         }
         servers.push(server);
+    }
+
+    // Servers that repeat the request's authorization value in their error (issue 15): the
+    // client knows its token and scrubs it from every error it returns.
+    let echo = |status: u16, shape: &'static str| {
+        TestServer::start(move |request| {
+            let auth = request.headers()["authorization"]
+                .to_str()
+                .unwrap()
+                .to_owned();
+            let quoted = serde_json::Value::String(format!("bad credentials: {auth}"));
+            match shape {
+                "json" => Reply::json(
+                    status,
+                    &format!(
+                        r#"{{"error":{{"type":"unauthorized","message":{quoted},"data":{{"got":{quoted}}}}},"ok":false}}"#
+                    ),
+                ),
+                "invalid" => Reply::json(
+                    status,
+                    &format!(
+                        r#"{{"error":{{"type":"invalid_input","message":{quoted},"validation_errors":{{"_errors":[{quoted}]}}}},"ok":false}}"#
+                    ),
+                ),
+                _ => Reply::html(status, &format!("<h1>{auth}</h1>")),
+            }
+        })
+    };
+    for (what, status, shape) in [
+        ("401 echoing the token", 401, "json"),
+        ("404 echoing the token", 404, "json"),
+        ("400 invalid_input echoing the token", 400, "invalid"),
+        ("502 html echoing the token", 502, "html"),
+    ] {
+        let server = echo(status, shape);
+        let c = builder::<F>(server.url(), SECRET).build().unwrap();
+        let e = F::add_acs_user(&c, add()).unwrap_err();
+        assert!(visible(&e).contains("[redacted]"), "{what}: {e:?}");
+        seen.push((what.to_owned(), visible(&e)));
+        let e = F::send(&c, seam::routes::ListUserIdentities::new()).unwrap_err();
+        seen.push((format!("{what}, a list"), visible(&e)));
     }
 
     // No server at all, and an overall deadline.

@@ -26,6 +26,12 @@ pub trait Facade {
     fn create(client: &Self::Client, req: CreateUserIdentity) -> Result<UserIdentity, Error>;
     fn list_all(client: &Self::Client, req: ListUserIdentities)
     -> Vec<Result<UserIdentity, Error>>;
+    /// `list_all` within other walk limits.
+    fn list_all_within(
+        client: &Self::Client,
+        req: ListUserIdentities,
+        limits: seam::WalkLimits,
+    ) -> Vec<Result<UserIdentity, Error>>;
     /// Any route, through the facade's generic `send`.
     fn send<R: seam_core::Route>(client: &Self::Client, req: R) -> Result<R::Output, Error>;
     /// The facade's `with_action_wait`.
@@ -389,6 +395,64 @@ pub fn list_all_stops_on_a_repeated_cursor<F: Facade>() {
     assert_eq!(server.count(), 2);
 }
 
+/// A server that always says another page follows, each time with a new cursor.
+fn endless_server() -> TestServer {
+    let n = std::sync::atomic::AtomicUsize::new(0);
+    TestServer::start(move |_| {
+        let i = n.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        page(&[ID1], Some(&format!("c{i}")))
+    })
+}
+
+/// Issue 15, bug 2: an endless server's walk ends at a page or item limit (the default,
+/// 1,000 pages and 100,000 items, is pinned in core's `pager` tests, since 1,000 requests
+/// take long here), with an error naming the limit. Before, it never ended.
+pub fn list_all_limits_are_configurable<F: Facade>() {
+    let server = endless_server();
+    let c = client::<F>(server.url());
+    let pages = seam::WalkLimits {
+        max_pages: 5,
+        ..seam::WalkLimits::default()
+    };
+    let results = F::list_all_within(&c, ListUserIdentities::new(), pages);
+    assert_eq!(results.len(), 6, "{results:?}");
+    assert!(matches!(&results[5], Err(Error::Pagination(m)) if m.contains("read 5 pages")));
+    let items = seam::WalkLimits {
+        max_items: 3,
+        ..seam::WalkLimits::default()
+    };
+    let results = F::list_all_within(&c, ListUserIdentities::new(), items);
+    assert_eq!(results.len(), 4, "{results:?}");
+    assert!(matches!(&results[3], Err(Error::Pagination(m)) if m.contains("read 3 items")));
+    assert_eq!(server.count(), 5 + 3);
+}
+
+/// The client's overall deadline covers the whole walk, not each page: without page or item
+/// limits, an endless server's walk ends when the deadline (300 ms) has passed.
+pub fn the_overall_deadline_covers_the_whole_walk<F: Facade>() {
+    let server = endless_server();
+    let mut policy = fast_policy();
+    policy.total_timeout = Duration::from_millis(300);
+    let c = seam::SeamBuilder::<F::Client>::default()
+        .api_key(KEY)
+        .endpoint(server.url())
+        .retry_policy(policy)
+        .build()
+        .unwrap();
+    let unbounded = seam::WalkLimits {
+        max_pages: u32::MAX,
+        max_items: u64::MAX,
+    };
+    let results = F::list_all_within(&c, ListUserIdentities::new(), unbounded);
+    let (last, items) = results.split_last().unwrap();
+    assert!(items.iter().all(Result::is_ok));
+    let Err(Error::DeadlineExceeded { deadline, last, .. }) = last else {
+        panic!("{last:?}");
+    };
+    assert_eq!(*deadline, Duration::from_millis(300));
+    assert!(matches!(**last, Error::Pagination(_)), "{last:?}");
+}
+
 /// Generates one `#[test]` per scenario for facade `$f`.
 #[macro_export]
 macro_rules! facade_tests {
@@ -413,6 +477,8 @@ macro_rules! facade_tests {
             list_all_walks_three_pages,
             list_all_of_an_empty_list_is_empty,
             list_all_stops_on_a_repeated_cursor,
+            list_all_limits_are_configurable,
+            the_overall_deadline_covers_the_whole_walk,
             every_route_sends_its_method_path_and_body_and_decodes,
             every_route_reports_not_found_with_its_type,
             every_route_validates_before_sending,

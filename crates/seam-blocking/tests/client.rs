@@ -37,6 +37,8 @@ facade_tests!(Blocking);
 // Faults, hostile input and secrets (issue 8): cases in `common/faults.rs`, table in
 // docs/reliability.md.
 fault_tests!(Blocking);
+// HTTPS and proxies (issue 16): cases in `common/tls.rs`.
+tls_tests!(Blocking);
 
 fn ok_server() -> TestServer {
     TestServer::always(Reply::json(200, r#"{"ok":true}"#))

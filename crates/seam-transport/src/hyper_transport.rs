@@ -80,6 +80,20 @@ impl Default for HyperTransportBuilder {
 }
 
 impl HyperTransportBuilder {
+    /// The options a client's configuration asks for: its proxies and extra root
+    /// certificates, insecure http if allowed, and a connect timeout no longer than its
+    /// per-attempt timeout. What the Seam clients build when given no transport.
+    pub fn from_config(config: &seam_core::Config) -> Self {
+        let mut builder = Self::default()
+            .allow_insecure_http(config.allow_insecure_http)
+            .proxies(config.proxies.clone())
+            .connect_timeout(config.timeout.min(DEFAULT_CONNECT_TIMEOUT));
+        for pem in &config.root_certificates_pem {
+            builder = builder.add_root_certificate_pem(pem.clone());
+        }
+        builder
+    }
+
     /// The largest answer body accepted; a larger one fails with
     /// [`TransportErrorKind::BodyTooLarge`].
     pub fn max_response_bytes(mut self, bytes: usize) -> Self {

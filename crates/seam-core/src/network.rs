@@ -244,6 +244,37 @@ mod tests {
     }
 
     #[test]
+    fn the_builder_takes_the_given_environment_unless_told_otherwise() {
+        use crate::{Config, Environment};
+        let env = Environment::from_lookup(|name| match name {
+            "SEAM_API_KEY" => Some("seam_k".to_owned()),
+            "HTTPS_PROXY" => Some("http://env-proxy:1".to_owned()),
+            _ => None,
+        });
+        let config = Config::builder().environment(env.clone()).build().unwrap();
+        assert_eq!(config.proxies.https.as_deref(), Some("http://env-proxy:1"));
+        assert!(config.proxies.from_environment);
+        let config = Config::builder()
+            .environment(env.clone())
+            .proxy("http://flag-proxy:2")
+            .build()
+            .unwrap();
+        assert_eq!(config.proxies, Proxies::all("http://flag-proxy:2"));
+        let config = Config::builder()
+            .environment(env)
+            .no_proxy()
+            .build()
+            .unwrap();
+        assert!(config.proxies.is_empty());
+        let e = Config::builder()
+            .api_key("seam_k")
+            .proxy("socks5://p:1")
+            .build()
+            .unwrap_err();
+        assert!(matches!(e, ConfigError::InvalidProxy { .. }));
+    }
+
+    #[test]
     fn a_cgi_program_ignores_the_upper_case_http_proxy() {
         let e = env(&[
             ("REQUEST_METHOD", "GET"),

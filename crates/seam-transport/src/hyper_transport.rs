@@ -21,8 +21,10 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The TCP keep-alive idle time set on every connection by default, so a pooled connection
 /// that a middlebox dropped is found out.
 pub const DEFAULT_TCP_KEEPALIVE: Duration = Duration::from_secs(60);
-/// How many idle connections per host the pool keeps by default.
-pub const DEFAULT_POOL_MAX_IDLE_PER_HOST: usize = 32;
+/// How many idle connections per host the pool keeps by default: enough for 256 concurrent
+/// callers (the soak's load) to keep theirs, while a burst beyond that does not leave its
+/// connections open for the idle timeout. Above it, connections are closed as they come back.
+pub const DEFAULT_POOL_MAX_IDLE_PER_HOST: usize = 256;
 
 /// A pooled HTTP/1.1 (and, with the `http2` feature, HTTP/2 by ALPN) client over rustls (ring
 /// provider), reusing connections across calls.
@@ -402,4 +404,30 @@ fn describe(e: &(dyn std::error::Error + 'static)) -> String {
         source = s.source();
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_clients_configuration_sets_the_connect_timeout_within_the_attempt_timeout() {
+        let config = |timeout| {
+            seam_core::Config::builder()
+                .api_key("seam_k")
+                .timeout(timeout)
+                .no_proxy()
+                .add_root_certificate_pem(b"pem".to_vec())
+                .build()
+                .unwrap_or_else(|e| panic!("{e}"))
+        };
+        let b = HyperTransportBuilder::from_config(&config(Duration::from_secs(2)));
+        assert_eq!(b.connect_timeout, Duration::from_secs(2));
+        let b = HyperTransportBuilder::from_config(&config(Duration::from_secs(30)));
+        assert_eq!(b.connect_timeout, DEFAULT_CONNECT_TIMEOUT);
+        assert_eq!(b.root_certificates_pem, [b"pem".to_vec()]);
+        assert_eq!(b.tcp_keepalive, Some(DEFAULT_TCP_KEEPALIVE));
+        assert_eq!(b.pool_max_idle_per_host, DEFAULT_POOL_MAX_IDLE_PER_HOST);
+        assert!(b.proxies.is_empty());
+    }
 }

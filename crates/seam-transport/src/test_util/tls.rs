@@ -38,6 +38,14 @@ impl TestCert {
         &self.key_pem
     }
 
+    /// A rustls server configuration (ring, TLS 1.2 and 1.3) serving this certificate and
+    /// offering `alpn` (e.g. `[b"h2", b"http/1.1"]`): for a server other than the test servers.
+    pub fn rustls_server_config(&self, alpn: &[&[u8]]) -> rustls::ServerConfig {
+        let mut config = self.server_config(rustls::ALL_VERSIONS);
+        config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
+        config
+    }
+
     pub(crate) fn server_config(
         &self,
         versions: &[&'static rustls::SupportedProtocolVersion],

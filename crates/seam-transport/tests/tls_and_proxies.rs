@@ -2,6 +2,7 @@
 //! a test CA made at test time, a `CONNECT` proxy from the test utilities.
 
 #![cfg(feature = "test-util")]
+#![allow(clippy::unwrap_used)]
 
 use bytes::Bytes;
 use seam_core::{Proxies, ProxyFailure, TlsFailure, TransportError, TransportErrorKind};

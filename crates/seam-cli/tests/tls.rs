@@ -9,8 +9,8 @@ use seam_transport::test_util::{ProxyBehaviour, Reply, TestCa, TestProxy, TestSe
 
 const KEY: &str = "seam_test_key_0123456789";
 
-fn ok_server(ca: &TestCa, name: &str) -> TestServer {
-    TestServer::start_tls(&ca.issue(&[name]), |_| Reply::json(200, r#"{"ok":true}"#))
+fn ok_server(ca: &TestCa, names: &[&str]) -> TestServer {
+    TestServer::start_tls(&ca.issue(names), |_| Reply::json(200, r#"{"ok":true}"#))
 }
 
 /// `seam --api-key … --endpoint <endpoint> <extra…> user-identities add-acs-user …`.
@@ -33,7 +33,7 @@ fn write_ca(home: &Home, ca: &TestCa) -> String {
 fn ca_cert_trusts_a_private_root_and_without_it_the_error_says_why() {
     let home = Home::new("tls-ca");
     let ca = TestCa::new();
-    let server = ok_server(&ca, "localhost");
+    let server = ok_server(&ca, &["localhost"]);
     let ca_file = write_ca(&home, &ca);
     add_jane(&home, &[], server.url(), &["--ca-cert", &ca_file]).ok();
     assert_eq!(server.handshakes(), [Some("localhost".to_owned())]);
@@ -79,7 +79,7 @@ fn each_refused_certificate_is_named() {
     let home = Home::new("tls-refused");
     let ca = TestCa::new();
     let ca_file = write_ca(&home, &ca);
-    let wrong = ok_server(&ca, "api.example.com");
+    let wrong = ok_server(&ca, &["api.example.com"]);
     let expired = TestServer::start_tls(&ca.issue_expired(&["localhost"]), |_| {
         Reply::json(200, "{}")
     });
@@ -110,7 +110,7 @@ fn proxies_come_from_the_flag_or_the_environment_and_credentials_are_never_print
     let home = Home::new("tls-proxy");
     let ca = TestCa::new();
     let ca_file = write_ca(&home, &ca);
-    let server = ok_server(&ca, "api.seam.test");
+    let server = ok_server(&ca, &["api.seam.test", "localhost"]);
     let endpoint = format!("https://api.seam.test:{}", server.port());
     let upstream = format!("127.0.0.1:{}", server.port()).parse().unwrap();
     // HTTPS_PROXY, in lower case too, is honoured for a remote host.

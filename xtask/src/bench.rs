@@ -46,6 +46,9 @@ use tokio::sync::oneshot;
 
 use crate::{cargo, workspace_root};
 
+// The same clients over TLS, and HTTP/1.1 against HTTP/2 (issue 16): `cargo xtask bench --tls`.
+mod tls;
+
 /// The credentials and ids every client sends: the fake's seed, so that the same call
 /// succeeds on both servers (the ACS user is free in the seed; the first call links it to the
 /// identity and every later one is an idempotent no-op).
@@ -76,9 +79,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
                 )
             }
             "--json" => opts.json = true,
+            "--tls" => return tls::run(args),
             "-h" | "--help" => {
                 println!(
-                    "usage: cargo xtask bench [--quick] [--json] [--only CLIENT]\n\n  --quick  one short round (no docs written)\n  --only   measure one client (raw-hyper, seam-async, seam-blocking, seam-cli, seam-js,\n           seam-python), e.g. under perf; no docs written\n  --json   print one JSON object on stdout: {{\"results\":[...]}}"
+                    "usage: cargo xtask bench [--quick] [--json] [--only CLIENT] | --tls [--quick]\n\n  --tls    the clients over TLS, HTTP/1.1 and HTTP/2 (writes its section of the docs)\n  --quick  one short round (no docs written)\n  --only   measure one client (raw-hyper, seam-async, seam-blocking, seam-cli, seam-js,\n           seam-python), e.g. under perf; no docs written\n  --json   print one JSON object on stdout: {{\"results\":[...]}}"
                 );
                 return Ok(());
             }
@@ -562,12 +566,25 @@ fn template(endpoint: &str) -> Result<(Method, Uri, HeaderMap, Bytes), String> {
 }
 
 fn raw_hyper(endpoint: &str, c: usize, budget: &Budget) -> Result<Sample, String> {
-    let (method, uri, headers, body) = template(endpoint)?;
-    let template = Arc::new((method, uri, headers, body));
     // Built inside the runtime below is not needed: the legacy client spawns on the runtime
     // that polls it.
     let client: Client<HttpConnector, Full<Bytes>> =
         Client::builder(TokioExecutor::new()).build_http();
+    raw_hyper_with(client, endpoint, c, budget)
+}
+
+/// `raw-hyper` through any connector (plain, or TLS in `tls`).
+fn raw_hyper_with<C>(
+    client: Client<C, Full<Bytes>>,
+    endpoint: &str,
+    c: usize,
+    budget: &Budget,
+) -> Result<Sample, String>
+where
+    C: hyper_util::client::legacy::connect::Connect + Clone + Send + Sync + 'static,
+{
+    let (method, uri, headers, body) = template(endpoint)?;
+    let template = Arc::new((method, uri, headers, body));
     drive_async(c, budget, move || {
         let client = client.clone();
         let template = Arc::clone(&template);
@@ -594,6 +611,10 @@ fn seam_async(endpoint: &str, c: usize, budget: &Budget) -> Result<Sample, Strin
         .endpoint(endpoint)
         .build()
         .map_err(|e| format!("bench: seam client: {e}"))?;
+    seam_async_with(seam, c, budget)
+}
+
+fn seam_async_with(seam: seam::Seam, c: usize, budget: &Budget) -> Result<Sample, String> {
     drive_async(c, budget, move || {
         let seam = seam.clone();
         async move {
@@ -614,6 +635,14 @@ fn seam_blocking(endpoint: &str, c: usize, budget: &Budget) -> Result<Sample, St
         .endpoint(endpoint)
         .build()
         .map_err(|e| format!("bench: blocking client: {e}"))?;
+    seam_blocking_with(seam, c, budget)
+}
+
+fn seam_blocking_with(
+    seam: seam_blocking::Seam,
+    c: usize,
+    budget: &Budget,
+) -> Result<Sample, String> {
     Ok(drive_threads(
         c,
         budget.requests,
@@ -736,6 +765,8 @@ struct Peers {
     scripts_dir: PathBuf,
     js: bool,
     python: bool,
+    /// Extra environment for the scripts (the test CA's variables over TLS).
+    env: Vec<(String, String)>,
 }
 
 impl Peers {
@@ -765,6 +796,7 @@ impl Peers {
             scripts_dir,
             js,
             python,
+            env: Vec::new(),
         }
     }
 
@@ -801,6 +833,7 @@ impl Peers {
             .arg(format!("--acs-user-ids={ACS_USER_ID}"))
             .arg("--warmup=20")
             .env("SEAM_PEERS_DIR", &self.dir)
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -950,6 +983,17 @@ impl Drop for ServerHandle {
     }
 }
 
+/// `200 {"ok":true}` once the request's body is read: the minimal servers' answer.
+async fn ok_json(request: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
+    let _ = request.into_body().collect().await;
+    let mut response = Response::new(Full::new(Bytes::from_static(b"{\"ok\":true}")));
+    response.headers_mut().insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static("application/json"),
+    );
+    Ok(response)
+}
+
 /// Answers every request with `200 {"ok":true}` once its body is read.
 async fn minimal_server(listener: TcpListener) {
     loop {
@@ -958,29 +1002,28 @@ async fn minimal_server(listener: TcpListener) {
         };
         let _ = stream.set_nodelay(true);
         tokio::spawn(async move {
-            let service = service_fn(|request: Request<Incoming>| async move {
-                let _ = request.into_body().collect().await;
-                let mut response = Response::new(Full::new(Bytes::from_static(b"{\"ok\":true}")));
-                response.headers_mut().insert(
-                    http::header::CONTENT_TYPE,
-                    http::HeaderValue::from_static("application/json"),
-                );
-                Ok::<_, Infallible>(response)
-            });
             let _ = http1::Builder::new()
-                .serve_connection(TokioIo::new(stream), service)
+                .serve_connection(TokioIo::new(stream), service_fn(ok_json))
                 .await;
         });
     }
 }
 
-/// The sections of the old report that this run does not measure (`## Build times`), kept
-/// as they were.
+/// The sections of the old report that this run does not measure (`## TLS and HTTP/2`,
+/// written by `--tls`, and `## Build times`), kept as they were.
 fn kept_sections(old: &str) -> String {
-    let Some(start) = old.find("\n## Build times") else {
+    [tls::SECTION, "## Build times"]
+        .iter()
+        .map(|heading| section(old, heading))
+        .collect()
+}
+
+/// The section of `doc` under `heading` (from its `\n## …` line to the next one), or nothing.
+fn section(doc: &str, heading: &str) -> String {
+    let Some(start) = doc.find(&format!("\n{heading}")) else {
         return String::new();
     };
-    let rest = &old[start..];
+    let rest = &doc[start..];
     let end = rest[1..].find("\n## ").map_or(rest.len(), |i| i + 1);
     rest[..end].to_owned()
 }

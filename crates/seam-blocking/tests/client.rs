@@ -61,6 +61,8 @@ facade_tests!(Blocking);
 // docs/reliability.md.
 fault_tests!(Blocking);
 action_tests!(Blocking);
+// HTTPS and proxies (issue 16): cases in `common/tls.rs`.
+tls_tests!(Blocking);
 
 fn ok_server() -> TestServer {
     TestServer::always(Reply::json(200, r#"{"ok":true}"#))

@@ -373,6 +373,26 @@ pub fn build(routes: &[RouteCommand]) -> Command {
                 .help("How long one attempt may take (default 30)"),
         ))
         .arg(global(
+            Arg::new("ca-cert")
+                .long("ca-cert")
+                .value_name("FILE")
+                .value_parser(value_parser!(PathBuf))
+                .help("Also trust the root certificates in this PEM file (a private CA, a TLS-inspecting proxy); else SSL_CERT_FILE"),
+        ))
+        .arg(global(
+            Arg::new("proxy")
+                .long("proxy")
+                .value_name("URL")
+                .conflicts_with("no-proxy")
+                .help("Send requests through this HTTP proxy (http://[user:pass@]host:port); else HTTPS_PROXY / ALL_PROXY, minus NO_PROXY"),
+        ))
+        .arg(global(
+            Arg::new("no-proxy")
+                .long("no-proxy")
+                .action(ArgAction::SetTrue)
+                .help("Use no proxy, whatever HTTPS_PROXY / HTTP_PROXY / ALL_PROXY say"),
+        ))
+        .arg(global(
             Arg::new("json")
                 .long("json")
                 .action(ArgAction::SetTrue)

@@ -113,6 +113,12 @@ impl CliError {
                 Error::Transport(t) if t.kind() == TransportErrorKind::BodyTooLarge => {
                     "answer_too_large".to_owned()
                 }
+                Error::Transport(t) if matches!(t.kind(), TransportErrorKind::Tls(_)) => {
+                    "tls".to_owned()
+                }
+                Error::Transport(t) if matches!(t.kind(), TransportErrorKind::Proxy(_)) => {
+                    "proxy".to_owned()
+                }
                 Error::Transport(_) => "network".to_owned(),
                 Error::DeadlineExceeded { .. } => "timeout".to_owned(),
                 Error::UnexpectedResponse(_) => "unexpected_response".to_owned(),
@@ -131,6 +137,15 @@ impl CliError {
                 Error::Unauthorized(a) | Error::Api(a) => a.message.clone(),
                 Error::UnexpectedResponse(u) => {
                     format!("{}; body {:?}", u.reason, u.body_excerpt)
+                }
+                // Which TLS or proxy failure it was is in the kind's text, not the message.
+                Error::Transport(t)
+                    if matches!(
+                        t.kind(),
+                        TransportErrorKind::Tls(_) | TransportErrorKind::Proxy(_)
+                    ) =>
+                {
+                    t.to_string()
                 }
                 Error::Transport(t) => t.message().to_owned(),
                 // The type is already the line's type.
@@ -210,6 +225,12 @@ impl CliError {
             }
             Error::Transport(t) if t.kind() == TransportErrorKind::BodyTooLarge => {
                 "the server answered with more than this client reads at once: ask for less, e.g. smaller pages with --limit N (and --page-cursor)"
+            }
+            Error::Transport(t) if matches!(t.kind(), TransportErrorKind::Tls(_)) => {
+                tls_hint(t.kind())
+            }
+            Error::Transport(t) if matches!(t.kind(), TransportErrorKind::Proxy(_)) => {
+                proxy_hint(t.kind())
             }
             Error::Transport(_) => "check --endpoint (or SEAM_ENDPOINT) and the network",
             Error::InvalidInput(_) => {
@@ -320,6 +341,37 @@ impl CliError {
             error.insert("hint".into(), hint.into());
         }
         json!({ "error": error, "exit_code": self.exit_code() })
+    }
+}
+
+/// What to do about a refused TLS handshake.
+fn tls_hint(kind: TransportErrorKind) -> &'static str {
+    use seam_core::TlsFailure;
+    match kind {
+        TransportErrorKind::Tls(TlsFailure::UntrustedCertificate) => {
+            "behind a TLS-inspecting proxy or with a private CA, pass its root certificate with --ca-cert FILE (or set SSL_CERT_FILE)"
+        }
+        TransportErrorKind::Tls(TlsFailure::WrongHostName) => {
+            "check the host in --endpoint (or SEAM_ENDPOINT): the server's certificate names another"
+        }
+        TransportErrorKind::Tls(TlsFailure::Expired) => {
+            "check this machine's clock; if it is right, the server's certificate has expired"
+        }
+        TransportErrorKind::Tls(TlsFailure::ProtocolVersion) => {
+            "the server (or a proxy in between) offers only TLS 1.0/1.1, which are refused: it needs TLS 1.2 or later"
+        }
+        _ => "check --endpoint (or SEAM_ENDPOINT), and --ca-cert if a proxy inspects TLS",
+    }
+}
+
+/// What to do about a failing proxy.
+fn proxy_hint(kind: TransportErrorKind) -> &'static str {
+    use seam_core::ProxyFailure;
+    match kind {
+        TransportErrorKind::Proxy(ProxyFailure::AuthenticationRequired) => {
+            "put user:password in the proxy URL (--proxy or HTTPS_PROXY)"
+        }
+        _ => "check --proxy (or HTTPS_PROXY / ALL_PROXY), or bypass it with --no-proxy or NO_PROXY",
     }
 }
 

@@ -12,6 +12,7 @@
 mod app;
 mod fail;
 mod flags;
+mod network;
 mod prompt;
 mod sandbox;
 mod session;
@@ -319,9 +320,11 @@ fn login(session: &Session, m: &ArgMatches) -> Result<Printed, CliError> {
         Credentials::from_token(token.clone(), workspace_id.clone())?
     };
     let endpoint = resolved.endpoint.clone();
+    let network = crate::network::Network::from_process(&session.globals)?;
     let mut builder = seam_blocking::Seam::builder()
         .credentials(credentials)
-        .endpoint(endpoint.clone());
+        .endpoint(endpoint.clone())
+        .config(|b| network.apply(b));
     if let Some(t) = session.globals.timeout {
         builder = builder.timeout(std::time::Duration::from_secs_f64(t));
     }

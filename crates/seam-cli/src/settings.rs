@@ -41,6 +41,12 @@ pub struct Globals {
     pub sandbox_state: Option<PathBuf>,
     /// `--without-workspace`.
     pub without_workspace: bool,
+    /// `--ca-cert`.
+    pub ca_cert: Option<PathBuf>,
+    /// `--proxy`.
+    pub proxy: Option<String>,
+    /// `--no-proxy`.
+    pub no_proxy: bool,
 }
 
 impl Globals {
@@ -59,6 +65,9 @@ impl Globals {
             sandbox: m.get_flag("sandbox"),
             sandbox_state: m.get_one::<PathBuf>("sandbox-state").cloned(),
             without_workspace: m.get_flag("without-workspace"),
+            ca_cert: m.get_one::<PathBuf>("ca-cert").cloned(),
+            proxy: s("proxy"),
+            no_proxy: m.get_flag("no-proxy"),
         }
     }
 }

@@ -6,6 +6,7 @@ use std::time::Duration;
 use crate::action::ActionWait;
 use crate::auth::{AuthSet, Credentials};
 use crate::error::ConfigError;
+use crate::network::{Proxies, ProxyEnvironment, ProxyOption};
 use crate::retry::RetryPolicy;
 
 /// Seam's API, used when no endpoint is given.
@@ -87,7 +88,7 @@ impl Endpoint {
 /// `url` with any `user:password@` before its host replaced by `***@`, and its query and
 /// fragment by `?***` / `#***`: a refused endpoint is echoed in the error, but credentials
 /// written into it (`?token=…`, `#access_token=…`) must not be.
-fn redact_userinfo(url: &str) -> String {
+pub(crate) fn redact_userinfo(url: &str) -> String {
     let start = url.find("://").map_or(0, |i| i + 3);
     let end = url[start..]
         .find(['/', '?', '#'])
@@ -127,6 +128,10 @@ pub struct Config {
     pub allow_insecure_http: bool,
     /// How calls that start an action (an unlock, a thermostat mode) wait for it to finish.
     pub action_wait: ActionWait,
+    /// The proxies requests go through (from the environment unless set).
+    pub proxies: Proxies,
+    /// Root certificates (PEM) trusted on top of the built-in ones.
+    pub root_certificates_pem: Vec<Vec<u8>>,
 }
 
 impl Config {
@@ -168,6 +173,8 @@ pub struct ConfigBuilder {
     allow_insecure_http: bool,
     without_workspace: bool,
     env: Option<Environment>,
+    proxy: ProxyOption,
+    root_certificates_pem: Vec<Vec<u8>>,
 }
 
 impl std::fmt::Debug for ConfigBuilder {
@@ -195,6 +202,8 @@ pub struct Environment {
     pub endpoint: Option<String>,
     /// `SEAM_API_URL` (deprecated fallback for `SEAM_ENDPOINT`).
     pub api_url: Option<String>,
+    /// `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY` (upper or lower case).
+    pub proxies: ProxyEnvironment,
 }
 
 impl std::fmt::Debug for Environment {
@@ -208,6 +217,7 @@ impl std::fmt::Debug for Environment {
             .field("workspace_id", &self.workspace_id)
             .field("endpoint", &self.endpoint)
             .field("api_url", &self.api_url)
+            .field("proxies", &self.proxies)
             .finish()
     }
 }
@@ -227,6 +237,7 @@ impl Environment {
             workspace_id: get("SEAM_WORKSPACE_ID"),
             endpoint: get("SEAM_ENDPOINT"),
             api_url: get("SEAM_API_URL"),
+            proxies: ProxyEnvironment::from_lookup(&lookup),
         }
     }
 
@@ -395,6 +406,34 @@ impl ConfigBuilder {
         self
     }
 
+    /// Sends every request through the HTTP proxy at `url` (`http://[user:password@]host:port`),
+    /// whatever the environment says; `https://` URLs go through a `CONNECT` tunnel, and
+    /// credentials in the URL are sent as `Proxy-Authorization`. By default the proxies of the
+    /// environment are used (see [`crate::network`]).
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = ProxyOption::Set(Proxies::all(url));
+        self
+    }
+
+    /// Uses exactly `proxies` (e.g. [`Proxies::none`], or ones resolved already).
+    pub fn proxies(mut self, proxies: Proxies) -> Self {
+        self.proxy = ProxyOption::Set(proxies);
+        self
+    }
+
+    /// Reaches every host directly, whatever the environment's proxy variables say.
+    pub fn no_proxy(self) -> Self {
+        self.proxies(Proxies::none())
+    }
+
+    /// Trusts the root certificates in `pem` (one or more `BEGIN CERTIFICATE` blocks) on top
+    /// of the built-in ones: for a private CA, or a TLS-inspecting proxy's root. The
+    /// transport refuses a PEM without a certificate when it is built.
+    pub fn add_root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.root_certificates_pem.push(pem.into());
+        self
+    }
+
     /// Fills what was not set explicitly from the process environment.
     pub fn from_env(self) -> Self {
         self.environment(Environment::from_process())
@@ -408,6 +447,7 @@ impl ConfigBuilder {
 
     /// Checks everything and builds the configuration.
     pub fn build(self) -> Result<Config, ConfigError> {
+        let proxies = self.proxy.resolve(self.env.as_ref().map(|e| &e.proxies))?;
         let env = self.env.unwrap_or_default();
         let credentials = match self.credentials {
             CredentialOption::ApiKey(key) => Credentials::api_key(key)?,
@@ -448,6 +488,8 @@ impl ConfigBuilder {
             retry: self.retry.unwrap_or_default(),
             allow_insecure_http: self.allow_insecure_http,
             action_wait: self.action_wait,
+            proxies,
+            root_certificates_pem: self.root_certificates_pem,
         })
     }
 }

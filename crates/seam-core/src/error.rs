@@ -100,6 +100,15 @@ pub enum ConfigError {
         /// What is wrong with it.
         reason: &'static str,
     },
+    /// A proxy URL that is not `http(s)://[user:password@]host[:port]` (shown with its
+    /// credentials hidden).
+    #[error("invalid proxy {proxy:?}: {reason}")]
+    InvalidProxy {
+        /// The proxy as given, credentials replaced by `***`.
+        proxy: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
     /// A plain `http://` endpoint on a host other than loopback.
     #[error(
         "refusing plain http to {endpoint:?}: use https, a loopback host, or allow insecure http explicitly"
@@ -398,8 +407,45 @@ pub enum TransportErrorKind {
     BodyTooLarge,
     /// The request could not be sent as built (e.g. a scheme the transport refuses).
     InvalidRequest,
+    /// The TLS handshake with the server failed, for the reason given. Nothing was sent, and
+    /// sending again meets the same certificate or protocol: never retried.
+    Tls(TlsFailure),
+    /// The proxy the request went through failed, for the reason given; the message names the
+    /// proxy (never its credentials). Only [`ProxyFailure::Unreachable`] is retried.
+    Proxy(ProxyFailure),
     /// Anything else.
     Other,
+}
+
+/// Why a TLS handshake failed ([`TransportErrorKind::Tls`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TlsFailure {
+    /// The server's certificate is not signed by a trusted root: a self-signed certificate,
+    /// a private CA, or a TLS-inspecting proxy whose root was not added.
+    UntrustedCertificate,
+    /// The certificate is valid, but not for the host name in the URL.
+    WrongHostName,
+    /// The certificate has expired (or is not valid yet: check the clock).
+    Expired,
+    /// The server offers only protocol versions this client refuses (TLS 1.0 or 1.1, SSL).
+    ProtocolVersion,
+    /// Any other handshake failure (a bad certificate, no shared cipher, an alert).
+    Other,
+}
+
+/// Why a proxy failed ([`TransportErrorKind::Proxy`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ProxyFailure {
+    /// The proxy could not be reached (refused, DNS, timeout): nothing was sent.
+    Unreachable,
+    /// The proxy wants credentials (`407 Proxy Authentication Required`): none were given, or
+    /// it refused those in the proxy URL.
+    AuthenticationRequired,
+    /// The proxy answered the tunnel request with something other than success: another
+    /// status, a malformed answer, or it closed the connection.
+    BadAnswer,
 }
 
 /// A failure to get an answer, from any [`Transport`](https://docs.rs/seam-transport).
@@ -465,6 +511,24 @@ impl TransportError {
             TransportErrorKind::Io => "connection failed",
             TransportErrorKind::BodyTooLarge => "response too large",
             TransportErrorKind::InvalidRequest => "request refused by the transport",
+            TransportErrorKind::Tls(TlsFailure::UntrustedCertificate) => {
+                "TLS failed: the server's certificate is not trusted"
+            }
+            TransportErrorKind::Tls(TlsFailure::WrongHostName) => {
+                "TLS failed: the server's certificate is for another host name"
+            }
+            TransportErrorKind::Tls(TlsFailure::Expired) => {
+                "TLS failed: the server's certificate has expired or is not valid yet"
+            }
+            TransportErrorKind::Tls(TlsFailure::ProtocolVersion) => {
+                "TLS failed: the server offers only an outdated protocol version"
+            }
+            TransportErrorKind::Tls(TlsFailure::Other) => "TLS handshake failed",
+            TransportErrorKind::Proxy(ProxyFailure::Unreachable) => "could not reach the proxy",
+            TransportErrorKind::Proxy(ProxyFailure::AuthenticationRequired) => {
+                "the proxy requires authentication (407)"
+            }
+            TransportErrorKind::Proxy(ProxyFailure::BadAnswer) => "the proxy refused the request",
             TransportErrorKind::Other => "transport error",
         }
     }

@@ -34,6 +34,7 @@ pub mod config;
 pub mod error;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod network;
 pub mod pager;
 pub mod params;
 pub mod resources;
@@ -48,9 +49,10 @@ pub use auth::{AuthSet, Credentials, TokenKind, check_auth_kind, check_route_aut
 pub use codec::{Encoder, RawRequest, clone_request, decode, decode_error, decode_raw};
 pub use config::{Config, ConfigBuilder, DEFAULT_ENDPOINT, DEFAULT_TIMEOUT, Endpoint, Environment};
 pub use error::{
-    ActionAttemptError, ApiError, ConfigError, Error, FieldErrors, InvalidInput, TransportError,
-    TransportErrorKind, UnexpectedResponse, ValidationErrors,
+    ActionAttemptError, ApiError, ConfigError, Error, FieldErrors, InvalidInput, ProxyFailure,
+    TlsFailure, TransportError, TransportErrorKind, UnexpectedResponse, ValidationErrors,
 };
+pub use network::{Proxies, ProxyEnvironment};
 pub use pager::Pager;
 pub use resources::{Page, Pagination, Timestamp, UnknownKind, UnknownValue};
 pub use retry::RetryPolicy;

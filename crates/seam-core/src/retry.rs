@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime};
 
 use http::{HeaderMap, StatusCode};
 
-use crate::error::{TransportError, TransportErrorKind};
+use crate::error::{ProxyFailure, TransportError, TransportErrorKind};
 
 /// When and how failed attempts are retried.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -140,7 +140,12 @@ impl RetryPolicy {
             }
             Outcome::Transport(e) => {
                 match e.kind() {
-                    TransportErrorKind::BodyTooLarge | TransportErrorKind::InvalidRequest => {
+                    TransportErrorKind::BodyTooLarge
+                    | TransportErrorKind::InvalidRequest
+                    | TransportErrorKind::Tls(_)
+                    | TransportErrorKind::Proxy(
+                        ProxyFailure::AuthenticationRequired | ProxyFailure::BadAnswer,
+                    ) => {
                         return Decision::Stop(StopReason::Final);
                     }
                     _ => {}
@@ -307,6 +312,44 @@ mod tests {
             decide(3, true, Outcome::Transport(&refused)),
             Decision::Stop(StopReason::AttemptsExhausted)
         );
+    }
+
+    #[test]
+    fn tls_and_proxy_refusals_are_final_but_an_unreachable_proxy_is_retried() {
+        use crate::error::TlsFailure;
+        for failure in [
+            TlsFailure::UntrustedCertificate,
+            TlsFailure::WrongHostName,
+            TlsFailure::Expired,
+            TlsFailure::ProtocolVersion,
+            TlsFailure::Other,
+        ] {
+            let e = TransportError::new(TransportErrorKind::Tls(failure), "tls", false);
+            assert_eq!(
+                decide(1, true, Outcome::Transport(&e)),
+                Decision::Stop(StopReason::Final),
+                "{failure:?}"
+            );
+        }
+        for failure in [
+            ProxyFailure::AuthenticationRequired,
+            ProxyFailure::BadAnswer,
+        ] {
+            let e = TransportError::new(TransportErrorKind::Proxy(failure), "proxy", false);
+            assert_eq!(
+                decide(1, true, Outcome::Transport(&e)),
+                Decision::Stop(StopReason::Final)
+            );
+        }
+        let unreachable = TransportError::new(
+            TransportErrorKind::Proxy(ProxyFailure::Unreachable),
+            "proxy",
+            false,
+        );
+        assert!(matches!(
+            decide(1, false, Outcome::Transport(&unreachable)),
+            Decision::Retry(_)
+        ));
     }
 
     #[test]

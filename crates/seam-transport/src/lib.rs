@@ -18,10 +18,14 @@ use http::{Request, Response};
 pub use seam_core::{TransportError, TransportErrorKind};
 
 mod hyper_transport;
+mod proxy;
 #[cfg(feature = "test-util")]
 pub mod test_util;
 
-pub use hyper_transport::{DEFAULT_MAX_RESPONSE_BYTES, HyperTransport, HyperTransportBuilder};
+pub use hyper_transport::{
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_POOL_MAX_IDLE_PER_HOST,
+    DEFAULT_TCP_KEEPALIVE, HyperTransport, HyperTransportBuilder,
+};
 
 /// Sends a buffered request and returns a buffered response.
 ///

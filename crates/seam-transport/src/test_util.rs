@@ -1,4 +1,12 @@
-//! Test doubles: swap one in with the client builder's `transport(…)`.
+//! Test doubles: swap one in with the client builder's `transport(…)`; test servers (HTTP
+//! and HTTPS, with certificates from a [`TestCa`] made at test time) and a `CONNECT`
+//! [`TestProxy`] for the real transport.
+
+mod proxy;
+mod tls;
+
+pub use proxy::{ProxyBehaviour, TestProxy};
+pub use tls::{TestCa, TestCert};
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -313,11 +321,22 @@ type ServerHandler = dyn Fn(&Request<Bytes>) -> Reply + Send + Sync;
 
 /// A small HTTP/1.1 server on `127.0.0.1:0` for tests, on its own thread and runtime (so the
 /// async and the blocking clients can both use it). It records every request and answers with
-/// a closure; [`Reply`] also covers closing, hanging and raw bytes.
+/// a closure; [`Reply`] also covers closing, hanging and raw bytes. [`TestServer::start_tls`]
+/// serves the same over TLS and records each handshake.
 pub struct TestServer {
     url: String,
     requests: RequestLog,
+    handshakes: tls::Handshakes,
+    connections: Arc<std::sync::atomic::AtomicUsize>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+/// How a test server speaks on each connection.
+enum Wire {
+    Plain,
+    Tls(tokio_rustls::TlsAcceptor),
+    /// Answer any `ClientHello` with a TLS 1.1 `ServerHello`.
+    Tls11,
 }
 
 impl std::fmt::Debug for TestServer {
@@ -334,15 +353,51 @@ impl TestServer {
     /// # Panics
     /// When no loopback port can be bound (a broken test machine).
     pub fn start(handler: impl Fn(&Request<Bytes>) -> Reply + Send + Sync + 'static) -> Self {
-        let handler: Arc<ServerHandler> = Arc::new(handler);
+        Self::start_on(Wire::Plain, Arc::new(handler))
+    }
+
+    /// Starts a server that answers each request with `handler` over TLS (1.2 and 1.3), with
+    /// `cert`. Its [`url`](Self::url) is `https://localhost:PORT`, so the client checks the
+    /// name `localhost` and sends it as SNI; issue `cert` for another name to see a
+    /// name mismatch.
+    ///
+    /// # Panics
+    /// When no loopback port can be bound (a broken test machine).
+    pub fn start_tls(
+        cert: &TestCert,
+        handler: impl Fn(&Request<Bytes>) -> Reply + Send + Sync + 'static,
+    ) -> Self {
+        let config = cert.server_config(rustls::ALL_VERSIONS);
+        let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+        Self::start_on(Wire::Tls(acceptor), Arc::new(handler))
+    }
+
+    /// A server that offers only TLS 1.1: it answers every `ClientHello` with a TLS 1.1
+    /// `ServerHello`, as such a server does, and then waits. rustls cannot serve TLS 1.1, so
+    /// the answer is canned; it is the first thing a client sees from a real TLS 1.1 server
+    /// and what it must refuse. Its [`url`](Self::url) is `https://localhost:PORT`.
+    pub fn tls11_only() -> Self {
+        Self::start_on(Wire::Tls11, Arc::new(|_: &Request<Bytes>| Reply::Close))
+    }
+
+    fn start_on(wire: Wire, handler: Arc<ServerHandler>) -> Self {
         let requests = RequestLog::default();
+        let handshakes = tls::Handshakes::default();
+        let connections = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
         listener
             .set_nonblocking(true)
             .expect("nonblocking listener");
-        let url = format!("http://{}", listener.local_addr().expect("local addr"));
+        let port = listener.local_addr().expect("local addr").port();
+        let url = match wire {
+            Wire::Plain => format!("http://127.0.0.1:{port}"),
+            Wire::Tls(_) | Wire::Tls11 => format!("https://localhost:{port}"),
+        };
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let recorded = requests.clone();
+        let seen = handshakes.clone();
+        let accepted = connections.clone();
+        let wire = Arc::new(wire);
         std::thread::spawn(move || {
             let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
@@ -359,9 +414,24 @@ impl TestServer {
                         let Ok((socket, _)) = listener.accept().await else {
                             continue;
                         };
+                        accepted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                         let handler = handler.clone();
                         let recorded = recorded.clone();
-                        tokio::spawn(serve_connection(socket, handler, recorded));
+                        let seen = seen.clone();
+                        let wire = wire.clone();
+                        tokio::spawn(async move {
+                            match &*wire {
+                                Wire::Plain => serve_connection(socket, handler, recorded).await,
+                                Wire::Tls(acceptor) => {
+                                    let Ok(stream) = acceptor.accept(socket).await else {
+                                        return;
+                                    };
+                                    seen.push(stream.get_ref().1.server_name());
+                                    serve_connection(stream, handler, recorded).await;
+                                }
+                                Wire::Tls11 => answer_tls11(socket).await,
+                            }
+                        });
                     }
                 };
                 tokio::select! {
@@ -373,6 +443,8 @@ impl TestServer {
         Self {
             url,
             requests,
+            handshakes,
+            connections,
             stop: Some(stop),
         }
     }
@@ -395,9 +467,29 @@ impl TestServer {
         })
     }
 
-    /// The base URL, `http://127.0.0.1:PORT`.
+    /// The base URL, `http://127.0.0.1:PORT` (`https://localhost:PORT` over TLS).
     pub fn url(&self) -> &str {
         &self.url
+    }
+
+    /// The port it listens on (on 127.0.0.1).
+    pub fn port(&self) -> u16 {
+        self.url
+            .rsplit(':')
+            .next()
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(0)
+    }
+
+    /// How many TCP connections were accepted.
+    pub fn connections(&self) -> usize {
+        self.connections.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// The server name (SNI) each completed TLS handshake carried, oldest first (`None`
+    /// when the client sent none, as for an IP address): one entry per handshake.
+    pub fn handshakes(&self) -> Vec<Option<String>> {
+        self.handshakes.snapshot()
     }
 
     /// Copies of the requests received so far, oldest first.
@@ -419,8 +511,39 @@ impl Drop for TestServer {
     }
 }
 
+/// Reads the `ClientHello`, answers with a TLS 1.1 `ServerHello`, then waits for the client
+/// to give up.
+async fn answer_tls11(mut socket: tokio::net::TcpStream) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut hello = [0u8; 4096];
+    if matches!(socket.read(&mut hello).await, Ok(0) | Err(_)) {
+        return;
+    }
+    if socket.write_all(tls::TLS11_SERVER_HELLO).await.is_err() {
+        return;
+    }
+    while matches!(socket.read(&mut hello).await, Ok(n) if n > 0) {}
+}
+
+/// A connection a test server can reset (a TCP `RST`), plain or under TLS.
+trait Resettable: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send {
+    fn reset(self);
+}
+
+impl Resettable for tokio::net::TcpStream {
+    fn reset(self) {
+        reset(self);
+    }
+}
+
+impl Resettable for tokio_rustls::server::TlsStream<tokio::net::TcpStream> {
+    fn reset(self) {
+        reset(self.into_inner().0);
+    }
+}
+
 async fn serve_connection(
-    mut socket: tokio::net::TcpStream,
+    mut socket: impl Resettable,
     handler: Arc<ServerHandler>,
     recorded: RequestLog,
 ) {
@@ -464,13 +587,16 @@ async fn serve_connection(
                 body,
             } => {
                 let head = head(status, &headers, body.len());
-                if socket.write_all(&head).await.is_err() || socket.write_all(&body).await.is_err()
+                if socket.write_all(&head).await.is_err()
+                    || socket.write_all(&body).await.is_err()
+                    || socket.flush().await.is_err()
                 {
                     return;
                 }
             }
             Reply::Raw(bytes) => {
                 let _ = socket.write_all(&bytes).await;
+                let _ = socket.flush().await;
                 return;
             }
             Reply::Close => return,
@@ -478,13 +604,13 @@ async fn serve_connection(
                 std::future::pending::<()>().await;
             }
             Reply::Reset => {
-                reset(socket);
+                socket.reset();
                 return;
             }
             Reply::RawThenReset(bytes) => {
                 let _ = socket.write_all(&bytes).await;
                 let _ = socket.flush().await;
-                reset(socket);
+                socket.reset();
                 return;
             }
             Reply::Trickle {

@@ -11,7 +11,7 @@ use seam_core::{
     Config, ConfigBuilder, Credentials, Encoder, Environment, Error, Paginated, RawRequest,
     RetryPolicy, Route, TransportError, TransportErrorKind, check_route_auth,
 };
-use seam_transport::{HyperTransport, Transport};
+use seam_transport::{HyperTransportBuilder, Transport};
 use tracing::Instrument;
 
 use crate::paginate::PageStream;
@@ -215,6 +215,28 @@ impl<C: BuildClient> SeamBuilder<C> {
         self
     }
 
+    /// Sends every request through the HTTP proxy at `url` (`http://[user:password@]host:port`;
+    /// https through a `CONNECT` tunnel, credentials sent as `Proxy-Authorization`).
+    /// Without this, `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` are honoured (see
+    /// [`seam_core::network`]).
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.config = self.config.proxy(url);
+        self
+    }
+
+    /// Reaches the API directly, whatever the environment's proxy variables say.
+    pub fn no_proxy(mut self) -> Self {
+        self.config = self.config.no_proxy();
+        self
+    }
+
+    /// Trusts the root certificates in `pem` on top of the built-in ones: a private CA, or the
+    /// root of a TLS-inspecting proxy. A PEM without a certificate fails [`build`](Self::build).
+    pub fn add_root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.config = self.config.add_root_certificate_pem(pem);
+        self
+    }
+
     /// Fills what was not set explicitly from `SEAM_API_KEY`, `SEAM_PERSONAL_ACCESS_TOKEN` +
     /// `SEAM_WORKSPACE_ID`, and `SEAM_ENDPOINT` (or the deprecated `SEAM_API_URL`).
     pub fn from_env(mut self) -> Self {
@@ -240,11 +262,7 @@ impl<C: BuildClient> SeamBuilder<C> {
         let config = self.config.build()?;
         let transport = match self.transport {
             Some(t) => t,
-            None => Arc::new(
-                HyperTransport::builder()
-                    .allow_insecure_http(config.allow_insecure_http)
-                    .build()?,
-            ),
+            None => Arc::new(HyperTransportBuilder::from_config(&config).build()?),
         };
         C::build_client(config, transport)
     }

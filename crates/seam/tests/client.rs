@@ -75,6 +75,8 @@ facade_tests!(Async);
 // docs/reliability.md.
 fault_tests!(Async);
 action_tests!(Async);
+// HTTPS and proxies (issue 16): cases in `common/tls.rs`.
+tls_tests!(Async);
 
 #[tokio::test]
 async fn the_client_is_cheap_to_clone_and_shared_across_tasks() {

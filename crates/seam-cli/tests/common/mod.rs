@@ -46,11 +46,13 @@ impl Home {
         self.dir.join("config").join("seam").join("config.json")
     }
 
-    /// `seam` with a clean environment pointing at this home (no SEAM_* variables).
+    /// `seam` with a clean environment pointing at this home (no SEAM_* variables, and none
+    /// of this machine's proxy variables or SSL_CERT_FILE).
     pub fn bare(&self) -> Command {
         let mut cmd = Command::new(BIN);
         for (k, _) in std::env::vars_os() {
-            if k.to_string_lossy().starts_with("SEAM_") {
+            let name = k.to_string_lossy().to_ascii_uppercase();
+            if name.starts_with("SEAM_") || name.ends_with("_PROXY") || name == "SSL_CERT_FILE" {
                 cmd.env_remove(k);
             }
         }

@@ -768,3 +768,4 @@ pub fn a_read_answered_500_is_retried<F: Facade>() {
 
 pub mod actions;
 pub mod faults;
+pub mod tls;

@@ -21,6 +21,8 @@
 //! fails with `CI=true`, and otherwise skips with a loud note. `--markdown` prints the result
 //! tables that `docs/conformance.md` shows.
 
+mod whole_api;
+
 use std::collections::BTreeMap;
 use std::fmt;
 use std::io::{BufRead, BufReader, Read};
@@ -87,6 +89,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
     query_cases(&env, &mut report)?;
     against_seams_fake(&env, &mut report)?;
     against_our_fake(&env, &mut report)?;
+    let whole = Instant::now();
+    whole_api::run(&env, &mut report)?;
+    eprintln!(
+        "xtask: conformance 4 (every route of Seam's fake) took {:.1} s",
+        whole.elapsed().as_secs_f64()
+    );
 
     if markdown {
         print!("{}", report.markdown());
@@ -268,7 +276,12 @@ fn install(tools: &Tools, dir: &Path) -> Result<(), String> {
         );
     }
 
-    for script in ["seam-connect-fake.mjs", "js-sdk-cases.mjs", "query.mjs"] {
+    for script in [
+        "seam-connect-fake.mjs",
+        "js-sdk-cases.mjs",
+        "query.mjs",
+        "http-methods.mjs",
+    ] {
         write(&dir.join(script), &read(script)?)?;
     }
     Ok(())

@@ -15,6 +15,8 @@
 //!    `crates/seam-core/tests/query_cases.json` (which the `query` test of seam-core checks
 //!    `seam_core::codec::query_string` against) through Seam's own
 //!    `@seamapi/url-search-params-serializer`; any case whose answer differs fails the task.
+//! 4. **Every documented route of Seam's fake**, with Seam's own seed, and the HTTP method of
+//!    every route against `@seamapi/http` 2.32.0's: see [`whole_api`].
 //!
 //! Node.js, npm and Python 3 are needed. They install the pinned packages into
 //! `target/conformance/` (kept while the lock files are unchanged). When one is missing the task

@@ -174,6 +174,11 @@ pub(super) fn run(env: &Env, report: &mut Report) -> Result<(), String> {
         .filter(|r| served.contains_key(r.path))
         .collect();
     routes.sort_by_key(|r| (phase(r), r.path));
+    let spec_path = crate::workspace_root().join("spec/seam-connect.openapi.json");
+    let spec: Value = serde_json::from_slice(
+        &std::fs::read(&spec_path).map_err(|e| format!("{}: {e}", spec_path.display()))?,
+    )
+    .map_err(|e| format!("{}: {e}", spec_path.display()))?;
     let mut by_design: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
 
     report.table(
@@ -203,7 +208,13 @@ pub(super) fn run(env: &Env, report: &mut Report) -> Result<(), String> {
             lost: lost_cell,
             good,
             by_design: left_out,
-        } = judge(info, &done, &params, version);
+        } = judge(
+            info,
+            &done,
+            &params,
+            version,
+            &answer_keys(&spec, info.path),
+        );
         report.check(good, || {
             format!("{}: {happened}; lost: {lost_cell}", info.path)
         });
@@ -756,7 +767,13 @@ impl Verdict {
 }
 
 /// The verdict on one call.
-fn judge(info: &RouteInfo, done: &Done, params: &Value, version: &str) -> Verdict {
+fn judge(
+    info: &RouteInfo,
+    done: &Done,
+    params: &Value,
+    version: &str,
+    documented: &BTreeSet<String>,
+) -> Verdict {
     if let Some(why) = &done.setup {
         return Verdict::new(format!("not sent: {why} (parameters {params})"), "", false);
     }
@@ -778,7 +795,7 @@ fn judge(info: &RouteInfo, done: &Done, params: &Value, version: &str) -> Verdic
                 "Seam's fake {version} reads the parameters of a DELETE from a JSON body only, not from the query string"
             )
         };
-        let then = judge(info, post, params, version);
+        let then = judge(info, post, params, version, documented);
         return Verdict {
             what: format!("{first} ({why}); the same as POST: {}", then.what),
             good: then.good && typed,
@@ -796,7 +813,7 @@ fn judge(info: &RouteInfo, done: &Done, params: &Value, version: &str) -> Verdic
             let Some(body) = &done.body else {
                 return Verdict::new("ok, but no JSON answer kept".to_owned(), "", false);
             };
-            let (lost, deliberate) = lost_fields(info, body, ours);
+            let (lost, deliberate) = lost_fields(info, body, ours, documented);
             let good = lost.is_empty() && expected.is_none();
             let mut fields: Vec<&str> = deliberate.iter().map(|(f, _)| f.as_str()).collect();
             fields.dedup();
@@ -969,6 +986,7 @@ fn lost_fields(
     info: &RouteInfo,
     body: &Value,
     ours: &Value,
+    documented: &BTreeSet<String>,
 ) -> (Vec<String>, Vec<(String, String)>) {
     let mut sent = body.as_object().cloned().unwrap_or_default();
     sent.remove("ok");
@@ -993,7 +1011,10 @@ fn lost_fields(
             Some(out) if sent.get(out) == Some(value) => {
                 format!("the same value as `{out}`, which is kept")
             }
-            _ => top_level_reason(info, key),
+            _ if !documented.contains(key) => {
+                "not in the API document's answer for this route".to_owned()
+            }
+            _ => top_level_reason(info),
         };
         deliberate.push((format!("`{key}`"), why));
     }
@@ -1017,14 +1038,28 @@ fn lost_fields(
     (unexpected, deliberate)
 }
 
-/// Why a key of the answer beside the route's output is not returned.
-fn top_level_reason(info: &RouteInfo, key: &str) -> String {
+/// The keys of a route's answer in the API document (`ok`, `action_attempt`, …).
+fn answer_keys(spec: &Value, path: &str) -> BTreeSet<String> {
+    let ops = spec["paths"][path].as_object();
+    ops.into_iter()
+        .flatten()
+        .flat_map(|(_, op)| {
+            op.pointer("/responses/200/content/application~1json/schema/properties")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flat_map(|p| p.keys().cloned())
+        })
+        .collect()
+}
+
+/// Why a key of the answer beside the route's output, which the API document has, is not
+/// returned.
+fn top_level_reason(info: &RouteInfo) -> String {
     match info.output_key {
         None => "the API document's `x-response-key` is none: like `@seamapi/http` (`responseKey: undefined`), the call returns nothing".to_owned(),
-        Some(out) if key == "action_attempt" => format!(
-            "the API document's `x-response-key` is `{out}`: like `@seamapi/http`, the call returns that"
+        Some(out) => format!(
+            "the API document's `x-response-key` is `{out}`: like `@seamapi/http`, the call returns that alone"
         ),
-        Some(_) => "not in the API document's answer".to_owned(),
     }
 }
 

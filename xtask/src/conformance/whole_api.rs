@@ -379,8 +379,9 @@ fn spec_version() -> String {
 // ---------------------------------------------------------------------------------------------
 // The order of calls and their parameters
 
-/// Creates first (so that gets have something to read), then lists, gets, the rest, reads of
-/// action attempts, deletes, and the deletes that take others with them.
+/// Where a route comes in the run: creates first (so that gets have something to read), then
+/// lists, gets, the rest, reads of action attempts, removes, deletes, the delete that takes
+/// devices with it, and the sandbox reset last.
 fn phase(info: &RouteInfo) -> u8 {
     let m = info.method_name;
     if info.namespace.first() == Some(&"action_attempts") {
@@ -421,17 +422,15 @@ struct Plan {
 }
 
 impl Plan {
-    /// The parameters of one call: the route's own, then every required one (and one of each
-    /// one-of group) that a value is known for.
+    /// The parameters of one call: the route's own, then every required one, every optional
+    /// id of a route that is not a list, and one of each one-of group, that a value is known
+    /// for.
     fn params(&self, info: &RouteInfo) -> Value {
-        let device = match info.namespace {
-            ["thermostats", ..] => &self.thermostat,
-            ["noise_sensors", ..] => &self.noise_sensor,
-            ["devices", "unmanaged"] | ["devices"]
-                if info.method_name == "update" || info.namespace.len() == 2 =>
-            {
-                &self.second_lock
-            }
+        // The device of the route's kind; `devices/update` makes the second lock unmanaged.
+        let device = match (info.namespace, info.path) {
+            (["thermostats", ..], _) => &self.thermostat,
+            (["noise_sensors", ..], _) => &self.noise_sensor,
+            (["devices", "unmanaged"], _) | (_, "/devices/update") => &self.second_lock,
             _ => &self.locks,
         };
         let mut p = match info.path {
@@ -1241,4 +1240,148 @@ fn post_control(env: &Env, endpoint: &str, path: &str, body: &Value) -> Result<b
         &body.to_string(),
     )?;
     Ok(status.is_success())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn route(path: &str) -> &'static RouteInfo {
+        seam_api::route_by_path(path).expect("a route of the table")
+    }
+
+    #[test]
+    fn a_dropped_field_is_reported_once_for_every_item_and_a_changed_one_with_both_values() {
+        let sent =
+            json!({"devices": [{"a": 1, "b": {"c": "x"}}, {"a": 2, "b": {"c": "y"}}], "n": 1});
+        let ours = json!({"devices": [{"b": {"c": "x"}}, {"b": {"c": "z"}}], "n": 1.0});
+        let mut lost = BTreeSet::new();
+        compare(&sent, &ours, "", &mut lost);
+        let lost: Vec<_> = lost.into_iter().collect();
+        assert_eq!(
+            lost,
+            [
+                ("devices[].a".to_owned(), "dropped".to_owned()),
+                (
+                    "devices[].b.c".to_owned(),
+                    "changed: sent \"y\", ours \"z\"".to_owned()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn null_and_absent_are_the_same_and_so_are_equal_instants() {
+        let mut lost = BTreeSet::new();
+        compare(
+            &json!({"gone": null, "at": "2026-12-01T19:10:40.750Z", "whole": "2026-12-01T19:10:40.000Z"}),
+            &json!({"at": "2026-12-01T19:10:40.75Z", "whole": "2026-12-01T19:10:40Z"}),
+            "",
+            &mut lost,
+        );
+        assert!(lost.is_empty(), "{lost:?}");
+        assert!(!same_instant(
+            "2026-12-01T19:10:40.75Z",
+            "2026-12-01T19:10:40.7Z"
+        ));
+        assert!(!same_instant("40.750", "40.75"));
+    }
+
+    #[test]
+    fn fields_are_named_by_their_place_in_the_resource() {
+        assert_eq!(
+            resource_path("devices[].properties.locked"),
+            "device.properties.locked"
+        );
+        assert_eq!(
+            resource_path("device.properties.locked"),
+            "device.properties.locked"
+        );
+        assert_eq!(resource_path("locks"), "lock");
+        assert_eq!(
+            resource_path("access_codes[].errors[].x"),
+            "access_code.errors.x"
+        );
+    }
+
+    #[test]
+    fn lost_fields_tells_unexpected_drops_from_deliberate_ones() {
+        let info = route("/connected_accounts/get");
+        let body = json!({
+            "ok": true,
+            "connected_account": {"connected_account_id": "a", "provider": "august", "new": 1},
+            "extra": {"x": 1},
+        });
+        let ours = json!({"connected_account_id": "a"});
+        let documented = BTreeSet::from(["connected_account".to_owned(), "ok".to_owned()]);
+        let (unexpected, deliberate) = lost_fields(info, &body, &ours, &documented);
+        assert_eq!(unexpected, ["`connected_account.new` dropped"]);
+        assert_eq!(
+            deliberate,
+            [
+                (
+                    "`extra`".to_owned(),
+                    "not in the API document's answer for this route".to_owned()
+                ),
+                (
+                    "`connected_account.provider`".to_owned(),
+                    NOT_DOCUMENTED.to_owned()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_key_with_the_outputs_value_is_an_alias_and_a_documented_one_follows_the_response_key() {
+        let info = route("/locks/list");
+        let body = json!({"ok": true, "devices": [], "locks": [], "pagination": null});
+        let documented = BTreeSet::from(["devices".to_owned(), "locks".to_owned()]);
+        let (unexpected, deliberate) = lost_fields(info, &body, &json!([]), &documented);
+        assert!(unexpected.is_empty(), "{unexpected:?}");
+        assert_eq!(
+            deliberate,
+            [(
+                "`locks`".to_owned(),
+                "the same value as `devices`, which is kept".to_owned()
+            )]
+        );
+        let info = route("/access_codes/update");
+        let body = json!({"ok": true, "action_attempt": {"status": "pending"}});
+        let documented = BTreeSet::from(["action_attempt".to_owned()]);
+        let (_, deliberate) = lost_fields(info, &body, &Value::Null, &documented);
+        assert_eq!(deliberate.len(), 1);
+        assert!(
+            deliberate[0].1.contains("`x-response-key` is none"),
+            "{deliberate:?}"
+        );
+    }
+
+    #[test]
+    fn an_error_is_typed_as_sent_only_with_the_fakes_type_status_and_message() {
+        let body = json!({"ok": false, "error": {"type": "device_not_found", "message": "Device not found"}});
+        let mut got = Outcome::new(Kind::Api, "Device not found");
+        got.code = Some("device_not_found".to_owned());
+        got.status = Some(404);
+        assert!(typed_as_sent(&got, Some(404), Some(&body)));
+        let mut other = got.clone();
+        other.message = "another".to_owned();
+        assert!(!typed_as_sent(&other, Some(404), Some(&body)));
+        assert!(!typed_as_sent(&got, Some(400), Some(&body)));
+        let mut text = Outcome::new(Kind::Http, "Not implemented!");
+        text.status = Some(500);
+        assert!(typed_as_sent(&text, Some(500), None));
+        assert!(!typed_as_sent(&got, Some(500), None));
+    }
+
+    #[test]
+    fn creates_come_first_and_the_sandbox_reset_last() {
+        let order = |path| phase(route(path));
+        assert!(order("/access_codes/create") < order("/access_codes/list"));
+        assert!(order("/access_codes/list") < order("/access_codes/get"));
+        assert!(order("/access_codes/get") < order("/locks/unlock_door"));
+        assert!(order("/locks/unlock_door") < order("/action_attempts/get"));
+        assert!(order("/acs/users/remove_from_access_group") < order("/acs/users/delete"));
+        assert!(order("/acs/users/delete") < order("/connected_accounts/delete"));
+        assert!(order("/connected_accounts/delete") < order("/workspaces/reset_sandbox"));
+    }
 }

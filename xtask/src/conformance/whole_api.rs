@@ -24,7 +24,7 @@ use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 use http::{Request, Response};
-use seam_api::routes::ActionAttemptsGet;
+use seam_api::routes::{ActionAttemptsGet, LocksUnlockDoor};
 use seam_core::params::Requirement;
 use seam_core::{AuthSet, HttpMethod, RawRequest, RetryPolicy, Route, RouteInfo};
 use seam_transport::{HyperTransport, Transport, TransportError};
@@ -1132,6 +1132,30 @@ fn same_instant(a: &str, b: &str) -> bool {
 // ---------------------------------------------------------------------------------------------
 // Action attempts
 
+/// Sends `R` built from `params` with the API key, and hands back its output as JSON.
+fn send_json<R: Route + serde::de::DeserializeOwned>(
+    clients: &Clients,
+    env: &Env,
+    params: Value,
+) -> Result<Result<Value, seam_core::Error>, String> {
+    let request: R = serde_json::from_value(params)
+        .map_err(|e| format!("conformance 4: {}: {e}", R::INFO.path))?;
+    let got = env.runtime.block_on(clients.api_key.send(request));
+    let _ = clients.take();
+    Ok(got.and_then(|out| {
+        serde_json::to_value(&out).map_err(|e| seam_core::Error::Encode(e.to_string()))
+    }))
+}
+
+/// `ok: `action_attempt` "pending"`, or the error.
+fn attempt_text(got: &Result<Value, seam_core::Error>) -> String {
+    match got {
+        Ok(a) if a["error"].is_null() => format!("ok: `action_attempt` {}", a["status"]),
+        Ok(a) => format!("ok: `action_attempt` {}, error {}", a["status"], a["error"]),
+        Err(e) => Outcome::of_error(e).to_string(),
+    }
+}
+
 /// For an answer holding a pending action attempt: what `/action_attempts/get` reports right
 /// after, through our client (and that it decodes).
 fn follow_attempt(
@@ -1143,15 +1167,9 @@ fn follow_attempt(
     let Some(id) = body.and_then(|b| b["action_attempt"]["action_attempt_id"].as_str()) else {
         return Ok(None);
     };
-    let request: ActionAttemptsGet = serde_json::from_value(json!({"action_attempt_id": id}))
-        .map_err(|e| format!("conformance 4: action_attempts/get: {e}"))?;
-    let got = env.runtime.block_on(clients.api_key.send(request));
-    let _ = clients.take();
+    let got = send_json::<ActionAttemptsGet>(clients, env, json!({"action_attempt_id": id}))?;
     let status = match &got {
-        Ok(a) => serde_json::to_value(a)
-            .ok()
-            .and_then(|v| v["status"].as_str().map(str::to_owned))
-            .unwrap_or_else(|| "?".to_owned()),
+        Ok(a) => a["status"].as_str().unwrap_or("?").to_owned(),
         Err(e) => Outcome::of_error(e).to_string(),
     };
     report.check(got.is_ok(), || {
@@ -1178,39 +1196,21 @@ fn failed_attempt(
     report.check(accepted, || {
         "conformance 4: /_conformance/next_action_attempt refused".to_owned()
     });
-    let unlock: seam_api::routes::LocksUnlockDoor =
-        serde_json::from_value(json!({"device_id": plan.locks}))
-            .map_err(|e| format!("conformance 4: unlock: {e}"))?;
-    let got = env.runtime.block_on(clients.api_key.send(unlock));
-    let _ = clients.take();
-    let pending = got.as_ref().ok().and_then(|a| serde_json::to_value(a).ok());
-    let id = pending
-        .as_ref()
-        .and_then(|a| a["action_attempt_id"].as_str())
-        .unwrap_or_default()
-        .to_owned();
-    let good = pending.as_ref().is_some_and(|a| a["status"] == "pending");
+    let got = send_json::<LocksUnlockDoor>(clients, env, json!({"device_id": plan.locks}))?;
+    let good = got.as_ref().is_ok_and(|a| a["status"] == "pending");
     report.check(good, || format!("unlock to fail: {got:?}"));
     report.row(vec![
         "`locks/unlock_door`".to_owned(),
-        match &got {
-            Ok(_) => format!(
-                "ok: `action_attempt` {}",
-                pending
-                    .as_ref()
-                    .map(|a| a["status"].to_string())
-                    .unwrap_or_default()
-            ),
-            Err(e) => Outcome::of_error(e).to_string(),
-        },
+        attempt_text(&got),
         yes(good),
     ]);
-    let request: ActionAttemptsGet = serde_json::from_value(json!({"action_attempt_id": id}))
-        .map_err(|e| format!("conformance 4: action_attempts/get: {e}"))?;
-    let got = env.runtime.block_on(clients.api_key.send(request));
-    let _ = clients.take();
-    let failed = got.as_ref().ok().and_then(|a| serde_json::to_value(a).ok());
-    let good = failed.as_ref().is_some_and(|a| {
+    let id = got
+        .as_ref()
+        .ok()
+        .and_then(|a| a["action_attempt_id"].as_str())
+        .unwrap_or_default();
+    let got = send_json::<ActionAttemptsGet>(clients, env, json!({"action_attempt_id": id}))?;
+    let good = got.as_ref().is_ok_and(|a| {
         a["status"] == "error"
             && a["error"]["type"] == "lock_jammed"
             && a["error"]["message"] == "The lock is jammed"
@@ -1218,10 +1218,7 @@ fn failed_attempt(
     report.check(good, || format!("failed attempt: {got:?}"));
     report.row(vec![
         "`action_attempts/get`".to_owned(),
-        match &failed {
-            Some(a) => format!("ok: `action_attempt` {}, error {}", a["status"], a["error"]),
-            None => format!("{got:?}"),
-        },
+        attempt_text(&got),
         yes(good),
     ]);
     Ok(())

@@ -13,7 +13,10 @@
 //!   of the client's keeps the answer as sent, so one request gives both what the client
 //!   decoded and the fake's JSON: the call succeeds and decodes, or fails with the typed error
 //!   the fake's body says; and the decoded value, serialised again, holds every field the fake
-//!   sent (any dropped or changed field is listed).
+//!   sent (any dropped or changed field is listed). A call that starts an action waits for it
+//!   (every 20 ms), and both the route's own answer and the last read of the attempt are
+//!   checked; unlocks whose attempts the fake is told to fail or to leave pending must end with
+//!   `Error::ActionAttemptFailed` and `Error::ActionAttemptTimedOut`.
 //! - The method each route is sent with ([`seam_core::RouteInfo::method`]) is compared with
 //!   the one `@seamapi/http` 2.32.0 sends (`http-methods.mjs` reads its code), for every route
 //!   of our table.
@@ -21,10 +24,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::Command;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use bytes::Bytes;
 use http::{Request, Response};
 use seam_api::routes::{ActionAttemptsGet, LocksUnlockDoor};
+use seam_core::action::ActionWait;
 use seam_core::params::Requirement;
 use seam_core::{AuthSet, HttpMethod, RawRequest, RetryPolicy, Route, RouteInfo};
 use seam_transport::{HyperTransport, Transport, TransportError};
@@ -88,6 +93,12 @@ enum Failure {
     /// A success answer that does not hold what the API document says.
     Undecodable,
 }
+
+/// Action routes called without waiting for their attempt, and why.
+const NOT_WAITED: &[(&str, &str)] = &[(
+    "/workspaces/reset_sandbox",
+    "not waited for: Seam's fake's reset removes the API key the attempt would be read with",
+)];
 
 /// Routes the package serves that are not in Seam's API reference, and why.
 fn undocumented_reason(path: &str) -> &'static str {
@@ -199,6 +210,7 @@ pub(super) fn run(env: &Env, report: &mut Report) -> Result<(), String> {
         let mut call = Call::new(info.path, params.clone(), &clients, env, info.auth);
         let version = version.as_str();
         seam_api::visit_routes(&mut call);
+        let not_waited = call.not_waited;
         let done = call
             .done
             .unwrap_or_else(|| Done::failed("not in the route table"));
@@ -228,8 +240,13 @@ pub(super) fn run(env: &Env, report: &mut Report) -> Result<(), String> {
             plan.learn(info, body);
         }
         let mut happened = happened;
-        // Resetting the sandbox removes the API key the attempt would be read with.
+        if let Some(why) = not_waited {
+            happened.push_str(&format!(" ({why})"));
+        }
+        // An attempt the call did not wait for is read once. Resetting the sandbox removes
+        // the API key it would be read with.
         if info.action_attempt
+            && done.waited.is_none()
             && info.path != "/workspaces/reset_sandbox"
             && let Some(status) = follow_attempt(&clients, env, done.body.as_ref(), report)?
         {
@@ -554,24 +571,29 @@ impl Plan {
 // One call
 
 /// The client for each kind of credentials, all through one recording transport, with no
-/// retries: each call is one request, and its answer is the one kept.
+/// retries, so that every request is seen once. A call that starts an action waits for it (as
+/// by default), reading the attempt every 20 ms rather than 0.5 s.
 struct Clients {
     api_key: seam::Seam,
     without_workspace: seam::Seam,
     publishable_key: seam::Seam,
-    last: Arc<Mutex<Option<(u16, Bytes)>>>,
+    answers: Arc<Mutex<Vec<Answer>>>,
 }
+
+/// How often the clients read an attempt they wait for.
+const POLL_EVERY: Duration = Duration::from_millis(20);
 
 impl Clients {
     fn new(endpoint: &str) -> Result<Self, String> {
         let recorder = Recorder {
             inner: HyperTransport::new().map_err(|e| format!("conformance 4: transport: {e}"))?,
-            last: Arc::default(),
+            answers: Arc::default(),
         };
-        let last = Arc::clone(&recorder.last);
+        let answers = Arc::clone(&recorder.answers);
         let build = |b: seam::SeamBuilder<seam::Seam>| {
             b.endpoint(endpoint)
                 .retry_policy(RetryPolicy::none())
+                .action_wait(ActionWait::default().every(POLL_EVERY))
                 .transport(recorder.clone())
                 .build()
                 .map_err(|e| format!("conformance 4: client: {e}"))
@@ -588,7 +610,7 @@ impl Clients {
                         .map_err(|e| format!("conformance 4: publishable key: {e}"))?,
                 ),
             )?,
-            last,
+            answers,
         })
     }
 
@@ -603,29 +625,43 @@ impl Clients {
         }
     }
 
-    /// The last answer's status and JSON (`None` when nothing came back, or not JSON).
-    fn take(&self) -> (Option<u16>, Option<Value>) {
-        let last = self.last.lock().map(|mut l| l.take()).unwrap_or_default();
-        match last {
-            Some((status, body)) => (Some(status), serde_json::from_slice(&body).ok()),
-            None => (None, None),
-        }
+    /// Every answer since the last call, in order.
+    fn take(&self) -> Vec<Answer> {
+        self.answers
+            .lock()
+            .map(|mut a| std::mem::take(&mut *a))
+            .unwrap_or_default()
     }
 }
 
-/// The hyper transport, keeping the last answer.
+/// One answer as the fake sent it.
+#[derive(Debug, Clone)]
+struct Answer {
+    /// The path of the request.
+    path: String,
+    status: u16,
+    /// The JSON, `None` when the body was not JSON.
+    body: Option<Value>,
+}
+
+/// The hyper transport, keeping every answer.
 #[derive(Debug, Clone)]
 struct Recorder {
     inner: HyperTransport,
-    last: Arc<Mutex<Option<(u16, Bytes)>>>,
+    answers: Arc<Mutex<Vec<Answer>>>,
 }
 
 #[async_trait::async_trait]
 impl Transport for Recorder {
     async fn send(&self, request: Request<Bytes>) -> Result<Response<Bytes>, TransportError> {
+        let path = request.uri().path().to_owned();
         let response = self.inner.send(request).await?;
-        if let Ok(mut last) = self.last.lock() {
-            *last = Some((response.status().as_u16(), response.body().clone()));
+        if let Ok(mut answers) = self.answers.lock() {
+            answers.push(Answer {
+                path,
+                status: response.status().as_u16(),
+                body: serde_json::from_slice(response.body()).ok(),
+            });
         }
         Ok(response)
     }
@@ -635,13 +671,23 @@ impl Transport for Recorder {
 struct Done {
     /// The client's result: the decoded value serialised again, or the error.
     result: Result<Value, seam_core::Error>,
-    /// The answer's status and JSON.
+    /// The last answer's status and JSON: the one the result was decoded from.
     status: Option<u16>,
     body: Option<Value>,
+    /// When the call waited for the action it started: its own answer and the reads after.
+    waited: Option<Waited>,
     /// What went wrong before a request could be made.
     setup: Option<String>,
     /// Sent again as `POST` after Seam's fake refused our method: that answer.
     as_post: Option<Box<Done>>,
+}
+
+/// The route's own answer of a call that waited (the attempt as first answered) and what it
+/// decodes to, serialised again; then the path and attempt status of each read after it.
+struct Waited {
+    body: Value,
+    decoded: Result<Value, String>,
+    reads: Vec<String>,
 }
 
 impl Done {
@@ -650,10 +696,52 @@ impl Done {
             result: Ok(Value::Null),
             status: None,
             body: None,
+            waited: None,
             setup: Some(why.to_owned()),
             as_post: None,
         }
     }
+
+    /// The outcome of a call whose answers were `answers`; `decode` reads the route's own.
+    fn of(
+        result: Result<Value, seam_core::Error>,
+        answers: Vec<Answer>,
+        decode: impl Fn(&Value) -> Result<Value, String>,
+    ) -> Self {
+        let last = answers.last().cloned();
+        let waited = match answers.split_first() {
+            Some((first, reads)) if !reads.is_empty() => first.body.clone().map(|body| Waited {
+                decoded: decode(&body),
+                body,
+                reads: reads
+                    .iter()
+                    .map(|r| {
+                        let status = r
+                            .body
+                            .as_ref()
+                            .and_then(|b| b["action_attempt"]["status"].as_str());
+                        format!("`{}` {}", r.path, status.unwrap_or("?"))
+                    })
+                    .collect(),
+            }),
+            _ => None,
+        };
+        Self {
+            result,
+            status: last.as_ref().map(|a| a.status),
+            body: last.and_then(|a| a.body),
+            waited,
+            setup: None,
+            as_post: None,
+        }
+    }
+}
+
+/// The output of `R` decoded from a whole answer, serialised again.
+fn decode_as<R: Route>(body: &Value) -> Result<Value, String> {
+    let bytes = serde_json::to_vec(body).map_err(|e| e.to_string())?;
+    let out = R::decode_output(&bytes).map_err(|e| e.to_string())?;
+    serde_json::to_value(&out).map_err(|e| e.to_string())
 }
 
 /// A visitor that finds the route at `path` and calls it.
@@ -664,6 +752,8 @@ struct Call<'a> {
     env: &'a Env,
     auth: AuthSet,
     done: Option<Done>,
+    /// Why the call was not waited for, if it was not.
+    not_waited: Option<&'static str>,
 }
 
 impl<'a> Call<'a> {
@@ -681,6 +771,7 @@ impl<'a> Call<'a> {
             env,
             auth,
             done: None,
+            not_waited: None,
         }
     }
 }
@@ -699,44 +790,36 @@ impl seam_core::RouteVisitor for Call<'_> {
                 return;
             }
         };
-        let client = self.clients.for_route(self.path, self.auth);
+        let mut client = self.clients.for_route(self.path, self.auth).clone();
+        if let Some((_, why)) = NOT_WAITED.iter().find(|(p, _)| *p == self.path) {
+            client = client.with_action_wait(ActionWait::off());
+            self.not_waited = Some(why);
+        }
+        let client = &client;
         let got = self.env.runtime.block_on(client.send(request));
-        let (status, body) = self.clients.take();
         let result = got.and_then(|out| {
             serde_json::to_value(&out).map_err(|e| seam_core::Error::Encode(e.to_string()))
         });
-        let mut done = Done {
-            result,
-            status,
-            body,
-            setup: None,
-            as_post: None,
-        };
+        let mut done = Done::of(result, self.clients.take(), decode_as::<R>);
         // Seam's fake predates some of the methods Seam's SDK sends (405), and reads the
         // parameters of a DELETE from a JSON body only: the same parameters as POST (which
         // Seam accepts on every route) show whether the answer decodes.
-        let refused = status == Some(405)
-            || (R::INFO.method == HttpMethod::Delete && status.is_some_and(|s| s >= 400));
+        let refused = done.status == Some(405)
+            || (R::INFO.method == HttpMethod::Delete && done.status.is_some_and(|s| s >= 400));
         if refused && R::INFO.method != HttpMethod::Post {
             let params = self.params.as_object().cloned().unwrap_or_default();
             let mut raw = RawRequest::for_route(&R::INFO, params);
             raw.method = HttpMethod::Post;
             let got = self.env.runtime.block_on(client.send_raw(raw));
-            let (status, body) = self.clients.take();
             let result = got.and_then(|answer| {
-                let bytes = serde_json::to_vec(&answer)
-                    .map_err(|e| seam_core::Error::Encode(e.to_string()))?;
-                let out = R::decode_output(&bytes)
-                    .map_err(|e| seam_core::Error::Encode(format!("decoding: {e}")))?;
-                serde_json::to_value(&out).map_err(|e| seam_core::Error::Encode(e.to_string()))
+                decode_as::<R>(&answer)
+                    .map_err(|e| seam_core::Error::Encode(format!("decoding: {e}")))
             });
-            done.as_post = Some(Box::new(Done {
+            done.as_post = Some(Box::new(Done::of(
                 result,
-                status,
-                body,
-                setup: None,
-                as_post: None,
-            }));
+                self.clients.take(),
+                decode_as::<R>,
+            )));
         }
         self.done = Some(done);
     }
@@ -812,7 +895,25 @@ fn judge(
             let Some(body) = &done.body else {
                 return Verdict::new("ok, but no JSON answer kept".to_owned(), "", false);
             };
-            let (lost, deliberate) = lost_fields(info, body, ours, documented);
+            let (mut lost, mut deliberate) = lost_fields(info, body, ours, documented);
+            let mut waited = String::new();
+            if let Some(w) = &done.waited {
+                // The route's own answer, the attempt as first answered, is checked too.
+                match &w.decoded {
+                    Ok(first) => {
+                        let (l, d) = lost_fields(info, &w.body, first, documented);
+                        lost.extend(l.into_iter().map(|l| format!("{l} (in the first answer)")));
+                        deliberate.extend(d);
+                    }
+                    Err(e) => lost.push(format!("the first answer does not decode: {e}")),
+                }
+                let first = w.body["action_attempt"]["status"].as_str().unwrap_or("?");
+                waited = format!(
+                    "; waited: `{first}` at first, then {} read(s) of the attempt: {}",
+                    w.reads.len(),
+                    w.reads.join(", ")
+                );
+            }
             let good = lost.is_empty() && expected.is_none();
             let mut fields: Vec<&str> = deliberate.iter().map(|(f, _)| f.as_str()).collect();
             fields.dedup();
@@ -827,7 +928,7 @@ fn judge(
                 (false, _) => format!("**no**: {}; {by_design}", lost.join("; ")),
             };
             Verdict {
-                what: format!("{}{credentials}", summary(info, body)),
+                what: format!("{}{waited}{credentials}", summary(info, body)),
                 lost: lost_cell,
                 good,
                 by_design: deliberate,
@@ -1132,32 +1233,26 @@ fn same_instant(a: &str, b: &str) -> bool {
 // ---------------------------------------------------------------------------------------------
 // Action attempts
 
-/// Sends `R` built from `params` with the API key, and hands back its output as JSON.
+/// Sends `R` built from `params` with `client`, and hands back its output as JSON and the
+/// answers it took.
 fn send_json<R: Route + serde::de::DeserializeOwned>(
     clients: &Clients,
+    client: &seam::Seam,
     env: &Env,
     params: Value,
-) -> Result<Result<Value, seam_core::Error>, String> {
+) -> Result<(Result<Value, seam_core::Error>, Vec<Answer>), String> {
     let request: R = serde_json::from_value(params)
         .map_err(|e| format!("conformance 4: {}: {e}", R::INFO.path))?;
-    let got = env.runtime.block_on(clients.api_key.send(request));
-    let _ = clients.take();
-    Ok(got.and_then(|out| {
+    let got = env.runtime.block_on(client.send(request));
+    let got = got.and_then(|out| {
         serde_json::to_value(&out).map_err(|e| seam_core::Error::Encode(e.to_string()))
-    }))
+    });
+    Ok((got, clients.take()))
 }
 
-/// `ok: `action_attempt` "pending"`, or the error.
-fn attempt_text(got: &Result<Value, seam_core::Error>) -> String {
-    match got {
-        Ok(a) if a["error"].is_null() => format!("ok: `action_attempt` {}", a["status"]),
-        Ok(a) => format!("ok: `action_attempt` {}, error {}", a["status"], a["error"]),
-        Err(e) => Outcome::of_error(e).to_string(),
-    }
-}
-
-/// For an answer holding a pending action attempt: what `/action_attempts/get` reports right
-/// after, through our client (and that it decodes).
+/// For an answer holding an action attempt that the call did not wait for (the attempt is
+/// beside the route's own output): what `/action_attempts/get` reports right after, through
+/// our client (and that it decodes).
 fn follow_attempt(
     clients: &Clients,
     env: &Env,
@@ -1167,7 +1262,12 @@ fn follow_attempt(
     let Some(id) = body.and_then(|b| b["action_attempt"]["action_attempt_id"].as_str()) else {
         return Ok(None);
     };
-    let got = send_json::<ActionAttemptsGet>(clients, env, json!({"action_attempt_id": id}))?;
+    let (got, _) = send_json::<ActionAttemptsGet>(
+        clients,
+        &clients.api_key,
+        env,
+        json!({"action_attempt_id": id}),
+    )?;
     let status = match &got {
         Ok(a) => a["status"].as_str().unwrap_or("?").to_owned(),
         Err(e) => Outcome::of_error(e).to_string(),
@@ -1178,8 +1278,24 @@ fn follow_attempt(
     Ok(Some(format!("`{status}`")))
 }
 
-/// An unlock whose attempt Seam's fake is told to fail: the answer is the pending attempt, and
-/// `/action_attempts/get` then decodes the failed one, with its error.
+/// `2 answers: `/locks/unlock_door` pending, `/action_attempts/get` error`.
+fn answers_text(answers: &[Answer]) -> String {
+    let each: Vec<String> = answers
+        .iter()
+        .map(|a| {
+            let status = a
+                .body
+                .as_ref()
+                .and_then(|b| b["action_attempt"]["status"].as_str());
+            format!("`{}` {}", a.path, status.unwrap_or("?"))
+        })
+        .collect();
+    format!("{} answer(s): {}", answers.len(), each.join(", "))
+}
+
+/// Unlocks whose attempts Seam's fake is told to fail, or to leave pending: the waited call
+/// ends with the typed failure, or the typed timeout; `wait_for_action_attempt` then waits for
+/// the pending one once the fake's own control settles it.
 fn failed_attempt(
     report: &mut Report,
     clients: &Clients,
@@ -1188,40 +1304,77 @@ fn failed_attempt(
     plan: &Plan,
 ) -> Result<(), String> {
     report.table(
-        "An action attempt made to fail (`POST /_conformance/next_action_attempt`, then `locks/unlock_door`)",
-        &["step", "what happened", "as expected?"],
+        "Action attempts made to fail or to stay pending (`POST /_conformance/next_action_attempt`), waited for",
+        &["call", "what happened", "as expected?"],
     );
+    let unlock = json!({"device_id": plan.locks});
+
     let fail = json!({"status": "error", "error": {"type": "lock_jammed", "message": "The lock is jammed"}});
     let accepted = post_control(env, endpoint, "/_conformance/next_action_attempt", &fail)?;
-    report.check(accepted, || {
-        "conformance 4: /_conformance/next_action_attempt refused".to_owned()
-    });
-    let got = send_json::<LocksUnlockDoor>(clients, env, json!({"device_id": plan.locks}))?;
-    let good = got.as_ref().is_ok_and(|a| a["status"] == "pending");
-    report.check(good, || format!("unlock to fail: {got:?}"));
+    let (got, answers) =
+        send_json::<LocksUnlockDoor>(clients, &clients.api_key, env, unlock.clone())?;
+    let good = accepted
+        && matches!(&got, Err(seam_core::Error::ActionAttemptFailed(e))
+            if e.error_type.as_deref() == Some("lock_jammed")
+                && e.message.as_deref() == Some("The lock is jammed")
+                && e.status == "error"
+                && e.attempt["status"] == "error")
+        && answers.len() >= 2;
+    report.check(good, || format!("unlock made to fail: {got:?}"));
     report.row(vec![
-        "`locks/unlock_door`".to_owned(),
-        attempt_text(&got),
+        "`locks/unlock_door`, the attempt made to fail".to_owned(),
+        format!("{}; {}", result_text(&got), answers_text(&answers)),
         yes(good),
     ]);
-    let id = got
-        .as_ref()
-        .ok()
-        .and_then(|a| a["action_attempt_id"].as_str())
-        .unwrap_or_default();
-    let got = send_json::<ActionAttemptsGet>(clients, env, json!({"action_attempt_id": id}))?;
-    let good = got.as_ref().is_ok_and(|a| {
-        a["status"] == "error"
-            && a["error"]["type"] == "lock_jammed"
-            && a["error"]["message"] == "The lock is jammed"
-    });
-    report.check(good, || format!("failed attempt: {got:?}"));
+
+    let pending = json!({"status": "pending"});
+    let accepted = post_control(env, endpoint, "/_conformance/next_action_attempt", &pending)?;
+    let short = clients
+        .api_key
+        .with_action_wait(ActionWait::up_to(Duration::from_millis(200)).every(POLL_EVERY));
+    let (got, answers) = send_json::<LocksUnlockDoor>(clients, &short, env, unlock)?;
+    let id = match &got {
+        Err(seam_core::Error::ActionAttemptTimedOut(e)) => Some(e.action_attempt_id.clone()),
+        _ => None,
+    };
+    let good = accepted
+        && matches!(&got, Err(seam_core::Error::ActionAttemptTimedOut(e))
+            if e.status == "pending" && e.attempt["status"] == "pending")
+        && answers.len() >= 2;
+    report.check(good, || format!("unlock left pending: {got:?}"));
     report.row(vec![
-        "`action_attempts/get`".to_owned(),
-        attempt_text(&got),
+        "`locks/unlock_door` waiting up to 200 ms, the attempt left pending".to_owned(),
+        format!("{}; {}", result_text(&got), answers_text(&answers)),
+        yes(good),
+    ]);
+
+    // The fake's own control settles it; waiting for it by id then ends at once.
+    let id = id.unwrap_or_default();
+    let settle = json!({"action_attempt_id": id, "status": "success", "result": {}});
+    let accepted = post_control(env, endpoint, "/_fake/update_action_attempt", &settle)?;
+    let got = env
+        .runtime
+        .block_on(clients.api_key.wait_for_action_attempt(id.as_str()));
+    let answers = clients.take();
+    let got = got.and_then(|a| {
+        serde_json::to_value(&a).map_err(|e| seam_core::Error::Encode(e.to_string()))
+    });
+    let good = accepted && got.as_ref().is_ok_and(|a| a["status"] == "success");
+    report.check(good, || format!("wait_for_action_attempt: {got:?}"));
+    report.row(vec![
+        "`wait_for_action_attempt` after `POST /_fake/update_action_attempt` (success)".to_owned(),
+        format!("{}; {}", result_text(&got), answers_text(&answers)),
         yes(good),
     ]);
     Ok(())
+}
+
+/// `ok: `action_attempt` "success"`, or the error as our client reports it.
+fn result_text(got: &Result<Value, seam_core::Error>) -> String {
+    match got {
+        Ok(a) => format!("ok: `action_attempt` {}", a["status"]),
+        Err(e) => format!("{e}"),
+    }
 }
 
 /// A plain POST with a JSON body to the fake's front server; whether it answered 200.

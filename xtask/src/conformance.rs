@@ -15,11 +15,15 @@
 //!    `crates/seam-core/tests/query_cases.json` (which the `query` test of seam-core checks
 //!    `seam_core::codec::query_string` against) through Seam's own
 //!    `@seamapi/url-search-params-serializer`; any case whose answer differs fails the task.
+//! 4. **Every documented route of Seam's fake**, with Seam's own seed, and the HTTP method of
+//!    every route against `@seamapi/http` 2.32.0's: see [`whole_api`].
 //!
 //! Node.js, npm and Python 3 are needed. They install the pinned packages into
 //! `target/conformance/` (kept while the lock files are unchanged). When one is missing the task
 //! fails with `CI=true`, and otherwise skips with a loud note. `--markdown` prints the result
 //! tables that `docs/conformance.md` shows.
+
+mod whole_api;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -87,6 +91,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
     query_cases(&env, &mut report)?;
     against_seams_fake(&env, &mut report)?;
     against_our_fake(&env, &mut report)?;
+    let whole = Instant::now();
+    whole_api::run(&env, &mut report)?;
+    eprintln!(
+        "xtask: conformance 4 (every route of Seam's fake) took {:.1} s",
+        whole.elapsed().as_secs_f64()
+    );
 
     if markdown {
         print!("{}", report.markdown());
@@ -268,7 +278,12 @@ fn install(tools: &Tools, dir: &Path) -> Result<(), String> {
         );
     }
 
-    for script in ["seam-connect-fake.mjs", "js-sdk-cases.mjs", "query.mjs"] {
+    for script in [
+        "seam-connect-fake.mjs",
+        "js-sdk-cases.mjs",
+        "query.mjs",
+        "http-methods.mjs",
+    ] {
         write(&dir.join(script), &read(script)?)?;
     }
     Ok(())

@@ -110,8 +110,10 @@ pub trait Route: Serialize + Send + Sync + 'static {
     /// The route's description.
     const INFO: RouteInfo;
 
-    /// What the call returns to the caller.
-    type Output: Send + 'static;
+    /// What the call returns to the caller. It serialises back to the JSON it was decoded
+    /// from (under the route's output key), so a decoded answer can be compared with the one
+    /// sent (`cargo xtask conformance`) or served again.
+    type Output: Serialize + Send + 'static;
 
     /// Decodes a successful answer's body into the output.
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error>;

@@ -39,6 +39,7 @@ pub mod retry;
 pub mod route;
 pub mod secret;
 mod typed;
+pub mod webhook;
 
 pub use auth::{AuthSet, Credentials, TokenKind, check_auth_kind, check_route_auth};
 pub use codec::{Encoder, RawRequest, clone_request, decode, decode_error, decode_raw};
@@ -53,6 +54,7 @@ pub use retry::RetryPolicy;
 pub use route::{HttpMethod, Paginated, Route, RouteInfo, RouteVisitor};
 pub use secret::Secret;
 pub use typed::validate_typed;
+pub use webhook::{WebhookError, WebhookHeaders, WebhookVerifier};
 
 // Generated code names these through core.
 #[doc(hidden)]

@@ -34,7 +34,7 @@ pub use seam::{
     ApiError, AuthSet, BuildClient, ConfigError, Credentials, Error, HttpMethod, InvalidInput,
     Page, Pagination, RawRequest, Result, RetryPolicy, Route, RouteInfo, SeamBuilder, TokenKind,
     Transport, TransportError, UnexpectedResponse, UnknownKind, UnknownValue, ValidationErrors,
-    resources, routes,
+    resources, routes, webhook,
 };
 use seam_core::pager::{Pager, Step};
 use seam_core::{Config, Paginated, TransportErrorKind};

@@ -15,6 +15,9 @@
 //!    `crates/seam-core/tests/query_cases.json` (which the `query` test of seam-core checks
 //!    `seam_core::codec::query_string` against) through Seam's own
 //!    `@seamapi/url-search-params-serializer`; any case whose answer differs fails the task.
+//! 4. **Webhooks.** Deliveries signed by Python's `svix`, verified by it, by Seam's
+//!    `SeamWebhook`, by `seam_api::webhook::Webhook` and by `seam webhooks verify`
+//!    (`conformance/webhooks.rs`).
 //!
 //! Node.js, npm and Python 3 are needed. They install the pinned packages into
 //! `target/conformance/` (kept while the lock files are unchanged). When one is missing the task
@@ -41,6 +44,8 @@ use seam_api::routes::{
 use seam_core::{ConfigError, Error, Route};
 use seam_fake::seed;
 use serde_json::{Value, json};
+
+mod webhooks;
 
 /// Where the pinned package lists and our scripts live.
 const SOURCES: &str = "xtask/conformance";
@@ -87,6 +92,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     query_cases(&env, &mut report)?;
     against_seams_fake(&env, &mut report)?;
     against_our_fake(&env, &mut report)?;
+    webhooks::run(&env, &mut report)?;
 
     if markdown {
         print!("{}", report.markdown());

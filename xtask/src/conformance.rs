@@ -344,13 +344,33 @@ impl Drop for ServerProcess {
 }
 
 /// Runs `cmd` to the end (at most [`PROCESS_LIMIT`]): exit code, stdout, stderr.
-fn output(what: &str, mut cmd: Command) -> Result<(Option<i32>, String, String), String> {
+fn output(what: &str, cmd: Command) -> Result<(Option<i32>, String, String), String> {
+    output_with_input(what, cmd, None)
+}
+
+/// [`output`], with `input` written to the process's stdin (none: stdin is empty).
+fn output_with_input(
+    what: &str,
+    mut cmd: Command,
+    input: Option<Vec<u8>>,
+) -> Result<(Option<i32>, String, String), String> {
+    let stdin = if input.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    };
     let mut child = cmd
-        .stdin(Stdio::null())
+        .stdin(stdin)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| format!("{what}: could not start: {e}"))?;
+    if let (Some(mut pipe), Some(input)) = (child.stdin.take(), input) {
+        // From a thread, so a child that does not read cannot block this one.
+        std::thread::spawn(move || {
+            let _ = std::io::Write::write_all(&mut pipe, &input);
+        });
+    }
     let reader = |pipe: Option<Box<dyn Read + Send>>| {
         std::thread::spawn(move || {
             let mut text = String::new();
@@ -828,19 +848,7 @@ fn sdk(
         .env("SEAM_CONFORMANCE_CASES", spec.to_string())
         .env_remove("SEAM_API_KEY")
         .env_remove("SEAM_ENDPOINT");
-    let (code, stdout, stderr) = output(which.name(), cmd)?;
-    let line = stdout
-        .lines()
-        .rev()
-        .find(|l| l.starts_with('{'))
-        .ok_or_else(|| {
-            format!(
-                "{}: exit {code:?}, no JSON line; stderr: {}",
-                which.name(),
-                stderr.trim()
-            )
-        })?;
-    let v: Value = serde_json::from_str(line).map_err(|e| format!("{}: {e}", which.name()))?;
+    let v = json_line(which.name(), cmd)?;
     let results = v["results"]
         .as_array()
         .into_iter()
@@ -866,6 +874,22 @@ impl Sdk {
             Sdk::Python => "seam-python",
         }
     }
+}
+
+/// Runs a script to the end: the last line of its stdout that is a JSON object.
+fn json_line(what: &str, cmd: Command) -> Result<Value, String> {
+    let (code, stdout, stderr) = output(what, cmd)?;
+    let line = stdout
+        .lines()
+        .rev()
+        .find(|l| l.starts_with('{'))
+        .ok_or_else(|| {
+            format!(
+                "{what}: exit {code:?}, no JSON line; stderr: {}",
+                stderr.trim()
+            )
+        })?;
+    serde_json::from_str(line).map_err(|e| format!("{what}: {e}"))
 }
 
 /// Our typed call for `params` when our API can express it (exactly one of id and key).

@@ -7,13 +7,12 @@
 //! `seam_api::webhook::Webhook` and `seam webhooks verify` then check the same delivery, and
 //! every case must end the same way on every side (see [`same`]).
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use seam_api::webhook::Webhook;
 use serde_json::{Value, json};
 
-use super::{Env, Report, SOURCES, output};
+use super::{Env, Report, SOURCES, json_line, output_with_input};
 
 /// The endpoint's secret in most cases.
 const SECRET: &str = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
@@ -184,23 +183,9 @@ fn cli(env: &Env, secret: &str, headers: &[(String, String)], body: &str) -> Res
     for (name, value) in headers {
         cmd.arg("--header").arg(format!("{name}: {value}"));
     }
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("seam webhooks verify: {e}"))?;
-    if let Some(mut stdin) = child.stdin.take() {
-        stdin
-            .write_all(body.as_bytes())
-            .map_err(|e| format!("seam webhooks verify: stdin: {e}"))?;
-    }
-    let out = child
-        .wait_with_output()
-        .map_err(|e| format!("seam webhooks verify: {e}"))?;
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    Ok(match out.status.code() {
+    let (code, stdout, stderr) =
+        output_with_input("seam webhooks verify", cmd, Some(body.as_bytes().to_vec()))?;
+    Ok(match code {
         Some(0) => {
             let event: Value = serde_json::from_str(&stdout).unwrap_or(Value::Null);
             Ended::ok(event["event_type"].as_str().map(str::to_owned))
@@ -236,18 +221,7 @@ pub(super) fn run(env: &Env, report: &mut Report) -> Result<(), String> {
         "SEAM_CONFORMANCE_CASES",
         json!({ "cases": cases }).to_string(),
     );
-    let (code, stdout, stderr) = output("py_webhook_cases.py", cmd)?;
-    let line = stdout
-        .lines()
-        .rev()
-        .find(|l| l.starts_with('{'))
-        .ok_or_else(|| {
-            format!(
-                "py_webhook_cases.py: exit {code:?}, no JSON line; stderr: {}",
-                stderr.trim()
-            )
-        })?;
-    let v: Value = serde_json::from_str(line).map_err(|e| format!("py_webhook_cases.py: {e}"))?;
+    let v = json_line("py_webhook_cases.py", cmd)?;
     let svix_name = v["svix"].as_str().unwrap_or("svix").to_owned();
     let seam_name = v["seam"].as_str().unwrap_or("seam").to_owned();
     let results = v["results"].as_array().cloned().unwrap_or_default();

@@ -18,7 +18,8 @@ use crate::resources::Event;
 /// The longest part of a decoding error kept in [`WebhookError::NotAnEvent`].
 const REASON_LIMIT: usize = 300;
 
-/// Verifies the deliveries of one webhook endpoint and decodes their events.
+/// Verifies the deliveries of one webhook endpoint and decodes their events. (The endpoint as
+/// the API lists it, with its URL and secret, is [`resources::Webhook`](crate::resources::Webhook).)
 ///
 /// Built from the endpoint's secret (`whsec_…`, shown by Seam when the webhook is created).
 /// [`verify`](Self::verify) checks, in order: the `webhook-id`, `webhook-timestamp` and

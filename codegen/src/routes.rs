@@ -27,6 +27,9 @@ pub struct RouteModel {
     pub doc: String,
     pub deprecated: Option<String>,
     pub output: String,
+    /// Whether the facades wait for the action attempt the route answers with (the rule is
+    /// seam-core's `action::waits`; this only says so in the docs).
+    pub waits: bool,
 }
 
 /// The method Seam's JavaScript SDK (`@seamapi/http` 2.32.0) sends: the first of GET,
@@ -453,6 +456,7 @@ pub fn build(
             doc,
             deprecated,
             output,
+            waits: action_attempt && key == Some("action_attempt"),
         });
     }
     Ok(Generated {
@@ -596,13 +600,18 @@ pub fn facade(routes: &[RouteModel], blocking: bool) -> String {
             ));
             out.push_str(&lines(first_sentence(&r.doc), "    "));
             out.push_str(&format!(
-                "    ///\n    /// Sends [`{}`](crate::routes::{}) (`{} {}`), validated before sending; {}. Returns `{}`.\n",
+                "    ///\n    /// Sends [`{}`](crate::routes::{}) (`{} {}`), validated before sending; {}. Returns `{}`{}.\n",
                 r.type_name,
                 r.type_name,
                 r.method.to_uppercase(),
                 r.path,
                 if r.idempotent { "retried when it fails" } else { "never retried once it may have reached the server" },
-                r.output.replace("crate::resources::", "").replace("seam_core::", "")
+                r.output.replace("crate::resources::", "").replace("seam_core::", ""),
+                if r.waits {
+                    ", finished: the attempt is waited for as the client's `ActionWait` says (every 0.5 s for up to 5 s by default), and a failed or still pending one is `Error::ActionAttemptFailed` or `Error::ActionAttemptTimedOut`"
+                } else {
+                    ""
+                }
             ));
             if let Some(why) = &r.deprecated {
                 out.push_str(&format!("    #[deprecated = {}]\n", lit(why)));

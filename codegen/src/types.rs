@@ -665,8 +665,17 @@ impl<'s> TypeGen<'s> {
         }
         let mut variants: Vec<(String, String, String, String)> = Vec::new();
         let mut used = HashSet::new();
+        let mut common: Option<Vec<(String, String)>> = None;
         for t in &order {
             let merged = merge_branches(&groups[t]);
+            let texts = required_texts(&merged);
+            common = Some(match common {
+                None => texts.into_iter().filter(|(p, _)| p != tag).collect(),
+                Some(c) => c
+                    .into_iter()
+                    .filter(|(p, _)| texts.iter().any(|(q, _)| q == p))
+                    .collect(),
+            });
             let mut variant = pascal(t);
             let mut n = 2;
             while !used.insert(variant.clone()) {
@@ -717,7 +726,35 @@ impl<'s> TypeGen<'s> {
         for (variant, t, _, _) in &variants {
             code.push_str(&format!("            Self::{variant}(_) => {},\n", lit(t)));
         }
-        code.push_str("            Self::Unknown(u) => u.kind(),\n        }\n    }\n}\n\n");
+        code.push_str("            Self::Unknown(u) => u.kind(),\n        }\n    }\n");
+        // Text every kind has (an event's `event_id`, an attempt's `action_attempt_id`, an
+        // error's `message`): one accessor, read from the JSON for a kind not known.
+        for (prop, doc) in common.unwrap_or_default() {
+            let method = field(&prop);
+            if method == "kind" {
+                continue;
+            }
+            let doc = if doc.is_empty() {
+                format!("`{prop}`, which every kind has.")
+            } else {
+                format!(
+                    "{doc}\n\nEvery kind has it (`{prop}`); empty when a kind this version does not know lacks it."
+                )
+            };
+            code.push('\n');
+            code.push_str(&lines(&doc, "    "));
+            code.push_str(&format!(
+                "    pub fn {method}(&self) -> &str {{\n        match self {{\n"
+            ));
+            for (variant, _, _, _) in &variants {
+                code.push_str(&format!("            Self::{variant}(v) => &v.{method},\n"));
+            }
+            code.push_str(&format!(
+                "            Self::Unknown(u) => u.raw().get({}).and_then(serde_json::Value::as_str).unwrap_or_default(),\n        }}\n    }}\n",
+                lit(&prop)
+            ));
+        }
+        code.push_str("}\n\n");
         code.push_str(&format!(
             "impl serde::Serialize for {name} {{\n    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {{\n        match self {{\n"
         ));
@@ -1136,4 +1173,28 @@ fn open_enum(name: &str, doc: &str, values: &[String]) -> String {
         body.push_str(&format!("    /// `{v}`\n    {variant} = {},\n", lit(v)));
     }
     format!("crate::support::open_enum! {{\n{code}{name} {{\n{body}}}\n}}\n")
+}
+
+/// The properties of an object schema that decode as plain `String` (required, not nullable,
+/// text without an enum or a date format), with their descriptions: what a union's kinds
+/// can share through one accessor.
+fn required_texts(schema: &Value) -> Vec<(String, String)> {
+    let required = required_names(schema);
+    let Some(props) = schema.get("properties").and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    props
+        .iter()
+        .filter(|(prop, ps)| {
+            required.contains(*prop)
+                && ps.get("type").and_then(Value::as_str) == Some("string")
+                && ps.get("enum").is_none()
+                && ps.get("nullable") != Some(&Value::Bool(true))
+                && matches!(
+                    ps.get("format").and_then(Value::as_str),
+                    None | Some("uuid" | "email" | "uri")
+                )
+        })
+        .map(|(prop, ps)| (prop.clone(), description(ps)))
+        .collect()
 }

@@ -86,13 +86,13 @@ fn a_tagged_one_of_becomes_a_union_and_same_tag_branches_merge() {
     let schemas = json!({"attempt": {"oneOf": [
         attempt("OPEN", "pending"), attempt("OPEN", "success"), attempt("CLOSE", "pending")
     ]}});
-    let response = json!({"type": "object", "properties": {"attempt": {"$ref": "#/components/schemas/attempt"}}});
+    let response = json!({"type": "object", "properties": {"action_attempt": {"$ref": "#/components/schemas/attempt"}}});
     let mut open = op(
         &["doors"],
         "open",
         json!({"type": "object", "properties": {}}),
         response,
-        Some("attempt"),
+        Some("action_attempt"),
     );
     open["x-action-attempt-type"] = json!("OPEN");
     let paths = json!({"/doors/open": {"post": open}});
@@ -105,10 +105,23 @@ fn a_tagged_one_of_becomes_a_union_and_same_tag_branches_merge() {
     // pending + success of OPEN merge: the status enum holds both, the result is typed.
     assert!(resources.contains("\"pending\""));
     assert!(resources.contains("\"success\""));
+    // Text every kind has gets one accessor, read from the JSON for an unknown kind; the tag
+    // is `kind()`, and enums are not accessors.
+    assert!(
+        resources.contains("pub fn attempt_id(&self) -> &str"),
+        "{resources}"
+    );
+    assert!(resources.contains("Self::Close(v) => &v.attempt_id,"));
+    assert!(resources.contains("u.raw().get(\"attempt_id\")"));
+    assert!(!resources.contains("pub fn action_type(&self)"));
+    assert!(!resources.contains("pub fn status(&self)"));
     let routes = &files["crates/seam-api/src/generated/routes.rs"];
     // A POST that starts an action is never retried.
     assert!(routes.contains("action_attempt: true"));
     assert!(routes.contains("idempotent: false"));
+    // Its facade method says it is waited for.
+    let facade = &files["crates/seam/src/generated.rs"];
+    assert!(facade.contains("Returns `Attempt`, finished"), "{facade}");
 }
 
 #[test]

@@ -21,6 +21,7 @@
 
 mod bench;
 mod conformance;
+mod doc_links;
 mod fuzz;
 mod soak;
 mod soak_driver;
@@ -35,6 +36,7 @@ fn main() -> ExitCode {
         Some("codegen") => codegen(&args[1..]),
         Some("spec-update") => spec_update(&args[1..]),
         Some("layering") => layering(),
+        Some("doc-links") => doc_links(),
         Some("demo") => demo(),
         Some("bench") => bench::run(&args[1..]),
         Some("conformance") => conformance::run(&args[1..]),
@@ -42,7 +44,7 @@ fn main() -> ExitCode {
         Some("soak") => soak::run(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             println!(
-                "usage: cargo xtask <ci|codegen|spec-update|demo|layering|bench|conformance|fuzz|soak>\n\n  ci           codegen --check, fmt, clippy, docs, layering, all tests and conformance (the README's test command)\n  codegen      write the generated code from spec/ (--check: fail if the checked-in code differs)\n  spec-update  VERSION: take @seamapi/types@VERSION's OpenAPI document from npm and regenerate\n  demo         add an ACS user to a user identity in the embedded sandbox\n  layering     check that seam-core and seam-api depend on no tokio, hyper or rustls\n  bench        end-to-end benchmark on loopback (--quick, --json); the full run writes docs/performance.*\n  conformance  our client against Seam's fake, Seam's JS and Python SDKs against ours (--markdown)\n  fuzz         run each fuzz target for --seconds N (default 60; --target T, --merge); needs cargo-fuzz\n  soak         the fake under load (--requests N, --connections C): counts and a model check"
+                "usage: cargo xtask <ci|codegen|spec-update|demo|layering|doc-links|bench|conformance|fuzz|soak>\n\n  ci           codegen --check, fmt, clippy, docs, layering, all tests and conformance (the README's test command)\n  codegen      write the generated code from spec/ (--check: fail if the checked-in code differs)\n  spec-update  VERSION: take @seamapi/types@VERSION's OpenAPI document from npm and regenerate\n  demo         add an ACS user to a user identity in the embedded sandbox\n  layering     check that seam-core and seam-api depend on no tokio, hyper or rustls\n  doc-links    check the rendered docs (after cargo doc) for unresolved or dead links\n  bench        end-to-end benchmark on loopback (--quick, --json); the full run writes docs/performance.*\n  conformance  our client against Seam's fake, Seam's JS and Python SDKs against ours (--markdown)\n  fuzz         run each fuzz target for --seconds N (default 60; --target T, --merge); needs cargo-fuzz\n  soak         the fake under load (--requests N, --connections C): counts and a model check"
             );
             Ok(())
         }
@@ -58,7 +60,15 @@ fn main() -> ExitCode {
 }
 
 fn cargo() -> Command {
-    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    // CI builds once from a clean clone: incremental state would only cost time and several
+    // GB of disk (it once filled this machine's).
+    if std::env::var("CI").is_ok_and(|v| v == "true")
+        && std::env::var_os("CARGO_INCREMENTAL").is_none()
+    {
+        cmd.env("CARGO_INCREMENTAL", "0");
+    }
+    cmd
 }
 
 /// `program` (the `seam` binary) with `home` as its per-user folders and no `SEAM_*`
@@ -193,6 +203,7 @@ fn ci() -> Result<(), String> {
     doc.args(["doc", "--workspace", "--no-deps"])
         .env("RUSTDOCFLAGS", "-D warnings");
     run("cargo doc (warnings denied)", doc)?;
+    doc_links()?;
 
     layering()?;
 
@@ -205,6 +216,20 @@ fn ci() -> Result<(), String> {
     run("cargo test --doc", doctest)?;
 
     conformance::run(&[])
+}
+
+/// The rendered docs of every library of the workspace have no broken link.
+fn doc_links() -> Result<(), String> {
+    let root = workspace_root();
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+    let crates: Vec<String> = std::fs::read_dir(root.join("crates"))
+        .map_err(|e| format!("crates/: {e}"))?
+        .flatten()
+        .filter(|e| e.path().join("src/lib.rs").exists())
+        .map(|e| e.file_name().to_string_lossy().replace('-', "_"))
+        .collect();
+    doc_links::check(&target.join("doc"), &crates)
 }
 
 /// `seam-core` must stay sans-IO: a crate that depends only on it gets no runtime and no HTTP

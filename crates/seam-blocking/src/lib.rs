@@ -12,6 +12,26 @@
 //! # Ok::<(), seam_blocking::Error>(())
 //! ```
 //!
+//! Tests of your own code need no network: give the client `seam-fake`'s in-memory fake as
+//! its transport.
+//!
+//! ```
+//! use seam_blocking::{Seam, routes::{AddAcsUser, GetUserIdentity, UserIdentityRef}};
+//! use seam_fake::{FakeSeam, IN_MEMORY_ENDPOINT, seed};
+//!
+//! let fake = FakeSeam::new();
+//! let seam = Seam::builder()
+//!     .api_key(seed::API_KEY)
+//!     .endpoint(IN_MEMORY_ENDPOINT)
+//!     .transport(fake.clone())
+//!     .build()?;
+//! seam.user_identities()
+//!     .add_acs_user(AddAcsUser::new(seed::ACS_USER_IDS[0], UserIdentityRef::key("sam")))?;
+//! let sam = seam.user_identities().get(GetUserIdentity::new(UserIdentityRef::key("sam")))?;
+//! assert_eq!(sam.acs_user_ids, [seed::ACS_USER_IDS[0]]);
+//! # Ok::<(), seam_blocking::Error>(())
+//! ```
+//!
 //! # How it works
 //!
 //! Each client owns a private current-thread tokio runtime, on which the async client runs:
@@ -31,13 +51,14 @@ mod generated;
 
 pub use generated::*;
 pub use seam::{
-    ApiError, AuthSet, BuildClient, ConfigError, Credentials, Error, HttpMethod, InvalidInput,
-    Page, Pagination, RawRequest, Result, RetryPolicy, Route, RouteInfo, SeamBuilder, TokenKind,
-    Transport, TransportError, UnexpectedResponse, UnknownKind, UnknownValue, ValidationErrors,
-    resources, routes, webhook,
+    ActionAttemptError, ActionWait, ApiError, AuthSet, BuildClient, Config, ConfigBuilder,
+    ConfigError, Credentials, Endpoint, Environment, Error, FieldErrors, HttpMethod, InvalidInput,
+    Page, Pagination, RawRequest, Result, RetryPolicy, Route, RouteInfo, SeamBuilder, Timestamp,
+    TokenKind, Transport, TransportError, TransportErrorKind, UnexpectedResponse, UnknownKind,
+    UnknownValue, ValidationErrors, resources, routes, webhook,
 };
+use seam_core::Paginated;
 use seam_core::pager::{Pager, Step};
-use seam_core::{Config, Paginated, TransportErrorKind};
 
 /// The blocking Seam client. Cheap to clone (clones share the runtime and the connection
 /// pool), `Send + Sync`.
@@ -131,6 +152,32 @@ impl Seam {
     fn send_prepared(&self, prepared: seam::Prepared) -> Result<http::Response<bytes::Bytes>> {
         let client = self.client.clone();
         self.run(async move { client.send_prepared(prepared).await })
+    }
+
+    /// The same client (sharing its runtime and connections) with calls that start an action
+    /// waiting as `wait` says instead of as configured: the async client's
+    /// [`with_action_wait`](seam::Seam::with_action_wait).
+    pub fn with_action_wait(&self, wait: ActionWait) -> Seam {
+        Seam {
+            client: self.client.with_action_wait(wait),
+            runtime: self.runtime.clone(),
+        }
+    }
+
+    /// How calls of this handle that start an action wait for it.
+    pub fn action_wait(&self) -> ActionWait {
+        self.client.action_wait()
+    }
+
+    /// Waits for an action attempt obtained earlier and returns it finished: the async
+    /// client's [`wait_for_action_attempt`](seam::Seam::wait_for_action_attempt).
+    pub fn wait_for_action_attempt(
+        &self,
+        action_attempt_id: impl Into<String>,
+    ) -> Result<resources::ActionAttempt> {
+        let client = self.client.clone();
+        let id = action_attempt_id.into();
+        self.run(async move { client.wait_for_action_attempt(id).await })
     }
 
     /// Sends a request to any path and waits for the answer's JSON: the async client's

@@ -31,12 +31,24 @@ impl common::Facade for Blocking {
     fn send<R: seam_core::Route>(client: &Seam, req: R) -> Result<R::Output, Error> {
         client.send(req)
     }
+
+    fn with_action_wait(client: &Seam, wait: seam::ActionWait) -> Seam {
+        client.with_action_wait(wait)
+    }
+
+    fn wait_for_action_attempt(
+        client: &Seam,
+        id: &str,
+    ) -> Result<seam::resources::ActionAttempt, Error> {
+        client.wait_for_action_attempt(id)
+    }
 }
 
 facade_tests!(Blocking);
 // Faults, hostile input and secrets (issue 8): cases in `common/faults.rs`, table in
 // docs/reliability.md.
 fault_tests!(Blocking);
+action_tests!(Blocking);
 
 fn ok_server() -> TestServer {
     TestServer::always(Reply::json(200, r#"{"ok":true}"#))

@@ -157,7 +157,15 @@ fn prints(info: &RouteInfo) -> String {
         None => "{}".to_owned(),
     };
     let mut text = format!("Prints the server's answer as JSON (without \"ok\"): {answer}.");
-    if info.action_attempt {
+    if seam_core::action::waits(info) {
+        text.push_str(
+            " The action happens after the answer: the command waits for it, reading the attempt \
+             every 0.5 s for up to --wait-timeout seconds, and prints the finished attempt. A \
+             failed attempt exits 6 with its error type; one still pending when the time is up \
+             exits 7 (the action may still happen). With --no-wait it prints the pending attempt \
+             at once; `seam action-attempts get --action_attempt_id ID` tells when it is done.",
+        );
+    } else if info.action_attempt {
         text.push_str(
             " The action happens after the answer: `seam action-attempts get --action_attempt_id ID` \
              tells when it is done.",
@@ -218,10 +226,40 @@ fn route_command(word: &str, route: &RouteCommand) -> Command {
                 ),
         );
     }
+    if seam_core::action::waits(info) {
+        cmd = cmd
+            .arg(
+                Arg::new("no-wait")
+                    .long("no-wait")
+                    .action(ArgAction::SetTrue)
+                    .help_heading("Waiting")
+                    .help("Print the attempt as first answered (most often pending), without waiting for the action"),
+            )
+            .arg(
+                Arg::new("wait-timeout")
+                    .long("wait-timeout")
+                    .value_name("SECONDS")
+                    .value_parser(parse_seconds)
+                    .conflicts_with("no-wait")
+                    .help_heading("Waiting")
+                    .help("Wait for the action for up to SECONDS [default: 5]"),
+            );
+    }
     for spec in info.params {
         cmd = cmd.arg(param_arg(spec));
     }
     cmd
+}
+
+/// A positive number of seconds, e.g. `5` or `0.5`.
+fn parse_seconds(text: &str) -> Result<std::time::Duration, String> {
+    text.parse::<f64>()
+        .ok()
+        .filter(|s| s.is_finite() && *s > 0.0 && *s <= 3600.0)
+        .map(std::time::Duration::from_secs_f64)
+        .ok_or_else(|| {
+            format!("expected a number of seconds above 0 and at most 3600, found {text:?}")
+        })
 }
 
 /// `seam sandbox --help`: what the sandbox answers.
@@ -438,8 +476,8 @@ pub fn build(routes: &[RouteCommand]) -> Command {
             .arg(
                 Arg::new("shell")
                     .required(true)
-                    .value_parser(["bash", "zsh", "fish"])
-                    .help("The shell"),
+                    .value_parser(clap::value_parser!(clap_complete::Shell))
+                    .help("The shell: every one clap supports"),
             ),
     )
 }

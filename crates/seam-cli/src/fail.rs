@@ -16,8 +16,13 @@ pub const EXIT_AUTH: u8 = 3;
 pub const EXIT_NOT_FOUND: u8 = 4;
 /// No answer: the connection failed or timed out.
 pub const EXIT_NETWORK: u8 = 5;
+/// The action the command started failed (its attempt's status is `error`).
+pub const EXIT_ACTION_FAILED: u8 = 6;
+/// The action the command started was still pending when waiting stopped: it may still
+/// happen.
+pub const EXIT_ACTION_PENDING: u8 = 7;
 /// `seam webhooks verify`: the delivery failed a check.
-pub const EXIT_WEBHOOK: u8 = 6;
+pub const EXIT_WEBHOOK: u8 = 8;
 
 /// The exit codes, as `--help` and the docs show them.
 pub const EXIT_CODES_HELP: &str = "\
@@ -28,7 +33,9 @@ Exit codes:
   3  authentication: missing or wrong credentials, credentials the command does not accept, or HTTP 401
   4  not found (HTTP 404)
   5  network error or timeout
-  6  webhooks verify: the delivery failed a check (named in the error)";
+  6  the action the command started failed (unlock, thermostat, ...)
+  7  the action the command started was still pending when waiting stopped: it may still happen
+  8  webhooks verify: the delivery failed a check (named in the error)";
 
 /// Why a command failed.
 #[derive(Debug)]
@@ -100,6 +107,7 @@ impl CliError {
                 Error::DeadlineExceeded { .. } => "timeout".to_owned(),
                 Error::UnexpectedResponse(_) => "unexpected_response".to_owned(),
                 Error::Pagination(_) => "pagination".to_owned(),
+                Error::ActionAttemptTimedOut(_) => "action_pending".to_owned(),
                 other => other.error_type().unwrap_or("error").to_owned(),
             },
         }
@@ -116,6 +124,13 @@ impl CliError {
                     format!("{}; body {:?}", u.reason, u.body_excerpt)
                 }
                 Error::Transport(t) => t.message().to_owned(),
+                // The type is already the line's type.
+                Error::ActionAttemptFailed(d) => format!(
+                    "action attempt {} ({}) failed: {}",
+                    d.action_attempt_id,
+                    d.action_type,
+                    d.message.as_deref().unwrap_or("no message")
+                ),
                 other => other.to_string(),
             },
         }
@@ -215,6 +230,12 @@ impl CliError {
             Error::Pagination(_) => {
                 "read page by page with --limit and --page-cursor; quote the command to Seam support if it persists"
             }
+            Error::ActionAttemptFailed(_) => {
+                "the device or its system reported the failure above; `seam action-attempts get --action_attempt_id ID` shows the attempt"
+            }
+            Error::ActionAttemptTimedOut(_) => {
+                "check later with `seam action-attempts get --action_attempt_id ID`, or wait longer with --wait-timeout"
+            }
             _ => return None,
         })
     }
@@ -279,6 +300,9 @@ impl CliError {
             {
                 error.insert("data".into(), data.clone());
             }
+            if let Some(attempt) = e.action_attempt() {
+                error.insert("action_attempt".into(), attempt.attempt.clone());
+            }
         }
         if let Some(hint) = self.hint() {
             error.insert("hint".into(), hint.into());
@@ -327,6 +351,8 @@ fn seam_exit_code(e: &Error) -> u8 {
             EXIT_API => EXIT_NETWORK,
             code => code,
         },
+        Error::ActionAttemptFailed(_) => EXIT_ACTION_FAILED,
+        Error::ActionAttemptTimedOut(_) => EXIT_ACTION_PENDING,
         e if e.is_not_found() => EXIT_NOT_FOUND,
         _ => EXIT_API,
     }

@@ -7,7 +7,8 @@
 //! instead of sending it. See `docs/cli.md` and `seam --help`.
 //!
 //! Exit codes: 0 success; 1 API error; 2 usage or local validation; 3 authentication; 4 not
-//! found; 5 network or timeout; 6 a webhook delivery failed `seam webhooks verify`.
+//! found; 5 network or timeout; 6 the action a command started failed; 7 it was still pending
+//! when waiting stopped; 8 a webhook delivery failed `seam webhooks verify`.
 
 mod app;
 mod fail;
@@ -25,7 +26,7 @@ use std::process::ExitCode;
 
 use clap::ArgMatches;
 use seam_api::routes::{ListUserIdentities, WorkspacesList};
-use seam_core::{AuthSet, ConfigError, Credentials, RawRequest, Route, TokenKind};
+use seam_core::{ActionWait, AuthSet, ConfigError, Credentials, RawRequest, Route, TokenKind};
 use serde_json::{Map, Value, json};
 
 use crate::fail::CliError;
@@ -111,11 +112,10 @@ fn dispatch(
             sandbox::serve(&session.globals, listen)
         }
         ["completions"] => {
-            let shell = match leaf.get_one::<String>("shell").map(String::as_str) {
-                Some("zsh") => clap_complete::Shell::Zsh,
-                Some("fish") => clap_complete::Shell::Fish,
-                _ => clap_complete::Shell::Bash,
-            };
+            let shell = leaf
+                .get_one::<clap_complete::Shell>("shell")
+                .copied()
+                .unwrap_or(clap_complete::Shell::Bash);
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut app, "seam", &mut script);
             Ok(Printed::Text(String::from_utf8_lossy(&script).into_owned()))
@@ -226,7 +226,18 @@ fn run_route(session: &Session, route: &RouteCommand, m: &ArgMatches) -> Result<
         .flatten()
         .copied()
         .unwrap_or(table::DEFAULT_MAX_PAGES);
-    table::run(session, route, params, max_pages)
+    let wait = if m.try_get_one::<bool>("no-wait").ok().flatten() == Some(&true) {
+        ActionWait::off()
+    } else {
+        let timeout = m
+            .try_get_one::<std::time::Duration>("wait-timeout")
+            .ok()
+            .flatten()
+            .copied()
+            .unwrap_or(ActionWait::DEFAULT_TIMEOUT);
+        ActionWait::up_to(timeout)
+    };
+    table::run(session, route, params, max_pages, wait)
 }
 
 /// Reads the token for `seam login`: from a prompt that does not echo, or a line of stdin.

@@ -7,11 +7,12 @@
 use std::io::Write;
 
 use bytes::Bytes;
+use seam_core::ActionWait;
 use seam_core::pager::Cursors;
 use seam_core::params::{ParamSpec, Requirement, validate_json};
 use seam_core::{
-    Config, Encoder, Error, InvalidInput, Pagination, RawRequest, RouteInfo, UnexpectedResponse,
-    check_route_auth,
+    Config, ConfigError, Encoder, Error, InvalidInput, Pagination, RawRequest, RouteInfo,
+    UnexpectedResponse, check_route_auth,
 };
 use serde_json::{Map, Value};
 
@@ -66,26 +67,40 @@ pub fn commands() -> Vec<RouteCommand> {
 /// Runs `route` with the collected parameters: core's rules first (the messages the server
 /// sends), then the credentials against the route's, then the request (or, with `--dry-run`,
 /// what would be sent). A paginated route reads every page unless `limit` or `page_cursor` is
-/// given, at most `max_pages` of them.
+/// given, at most `max_pages` of them. A route that answers with an action attempt waits for
+/// it as `wait` says.
 pub fn run(
     session: &Session,
     route: &RouteCommand,
     params: Map<String, Value>,
     max_pages: u32,
+    wait: ActionWait,
 ) -> Result<Printed, CliError> {
     let info = route.info;
     let errors = validate_json(info.params, &params);
     if !errors.is_empty() {
         return Err(Error::InvalidInput(InvalidInput::local(errors)).into());
     }
-    let config = session.config_for(Some(info))?;
+    let dry = session.globals.dry_run;
+    let (config, placeholder) = match session.config_for(Some(info)) {
+        // A dry run shows the request without credentials, with a placeholder said so.
+        Err(CliError::Seam(Error::Config(ConfigError::MissingCredentials))) if dry => (
+            session
+                .resolved_for(Some(info))?
+                .builder
+                .api_key(PLACEHOLDER_KEY)
+                .build()?,
+            true,
+        ),
+        other => (other?, false),
+    };
     check_route_auth(&config.credentials, info.name, info.auth)?;
     let one_page = params.contains_key("limit") || params.contains_key("page_cursor");
     let request = RawRequest::for_route(info, params);
-    if session.globals.dry_run {
-        return dry_run(session, &config, &request);
+    if dry {
+        return dry_run(session, &config, &request, placeholder);
     }
-    let client = session.client_for(Some(info))?;
+    let client = session.client_for(Some(info))?.with_action_wait(wait);
     if info.paginated && !one_page {
         return all_pages(&client, info, request, max_pages);
     }
@@ -162,9 +177,18 @@ fn all_pages(
 }
 
 /// The request core's encoder would send, the token redacted.
-fn dry_run(session: &Session, config: &Config, raw: &RawRequest) -> Result<Printed, CliError> {
+/// The API key a dry run shows when no credentials are set (`seam_…` once redacted).
+const PLACEHOLDER_KEY: &str = "seam_placeholder_no_credentials_set";
+
+fn dry_run(
+    session: &Session,
+    config: &Config,
+    raw: &RawRequest,
+    placeholder: bool,
+) -> Result<Printed, CliError> {
     let request: http::Request<Bytes> = Encoder::new(config).encode_raw(raw)?;
     let token = config.credentials.token().redacted();
+    const NOTE: &str = "no credentials are set: the authorization shown is a placeholder; set SEAM_API_KEY or pass --api-key to send";
     let mut headers: Vec<(String, String)> = request
         .headers()
         .iter()
@@ -193,12 +217,19 @@ fn dry_run(session: &Session, config: &Config, raw: &RawRequest) -> Result<Print
         } else {
             serde_json::from_str(&body).unwrap_or(Value::String(body))
         };
-        return Ok(Printed::Json(serde_json::json!({
+        let mut out = serde_json::json!({
             "method": request.method().as_str(),
             "url": request.uri().to_string(),
             "headers": headers,
             "body": body,
-        })));
+        });
+        if placeholder {
+            out["note"] = NOTE.into();
+        }
+        return Ok(Printed::Json(out));
+    }
+    if placeholder {
+        crate::prompt::say(&format!("note: {NOTE}\n"));
     }
     let mut text = Vec::new();
     let _ = writeln!(text, "{} {}", request.method(), request.uri());

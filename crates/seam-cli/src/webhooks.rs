@@ -26,7 +26,7 @@ pub fn command() -> Command {
              spellings), that the timestamp is within --tolerance of now, that a signature is \
              the body's signed with the secret, and that the body is a Seam event. Prints the \
              event as JSON (as sent) and exits 0; otherwise names the failed check in one line \
-             and exits 6 (2 for a malformed --secret or --header). Nothing is sent anywhere.",
+             and exits 8 (2 for a malformed --secret or --header). Nothing is sent anywhere.",
         )
         .after_help(
             "Example:\n  seam webhooks verify --secret whsec_... --header 'webhook-id: msg_...' --header 'webhook-timestamp: 1796126400' --header 'webhook-signature: v1,...' < body.json\n\n\

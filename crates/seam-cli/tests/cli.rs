@@ -507,6 +507,40 @@ fn dry_run_prints_the_request_and_sends_nothing() {
     );
     assert!(out.stdout.ends_with("\n\n\n"), "{out:?}");
     assert!(!home.state().exists());
+    // Without credentials, a placeholder stands in, and stderr says so.
+    let out = run(
+        home.bare(),
+        &["--dry-run", "acs", "users", "get", "--acs_user_id", ACS],
+        None,
+    )
+    .ok();
+    assert!(
+        out.stdout.contains("authorization: Bearer seam_…\n"),
+        "{out:?}"
+    );
+    assert!(
+        out.stderr
+            .starts_with("note: no credentials are set: the authorization shown is a placeholder"),
+        "{out:?}"
+    );
+    let out = run(
+        home.bare(),
+        &[
+            "--json",
+            "--dry-run",
+            "acs",
+            "users",
+            "get",
+            "--acs_user_id",
+            ACS,
+        ],
+        None,
+    )
+    .ok();
+    assert!(
+        out.json()["note"].as_str().unwrap().contains("placeholder"),
+        "{out:?}"
+    );
     // Invalid parameters are refused in a dry run too.
     let out = run(
         home.sandbox(),
@@ -837,7 +871,7 @@ fn help_version_and_completions() {
         let ran = run(cmd, &example_args, None);
         assert_eq!(ran.code, 0, "{line}: {ran:?}");
     }
-    for shell in ["bash", "zsh", "fish"] {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
         let out = run(home.bare(), &["completions", shell], None).ok();
         assert!(out.stdout.contains("add-acs-user"), "{shell}");
     }

@@ -500,3 +500,138 @@ fn retries_follow_the_route() {
     assert_eq!(out.code, 1, "{out:?}");
     assert_eq!(server.count(), 1, "an unlock is never sent twice");
 }
+
+/// An answer holding an unlock attempt with `status` (and `error` when it failed).
+fn attempt(status: &str, error: &str) -> Reply {
+    Reply::json(
+        200,
+        &format!(
+            r#"{{"action_attempt":{{"action_attempt_id":"{ID2}","action_type":"UNLOCK_DOOR","status":"{status}","result":null,"error":{error}}},"ok":true}}"#
+        ),
+    )
+    .header("seam-request-id", &format!("req_{status}"))
+}
+
+fn paths(server: &TestServer) -> Vec<String> {
+    server
+        .requests()
+        .iter()
+        .map(|r| r.uri().path().to_owned())
+        .collect()
+}
+
+#[test]
+fn an_unlock_waits_for_its_attempt_and_prints_it_finished() {
+    let home = Home::new("routes-unlock-waits");
+    let server = TestServer::script(vec![attempt("pending", "null"), attempt("success", "null")]);
+    let out = run(
+        with_key(&home, &server),
+        &["locks", "unlock-door", "--device_id", ID],
+        None,
+    )
+    .ok();
+    assert_eq!(out.json()["action_attempt"]["status"], "success", "{out:?}");
+    assert_eq!(
+        paths(&server),
+        ["/locks/unlock_door", "/action_attempts/get"]
+    );
+    // The read is a GET with the id in the query string.
+    let read = &server.requests()[1];
+    assert_eq!(read.method(), http::Method::GET);
+    assert_eq!(query(read, "action_attempt_id"), [ID2]);
+}
+
+#[test]
+fn no_wait_prints_the_pending_attempt_at_once() {
+    let home = Home::new("routes-unlock-no-wait");
+    let server = TestServer::always(attempt("pending", "null"));
+    let out = run(
+        with_key(&home, &server),
+        &["locks", "unlock-door", "--device_id", ID, "--no-wait"],
+        None,
+    )
+    .ok();
+    assert_eq!(out.json()["action_attempt"]["status"], "pending");
+    assert_eq!(paths(&server), ["/locks/unlock_door"]);
+}
+
+#[test]
+fn a_failed_attempt_exits_6_with_its_error_type_on_one_line() {
+    let home = Home::new("routes-unlock-failed");
+    let server = TestServer::script(vec![
+        attempt("pending", "null"),
+        attempt(
+            "error",
+            r#"{"type":"lock_jammed","message":"The lock is jammed"}"#,
+        ),
+    ]);
+    let out = run(
+        with_key(&home, &server),
+        &["locks", "unlock-door", "--device_id", ID],
+        None,
+    );
+    assert_eq!(out.code, 6, "{out:?}");
+    assert_eq!(out.stdout, "");
+    assert_eq!(out.stderr.lines().count(), 1, "{out:?}");
+    assert!(
+        out.stderr.starts_with(&format!(
+            "error: lock_jammed: action attempt {ID2} (UNLOCK_DOOR) failed: The lock is jammed (request id req_error); hint: "
+        )),
+        "{out:?}"
+    );
+    // --json keeps the attempt as the server sent it.
+    let out = run(
+        with_key(&home, &server),
+        &["--json", "locks", "unlock-door", "--device_id", ID],
+        None,
+    );
+    assert_eq!(out.code, 6, "{out:?}");
+    let error: Value = serde_json::from_str(out.stderr.trim()).unwrap();
+    assert_eq!(error["error"]["type"], "lock_jammed");
+    assert_eq!(error["error"]["action_attempt"]["status"], "error");
+    assert_eq!(error["exit_code"], 6);
+}
+
+#[test]
+fn an_attempt_still_pending_at_wait_timeout_exits_7_saying_it_may_still_happen() {
+    let home = Home::new("routes-unlock-pending");
+    let server = TestServer::always(attempt("pending", "null"));
+    let out = run(
+        with_key(&home, &server),
+        &[
+            "locks",
+            "unlock-door",
+            "--device_id",
+            ID,
+            "--wait-timeout",
+            "0.2",
+        ],
+        None,
+    );
+    assert_eq!(out.code, 7, "{out:?}");
+    assert!(out.stderr.starts_with("error: action_pending: "), "{out:?}");
+    assert!(out.stderr.contains("may still happen"), "{out:?}");
+    assert!(out.stderr.contains("--wait-timeout"), "{out:?}");
+    // The unlock was sent once, whatever the reads.
+    assert_eq!(
+        paths(&server)
+            .iter()
+            .filter(|p| *p == "/locks/unlock_door")
+            .count(),
+        1
+    );
+    // A bad timeout is a usage error.
+    let out = run(
+        with_key(&home, &server),
+        &[
+            "locks",
+            "unlock-door",
+            "--device_id",
+            ID,
+            "--wait-timeout",
+            "0",
+        ],
+        None,
+    );
+    assert_eq!(out.code, 2, "{out:?}");
+}

@@ -1,5 +1,5 @@
 //! `seam webhooks verify`: a delivery's body on stdin, its headers as `--header`, the event on
-//! stdout and exit 0, or the failed check in one line on stderr and exit 6 (2 for the command
+//! stdout and exit 0, or the failed check in one line on stderr and exit 8 (2 for the command
 //! line's own mistakes). It sits beside the generated `webhooks` route commands.
 #![allow(clippy::unwrap_used)]
 
@@ -106,7 +106,7 @@ fn a_delivery_signed_now_passes_the_default_tolerance_with_svix_headers_and_h() 
 }
 
 #[test]
-fn each_failed_check_is_named_in_one_line_with_exit_6() {
+fn each_failed_check_is_named_in_one_line_with_exit_8() {
     let home = Home::new("wh-fail");
     let good = headers(ID, TIMESTAMP, SIGNATURE);
     let with_newline = format!("{BODY}\n");
@@ -153,7 +153,7 @@ fn each_failed_check_is_named_in_one_line_with_exit_6() {
     ];
     for (check, h, body, extra) in cases {
         let out = verify(&home, &args(SECRET, &h, extra), body);
-        assert_eq!(failed(&out), (6, check.to_owned()), "{out:?}");
+        assert_eq!(failed(&out), (8, check.to_owned()), "{out:?}");
         assert!(out.stderr.contains("; hint: "), "{out:?}");
     }
     // Authentic but not an event.
@@ -163,7 +163,7 @@ fn each_failed_check_is_named_in_one_line_with_exit_6() {
         .sign(ID, 1796126400, b"[]");
     let h = headers(ID, TIMESTAMP, &signature);
     let out = verify(&home, &args(SECRET, &h, &["--tolerance", WIDE]), "[]");
-    assert_eq!(failed(&out), (6, "not_an_event".to_owned()), "{out:?}");
+    assert_eq!(failed(&out), (8, "not_an_event".to_owned()), "{out:?}");
 }
 
 #[test]
@@ -184,10 +184,10 @@ fn errors_are_json_with_json() {
     let home = Home::new("wh-json");
     let h = headers(ID, TIMESTAMP, SIGNATURE);
     let out = verify(&home, &args(SECRET, &h, &["--json"]), BODY);
-    assert_eq!(out.code, 6, "{out:?}");
+    assert_eq!(out.code, 8, "{out:?}");
     let v: serde_json::Value = serde_json::from_str(out.stderr.trim()).unwrap();
     assert_eq!(v["error"]["type"], "timestamp_too_old");
-    assert_eq!(v["exit_code"], 6);
+    assert_eq!(v["exit_code"], 8);
     assert!(
         v["error"]["message"]
             .as_str()

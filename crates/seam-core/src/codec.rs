@@ -73,6 +73,9 @@ pub struct RawRequest {
     pub idempotent: bool,
     /// The credentials the route accepts, when known: others are refused before sending.
     pub auth: Option<AuthSet>,
+    /// Whether the answer is an action attempt to wait for, as the client's
+    /// [`ActionWait`](crate::ActionWait) says (`false` unless the caller says so).
+    pub action_attempt: bool,
 }
 
 impl RawRequest {
@@ -84,6 +87,7 @@ impl RawRequest {
             params: Map::new(),
             idempotent: false,
             auth: None,
+            action_attempt: false,
         }
     }
 
@@ -95,6 +99,7 @@ impl RawRequest {
             params,
             idempotent: info.idempotent,
             auth: Some(info.auth),
+            action_attempt: crate::action::waits(info),
         }
     }
 
@@ -114,6 +119,13 @@ impl RawRequest {
     /// state when repeated).
     pub fn idempotent(mut self, idempotent: bool) -> Self {
         self.idempotent = idempotent;
+        self
+    }
+
+    /// Says whether the answer is an action attempt (`{"action_attempt": {…}}`) that the
+    /// client waits for, as it does for a route's (see [`crate::action`]).
+    pub fn action_attempt(mut self, action_attempt: bool) -> Self {
+        self.action_attempt = action_attempt;
         self
     }
 }

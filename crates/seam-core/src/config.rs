@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use crate::action::ActionWait;
 use crate::auth::{AuthSet, Credentials};
 use crate::error::ConfigError;
 use crate::retry::RetryPolicy;
@@ -118,6 +119,8 @@ pub struct Config {
     pub retry: RetryPolicy,
     /// Whether plain http to a non-loopback host was allowed.
     pub allow_insecure_http: bool,
+    /// How calls that start an action (an unlock, a thermostat mode) wait for it to finish.
+    pub action_wait: ActionWait,
 }
 
 impl Config {
@@ -155,6 +158,7 @@ pub struct ConfigBuilder {
     endpoint: Option<String>,
     timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
+    action_wait: ActionWait,
     allow_insecure_http: bool,
     without_workspace: bool,
     env: Option<Environment>,
@@ -165,6 +169,7 @@ impl std::fmt::Debug for ConfigBuilder {
         f.debug_struct("ConfigBuilder")
             .field("endpoint", &self.endpoint)
             .field("timeout", &self.timeout)
+            .field("action_wait", &self.action_wait)
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("without_workspace", &self.without_workspace)
             .finish_non_exhaustive()
@@ -369,6 +374,14 @@ impl ConfigBuilder {
         self
     }
 
+    /// How calls that start an action wait for it: by default every 0.5 s for up to 5 s, as
+    /// Seam's SDKs; [`ActionWait::off`] returns the pending attempt at once. See
+    /// [`crate::action`].
+    pub fn action_wait(mut self, wait: ActionWait) -> Self {
+        self.action_wait = wait;
+        self
+    }
+
     /// Allows plain `http://` to hosts other than loopback. Off by default: tokens would
     /// travel in clear text.
     pub fn allow_insecure_http(mut self, allow: bool) -> Self {
@@ -428,6 +441,7 @@ impl ConfigBuilder {
             timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
             retry: self.retry.unwrap_or_default(),
             allow_insecure_http: self.allow_insecure_http,
+            action_wait: self.action_wait,
         })
     }
 }

@@ -113,6 +113,7 @@ pub enum ConfigError {
 /// Per-parameter validation messages in the shape of zod's `format()`, as Seam sends them in
 /// `error.validation_errors`: `{"_errors": [...], "<param>": {"_errors": [...]}}`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ValidationErrors {
     /// Messages about the request as a whole.
     #[serde(rename = "_errors", default)]
@@ -124,6 +125,7 @@ pub struct ValidationErrors {
 
 /// The messages about one parameter.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FieldErrors {
     /// The messages, e.g. `["Invalid uuid"]`.
     #[serde(rename = "_errors", default)]
@@ -211,6 +213,7 @@ impl ValidationErrors {
 /// The parameters of a request were refused, by this client before sending or by the server
 /// (`invalid_input`). Both look the same, so one handler serves both.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct InvalidInput {
     /// The message, e.g. `Invalid uuid for "acs_user_id"`.
     pub message: String,
@@ -258,6 +261,7 @@ impl fmt::Display for InvalidInput {
 
 /// An error the server answered with a JSON error body.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ApiError {
     /// The error `type`, e.g. `acs_user_not_found`.
     pub error_type: String,
@@ -278,9 +282,37 @@ impl fmt::Display for ApiError {
     }
 }
 
+/// An action attempt that failed ([`Error::ActionAttemptFailed`]) or was still pending when
+/// waiting stopped ([`Error::ActionAttemptTimedOut`]), with the attempt as last read.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ActionAttemptError {
+    /// `action_attempt_id`: to read the attempt again later (`wait_for_action_attempt`).
+    pub action_attempt_id: String,
+    /// `action_type`, e.g. `UNLOCK_DOOR`.
+    pub action_type: String,
+    /// `status` when last read: `error` for a failure, `pending` (or a status this client does
+    /// not know) for a timeout.
+    pub status: String,
+    /// The attempt's `error.type` (`lock_jammed`, …), for a failure.
+    pub error_type: Option<String>,
+    /// The attempt's `error.message`, for a failure.
+    pub message: Option<String>,
+    /// How long the client waited after the first answer.
+    pub waited: std::time::Duration,
+    /// How many times the client read the attempt.
+    pub polls: u32,
+    /// The `seam-request-id` of the last answer read.
+    pub request_id: Option<String>,
+    /// The attempt as last sent by the server (decode it with the `ActionAttempt` resource
+    /// type for typed fields), `null` if the answer held none.
+    pub attempt: serde_json::Value,
+}
+
 /// An answer the client could not make sense of: not JSON, not the expected shape, or an
 /// error status without a Seam error body (`Invalid JSON`, `Not implemented!`, an HTML page).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct UnexpectedResponse {
     /// The HTTP status.
     pub status: StatusCode,
@@ -473,6 +505,25 @@ pub enum Error {
         /// The last attempt's error.
         last: Box<Error>,
     },
+    /// The action the call started failed: its attempt's status is `error`. The attempt's
+    /// `error.type` is [`Error::error_type`].
+    #[error(
+        "action attempt {} ({}) failed: {}: {}",
+        .0.action_attempt_id,
+        .0.action_type,
+        .0.error_type.as_deref().unwrap_or("unknown_error"),
+        .0.message.as_deref().unwrap_or("no message")
+    )]
+    ActionAttemptFailed(Box<ActionAttemptError>),
+    /// Waiting for the action the call started ended with its attempt still pending: the
+    /// action may still happen. Read it again later with its id.
+    #[error(
+        "action attempt {} ({}) is still pending after {:?} of waiting; the action may still happen: read the attempt later by its id",
+        .0.action_attempt_id,
+        .0.action_type,
+        .0.waited
+    )]
+    ActionAttemptTimedOut(Box<ActionAttemptError>),
     /// A list's pagination went wrong: a repeated cursor, or a next page without a cursor.
     #[error("pagination failed: {0}")]
     Pagination(String),
@@ -500,6 +551,9 @@ impl Error {
             Self::Unauthorized(e) | Self::Api(e) => e.request_id.as_deref(),
             Self::UnexpectedResponse(e) => e.request_id.as_deref(),
             Self::DeadlineExceeded { last, .. } => last.request_id(),
+            Self::ActionAttemptFailed(e) | Self::ActionAttemptTimedOut(e) => {
+                e.request_id.as_deref()
+            }
             _ => None,
         }
     }
@@ -510,6 +564,16 @@ impl Error {
             Self::InvalidInput(_) => Some("invalid_input"),
             Self::Unauthorized(e) | Self::Api(e) => Some(&e.error_type),
             Self::DeadlineExceeded { last, .. } => last.error_type(),
+            Self::ActionAttemptFailed(e) => e.error_type.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The action attempt, when the call's action failed or was still pending when waiting
+    /// stopped.
+    pub fn action_attempt(&self) -> Option<&ActionAttemptError> {
+        match self {
+            Self::ActionAttemptFailed(e) | Self::ActionAttemptTimedOut(e) => Some(e),
             _ => None,
         }
     }
@@ -553,16 +617,54 @@ impl Error {
         matches!(self, Self::Unauthorized(_))
     }
 
+    /// The HTTP status of the server's answer as a number, when there was one: compare it
+    /// without naming the `http` crate (`err.status_code() == Some(409)`).
+    pub fn status_code(&self) -> Option<u16> {
+        self.status().map(|s| s.as_u16())
+    }
+
     /// Whether the server answered 404.
     pub fn is_not_found(&self) -> bool {
         self.status() == Some(StatusCode::NOT_FOUND)
     }
 
-    /// Whether no answer arrived in time (per attempt or overall).
+    /// Whether the server answered 409: the request conflicts with the current state (e.g.
+    /// `acs_user_already_linked`).
+    pub fn is_conflict(&self) -> bool {
+        self.status() == Some(StatusCode::CONFLICT)
+    }
+
+    /// Whether the server answered 429 (after the retries the policy allows).
+    pub fn is_rate_limited(&self) -> bool {
+        self.status() == Some(StatusCode::TOO_MANY_REQUESTS)
+    }
+
+    /// Whether the server answered with a 5xx status (after the retries the policy allows).
+    pub fn is_server_error(&self) -> bool {
+        self.status().is_some_and(|s| s.is_server_error())
+    }
+
+    /// Whether the parameters were refused, locally or by the server (`invalid_input`).
+    pub fn is_invalid_input(&self) -> bool {
+        matches!(self, Self::InvalidInput(_))
+    }
+
+    /// Whether no answer came: the connection failed, timed out or broke, or the overall
+    /// deadline passed without an answer (see [`Error::is_timeout`] for timeouts only).
+    pub fn is_network(&self) -> bool {
+        match self {
+            Self::Transport(_) => true,
+            Self::DeadlineExceeded { last, .. } => last.is_network(),
+            _ => false,
+        }
+    }
+
+    /// Whether no answer arrived in time (per attempt or overall), or an action attempt was
+    /// still pending when waiting for it stopped.
     pub fn is_timeout(&self) -> bool {
         match self {
             Self::Transport(e) => e.kind() == TransportErrorKind::Timeout,
-            Self::DeadlineExceeded { .. } => true,
+            Self::DeadlineExceeded { .. } | Self::ActionAttemptTimedOut(_) => true,
             _ => false,
         }
     }
@@ -671,5 +773,62 @@ mod tests {
         );
         assert!(e.is_not_found());
         assert_eq!(e.request_id(), Some("req_1"));
+    }
+
+    fn api(status: u16) -> Error {
+        let api = ApiError {
+            error_type: "t".into(),
+            message: "m".into(),
+            status: StatusCode::from_u16(status).unwrap(),
+            request_id: None,
+            data: None,
+        };
+        if status == 401 {
+            Error::Unauthorized(api)
+        } else {
+            Error::Api(api)
+        }
+    }
+
+    #[test]
+    fn predicates_say_what_kind_of_failure_without_naming_http() {
+        type Pred = fn(&Error) -> bool;
+        let preds: [(&str, Pred); 6] = [
+            ("not_found", Error::is_not_found),
+            ("conflict", Error::is_conflict),
+            ("rate_limited", Error::is_rate_limited),
+            ("server_error", Error::is_server_error),
+            ("unauthorized", Error::is_unauthorized),
+            ("network", Error::is_network),
+        ];
+        let cases: [(Error, &str); 6] = [
+            (api(404), "not_found"),
+            (api(409), "conflict"),
+            (api(429), "rate_limited"),
+            (api(503), "server_error"),
+            (api(401), "unauthorized"),
+            (
+                Error::Transport(TransportError::new(
+                    TransportErrorKind::Connect,
+                    "refused",
+                    false,
+                )),
+                "network",
+            ),
+        ];
+        for (e, want) in &cases {
+            for (name, pred) in preds {
+                assert_eq!(pred(e), name == *want, "{name} of {e:?}");
+            }
+        }
+        assert_eq!(api(409).status_code(), Some(409));
+        assert_eq!(cases[5].0.status_code(), None);
+        let late = Error::DeadlineExceeded {
+            deadline: std::time::Duration::from_secs(1),
+            attempts: 3,
+            last: Box::new(cases[5].0.clone()),
+        };
+        assert!(late.is_network() && late.is_timeout());
+        assert!(!api(400).is_network());
     }
 }

@@ -26,6 +26,7 @@
 //! The routes themselves, and the resources they return, are generated from Seam's OpenAPI
 //! document into the `seam-api` crate.
 
+pub mod action;
 pub mod auth;
 pub mod codec;
 pub mod config;
@@ -41,12 +42,13 @@ pub mod secret;
 mod typed;
 pub mod webhook;
 
+pub use action::ActionWait;
 pub use auth::{AuthSet, Credentials, TokenKind, check_auth_kind, check_route_auth};
 pub use codec::{Encoder, RawRequest, clone_request, decode, decode_error, decode_raw};
 pub use config::{Config, ConfigBuilder, DEFAULT_ENDPOINT, DEFAULT_TIMEOUT, Endpoint, Environment};
 pub use error::{
-    ApiError, ConfigError, Error, FieldErrors, InvalidInput, TransportError, TransportErrorKind,
-    UnexpectedResponse, ValidationErrors,
+    ActionAttemptError, ApiError, ConfigError, Error, FieldErrors, InvalidInput, TransportError,
+    TransportErrorKind, UnexpectedResponse, ValidationErrors,
 };
 pub use pager::Pager;
 pub use resources::{Page, Pagination, Timestamp, UnknownKind, UnknownValue};

@@ -7,7 +7,6 @@
 //! ```
 //! Exits 1 with the error on stderr when a call fails.
 
-use seam::resources::ActionAttempt;
 use seam::routes::{LocksList, LocksUnlockDoor};
 
 #[tokio::main(flavor = "current_thread")]
@@ -24,15 +23,31 @@ async fn main() -> Result<(), seam::Error> {
         }
         return Ok(());
     };
-    // An unlock is an action: the answer is an attempt that says when it is done. It is never
-    // retried once it may have reached the server (a replay could unlock twice).
-    let attempt = seam
+    // An unlock is an action: the answer is an attempt, and the client waits until Seam says it
+    // is done (every 0.5 s, up to 5 s; `ActionWait` changes that). It is never retried once it
+    // may have reached the server (a replay could unlock twice); the reads of the attempt are.
+    match seam
         .locks()
         .unlock_door(LocksUnlockDoor::new(device_id))
-        .await?;
-    match &attempt {
-        ActionAttempt::UnlockDoor(a) => println!("{} {}", a.action_attempt_id, a.status),
-        other => println!("{}", other.kind()),
+        .await
+    {
+        Ok(attempt) => println!("{} {}", attempt.action_attempt_id(), attempt.kind()),
+        Err(seam::Error::ActionAttemptFailed(failed)) => {
+            eprintln!("the unlock failed: {failed:?}");
+            std::process::exit(1);
+        }
+        Err(seam::Error::ActionAttemptTimedOut(pending)) => {
+            // The action may still happen: look again later.
+            let attempt = seam
+                .wait_for_action_attempt(&pending.action_attempt_id)
+                .await?;
+            println!(
+                "{} {} (after a second wait)",
+                attempt.action_attempt_id(),
+                attempt.kind()
+            );
+        }
+        Err(e) => return Err(e),
     }
     Ok(())
 }

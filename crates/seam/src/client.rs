@@ -3,6 +3,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
+use seam_api::resources::ActionAttempt;
+use seam_api::routes::ActionAttemptsGet;
+use seam_core::action::{self, ActionWait, WaitStep};
 use seam_core::retry::{Attempt, Decision, Outcome, StopReason};
 use seam_core::{
     Config, ConfigBuilder, Credentials, Encoder, Environment, Error, Paginated, RawRequest,
@@ -19,6 +22,9 @@ use crate::paginate::PageStream;
 #[derive(Clone)]
 pub struct Seam {
     inner: Arc<Inner>,
+    /// How calls that start an action wait for it: the configuration's, unless
+    /// [`Seam::with_action_wait`] changed it for this handle.
+    action_wait: ActionWait,
 }
 
 struct Inner {
@@ -33,6 +39,7 @@ impl std::fmt::Debug for Seam {
             .field("endpoint", &self.inner.config.endpoint.as_str())
             .field("credentials", &self.inner.config.credentials)
             .field("transport", &self.inner.transport)
+            .field("action_wait", &self.action_wait)
             .finish()
     }
 }
@@ -47,6 +54,7 @@ pub trait BuildClient: Sized {
 impl BuildClient for Seam {
     fn build_client(config: Config, transport: Arc<dyn Transport>) -> Result<Self, Error> {
         Ok(Seam {
+            action_wait: config.action_wait,
             inner: Arc::new(Inner {
                 encoder: Encoder::with_routes(&config, &seam_api::ROUTES),
                 config,
@@ -193,6 +201,14 @@ impl<C: BuildClient> SeamBuilder<C> {
         self
     }
 
+    /// How calls that start an action (an unlock, a thermostat mode) wait for it: by default
+    /// every 0.5 s for up to 5 s, as Seam's SDKs; [`ActionWait::off`] returns the pending
+    /// attempt at once. See [`Seam::with_action_wait`] for some calls only.
+    pub fn action_wait(mut self, wait: ActionWait) -> Self {
+        self.config = self.config.action_wait(wait);
+        self
+    }
+
     /// Allows plain `http://` to hosts other than loopback (off by default).
     pub fn allow_insecure_http(mut self, allow: bool) -> Self {
         self.config = self.config.allow_insecure_http(allow);
@@ -265,8 +281,38 @@ impl Seam {
         &self.inner.config
     }
 
+    /// The same client (sharing its connections) with calls that start an action waiting as
+    /// `wait` says instead of as configured: for some calls only.
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use seam::{ActionWait, routes::LocksUnlockDoor};
+    /// # async fn run(seam: seam::Seam) -> seam::Result<()> {
+    /// // Hand back the pending attempt at once, and wait for it later.
+    /// let pending = seam
+    ///     .with_action_wait(ActionWait::off())
+    ///     .locks()
+    ///     .unlock_door(LocksUnlockDoor::new("11111111-1111-1111-1111-444444444444"))
+    ///     .await?;
+    /// let done = seam.wait_for_action_attempt(pending.action_attempt_id()).await?;
+    /// # let _ = done; Ok(()) }
+    /// ```
+    pub fn with_action_wait(&self, wait: ActionWait) -> Seam {
+        Seam {
+            inner: self.inner.clone(),
+            action_wait: wait,
+        }
+    }
+
+    /// How calls of this handle that start an action wait for it.
+    pub fn action_wait(&self) -> ActionWait {
+        self.action_wait
+    }
+
     /// Sends any [`Route`]: checks the credentials fit it, validates, encodes, sends with
-    /// retries, decodes. Every namespace method is this with the route's type.
+    /// retries, waits for the action the call started (for the routes that answer with an
+    /// action attempt; see [`seam_core::action`]), decodes. Every namespace method is this
+    /// with the route's type.
     pub async fn send<R: Route>(&self, params: R) -> Result<R::Output, Error> {
         let info = &R::INFO;
         let span = request_span(info.name);
@@ -277,10 +323,47 @@ impl Seam {
             // encodes the same parameters again (the same bytes) rather than every call
             // paying for a copy.
             let again = || inner.encoder.encode(&params);
-            let response = self.execute(request, &again, info.idempotent).await?;
+            let response = self
+                .dispatch(request, &again, info.idempotent, self.wait_of(info))
+                .await?;
             seam_core::decode::<R>(&response)
         };
         call.instrument(span).await
+    }
+
+    /// Waits for an action attempt obtained earlier (from a call made with waiting off, or one
+    /// that timed out: [`Error::action_attempt`] has its id) and returns it finished, as a call
+    /// that starts an action does: [`Error::ActionAttemptFailed`] when it failed,
+    /// [`Error::ActionAttemptTimedOut`] when it is still pending after the wait's timeout
+    /// (this handle's [`ActionWait`], or 5 s if waiting is off). The attempt is read at once,
+    /// then every interval.
+    pub async fn wait_for_action_attempt(
+        &self,
+        action_attempt_id: impl Into<String>,
+    ) -> Result<ActionAttempt, Error> {
+        let params = ActionAttemptsGet::new(action_attempt_id);
+        let info = &ActionAttemptsGet::INFO;
+        let inner = &*self.inner;
+        let call = async {
+            let request = self.encode_checked(&params)?;
+            let again = || inner.encoder.encode(&params);
+            let response = self
+                .dispatch(
+                    request,
+                    &again,
+                    info.idempotent,
+                    Some(self.action_wait.on()),
+                )
+                .await?;
+            seam_core::decode::<ActionAttemptsGet>(&response)
+        };
+        call.instrument(request_span(info.name)).await
+    }
+
+    /// The wait for calls of `route`: this handle's when the route answers with an action
+    /// attempt, none otherwise.
+    fn wait_of(&self, route: &seam_core::RouteInfo) -> Option<ActionWait> {
+        action::waits(route).then_some(self.action_wait)
     }
 
     /// The credentials checked against the route's, and the request validated and encoded.
@@ -300,6 +383,7 @@ impl Seam {
         Ok(Prepared {
             name: R::INFO.name,
             idempotent: R::INFO.idempotent,
+            wait: self.wait_of(&R::INFO),
             request,
             again: Box::new(move || client.inner.encoder.encode(&params)),
         })
@@ -312,17 +396,20 @@ impl Seam {
         let Prepared {
             name,
             idempotent,
+            wait,
             request,
             again,
         } = prepared;
-        self.execute(request, &*again, idempotent)
+        self.dispatch(request, &*again, idempotent, wait)
             .instrument(request_span(name))
             .await
     }
 
     /// Sends a request to any path, for what this version's route table lacks: the same
     /// credentials, headers, deadline and error handling as a route, retried only when
-    /// [`RawRequest::idempotent`] says it is safe. Returns the answer's JSON as sent.
+    /// [`RawRequest::idempotent`] says it is safe, and waited for when
+    /// [`RawRequest::action_attempt`] says the answer is an action attempt. Returns the
+    /// answer's JSON as sent (the last read of the attempt, when waited for).
     ///
     /// ```no_run
     /// use seam::{RawRequest, HttpMethod};
@@ -342,7 +429,8 @@ impl Seam {
             }
             let request = inner.encoder.encode_raw(&raw)?;
             let again = || inner.encoder.encode_raw(&raw);
-            let response = self.execute(request, &again, raw.idempotent).await?;
+            let wait = raw.action_attempt.then_some(self.action_wait);
+            let response = self.dispatch(request, &again, raw.idempotent, wait).await?;
             seam_core::decode_raw(&response)
         };
         call.instrument(span).await
@@ -353,6 +441,96 @@ impl Seam {
         PageStream::new(self.clone(), first)
     }
 
+    /// One call, the same for every route (not generic: one copy for all of them): the
+    /// request sent with retries, then, when `wait` is given and on, the action attempt it
+    /// answered with waited for, all within the overall deadline. Returns the last answer
+    /// whatever its status, for the caller to decode.
+    async fn dispatch(
+        &self,
+        request: http::Request<Bytes>,
+        again: &(dyn Fn() -> Result<http::Request<Bytes>, Error> + Sync),
+        idempotent: bool,
+        wait: Option<ActionWait>,
+    ) -> Result<http::Response<Bytes>, Error> {
+        let deadline = Instant::now() + self.inner.config.retry.total_timeout;
+        let response = self.execute(request, again, idempotent, deadline).await?;
+        match wait {
+            Some(wait) if wait.is_on() && response.status().is_success() => {
+                self.wait_for(response, wait, deadline).await
+            }
+            _ => Ok(response),
+        }
+    }
+
+    /// Reads the attempt `first` holds until it is finished, as core's
+    /// [`action::next_step`] says; returns the answer holding the finished attempt. Each read
+    /// is retried as a read, within what is left of the wait.
+    async fn wait_for(
+        &self,
+        first: http::Response<Bytes>,
+        wait: ActionWait,
+        deadline: Instant,
+    ) -> Result<http::Response<Bytes>, Error> {
+        let started = Instant::now();
+        let until = wait
+            .timeout()
+            .map_or(started, |timeout| started + timeout)
+            .min(deadline);
+        let mut response = first;
+        let mut state = action::attempt_state(&response)?;
+        let mut polls = 0;
+        loop {
+            let now = Instant::now();
+            let waited = now - started;
+            match action::next_step(
+                &state.status,
+                waited,
+                until.saturating_duration_since(now),
+                &wait,
+            ) {
+                WaitStep::Done => return Ok(response),
+                WaitStep::Failed | WaitStep::TimedOut => {
+                    return Err(action::attempt_error(state, &response, waited, polls));
+                }
+                WaitStep::Poll(after) => tokio::time::sleep(after).await,
+            }
+            if Instant::now() >= until {
+                let waited = started.elapsed();
+                return Err(action::attempt_error(state, &response, waited, polls));
+            }
+            polls += 1;
+            // The id came from the server: it is sent as is, not checked as the caller's
+            // parameters are.
+            let poll = RawRequest::for_route(&ActionAttemptsGet::INFO, serde_json::Map::new())
+                .param("action_attempt_id", state.id.as_str());
+            let again = || self.inner.encoder.encode_raw(&poll);
+            let answer = self
+                .execute(again()?, &again, true, until)
+                .instrument(request_span(ActionAttemptsGet::INFO.name))
+                .await;
+            match answer {
+                Ok(answer) if answer.status().is_success() => {
+                    state = action::attempt_state(&answer)?;
+                    response = answer;
+                }
+                Ok(answer) => {
+                    return Err(seam_core::decode_error(
+                        answer.status(),
+                        answer.headers(),
+                        answer.body(),
+                    ));
+                }
+                // The wait's time ran out during the read: the attempt is still pending as
+                // far as this client knows.
+                Err(e) if e.is_timeout() => {
+                    let waited = started.elapsed();
+                    return Err(action::attempt_error(state, &response, waited, polls));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
     /// The retry loop, the same for every route (not generic: one copy for all of them).
     /// Returns the last answer whatever its status, for the caller to decode; a transport
     /// failure or the deadline is an error here.
@@ -361,10 +539,10 @@ impl Seam {
         request: http::Request<Bytes>,
         again: &(dyn Fn() -> Result<http::Request<Bytes>, Error> + Sync),
         idempotent: bool,
+        deadline: Instant,
     ) -> Result<http::Response<Bytes>, Error> {
         let inner = &*self.inner;
         let policy = &inner.config.retry;
-        let deadline = Instant::now() + policy.total_timeout;
         let span = tracing::Span::current();
         let mut number = 0;
         let mut next = Some(request);
@@ -479,6 +657,7 @@ fn request_span(route: &'static str) -> tracing::Span {
 pub struct Prepared {
     name: &'static str,
     idempotent: bool,
+    wait: Option<ActionWait>,
     request: http::Request<Bytes>,
     again: Box<dyn Fn() -> Result<http::Request<Bytes>, Error> + Send + Sync>,
 }

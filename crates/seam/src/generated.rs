@@ -529,7 +529,7 @@ impl<'a> AccessMethods<'a> {
     ///
     /// Assigns a pre-registered card credential, identified by `card_number`, to a card-mode access method. Use this endpoint for access systems that use pre-registered cards, where a physical card must be associated with an access method before it can be used for access. Assigning a card credential also triggers issuance of the access method.
     ///
-    /// Sends [`AccessMethodsAssignCard`](crate::routes::AccessMethodsAssignCard) (`POST /access_methods/assign_card`), validated before sending; never retried once it may have reached the server. Returns `ActionAttempt`.
+    /// Sends [`AccessMethodsAssignCard`](crate::routes::AccessMethodsAssignCard) (`POST /access_methods/assign_card`), validated before sending; never retried once it may have reached the server. Returns `ActionAttempt`, finished: the attempt is waited for as the client's `ActionWait` says (every 0.5 s for up to 5 s by default), and a failed or still pending one is `Error::ActionAttemptFailed` or `Error::ActionAttemptTimedOut`.
     pub async fn assign_card(
         &self,
         params: crate::routes::AccessMethodsAssignCard,
@@ -550,7 +550,7 @@ impl<'a> AccessMethods<'a> {
     ///
     /// Encodes an existing access method onto a plastic card placed on the specified [encoder](https://docs.seam.co/low-level-apis/access-systems/working-with-card-encoders-and-scanners).
     ///
-    /// Sends [`AccessMethodsEncode`](crate::routes::AccessMethodsEncode) (`POST /access_methods/encode`), validated before sending; never retried once it may have reached the server. Returns `ActionAttempt`.
+    /// Sends [`AccessMethodsEncode`](crate::routes::AccessMethodsEncode) (`POST /access_methods/encode`), validated before sending; never retried once it may have reached the server. Returns `ActionAttempt`, finished: the attempt is waited for as the client's `ActionWait` says (every 0.5 s for up to 5 s by default), and a failed or still pending one is `Error::ActionAttemptFailed` or `Error::ActionAttemptTimedOut`.
     pub async fn encode(
         &self,
         params: crate::routes::AccessMethodsEncode,
@@ -598,7 +598,7 @@ impl<'a> AccessMethods<'a> {
     ///
     /// Remotely unlocks a specified [entrance](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details) using the cloud key credential associated with an access method. Returns an action attempt that tracks the progress of the unlock operation.
     ///
-    /// Sends [`AccessMethodsUnlockDoor`](crate::routes::AccessMethodsUnlockDoor) (`POST /access_methods/unlock_door`), validated before sending; never retried once it may have reached the server. Returns `ActionAttempt`.
+    /// Sends [`AccessMethodsUnlockDoor`](crate::routes::AccessMethodsUnlockDoor) (`POST /access_methods/unlock_door`), validated before sending; never retried once it may have reached the server. Returns `ActionAttempt`, finished: the attempt is waited for as the client's `ActionWait` says (every 0.5 s for up to 5 s by default), and a failed or still pending one is `Error::ActionAttemptFailed` or `Error::ActionAttemptTimedOut`.
     pub async fn unlock_door(
         &self,
         params: crate::routes::AccessMethodsUnlockDoor,
@@ -901,7 +901,7 @@ impl<'a> AcsEncoders<'a> {
     ///
     /// Encodes an existing [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) onto a plastic card placed on the specified [encoder](https://docs.seam.co/low-level-apis/access-systems/working-with-card-encoders-and-scanners). Either provide an `acs_credential_id` or an `access_method_id`
     ///
-    /// Sends [`AcsEncodersEncodeCredential`](crate::routes::AcsEncodersEncodeCredential) (`POST /acs/encoders/encode_credential`), validated before sending; never retried once it may have reached the server. Returns `ActionAttempt`.
+    /// Sends [`AcsEncodersEncodeCredential`](crate::routes::AcsEncodersEncodeCredential) (`POST /acs/encoders/encode_credential`), validated before sending; never retried once it may have reached the server. Returns `ActionAttempt`, finished: the attempt is waited for as the client's `ActionWait` says (every 0.5 s for up to 5 s by default), and a failed or still pending one is `Error::ActionAttemptFailed` or `Error::ActionAttemptTimedOut`.
     pub async fn encode_credential(
         &self,
         params: crate::routes::AcsEncodersEncodeCredential,
@@ -947,7 +947,7 @@ impl<'a> AcsEncoders<'a> {
     ///
     /// Scans an encoded [acs_credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) from a plastic card placed on the specified [encoder](https://docs.seam.co/low-level-apis/access-systems/working-with-card-encoders-and-scanners).
     ///
-    /// Sends [`AcsEncodersScanCredential`](crate::routes::AcsEncodersScanCredential) (`POST /acs/encoders/scan_credential`), validated before sending; never retried once it may have reached the server. Returns `ActionAttempt`.
+    /// Sends [`AcsEncodersScanCredential`](crate::routes::AcsEncodersScanCredential) (`POST /acs/encoders/scan_credential`), validated before sending; never retried once it may have reached the server. Returns `ActionAttempt`, finished: the attempt is waited for as the client's `ActionWait` says (every 0.5 s for up to 5 s by default), and a failed or still pending one is `Error::ActionAttemptFailed` or `Error::ActionAttemptTimedOut`.
     pub async fn scan_credential(
         &self,
         params: crate::routes::AcsEncodersScanCredential,
@@ -959,7 +959,7 @@ impl<'a> AcsEncoders<'a> {
     ///
     /// Scans a physical card placed on the specified [encoder](https://docs.seam.co/low-level-apis/access-systems/working-with-card-encoders-and-scanners) and assigns the scanned credential to an ACS user. Provide either an `acs_user_id` or a `user_identity_id`.
     ///
-    /// Sends [`AcsEncodersScanToAssignCredential`](crate::routes::AcsEncodersScanToAssignCredential) (`POST /acs/encoders/scan_to_assign_credential`), validated before sending; never retried once it may have reached the server. Returns `ActionAttempt`.
+    /// Sends [`AcsEncodersScanToAssignCredential`](crate::routes::AcsEncodersScanToAssignCredential) (`POST /acs/encoders/scan_to_assign_credential`), validated before sending; never retried once it may have reached the server. Returns `ActionAttempt`, finished: the attempt is waited for as the client's `ActionWait` says (every 0.5 s for up to 5 s by default), and a failed or still pending one is `Error::ActionAttemptFailed` or `Error::ActionAttemptTimedOut`.
     pub async fn scan_to_assign_credential(
         &self,
         params: crate::routes::AcsEncodersScanToAssignCredential,
@@ -1093,7 +1093,7 @@ impl<'a> AcsEntrances<'a> {
     ///
     /// Remotely unlocks a specified [entrance](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details) using a cloud_key credential. Returns an action attempt that tracks the progress of the unlock operation.
     ///
-    /// Sends [`AcsEntrancesUnlock`](crate::routes::AcsEntrancesUnlock) (`POST /acs/entrances/unlock`), validated before sending; never retried once it may have reached the server. Returns `ActionAttempt`.
+    /// Sends [`AcsEntrancesUnlock`](crate::routes::AcsEntrancesUnlock) (`POST /acs/entrances/unlock`), validated before sending; never retried once it may have reached the server. Returns `ActionAttempt`, finished: the attempt is waited for as the client's `ActionWait` says (every 0.5 s for up to 5 s by default), and a failed or still pending one is `Error::ActionAttemptFailed` or `Error::ActionAttemptTimedOut`.
     pub async fn unlock(
         &self,
         params: crate::routes::AcsEntrancesUnlock,
@@ -1948,7 +1948,7 @@ impl<'a> Locks<'a> {
     ///
     /// Configures the auto-lock setting for a specified [lock](https://docs.seam.co/low-level-apis/smart-locks).
     ///
-    /// Sends [`LocksConfigureAutoLock`](crate::routes::LocksConfigureAutoLock) (`POST /locks/configure_auto_lock`), validated before sending; never retried once it may have reached the server. Returns `ActionAttempt`.
+    /// Sends [`LocksConfigureAutoLock`](crate::routes::LocksConfigureAutoLock) (`POST /locks/configure_auto_lock`), validated before sending; never retried once it may have reached the server. Returns `ActionAttempt`, finished: the attempt is waited for as the client's `ActionWait` says (every 0.5 s for up to 5 s by default), and a failed or still pending one is `Error::ActionAttemptFailed` or `Error::ActionAttemptTimedOut`.
     pub async fn configure_auto_lock(
         &self,
         params: crate::routes::LocksConfigureAutoLock,
@@ -1985,7 +1985,7 @@ impl<'a> Locks<'a> {
     ///
     /// Locks a [lock](https://docs.seam.co/low-level-apis/smart-locks). See also [Locking and Unlocking Smart Locks](https://docs.seam.co/low-level-apis/smart-locks/lock-and-unlock).
     ///
-    /// Sends [`LocksLockDoor`](crate::routes::LocksLockDoor) (`POST /locks/lock_door`), validated before sending; never retried once it may have reached the server. Returns `ActionAttempt`.
+    /// Sends [`LocksLockDoor`](crate::routes::LocksLockDoor) (`POST /locks/lock_door`), validated before sending; never retried once it may have reached the server. Returns `ActionAttempt`, finished: the attempt is waited for as the client's `ActionWait` says (every 0.5 s for up to 5 s by default), and a failed or still pending one is `Error::ActionAttemptFailed` or `Error::ActionAttemptTimedOut`.
     pub async fn lock_door(
         &self,
         params: crate::routes::LocksLockDoor,
@@ -1997,7 +1997,7 @@ impl<'a> Locks<'a> {
     ///
     /// Unlocks a [lock](https://docs.seam.co/low-level-apis/smart-locks). See also [Locking and Unlocking Smart Locks](https://docs.seam.co/low-level-apis/smart-locks/lock-and-unlock).
     ///
-    /// Sends [`LocksUnlockDoor`](crate::routes::LocksUnlockDoor) (`POST /locks/unlock_door`), validated before sending; never retried once it may have reached the server. Returns `ActionAttempt`.
+    /// Sends [`LocksUnlockDoor`](crate::routes::LocksUnlockDoor) (`POST /locks/unlock_door`), validated before sending; never retried once it may have reached the server. Returns `ActionAttempt`, finished: the attempt is waited for as the client's `ActionWait` says (every 0.5 s for up to 5 s by default), and a failed or still pending one is `Error::ActionAttemptFailed` or `Error::ActionAttemptTimedOut`.
     pub async fn unlock_door(
         &self,
         params: crate::routes::LocksUnlockDoor,
@@ -2017,7 +2017,7 @@ impl<'a> LocksSimulate<'a> {
     ///
     /// Simulates the entry of a code on a keypad. You can only perform this action for [August](https://docs.seam.co/device-and-system-integration-guides/august-locks) devices within [sandbox workspaces](https://docs.seam.co/core-concepts/workspaces#sandbox-workspaces).
     ///
-    /// Sends [`LocksSimulateKeypadCodeEntry`](crate::routes::LocksSimulateKeypadCodeEntry) (`POST /locks/simulate/keypad_code_entry`), validated before sending; never retried once it may have reached the server. Returns `ActionAttempt`.
+    /// Sends [`LocksSimulateKeypadCodeEntry`](crate::routes::LocksSimulateKeypadCodeEntry) (`POST /locks/simulate/keypad_code_entry`), validated before sending; never retried once it may have reached the server. Returns `ActionAttempt`, finished: the attempt is waited for as the client's `ActionWait` says (every 0.5 s for up to 5 s by default), and a failed or still pending one is `Error::ActionAttemptFailed` or `Error::ActionAttemptTimedOut`.
     pub async fn keypad_code_entry(
         &self,
         params: crate::routes::LocksSimulateKeypadCodeEntry,
@@ -2029,7 +2029,7 @@ impl<'a> LocksSimulate<'a> {
     ///
     /// Simulates a manual lock action using a keypad. You can only perform this action for [August](https://docs.seam.co/device-and-system-integration-guides/august-locks) devices within [sandbox workspaces](https://docs.seam.co/core-concepts/workspaces#sandbox-workspaces).
     ///
-    /// Sends [`LocksSimulateManualLockViaKeypad`](crate::routes::LocksSimulateManualLockViaKeypad) (`POST /locks/simulate/manual_lock_via_keypad`), validated before sending; never retried once it may have reached the server. Returns `ActionAttempt`.
+    /// Sends [`LocksSimulateManualLockViaKeypad`](crate::routes::LocksSimulateManualLockViaKeypad) (`POST /locks/simulate/manual_lock_via_keypad`), validated before sending; never retried once it may have reached the server. Returns `ActionAttempt`, finished: the attempt is waited for as the client's `ActionWait` says (every 0.5 s for up to 5 s by default), and a failed or still pending one is `Error::ActionAttemptFailed` or `Error::ActionAttemptTimedOut`.
     pub async fn manual_lock_via_keypad(
         &self,
         params: crate::routes::LocksSimulateManualLockViaKeypad,
@@ -2416,7 +2416,7 @@ impl<'a> Thermostats<'a> {
     ///
     /// Activates a specified [climate preset](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-climate-presets) for a specified [thermostat](https://docs.seam.co/capability-guides/thermostats).
     ///
-    /// Sends [`ThermostatsActivateClimatePreset`](crate::routes::ThermostatsActivateClimatePreset) (`POST /thermostats/activate_climate_preset`), validated before sending; never retried once it may have reached the server. Returns `ActionAttempt`.
+    /// Sends [`ThermostatsActivateClimatePreset`](crate::routes::ThermostatsActivateClimatePreset) (`POST /thermostats/activate_climate_preset`), validated before sending; never retried once it may have reached the server. Returns `ActionAttempt`, finished: the attempt is waited for as the client's `ActionWait` says (every 0.5 s for up to 5 s by default), and a failed or still pending one is `Error::ActionAttemptFailed` or `Error::ActionAttemptTimedOut`.
     pub async fn activate_climate_preset(
         &self,
         params: crate::routes::ThermostatsActivateClimatePreset,
@@ -2428,7 +2428,7 @@ impl<'a> Thermostats<'a> {
     ///
     /// Sets a specified [thermostat](https://docs.seam.co/capability-guides/thermostats) to [cool mode](https://docs.seam.co/capability-guides/thermostats/configure-current-climate-settings).
     ///
-    /// Sends [`ThermostatsCool`](crate::routes::ThermostatsCool) (`POST /thermostats/cool`), validated before sending; never retried once it may have reached the server. Returns `ActionAttempt`.
+    /// Sends [`ThermostatsCool`](crate::routes::ThermostatsCool) (`POST /thermostats/cool`), validated before sending; never retried once it may have reached the server. Returns `ActionAttempt`, finished: the attempt is waited for as the client's `ActionWait` says (every 0.5 s for up to 5 s by default), and a failed or still pending one is `Error::ActionAttemptFailed` or `Error::ActionAttemptTimedOut`.
     pub async fn cool(
         &self,
         params: crate::routes::ThermostatsCool,
@@ -2464,7 +2464,7 @@ impl<'a> Thermostats<'a> {
     ///
     /// Sets a specified [thermostat](https://docs.seam.co/capability-guides/thermostats) to [heat mode](https://docs.seam.co/capability-guides/thermostats/configure-current-climate-settings).
     ///
-    /// Sends [`ThermostatsHeat`](crate::routes::ThermostatsHeat) (`POST /thermostats/heat`), validated before sending; never retried once it may have reached the server. Returns `ActionAttempt`.
+    /// Sends [`ThermostatsHeat`](crate::routes::ThermostatsHeat) (`POST /thermostats/heat`), validated before sending; never retried once it may have reached the server. Returns `ActionAttempt`, finished: the attempt is waited for as the client's `ActionWait` says (every 0.5 s for up to 5 s by default), and a failed or still pending one is `Error::ActionAttemptFailed` or `Error::ActionAttemptTimedOut`.
     pub async fn heat(
         &self,
         params: crate::routes::ThermostatsHeat,
@@ -2476,7 +2476,7 @@ impl<'a> Thermostats<'a> {
     ///
     /// Sets a specified [thermostat](https://docs.seam.co/capability-guides/thermostats) to [heat-cool ("auto") mode](https://docs.seam.co/capability-guides/thermostats/configure-current-climate-settings).
     ///
-    /// Sends [`ThermostatsHeatCool`](crate::routes::ThermostatsHeatCool) (`POST /thermostats/heat_cool`), validated before sending; never retried once it may have reached the server. Returns `ActionAttempt`.
+    /// Sends [`ThermostatsHeatCool`](crate::routes::ThermostatsHeatCool) (`POST /thermostats/heat_cool`), validated before sending; never retried once it may have reached the server. Returns `ActionAttempt`, finished: the attempt is waited for as the client's `ActionWait` says (every 0.5 s for up to 5 s by default), and a failed or still pending one is `Error::ActionAttemptFailed` or `Error::ActionAttemptTimedOut`.
     pub async fn heat_cool(
         &self,
         params: crate::routes::ThermostatsHeatCool,
@@ -2500,7 +2500,7 @@ impl<'a> Thermostats<'a> {
     ///
     /// Sets a specified [thermostat](https://docs.seam.co/capability-guides/thermostats) to ["off" mode](https://docs.seam.co/capability-guides/thermostats/configure-current-climate-settings).
     ///
-    /// Sends [`ThermostatsOff`](crate::routes::ThermostatsOff) (`POST /thermostats/off`), validated before sending; never retried once it may have reached the server. Returns `ActionAttempt`.
+    /// Sends [`ThermostatsOff`](crate::routes::ThermostatsOff) (`POST /thermostats/off`), validated before sending; never retried once it may have reached the server. Returns `ActionAttempt`, finished: the attempt is waited for as the client's `ActionWait` says (every 0.5 s for up to 5 s by default), and a failed or still pending one is `Error::ActionAttemptFailed` or `Error::ActionAttemptTimedOut`.
     pub async fn off(
         &self,
         params: crate::routes::ThermostatsOff,
@@ -2524,7 +2524,7 @@ impl<'a> Thermostats<'a> {
     ///
     /// Sets the [fan mode setting](https://docs.seam.co/capability-guides/thermostats/configure-current-climate-settings#fan-mode-settings) for a specified [thermostat](https://docs.seam.co/capability-guides/thermostats).
     ///
-    /// Sends [`ThermostatsSetFanMode`](crate::routes::ThermostatsSetFanMode) (`POST /thermostats/set_fan_mode`), validated before sending; never retried once it may have reached the server. Returns `ActionAttempt`.
+    /// Sends [`ThermostatsSetFanMode`](crate::routes::ThermostatsSetFanMode) (`POST /thermostats/set_fan_mode`), validated before sending; never retried once it may have reached the server. Returns `ActionAttempt`, finished: the attempt is waited for as the client's `ActionWait` says (every 0.5 s for up to 5 s by default), and a failed or still pending one is `Error::ActionAttemptFailed` or `Error::ActionAttemptTimedOut`.
     pub async fn set_fan_mode(
         &self,
         params: crate::routes::ThermostatsSetFanMode,
@@ -2536,7 +2536,7 @@ impl<'a> Thermostats<'a> {
     ///
     /// Sets the [HVAC mode](https://docs.seam.co/capability-guides/thermostats/configure-current-climate-settings) for a specified [thermostat](https://docs.seam.co/capability-guides/thermostats).
     ///
-    /// Sends [`ThermostatsSetHvacMode`](crate::routes::ThermostatsSetHvacMode) (`POST /thermostats/set_hvac_mode`), validated before sending; never retried once it may have reached the server. Returns `ActionAttempt`.
+    /// Sends [`ThermostatsSetHvacMode`](crate::routes::ThermostatsSetHvacMode) (`POST /thermostats/set_hvac_mode`), validated before sending; never retried once it may have reached the server. Returns `ActionAttempt`, finished: the attempt is waited for as the client's `ActionWait` says (every 0.5 s for up to 5 s by default), and a failed or still pending one is `Error::ActionAttemptFailed` or `Error::ActionAttemptTimedOut`.
     pub async fn set_hvac_mode(
         &self,
         params: crate::routes::ThermostatsSetHvacMode,
@@ -2572,7 +2572,7 @@ impl<'a> Thermostats<'a> {
     ///
     /// Updates the thermostat weekly program for a thermostat device. To configure a weekly program, specify the ID of the daily program that you want to use for each day of the week. When you update a weekly program, the set of programs that you specify overwrites any previous weekly program for the thermostat.
     ///
-    /// Sends [`ThermostatsUpdateWeeklyProgram`](crate::routes::ThermostatsUpdateWeeklyProgram) (`POST /thermostats/update_weekly_program`), validated before sending; never retried once it may have reached the server. Returns `ActionAttempt`.
+    /// Sends [`ThermostatsUpdateWeeklyProgram`](crate::routes::ThermostatsUpdateWeeklyProgram) (`POST /thermostats/update_weekly_program`), validated before sending; never retried once it may have reached the server. Returns `ActionAttempt`, finished: the attempt is waited for as the client's `ActionWait` says (every 0.5 s for up to 5 s by default), and a failed or still pending one is `Error::ActionAttemptFailed` or `Error::ActionAttemptTimedOut`.
     pub async fn update_weekly_program(
         &self,
         params: crate::routes::ThermostatsUpdateWeeklyProgram,
@@ -2616,7 +2616,7 @@ impl<'a> ThermostatsDailyPrograms<'a> {
     ///
     /// Updates a specified thermostat daily program. The periods that you specify overwrite any existing periods for the daily program.
     ///
-    /// Sends [`ThermostatsDailyProgramsUpdate`](crate::routes::ThermostatsDailyProgramsUpdate) (`PATCH /thermostats/daily_programs/update`), validated before sending; never retried once it may have reached the server. Returns `ActionAttempt`.
+    /// Sends [`ThermostatsDailyProgramsUpdate`](crate::routes::ThermostatsDailyProgramsUpdate) (`PATCH /thermostats/daily_programs/update`), validated before sending; never retried once it may have reached the server. Returns `ActionAttempt`, finished: the attempt is waited for as the client's `ActionWait` says (every 0.5 s for up to 5 s by default), and a failed or still pending one is `Error::ActionAttemptFailed` or `Error::ActionAttemptTimedOut`.
     pub async fn update(
         &self,
         params: crate::routes::ThermostatsDailyProgramsUpdate,
@@ -3069,7 +3069,7 @@ impl<'a> Workspaces<'a> {
     ///
     /// Resets the [sandbox workspace](https://docs.seam.co/core-concepts/workspaces#sandbox-workspaces) associated with the authentication value. Note that this endpoint is only available for sandbox workspaces.
     ///
-    /// Sends [`WorkspacesResetSandbox`](crate::routes::WorkspacesResetSandbox) (`POST /workspaces/reset_sandbox`), validated before sending; never retried once it may have reached the server. Returns `ActionAttempt`.
+    /// Sends [`WorkspacesResetSandbox`](crate::routes::WorkspacesResetSandbox) (`POST /workspaces/reset_sandbox`), validated before sending; never retried once it may have reached the server. Returns `ActionAttempt`, finished: the attempt is waited for as the client's `ActionWait` says (every 0.5 s for up to 5 s by default), and a failed or still pending one is `Error::ActionAttemptFailed` or `Error::ActionAttemptTimedOut`.
     pub async fn reset_sandbox(
         &self,
         params: crate::routes::WorkspacesResetSandbox,

@@ -27,14 +27,16 @@
 //!     let locked = lock.properties.as_ref().and_then(|p| p.locked);
 //!     println!("{} {} {locked:?}", lock.device_id, lock.display_name);
 //! }
-//! // An unlock answers with an action attempt, and is never retried once it may have
-//! // reached Seam.
+//! // An unlock answers with an action attempt, and the client waits until it is done (every
+//! // 0.5 s for up to 5 s, as Seam's SDKs; see `ActionWait`). It is never retried once it may
+//! // have reached Seam; a failed or still pending attempt is `Error::ActionAttemptFailed` or
+//! // `Error::ActionAttemptTimedOut`.
 //! let attempt = seam
 //!     .locks()
 //!     .unlock_door(LocksUnlockDoor::new("11111111-1111-1111-1111-444444444444"))
 //!     .await?;
 //! if let ActionAttempt::UnlockDoor(a) = &attempt {
-//!     println!("{} {}", a.action_attempt_id, a.status);
+//!     println!("{} {}", a.action_attempt_id, a.status); // success
 //! }
 //! // What this version lacks: any path, with the same credentials, errors and deadline.
 //! let raw = seam
@@ -42,6 +44,53 @@
 //!     .await?;
 //! # let _ = raw; Ok(()) }
 //! ```
+//!
+//! # By key, another endpoint, and tests without a network
+//!
+//! A user identity can be named by your own key: an unknown key creates it. The endpoint is
+//! `https://connect.getseam.com` unless the builder (or `SEAM_ENDPOINT`) says otherwise, and
+//! any [`Transport`] can stand in for the network. `seam-fake`'s in-memory `FakeSeam` is one,
+//! with Seam's rules for the user-identity routes, so your own code is testable offline:
+//!
+//! ```
+//! use seam::routes::{AddAcsUser, GetUserIdentity, UserIdentityRef};
+//! use seam_fake::{FakeSeam, IN_MEMORY_ENDPOINT, seed};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> seam::Result<()> {
+//! let fake = FakeSeam::new(); // seeded: a workspace, its API key, 24 ACS users
+//! let seam = seam::Seam::builder()
+//!     .api_key(seed::API_KEY)
+//!     .endpoint(IN_MEMORY_ENDPOINT) // or "http://127.0.0.1:8080", a staging URL, …
+//!     .transport(fake.clone())
+//!     .build()?;
+//! let acs_user_id = seed::ACS_USER_IDS[0];
+//! seam.user_identities()
+//!     .add_acs_user(AddAcsUser::new(acs_user_id, UserIdentityRef::key("sam")))
+//!     .await?;
+//! let sam = seam
+//!     .user_identities()
+//!     .get(GetUserIdentity::new(UserIdentityRef::key("sam")))
+//!     .await?;
+//! assert_eq!(sam.acs_user_ids, [acs_user_id]);
+//!
+//! // The fake answers as Seam does, errors included.
+//! let e = seam
+//!     .user_identities()
+//!     .add_acs_user(AddAcsUser::new(
+//!         "00000000-0000-4000-8000-00000000dead",
+//!         UserIdentityRef::key("sam"),
+//!     ))
+//!     .await
+//!     .unwrap_err();
+//! assert!(e.is_not_found());
+//! assert_eq!(e.error_type(), Some("acs_user_not_found"));
+//! # Ok(()) }
+//! ```
+//!
+//! The blocking client (`seam-blocking`) takes the same builder and the same fake. For a test
+//! of the wire itself, `seam-transport`'s `test-util` feature has recording, replaying and
+//! closure transports, and a scripted HTTP server on 127.0.0.1.
 //!
 //! Every method validates its parameters before sending ([`Error::InvalidInput`], the same
 //! shape as the server's `invalid_input`), retries what is safe to retry (see
@@ -61,9 +110,10 @@ pub use generated::*;
 pub use paginate::PageStream;
 pub use seam_api::{resources, routes, webhook};
 pub use seam_core::{
-    ApiError, AuthSet, ConfigError, Credentials, Error, HttpMethod, InvalidInput, Page, Pagination,
-    RawRequest, RetryPolicy, Route, RouteInfo, TokenKind, TransportError, UnexpectedResponse,
-    UnknownKind, UnknownValue, ValidationErrors,
+    ActionAttemptError, ActionWait, ApiError, AuthSet, Config, ConfigBuilder, ConfigError,
+    Credentials, Endpoint, Environment, Error, FieldErrors, HttpMethod, InvalidInput, Page,
+    Pagination, RawRequest, RetryPolicy, Route, RouteInfo, Timestamp, TokenKind, TransportError,
+    TransportErrorKind, UnexpectedResponse, UnknownKind, UnknownValue, ValidationErrors,
 };
 pub use seam_transport::{HyperTransport, Transport};
 

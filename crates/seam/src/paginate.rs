@@ -10,7 +10,7 @@ use crate::Seam;
 
 type PageFuture<R> = Pin<Box<dyn Future<Output = (R, Result<<R as Route>::Output, Error>)> + Send>>;
 
-/// Every item of a paginated list, as a [`Stream`]: it fetches the next page when the items
+/// Every item of a paginated list, as a [`Stream`](https://docs.rs/futures-core/0.3/futures_core/stream/trait.Stream.html): it fetches the next page when the items
 /// of the last one are used up, stops when the server says no page follows, and yields an
 /// error (then ends) when a page fails or the server repeats a cursor. The walk itself is
 /// core's [`Pager`]; this only does the fetching.
@@ -37,6 +37,40 @@ impl<R: Paginated> PageStream<R> {
             pager: Pager::new(first),
             in_flight: None,
         }
+    }
+}
+
+impl<R: Paginated> PageStream<R> {
+    /// The next item, `None` after the last one (or after an error): loop over a list without
+    /// another crate.
+    ///
+    /// ```no_run
+    /// use seam::routes::ListAcsUsers;
+    /// # async fn run(seam: seam::Seam) -> seam::Result<()> {
+    /// let mut users = seam.acs().users().list_all(ListAcsUsers::new());
+    /// while let Some(user) = users.next().await {
+    ///     println!("{}", user?.acs_user_id);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn next(&mut self) -> Option<Result<R::Item, Error>> {
+        std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
+    }
+
+    /// Every item left, page after page, or the first error.
+    ///
+    /// ```no_run
+    /// use seam::routes::ListAcsUsers;
+    /// # async fn run(seam: seam::Seam) -> seam::Result<()> {
+    /// let users = seam.acs().users().list_all(ListAcsUsers::new()).try_collect().await?;
+    /// # let _ = users; Ok(()) }
+    /// ```
+    pub async fn try_collect(mut self) -> Result<Vec<R::Item>, Error> {
+        let mut items = Vec::new();
+        while let Some(item) = self.next().await {
+            items.push(item?);
+        }
+        Ok(items)
     }
 }
 

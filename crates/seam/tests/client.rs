@@ -36,13 +36,10 @@ impl common::Facade for Async {
 
     fn list_all(client: &Seam, req: ListUserIdentities) -> Vec<Result<UserIdentity, Error>> {
         runtime().block_on(async {
+            // The stream's own `next`, no other crate.
             let mut stream = client.user_identities().list_all(req);
             let mut out = Vec::new();
-            while let Some(item) = std::future::poll_fn(|cx| {
-                futures_core::Stream::poll_next(std::pin::Pin::new(&mut stream), cx)
-            })
-            .await
-            {
+            while let Some(item) = stream.next().await {
                 out.push(item);
             }
             out
@@ -52,12 +49,24 @@ impl common::Facade for Async {
     fn send<R: seam_core::Route>(client: &Seam, req: R) -> Result<R::Output, Error> {
         runtime().block_on(client.send(req))
     }
+
+    fn with_action_wait(client: &Seam, wait: seam::ActionWait) -> Seam {
+        client.with_action_wait(wait)
+    }
+
+    fn wait_for_action_attempt(
+        client: &Seam,
+        id: &str,
+    ) -> Result<seam::resources::ActionAttempt, Error> {
+        runtime().block_on(client.wait_for_action_attempt(id))
+    }
 }
 
 facade_tests!(Async);
 // Faults, hostile input and secrets (issue 8): cases in `common/faults.rs`, table in
 // docs/reliability.md.
 fault_tests!(Async);
+action_tests!(Async);
 
 #[tokio::test]
 async fn the_client_is_cheap_to_clone_and_shared_across_tasks() {
@@ -187,4 +196,33 @@ mod without_workspace_and_raw {
             Some("ids=a&ids=b&_strict=true")
         );
     }
+}
+
+#[test]
+fn try_collect_gathers_every_page_or_stops_at_the_first_error() {
+    let server = common::pages_server();
+    let client = common::client::<Async>(server.url());
+    let all = runtime()
+        .block_on(
+            client
+                .user_identities()
+                .list_all(ListUserIdentities::new())
+                .try_collect(),
+        )
+        .unwrap();
+    assert_eq!(all.len(), 3);
+    let failing =
+        seam_transport::test_util::TestServer::always(seam_transport::test_util::Reply::json(
+            404,
+            r#"{"error":{"type":"not_found","message":"gone"}}"#,
+        ));
+    let e = runtime()
+        .block_on(
+            common::client::<Async>(failing.url())
+                .user_identities()
+                .list_all(ListUserIdentities::new())
+                .try_collect(),
+        )
+        .unwrap_err();
+    assert!(e.is_not_found(), "{e:?}");
 }

@@ -195,7 +195,7 @@ fn cli(env: &Env, secret: &str, headers: &[(String, String)], body: &str) -> Res
                 .strip_prefix("error: ")
                 .and_then(|s| s.split(':').next())
                 .unwrap_or("other");
-            let expected = if check == "malformed_secret" { 2 } else { 6 };
+            let expected = if check == "malformed_secret" { 2 } else { 8 };
             let check = if code == Some(expected) {
                 check
             } else {

@@ -646,6 +646,40 @@ impl AccessCodeError {
             Self::Unknown(u) => u.kind(),
         }
     }
+
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Every kind has it (`message`); empty when a kind this version does not know lacks it.
+    pub fn message(&self) -> &str {
+        match self {
+            Self::ProviderIssue(v) => &v.message,
+            Self::FailedToSetOnDevice(v) => &v.message,
+            Self::FailedToRemoveFromDevice(v) => &v.message,
+            Self::DuplicateCodeOnDevice(v) => &v.message,
+            Self::NoSpaceForAccessCodeOnDevice(v) => &v.message,
+            Self::ConflictingExternalModification(v) => &v.message,
+            Self::AccessCodeInactive(v) => &v.message,
+            Self::InsufficientPermissions(v) => &v.message,
+            Self::AccountDisconnected(v) => &v.message,
+            Self::SaltoKsSubscriptionLimitExceeded(v) => &v.message,
+            Self::DormakabaSitesDisconnected(v) => &v.message,
+            Self::DeviceOffline(v) => &v.message,
+            Self::DeviceRemoved(v) => &v.message,
+            Self::HubDisconnected(v) => &v.message,
+            Self::DeviceDisconnected(v) => &v.message,
+            Self::EmptyBackupAccessCodePool(v) => &v.message,
+            Self::AugustLockNotAuthorized(v) => &v.message,
+            Self::MissingDeviceCredentials(v) => &v.message,
+            Self::AuxiliaryHeatRunning(v) => &v.message,
+            Self::SubscriptionRequired(v) => &v.message,
+            Self::BridgeDisconnected(v) => &v.message,
+            Self::Unknown(u) => u
+                .raw()
+                .get("message")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default(),
+        }
+    }
 }
 
 impl serde::Serialize for AccessCodeError {
@@ -1095,6 +1129,25 @@ impl AccessCodePendingMutation {
             Self::UpdatingName(_) => "updating_name",
             Self::UpdatingTimeFrame(_) => "updating_time_frame",
             Self::Unknown(u) => u.kind(),
+        }
+    }
+
+    /// Detailed description of the mutation.
+    ///
+    /// Every kind has it (`message`); empty when a kind this version does not know lacks it.
+    pub fn message(&self) -> &str {
+        match self {
+            Self::Creating(v) => &v.message,
+            Self::DeferringCreation(v) => &v.message,
+            Self::Deleting(v) => &v.message,
+            Self::UpdatingCode(v) => &v.message,
+            Self::UpdatingName(v) => &v.message,
+            Self::UpdatingTimeFrame(v) => &v.message,
+            Self::Unknown(u) => u
+                .raw()
+                .get("message")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default(),
         }
     }
 }
@@ -1578,6 +1631,30 @@ impl AccessCodeWarning {
             Self::Unknown(u) => u.kind(),
         }
     }
+
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Every kind has it (`message`); empty when a kind this version does not know lacks it.
+    pub fn message(&self) -> &str {
+        match self {
+            Self::CodeRotatesPeriodically(v) => &v.message,
+            Self::TimeFrameAdjustedForUnknownTimeZone(v) => &v.message,
+            Self::ExternalModificationInEffect(v) => &v.message,
+            Self::DelayInSettingOnDevice(v) => &v.message,
+            Self::DelayInRemovingFromDevice(v) => &v.message,
+            Self::ThirdPartyIntegrationDetected(v) => &v.message,
+            Self::IglooAlgopinMustBeUsedWithin24Hours(v) => &v.message,
+            Self::ManagementTransferred(v) => &v.message,
+            Self::UsingBackupAccessCode(v) => &v.message,
+            Self::BeingDeleted(v) => &v.message,
+            Self::UnknownIssueWithAccessCode(v) => &v.message,
+            Self::Unknown(u) => u
+                .raw()
+                .get("message")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default(),
+        }
+    }
 }
 
 impl serde::Serialize for AccessCodeWarning {
@@ -1918,6 +1995,20 @@ impl AccessGrantError {
             Self::Unknown(u) => u.kind(),
         }
     }
+
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Every kind has it (`message`); empty when a kind this version does not know lacks it.
+    pub fn message(&self) -> &str {
+        match self {
+            Self::CannotCreateRequestedAccessMethods(v) => &v.message,
+            Self::Unknown(u) => u
+                .raw()
+                .get("message")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default(),
+        }
+    }
 }
 
 impl serde::Serialize for AccessGrantError {
@@ -1961,6 +2052,21 @@ impl AccessGrantPendingMutation {
             Self::UpdatingSpaces(_) => "updating_spaces",
             Self::UpdatingAccessTimes(_) => "updating_access_times",
             Self::Unknown(u) => u.kind(),
+        }
+    }
+
+    /// Detailed description of the mutation.
+    ///
+    /// Every kind has it (`message`); empty when a kind this version does not know lacks it.
+    pub fn message(&self) -> &str {
+        match self {
+            Self::UpdatingSpaces(v) => &v.message,
+            Self::UpdatingAccessTimes(v) => &v.message,
+            Self::Unknown(u) => u
+                .raw()
+                .get("message")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default(),
         }
     }
 }
@@ -2061,6 +2167,26 @@ impl AccessGrantWarning {
             Self::DeviceDoesNotSupportAccessCodes(_) => "device_does_not_support_access_codes",
             Self::DeviceTimeConstraintsViolated(_) => "device_time_constraints_violated",
             Self::Unknown(u) => u.kind(),
+        }
+    }
+
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Every kind has it (`message`); empty when a kind this version does not know lacks it.
+    pub fn message(&self) -> &str {
+        match self {
+            Self::BeingDeleted(v) => &v.message,
+            Self::UnderprovisionedAccess(v) => &v.message,
+            Self::OverprovisionedAccess(v) => &v.message,
+            Self::UpdatingAccessTimes(v) => &v.message,
+            Self::RequestedCodeUnavailable(v) => &v.message,
+            Self::DeviceDoesNotSupportAccessCodes(v) => &v.message,
+            Self::DeviceTimeConstraintsViolated(v) => &v.message,
+            Self::Unknown(u) => u
+                .raw()
+                .get("message")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default(),
         }
     }
 }
@@ -2339,6 +2465,20 @@ impl AccessMethodError {
             Self::Unknown(u) => u.kind(),
         }
     }
+
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Every kind has it (`message`); empty when a kind this version does not know lacks it.
+    pub fn message(&self) -> &str {
+        match self {
+            Self::FailedToIssue(v) => &v.message,
+            Self::Unknown(u) => u
+                .raw()
+                .get("message")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default(),
+        }
+    }
 }
 
 impl serde::Serialize for AccessMethodError {
@@ -2451,6 +2591,22 @@ impl AccessMethodPendingMutation {
             Self::RevokingAccess(_) => "revoking_access",
             Self::UpdatingAccessTimes(_) => "updating_access_times",
             Self::Unknown(u) => u.kind(),
+        }
+    }
+
+    /// Detailed description of the mutation.
+    ///
+    /// Every kind has it (`message`); empty when a kind this version does not know lacks it.
+    pub fn message(&self) -> &str {
+        match self {
+            Self::ProvisioningAccess(v) => &v.message,
+            Self::RevokingAccess(v) => &v.message,
+            Self::UpdatingAccessTimes(v) => &v.message,
+            Self::Unknown(u) => u
+                .raw()
+                .get("message")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default(),
         }
     }
 }
@@ -2577,6 +2733,23 @@ impl AccessMethodWarning {
             Self::PulledBackupAccessCode(_) => "pulled_backup_access_code",
             Self::DelayInIssuing(_) => "delay_in_issuing",
             Self::Unknown(u) => u.kind(),
+        }
+    }
+
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Every kind has it (`message`); empty when a kind this version does not know lacks it.
+    pub fn message(&self) -> &str {
+        match self {
+            Self::BeingDeleted(v) => &v.message,
+            Self::UpdatingAccessTimes(v) => &v.message,
+            Self::PulledBackupAccessCode(v) => &v.message,
+            Self::DelayInIssuing(v) => &v.message,
+            Self::Unknown(u) => u
+                .raw()
+                .get("message")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default(),
         }
     }
 }
@@ -2889,6 +3062,20 @@ impl AcsAccessGroupError {
             Self::Unknown(u) => u.kind(),
         }
     }
+
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Every kind has it (`message`); empty when a kind this version does not know lacks it.
+    pub fn message(&self) -> &str {
+        match self {
+            Self::FailedToCreateOnAcsSystem(v) => &v.message,
+            Self::Unknown(u) => u
+                .raw()
+                .get("message")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default(),
+        }
+    }
 }
 
 impl serde::Serialize for AcsAccessGroupError {
@@ -2950,6 +3137,27 @@ impl AcsAccessGroupPendingMutation {
             Self::UpdatingEntranceMembership(_) => "updating_entrance_membership",
             Self::DeferringUserMembershipUpdate(_) => "deferring_user_membership_update",
             Self::Unknown(u) => u.kind(),
+        }
+    }
+
+    /// Detailed description of the mutation.
+    ///
+    /// Every kind has it (`message`); empty when a kind this version does not know lacks it.
+    pub fn message(&self) -> &str {
+        match self {
+            Self::Creating(v) => &v.message,
+            Self::Deleting(v) => &v.message,
+            Self::DeferringDeletion(v) => &v.message,
+            Self::UpdatingGroupInformation(v) => &v.message,
+            Self::UpdatingAccessSchedule(v) => &v.message,
+            Self::UpdatingUserMembership(v) => &v.message,
+            Self::UpdatingEntranceMembership(v) => &v.message,
+            Self::DeferringUserMembershipUpdate(v) => &v.message,
+            Self::Unknown(u) => u
+                .raw()
+                .get("message")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default(),
         }
     }
 }
@@ -3020,6 +3228,21 @@ impl AcsAccessGroupWarning {
             Self::UnknownIssueWithAcsAccessGroup(_) => "unknown_issue_with_acs_access_group",
             Self::BeingDeleted(_) => "being_deleted",
             Self::Unknown(u) => u.kind(),
+        }
+    }
+
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Every kind has it (`message`); empty when a kind this version does not know lacks it.
+    pub fn message(&self) -> &str {
+        match self {
+            Self::UnknownIssueWithAcsAccessGroup(v) => &v.message,
+            Self::BeingDeleted(v) => &v.message,
+            Self::Unknown(u) => u
+                .raw()
+                .get("message")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default(),
         }
     }
 }
@@ -3468,6 +3691,25 @@ impl AcsCredentialWarning {
             Self::UnknownIssueWithAcsCredential(_) => "unknown_issue_with_acs_credential",
             Self::NeedsToBeReissued(_) => "needs_to_be_reissued",
             Self::Unknown(u) => u.kind(),
+        }
+    }
+
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Every kind has it (`message`); empty when a kind this version does not know lacks it.
+    pub fn message(&self) -> &str {
+        match self {
+            Self::WaitingToBeIssued(v) => &v.message,
+            Self::ScheduleExternallyModified(v) => &v.message,
+            Self::ScheduleModified(v) => &v.message,
+            Self::BeingDeleted(v) => &v.message,
+            Self::UnknownIssueWithAcsCredential(v) => &v.message,
+            Self::NeedsToBeReissued(v) => &v.message,
+            Self::Unknown(u) => u
+                .raw()
+                .get("message")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default(),
         }
     }
 }
@@ -4062,6 +4304,24 @@ impl AcsEntranceWarning {
             Self::Unknown(u) => u.kind(),
         }
     }
+
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Every kind has it (`message`); empty when a kind this version does not know lacks it.
+    pub fn message(&self) -> &str {
+        match self {
+            Self::SaltoKsEntranceAccessCodeSupportRemoved(v) => &v.message,
+            Self::EntranceSharesZone(v) => &v.message,
+            Self::EntranceSetupRequired(v) => &v.message,
+            Self::SaltoKsPrivacyMode(v) => &v.message,
+            Self::PrivacyMode(v) => &v.message,
+            Self::Unknown(u) => u
+                .raw()
+                .get("message")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default(),
+        }
+    }
 }
 
 impl serde::Serialize for AcsEntranceWarning {
@@ -4332,6 +4592,27 @@ impl AcsSystemError {
             Self::Unknown(u) => u.kind(),
         }
     }
+
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Every kind has it (`message`); empty when a kind this version does not know lacks it.
+    pub fn message(&self) -> &str {
+        match self {
+            Self::SeamBridgeDisconnected(v) => &v.message,
+            Self::BridgeDisconnected(v) => &v.message,
+            Self::VisionlineInstanceUnreachable(v) => &v.message,
+            Self::SaltoKsSubscriptionLimitExceeded(v) => &v.message,
+            Self::AcsSystemDisconnected(v) => &v.message,
+            Self::AccountDisconnected(v) => &v.message,
+            Self::SaltoKsCertificationExpired(v) => &v.message,
+            Self::ProviderServiceUnavailable(v) => &v.message,
+            Self::Unknown(u) => u
+                .raw()
+                .get("message")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default(),
+        }
+    }
 }
 
 impl serde::Serialize for AcsSystemError {
@@ -4471,6 +4752,22 @@ impl AcsSystemWarning {
             Self::TimeZoneDoesNotMatchLocation(_) => "time_zone_does_not_match_location",
             Self::SetupRequired(_) => "setup_required",
             Self::Unknown(u) => u.kind(),
+        }
+    }
+
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Every kind has it (`message`); empty when a kind this version does not know lacks it.
+    pub fn message(&self) -> &str {
+        match self {
+            Self::SaltoKsSubscriptionLimitAlmostReached(v) => &v.message,
+            Self::TimeZoneDoesNotMatchLocation(v) => &v.message,
+            Self::SetupRequired(v) => &v.message,
+            Self::Unknown(u) => u
+                .raw()
+                .get("message")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default(),
         }
     }
 }
@@ -4699,6 +4996,25 @@ impl AcsUserError {
             Self::Unknown(u) => u.kind(),
         }
     }
+
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Every kind has it (`message`); empty when a kind this version does not know lacks it.
+    pub fn message(&self) -> &str {
+        match self {
+            Self::DeletedExternally(v) => &v.message,
+            Self::SaltoKsSubscriptionLimitExceeded(v) => &v.message,
+            Self::FailedToCreateOnAcsSystem(v) => &v.message,
+            Self::FailedToUpdateOnAcsSystem(v) => &v.message,
+            Self::FailedToDeleteOnAcsSystem(v) => &v.message,
+            Self::LatchConflictWithResidentUser(v) => &v.message,
+            Self::Unknown(u) => u
+                .raw()
+                .get("message")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default(),
+        }
+    }
 }
 
 impl serde::Serialize for AcsUserError {
@@ -4824,6 +5140,28 @@ impl AcsUserPendingMutation {
             Self::Unknown(u) => u.kind(),
         }
     }
+
+    /// Detailed description of the mutation.
+    ///
+    /// Every kind has it (`message`); empty when a kind this version does not know lacks it.
+    pub fn message(&self) -> &str {
+        match self {
+            Self::Creating(v) => &v.message,
+            Self::Deleting(v) => &v.message,
+            Self::DeferringCreation(v) => &v.message,
+            Self::UpdatingUserInformation(v) => &v.message,
+            Self::UpdatingAccessSchedule(v) => &v.message,
+            Self::UpdatingSuspensionState(v) => &v.message,
+            Self::UpdatingGroupMembership(v) => &v.message,
+            Self::DeferringGroupMembershipUpdate(v) => &v.message,
+            Self::UpdatingCredentialAssignment(v) => &v.message,
+            Self::Unknown(u) => u
+                .raw()
+                .get("message")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default(),
+        }
+    }
 }
 
 impl serde::Serialize for AcsUserPendingMutation {
@@ -4941,6 +5279,24 @@ impl AcsUserWarning {
             Self::UnknownIssueWithAcsUser(_) => "unknown_issue_with_acs_user",
             Self::LatchResidentUser(_) => "latch_resident_user",
             Self::Unknown(u) => u.kind(),
+        }
+    }
+
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Every kind has it (`message`); empty when a kind this version does not know lacks it.
+    pub fn message(&self) -> &str {
+        match self {
+            Self::BeingDeleted(v) => &v.message,
+            Self::SaltoKsUserNotSubscribed(v) => &v.message,
+            Self::AcsUserInactive(v) => &v.message,
+            Self::UnknownIssueWithAcsUser(v) => &v.message,
+            Self::LatchResidentUser(v) => &v.message,
+            Self::Unknown(u) => u
+                .raw()
+                .get("message")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default(),
         }
     }
 }
@@ -5116,6 +5472,40 @@ impl ActionAttempt {
             Self::DeleteNoiseThreshold(_) => "DELETE_NOISE_THRESHOLD",
             Self::UpdateNoiseThreshold(_) => "UPDATE_NOISE_THRESHOLD",
             Self::Unknown(u) => u.kind(),
+        }
+    }
+
+    /// ID of the action attempt.
+    ///
+    /// Every kind has it (`action_attempt_id`); empty when a kind this version does not know lacks it.
+    pub fn action_attempt_id(&self) -> &str {
+        match self {
+            Self::LockDoor(v) => &v.action_attempt_id,
+            Self::UnlockDoor(v) => &v.action_attempt_id,
+            Self::ScanCredential(v) => &v.action_attempt_id,
+            Self::EncodeCredential(v) => &v.action_attempt_id,
+            Self::ScanToAssignCredential(v) => &v.action_attempt_id,
+            Self::AssignCredential(v) => &v.action_attempt_id,
+            Self::ResetSandboxWorkspace(v) => &v.action_attempt_id,
+            Self::SetFanMode(v) => &v.action_attempt_id,
+            Self::SetHvacMode(v) => &v.action_attempt_id,
+            Self::ActivateClimatePreset(v) => &v.action_attempt_id,
+            Self::SimulateKeypadCodeEntry(v) => &v.action_attempt_id,
+            Self::SimulateManualLockViaKeypad(v) => &v.action_attempt_id,
+            Self::PushThermostatPrograms(v) => &v.action_attempt_id,
+            Self::ConfigureAutoLock(v) => &v.action_attempt_id,
+            Self::SyncAccessCodes(v) => &v.action_attempt_id,
+            Self::CreateAccessCode(v) => &v.action_attempt_id,
+            Self::DeleteAccessCode(v) => &v.action_attempt_id,
+            Self::UpdateAccessCode(v) => &v.action_attempt_id,
+            Self::CreateNoiseThreshold(v) => &v.action_attempt_id,
+            Self::DeleteNoiseThreshold(v) => &v.action_attempt_id,
+            Self::UpdateNoiseThreshold(v) => &v.action_attempt_id,
+            Self::Unknown(u) => u
+                .raw()
+                .get("action_attempt_id")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default(),
         }
     }
 }
@@ -5606,6 +5996,22 @@ impl AssignCredentialActionAttemptError {
             Self::Unknown(u) => u.kind(),
         }
     }
+
+    /// Message for the error associated with the action attempt.
+    ///
+    /// Every kind has it (`message`); empty when a kind this version does not know lacks it.
+    pub fn message(&self) -> &str {
+        match self {
+            Self::UncategorizedError(v) => &v.message,
+            Self::ActionAttemptExpired(v) => &v.message,
+            Self::CredentialNotFound(v) => &v.message,
+            Self::Unknown(u) => u
+                .raw()
+                .get("message")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default(),
+        }
+    }
 }
 
 impl serde::Serialize for AssignCredentialActionAttemptError {
@@ -6049,6 +6455,21 @@ impl BridgeClientSessionError {
             Self::BridgeLanUnreachable(_) => "bridge_lan_unreachable",
             Self::NoCommunicationFromBridge(_) => "no_communication_from_bridge",
             Self::Unknown(u) => u.kind(),
+        }
+    }
+
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Every kind has it (`message`); empty when a kind this version does not know lacks it.
+    pub fn message(&self) -> &str {
+        match self {
+            Self::BridgeLanUnreachable(v) => &v.message,
+            Self::NoCommunicationFromBridge(v) => &v.message,
+            Self::Unknown(u) => u
+                .raw()
+                .get("message")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default(),
         }
     }
 }
@@ -6970,6 +7391,23 @@ impl ConnectedAccountError {
             Self::Unknown(u) => u.kind(),
         }
     }
+
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Every kind has it (`message`); empty when a kind this version does not know lacks it.
+    pub fn message(&self) -> &str {
+        match self {
+            Self::AccountDisconnected(v) => &v.message,
+            Self::BridgeDisconnected(v) => &v.message,
+            Self::SaltoKsSubscriptionLimitExceeded(v) => &v.message,
+            Self::DormakabaSitesDisconnected(v) => &v.message,
+            Self::Unknown(u) => u
+                .raw()
+                .get("message")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default(),
+        }
+    }
 }
 
 impl serde::Serialize for ConnectedAccountError {
@@ -7142,6 +7580,27 @@ impl ConnectedAccountWarning {
             Self::SetupRequired(_) => "setup_required",
             Self::DormakabaSitesUnapproved(_) => "dormakaba_sites_unapproved",
             Self::Unknown(u) => u.kind(),
+        }
+    }
+
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Every kind has it (`message`); empty when a kind this version does not know lacks it.
+    pub fn message(&self) -> &str {
+        match self {
+            Self::ScheduledMaintenanceWindow(v) => &v.message,
+            Self::UnknownIssueWithConnectedAccount(v) => &v.message,
+            Self::SaltoKsSubscriptionLimitAlmostReached(v) => &v.message,
+            Self::AccountReauthorizationRequested(v) => &v.message,
+            Self::BeingDeleted(v) => &v.message,
+            Self::ProviderServiceUnavailable(v) => &v.message,
+            Self::SetupRequired(v) => &v.message,
+            Self::DormakabaSitesUnapproved(v) => &v.message,
+            Self::Unknown(u) => u
+                .raw()
+                .get("message")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default(),
         }
     }
 }
@@ -8546,6 +9005,32 @@ impl DeviceError {
             Self::SubscriptionRequired(_) => "subscription_required",
             Self::BridgeDisconnected(_) => "bridge_disconnected",
             Self::Unknown(u) => u.kind(),
+        }
+    }
+
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Every kind has it (`message`); empty when a kind this version does not know lacks it.
+    pub fn message(&self) -> &str {
+        match self {
+            Self::AccountDisconnected(v) => &v.message,
+            Self::SaltoKsSubscriptionLimitExceeded(v) => &v.message,
+            Self::DormakabaSitesDisconnected(v) => &v.message,
+            Self::DeviceOffline(v) => &v.message,
+            Self::DeviceRemoved(v) => &v.message,
+            Self::HubDisconnected(v) => &v.message,
+            Self::DeviceDisconnected(v) => &v.message,
+            Self::EmptyBackupAccessCodePool(v) => &v.message,
+            Self::AugustLockNotAuthorized(v) => &v.message,
+            Self::MissingDeviceCredentials(v) => &v.message,
+            Self::AuxiliaryHeatRunning(v) => &v.message,
+            Self::SubscriptionRequired(v) => &v.message,
+            Self::BridgeDisconnected(v) => &v.message,
+            Self::Unknown(u) => u
+                .raw()
+                .get("message")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default(),
         }
     }
 }
@@ -11441,6 +11926,47 @@ impl DeviceWarning {
             Self::Unknown(u) => u.kind(),
         }
     }
+
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Every kind has it (`message`); empty when a kind this version does not know lacks it.
+    pub fn message(&self) -> &str {
+        match self {
+            Self::PartialBackupAccessCodePool(v) => &v.message,
+            Self::ManyActiveBackupCodes(v) => &v.message,
+            Self::ThirdPartyIntegrationDetected(v) => &v.message,
+            Self::TtlockLockGatewayUnlockingNotEnabled(v) => &v.message,
+            Self::TtlockWeakGatewaySignal(v) => &v.message,
+            Self::PowerSavingMode(v) => &v.message,
+            Self::TemperatureThresholdExceeded(v) => &v.message,
+            Self::DeviceCommunicationDegraded(v) => &v.message,
+            Self::ScheduledMaintenanceWindow(v) => &v.message,
+            Self::DeviceHasFlakyConnection(v) => &v.message,
+            Self::SaltoKsOfficeMode(v) => &v.message,
+            Self::SaltoKsPrivacyMode(v) => &v.message,
+            Self::PrivacyMode(v) => &v.message,
+            Self::SaltoKsSubscriptionLimitAlmostReached(v) => &v.message,
+            Self::SaltoKsLockAccessCodeSupportRemoved(v) => &v.message,
+            Self::UnknownIssueWithPhone(v) => &v.message,
+            Self::LocklyTimeZoneNotConfigured(v) => &v.message,
+            Self::UltraloqTimeZoneUnknown(v) => &v.message,
+            Self::TimeZoneUnknown(v) => &v.message,
+            Self::TimeZoneMismatch(v) => &v.message,
+            Self::TwoNDeviceMissingTimezone(v) => &v.message,
+            Self::HubRequiredForAdditionalCapabilities(v) => &v.message,
+            Self::ProviderIssue(v) => &v.message,
+            Self::KeynestUnsupportedLocker(v) => &v.message,
+            Self::AccessoryKeypadSetupRequired(v) => &v.message,
+            Self::UnreliableOnlineStatus(v) => &v.message,
+            Self::MaxAccessCodesReached(v) => &v.message,
+            Self::InsufficientPermissions(v) => &v.message,
+            Self::Unknown(u) => u
+                .raw()
+                .get("message")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default(),
+        }
+    }
 }
 
 impl serde::Serialize for DeviceWarning {
@@ -11767,6 +12293,29 @@ impl EncodeCredentialActionAttemptError {
             Self::EncodingInterrupted(_) => "encoding_interrupted",
             Self::CredentialDeleted(_) => "credential_deleted",
             Self::Unknown(u) => u.kind(),
+        }
+    }
+
+    /// Message for the error associated with the action attempt.
+    ///
+    /// Every kind has it (`message`); empty when a kind this version does not know lacks it.
+    pub fn message(&self) -> &str {
+        match self {
+            Self::UncategorizedError(v) => &v.message,
+            Self::ActionAttemptExpired(v) => &v.message,
+            Self::NoCredentialOnEncoder(v) => &v.message,
+            Self::IncompatibleCardFormat(v) => &v.message,
+            Self::CredentialCannotBeReissued(v) => &v.message,
+            Self::EncoderNotOnline(v) => &v.message,
+            Self::EncoderCommunicationTimeout(v) => &v.message,
+            Self::BridgeDisconnected(v) => &v.message,
+            Self::EncodingInterrupted(v) => &v.message,
+            Self::CredentialDeleted(v) => &v.message,
+            Self::Unknown(u) => u
+                .raw()
+                .get("message")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default(),
         }
     }
 }
@@ -12352,6 +12901,250 @@ impl Event {
             Self::SpaceCreated(_) => "space.created",
             Self::SpaceDeleted(_) => "space.deleted",
             Self::Unknown(u) => u.kind(),
+        }
+    }
+
+    /// ID of the event.
+    ///
+    /// Every kind has it (`event_id`); empty when a kind this version does not know lacks it.
+    pub fn event_id(&self) -> &str {
+        match self {
+            Self::AccessCodeCreated(v) => &v.event_id,
+            Self::AccessCodeChanged(v) => &v.event_id,
+            Self::AccessCodeNameChanged(v) => &v.event_id,
+            Self::AccessCodeCodeChanged(v) => &v.event_id,
+            Self::AccessCodeTimeFrameChanged(v) => &v.event_id,
+            Self::AccessCodeMutationsRequested(v) => &v.event_id,
+            Self::AccessCodeScheduledOnDevice(v) => &v.event_id,
+            Self::AccessCodeSetOnDevice(v) => &v.event_id,
+            Self::AccessCodeRemovedFromDevice(v) => &v.event_id,
+            Self::AccessCodeDelayInSettingOnDevice(v) => &v.event_id,
+            Self::AccessCodeFailedToSetOnDevice(v) => &v.event_id,
+            Self::AccessCodeDeleted(v) => &v.event_id,
+            Self::AccessCodeDelayInRemovingFromDevice(v) => &v.event_id,
+            Self::AccessCodeFailedToRemoveFromDevice(v) => &v.event_id,
+            Self::AccessCodeModifiedExternalToSeam(v) => &v.event_id,
+            Self::AccessCodeDeletedExternalToSeam(v) => &v.event_id,
+            Self::AccessCodeBackupAccessCodePulled(v) => &v.event_id,
+            Self::AccessCodeUnmanagedConvertedToManaged(v) => &v.event_id,
+            Self::AccessCodeUnmanagedFailedToConvertToManaged(v) => &v.event_id,
+            Self::AccessCodeUnmanagedCreated(v) => &v.event_id,
+            Self::AccessCodeUnmanagedRemoved(v) => &v.event_id,
+            Self::AccessGrantCreated(v) => &v.event_id,
+            Self::AccessGrantDeleted(v) => &v.event_id,
+            Self::AccessGrantAccessGrantedToAllDoors(v) => &v.event_id,
+            Self::AccessGrantAccessGrantedToDoor(v) => &v.event_id,
+            Self::AccessGrantAccessToDoorLost(v) => &v.event_id,
+            Self::AccessGrantAccessTimesChanged(v) => &v.event_id,
+            Self::AccessGrantCouldNotCreateRequestedAccessMethods(v) => &v.event_id,
+            Self::AccessMethodIssued(v) => &v.event_id,
+            Self::AccessMethodRevoked(v) => &v.event_id,
+            Self::AccessMethodCardEncodingRequired(v) => &v.event_id,
+            Self::AccessMethodDeleted(v) => &v.event_id,
+            Self::AccessMethodReissued(v) => &v.event_id,
+            Self::AccessMethodCreated(v) => &v.event_id,
+            Self::AccessMethodDelayInIssuing(v) => &v.event_id,
+            Self::AccessMethodFailedToIssue(v) => &v.event_id,
+            Self::AcsSystemConnected(v) => &v.event_id,
+            Self::AcsSystemAdded(v) => &v.event_id,
+            Self::AcsSystemDisconnected(v) => &v.event_id,
+            Self::AcsCredentialDeleted(v) => &v.event_id,
+            Self::AcsCredentialIssued(v) => &v.event_id,
+            Self::AcsCredentialReissued(v) => &v.event_id,
+            Self::AcsCredentialInvalidated(v) => &v.event_id,
+            Self::AcsUserCreated(v) => &v.event_id,
+            Self::AcsUserDeleted(v) => &v.event_id,
+            Self::AcsEncoderAdded(v) => &v.event_id,
+            Self::AcsEncoderRemoved(v) => &v.event_id,
+            Self::AcsAccessGroupDeleted(v) => &v.event_id,
+            Self::AcsEntranceAdded(v) => &v.event_id,
+            Self::AcsEntranceRemoved(v) => &v.event_id,
+            Self::ClientSessionDeleted(v) => &v.event_id,
+            Self::ConnectedAccountConnected(v) => &v.event_id,
+            Self::ConnectedAccountCreated(v) => &v.event_id,
+            Self::ConnectedAccountSuccessfulLogin(v) => &v.event_id,
+            Self::ConnectedAccountDisconnected(v) => &v.event_id,
+            Self::ConnectedAccountCompletedFirstSync(v) => &v.event_id,
+            Self::ConnectedAccountDeleted(v) => &v.event_id,
+            Self::ConnectedAccountCompletedFirstSyncAfterReconnection(v) => &v.event_id,
+            Self::ConnectedAccountReauthorizationRequested(v) => &v.event_id,
+            Self::ActionAttemptLockDoorSucceeded(v) => &v.event_id,
+            Self::ActionAttemptLockDoorFailed(v) => &v.event_id,
+            Self::ActionAttemptUnlockDoorSucceeded(v) => &v.event_id,
+            Self::ActionAttemptUnlockDoorFailed(v) => &v.event_id,
+            Self::ActionAttemptSimulateKeypadCodeEntrySucceeded(v) => &v.event_id,
+            Self::ActionAttemptSimulateKeypadCodeEntryFailed(v) => &v.event_id,
+            Self::ActionAttemptSimulateManualLockViaKeypadSucceeded(v) => &v.event_id,
+            Self::ActionAttemptSimulateManualLockViaKeypadFailed(v) => &v.event_id,
+            Self::ConnectWebviewLoginSucceeded(v) => &v.event_id,
+            Self::ConnectWebviewLoginFailed(v) => &v.event_id,
+            Self::DeviceConnected(v) => &v.event_id,
+            Self::DeviceAdded(v) => &v.event_id,
+            Self::DeviceConvertedToUnmanaged(v) => &v.event_id,
+            Self::DeviceUnmanagedConvertedToManaged(v) => &v.event_id,
+            Self::DeviceUnmanagedConnected(v) => &v.event_id,
+            Self::DeviceDisconnected(v) => &v.event_id,
+            Self::DeviceUnmanagedDisconnected(v) => &v.event_id,
+            Self::DeviceTampered(v) => &v.event_id,
+            Self::DeviceLowBattery(v) => &v.event_id,
+            Self::DeviceBatteryStatusChanged(v) => &v.event_id,
+            Self::DeviceRemoved(v) => &v.event_id,
+            Self::DeviceDeleted(v) => &v.event_id,
+            Self::DeviceThirdPartyIntegrationDetected(v) => &v.event_id,
+            Self::DeviceThirdPartyIntegrationNoLongerDetected(v) => &v.event_id,
+            Self::DeviceSaltoPrivacyModeActivated(v) => &v.event_id,
+            Self::DeviceSaltoPrivacyModeDeactivated(v) => &v.event_id,
+            Self::DeviceConnectionBecameFlaky(v) => &v.event_id,
+            Self::DeviceConnectionStabilized(v) => &v.event_id,
+            Self::DeviceErrorSubscriptionRequired(v) => &v.event_id,
+            Self::DeviceErrorSubscriptionRequiredResolved(v) => &v.event_id,
+            Self::DeviceAccessoryKeypadConnected(v) => &v.event_id,
+            Self::DeviceAccessoryKeypadDisconnected(v) => &v.event_id,
+            Self::NoiseSensorNoiseThresholdTriggered(v) => &v.event_id,
+            Self::LockLocked(v) => &v.event_id,
+            Self::LockUnlocked(v) => &v.event_id,
+            Self::LockAccessDenied(v) => &v.event_id,
+            Self::ThermostatClimatePresetActivated(v) => &v.event_id,
+            Self::ThermostatManuallyAdjusted(v) => &v.event_id,
+            Self::ThermostatTemperatureThresholdExceeded(v) => &v.event_id,
+            Self::ThermostatTemperatureThresholdNoLongerExceeded(v) => &v.event_id,
+            Self::ThermostatTemperatureReachedSetPoint(v) => &v.event_id,
+            Self::ThermostatTemperatureChanged(v) => &v.event_id,
+            Self::DeviceNameChanged(v) => &v.event_id,
+            Self::CameraActivated(v) => &v.event_id,
+            Self::DeviceDoorbellRang(v) => &v.event_id,
+            Self::EnrollmentAutomationDeleted(v) => &v.event_id,
+            Self::PhoneDeactivated(v) => &v.event_id,
+            Self::SpaceDeviceMembershipChanged(v) => &v.event_id,
+            Self::SpaceCreated(v) => &v.event_id,
+            Self::SpaceDeleted(v) => &v.event_id,
+            Self::Unknown(u) => u
+                .raw()
+                .get("event_id")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default(),
+        }
+    }
+
+    /// ID of the workspace associated with the event.
+    ///
+    /// Every kind has it (`workspace_id`); empty when a kind this version does not know lacks it.
+    pub fn workspace_id(&self) -> &str {
+        match self {
+            Self::AccessCodeCreated(v) => &v.workspace_id,
+            Self::AccessCodeChanged(v) => &v.workspace_id,
+            Self::AccessCodeNameChanged(v) => &v.workspace_id,
+            Self::AccessCodeCodeChanged(v) => &v.workspace_id,
+            Self::AccessCodeTimeFrameChanged(v) => &v.workspace_id,
+            Self::AccessCodeMutationsRequested(v) => &v.workspace_id,
+            Self::AccessCodeScheduledOnDevice(v) => &v.workspace_id,
+            Self::AccessCodeSetOnDevice(v) => &v.workspace_id,
+            Self::AccessCodeRemovedFromDevice(v) => &v.workspace_id,
+            Self::AccessCodeDelayInSettingOnDevice(v) => &v.workspace_id,
+            Self::AccessCodeFailedToSetOnDevice(v) => &v.workspace_id,
+            Self::AccessCodeDeleted(v) => &v.workspace_id,
+            Self::AccessCodeDelayInRemovingFromDevice(v) => &v.workspace_id,
+            Self::AccessCodeFailedToRemoveFromDevice(v) => &v.workspace_id,
+            Self::AccessCodeModifiedExternalToSeam(v) => &v.workspace_id,
+            Self::AccessCodeDeletedExternalToSeam(v) => &v.workspace_id,
+            Self::AccessCodeBackupAccessCodePulled(v) => &v.workspace_id,
+            Self::AccessCodeUnmanagedConvertedToManaged(v) => &v.workspace_id,
+            Self::AccessCodeUnmanagedFailedToConvertToManaged(v) => &v.workspace_id,
+            Self::AccessCodeUnmanagedCreated(v) => &v.workspace_id,
+            Self::AccessCodeUnmanagedRemoved(v) => &v.workspace_id,
+            Self::AccessGrantCreated(v) => &v.workspace_id,
+            Self::AccessGrantDeleted(v) => &v.workspace_id,
+            Self::AccessGrantAccessGrantedToAllDoors(v) => &v.workspace_id,
+            Self::AccessGrantAccessGrantedToDoor(v) => &v.workspace_id,
+            Self::AccessGrantAccessToDoorLost(v) => &v.workspace_id,
+            Self::AccessGrantAccessTimesChanged(v) => &v.workspace_id,
+            Self::AccessGrantCouldNotCreateRequestedAccessMethods(v) => &v.workspace_id,
+            Self::AccessMethodIssued(v) => &v.workspace_id,
+            Self::AccessMethodRevoked(v) => &v.workspace_id,
+            Self::AccessMethodCardEncodingRequired(v) => &v.workspace_id,
+            Self::AccessMethodDeleted(v) => &v.workspace_id,
+            Self::AccessMethodReissued(v) => &v.workspace_id,
+            Self::AccessMethodCreated(v) => &v.workspace_id,
+            Self::AccessMethodDelayInIssuing(v) => &v.workspace_id,
+            Self::AccessMethodFailedToIssue(v) => &v.workspace_id,
+            Self::AcsSystemConnected(v) => &v.workspace_id,
+            Self::AcsSystemAdded(v) => &v.workspace_id,
+            Self::AcsSystemDisconnected(v) => &v.workspace_id,
+            Self::AcsCredentialDeleted(v) => &v.workspace_id,
+            Self::AcsCredentialIssued(v) => &v.workspace_id,
+            Self::AcsCredentialReissued(v) => &v.workspace_id,
+            Self::AcsCredentialInvalidated(v) => &v.workspace_id,
+            Self::AcsUserCreated(v) => &v.workspace_id,
+            Self::AcsUserDeleted(v) => &v.workspace_id,
+            Self::AcsEncoderAdded(v) => &v.workspace_id,
+            Self::AcsEncoderRemoved(v) => &v.workspace_id,
+            Self::AcsAccessGroupDeleted(v) => &v.workspace_id,
+            Self::AcsEntranceAdded(v) => &v.workspace_id,
+            Self::AcsEntranceRemoved(v) => &v.workspace_id,
+            Self::ClientSessionDeleted(v) => &v.workspace_id,
+            Self::ConnectedAccountConnected(v) => &v.workspace_id,
+            Self::ConnectedAccountCreated(v) => &v.workspace_id,
+            Self::ConnectedAccountSuccessfulLogin(v) => &v.workspace_id,
+            Self::ConnectedAccountDisconnected(v) => &v.workspace_id,
+            Self::ConnectedAccountCompletedFirstSync(v) => &v.workspace_id,
+            Self::ConnectedAccountDeleted(v) => &v.workspace_id,
+            Self::ConnectedAccountCompletedFirstSyncAfterReconnection(v) => &v.workspace_id,
+            Self::ConnectedAccountReauthorizationRequested(v) => &v.workspace_id,
+            Self::ActionAttemptLockDoorSucceeded(v) => &v.workspace_id,
+            Self::ActionAttemptLockDoorFailed(v) => &v.workspace_id,
+            Self::ActionAttemptUnlockDoorSucceeded(v) => &v.workspace_id,
+            Self::ActionAttemptUnlockDoorFailed(v) => &v.workspace_id,
+            Self::ActionAttemptSimulateKeypadCodeEntrySucceeded(v) => &v.workspace_id,
+            Self::ActionAttemptSimulateKeypadCodeEntryFailed(v) => &v.workspace_id,
+            Self::ActionAttemptSimulateManualLockViaKeypadSucceeded(v) => &v.workspace_id,
+            Self::ActionAttemptSimulateManualLockViaKeypadFailed(v) => &v.workspace_id,
+            Self::ConnectWebviewLoginSucceeded(v) => &v.workspace_id,
+            Self::ConnectWebviewLoginFailed(v) => &v.workspace_id,
+            Self::DeviceConnected(v) => &v.workspace_id,
+            Self::DeviceAdded(v) => &v.workspace_id,
+            Self::DeviceConvertedToUnmanaged(v) => &v.workspace_id,
+            Self::DeviceUnmanagedConvertedToManaged(v) => &v.workspace_id,
+            Self::DeviceUnmanagedConnected(v) => &v.workspace_id,
+            Self::DeviceDisconnected(v) => &v.workspace_id,
+            Self::DeviceUnmanagedDisconnected(v) => &v.workspace_id,
+            Self::DeviceTampered(v) => &v.workspace_id,
+            Self::DeviceLowBattery(v) => &v.workspace_id,
+            Self::DeviceBatteryStatusChanged(v) => &v.workspace_id,
+            Self::DeviceRemoved(v) => &v.workspace_id,
+            Self::DeviceDeleted(v) => &v.workspace_id,
+            Self::DeviceThirdPartyIntegrationDetected(v) => &v.workspace_id,
+            Self::DeviceThirdPartyIntegrationNoLongerDetected(v) => &v.workspace_id,
+            Self::DeviceSaltoPrivacyModeActivated(v) => &v.workspace_id,
+            Self::DeviceSaltoPrivacyModeDeactivated(v) => &v.workspace_id,
+            Self::DeviceConnectionBecameFlaky(v) => &v.workspace_id,
+            Self::DeviceConnectionStabilized(v) => &v.workspace_id,
+            Self::DeviceErrorSubscriptionRequired(v) => &v.workspace_id,
+            Self::DeviceErrorSubscriptionRequiredResolved(v) => &v.workspace_id,
+            Self::DeviceAccessoryKeypadConnected(v) => &v.workspace_id,
+            Self::DeviceAccessoryKeypadDisconnected(v) => &v.workspace_id,
+            Self::NoiseSensorNoiseThresholdTriggered(v) => &v.workspace_id,
+            Self::LockLocked(v) => &v.workspace_id,
+            Self::LockUnlocked(v) => &v.workspace_id,
+            Self::LockAccessDenied(v) => &v.workspace_id,
+            Self::ThermostatClimatePresetActivated(v) => &v.workspace_id,
+            Self::ThermostatManuallyAdjusted(v) => &v.workspace_id,
+            Self::ThermostatTemperatureThresholdExceeded(v) => &v.workspace_id,
+            Self::ThermostatTemperatureThresholdNoLongerExceeded(v) => &v.workspace_id,
+            Self::ThermostatTemperatureReachedSetPoint(v) => &v.workspace_id,
+            Self::ThermostatTemperatureChanged(v) => &v.workspace_id,
+            Self::DeviceNameChanged(v) => &v.workspace_id,
+            Self::CameraActivated(v) => &v.workspace_id,
+            Self::DeviceDoorbellRang(v) => &v.workspace_id,
+            Self::EnrollmentAutomationDeleted(v) => &v.workspace_id,
+            Self::PhoneDeactivated(v) => &v.workspace_id,
+            Self::SpaceDeviceMembershipChanged(v) => &v.workspace_id,
+            Self::SpaceCreated(v) => &v.workspace_id,
+            Self::SpaceDeleted(v) => &v.workspace_id,
+            Self::Unknown(u) => u
+                .raw()
+                .get("workspace_id")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default(),
         }
     }
 }
@@ -14173,6 +14966,48 @@ impl PhoneSessionUserIdentityError {
             Self::Unknown(u) => u.kind(),
         }
     }
+
+    /// ID of the access system that the user identity is associated with.
+    ///
+    /// Every kind has it (`acs_system_id`); empty when a kind this version does not know lacks it.
+    pub fn acs_system_id(&self) -> &str {
+        match self {
+            Self::IssueWithAcsUser(v) => &v.acs_system_id,
+            Self::Unknown(u) => u
+                .raw()
+                .get("acs_system_id")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default(),
+        }
+    }
+
+    /// ID of the access system user that has an issue.
+    ///
+    /// Every kind has it (`acs_user_id`); empty when a kind this version does not know lacks it.
+    pub fn acs_user_id(&self) -> &str {
+        match self {
+            Self::IssueWithAcsUser(v) => &v.acs_user_id,
+            Self::Unknown(u) => u
+                .raw()
+                .get("acs_user_id")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default(),
+        }
+    }
+
+    /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Every kind has it (`message`); empty when a kind this version does not know lacks it.
+    pub fn message(&self) -> &str {
+        match self {
+            Self::IssueWithAcsUser(v) => &v.message,
+            Self::Unknown(u) => u
+                .raw()
+                .get("message")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default(),
+        }
+    }
 }
 
 impl serde::Serialize for PhoneSessionUserIdentityError {
@@ -14221,6 +15056,21 @@ impl PhoneSessionUserIdentityWarning {
                 "acs_user_profile_does_not_match_user_identity"
             }
             Self::Unknown(u) => u.kind(),
+        }
+    }
+
+    /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
+    ///
+    /// Every kind has it (`message`); empty when a kind this version does not know lacks it.
+    pub fn message(&self) -> &str {
+        match self {
+            Self::BeingDeleted(v) => &v.message,
+            Self::AcsUserProfileDoesNotMatchUserIdentity(v) => &v.message,
+            Self::Unknown(u) => u
+                .raw()
+                .get("message")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default(),
         }
     }
 }
@@ -14895,6 +15745,25 @@ impl ScanCredentialActionAttemptError {
             Self::Unknown(u) => u.kind(),
         }
     }
+
+    /// Message for the error associated with the action attempt.
+    ///
+    /// Every kind has it (`message`); empty when a kind this version does not know lacks it.
+    pub fn message(&self) -> &str {
+        match self {
+            Self::UncategorizedError(v) => &v.message,
+            Self::ActionAttemptExpired(v) => &v.message,
+            Self::NoCredentialOnEncoder(v) => &v.message,
+            Self::EncoderNotOnline(v) => &v.message,
+            Self::EncoderCommunicationTimeout(v) => &v.message,
+            Self::BridgeDisconnected(v) => &v.message,
+            Self::Unknown(u) => u
+                .raw()
+                .get("message")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default(),
+        }
+    }
 }
 
 impl serde::Serialize for ScanCredentialActionAttemptError {
@@ -15093,6 +15962,22 @@ impl ScanToAssignCredentialActionAttemptError {
             Self::ActionAttemptExpired(_) => "action_attempt_expired",
             Self::NoCredentialOnEncoder(_) => "no_credential_on_encoder",
             Self::Unknown(u) => u.kind(),
+        }
+    }
+
+    /// Message for the error associated with the action attempt.
+    ///
+    /// Every kind has it (`message`); empty when a kind this version does not know lacks it.
+    pub fn message(&self) -> &str {
+        match self {
+            Self::UncategorizedError(v) => &v.message,
+            Self::ActionAttemptExpired(v) => &v.message,
+            Self::NoCredentialOnEncoder(v) => &v.message,
+            Self::Unknown(u) => u
+                .raw()
+                .get("message")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default(),
         }
     }
 }

@@ -28,6 +28,13 @@ pub trait Facade {
     -> Vec<Result<UserIdentity, Error>>;
     /// Any route, through the facade's generic `send`.
     fn send<R: seam_core::Route>(client: &Self::Client, req: R) -> Result<R::Output, Error>;
+    /// The facade's `with_action_wait`.
+    fn with_action_wait(client: &Self::Client, wait: seam::ActionWait) -> Self::Client;
+    /// The facade's `wait_for_action_attempt`.
+    fn wait_for_action_attempt(
+        client: &Self::Client,
+        id: &str,
+    ) -> Result<seam::resources::ActionAttempt, Error>;
 }
 
 /// Fast retries so the tests take milliseconds; the policy's numbers are unit-tested in core.
@@ -330,12 +337,17 @@ const ID1: &str = "00000000-0000-4000-8000-000000000011";
 const ID2: &str = "00000000-0000-4000-8000-000000000012";
 const ID3: &str = "00000000-0000-4000-8000-000000000013";
 
-pub fn list_all_walks_three_pages<F: Facade>() {
-    let server = TestServer::script(vec![
+/// A server answering three pages of one identity each, then the last page again.
+pub fn pages_server() -> TestServer {
+    TestServer::script(vec![
         page(&[ID1], Some("c1")),
         page(&[ID2], Some("c2")),
         page(&[ID3], None),
-    ]);
+    ])
+}
+
+pub fn list_all_walks_three_pages<F: Facade>() {
+    let server = pages_server();
     let items: Vec<_> = F::list_all(
         &client::<F>(server.url()),
         ListUserIdentities::new().limit(1u32),
@@ -688,4 +700,5 @@ pub fn a_read_answered_500_is_retried<F: Facade>() {
     assert_eq!(requests[0].method(), http::Method::GET, "a read is retried");
 }
 
+pub mod actions;
 pub mod faults;

@@ -17,6 +17,9 @@
 //!    `@seamapi/url-search-params-serializer`; any case whose answer differs fails the task.
 //! 4. **Every documented route of Seam's fake**, with Seam's own seed, and the HTTP method of
 //!    every route against `@seamapi/http` 2.32.0's: see [`whole_api`].
+//! 5. **Webhooks.** Deliveries signed by Python's `svix`, verified by it, by Seam's
+//!    `SeamWebhook`, by `seam_api::webhook::Webhook` and by `seam webhooks verify`
+//!    (`conformance/webhooks.rs`).
 //!
 //! Node.js, npm and Python 3 are needed. They install the pinned packages into
 //! `target/conformance/` (kept while the lock files are unchanged). When one is missing the task
@@ -45,6 +48,8 @@ use seam_api::routes::{
 use seam_core::{ConfigError, Error, Route};
 use seam_fake::seed;
 use serde_json::{Value, json};
+
+mod webhooks;
 
 /// Where the pinned package lists and our scripts live.
 const SOURCES: &str = "xtask/conformance";
@@ -96,6 +101,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
     eprintln!(
         "xtask: conformance 4 (every route of Seam's fake) took {:.1} s",
         whole.elapsed().as_secs_f64()
+    );
+    let hooks = Instant::now();
+    webhooks::run(&env, &mut report)?;
+    eprintln!(
+        "xtask: conformance 5 (webhooks) took {:.1} s",
+        hooks.elapsed().as_secs_f64()
     );
 
     if markdown {
@@ -353,13 +364,33 @@ impl Drop for ServerProcess {
 }
 
 /// Runs `cmd` to the end (at most [`PROCESS_LIMIT`]): exit code, stdout, stderr.
-fn output(what: &str, mut cmd: Command) -> Result<(Option<i32>, String, String), String> {
+fn output(what: &str, cmd: Command) -> Result<(Option<i32>, String, String), String> {
+    output_with_input(what, cmd, None)
+}
+
+/// [`output`], with `input` written to the process's stdin (none: stdin is empty).
+fn output_with_input(
+    what: &str,
+    mut cmd: Command,
+    input: Option<Vec<u8>>,
+) -> Result<(Option<i32>, String, String), String> {
+    let stdin = if input.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    };
     let mut child = cmd
-        .stdin(Stdio::null())
+        .stdin(stdin)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| format!("{what}: could not start: {e}"))?;
+    if let (Some(mut pipe), Some(input)) = (child.stdin.take(), input) {
+        // From a thread, so a child that does not read cannot block this one.
+        std::thread::spawn(move || {
+            let _ = std::io::Write::write_all(&mut pipe, &input);
+        });
+    }
     let reader = |pipe: Option<Box<dyn Read + Send>>| {
         std::thread::spawn(move || {
             let mut text = String::new();
@@ -837,19 +868,7 @@ fn sdk(
         .env("SEAM_CONFORMANCE_CASES", spec.to_string())
         .env_remove("SEAM_API_KEY")
         .env_remove("SEAM_ENDPOINT");
-    let (code, stdout, stderr) = output(which.name(), cmd)?;
-    let line = stdout
-        .lines()
-        .rev()
-        .find(|l| l.starts_with('{'))
-        .ok_or_else(|| {
-            format!(
-                "{}: exit {code:?}, no JSON line; stderr: {}",
-                which.name(),
-                stderr.trim()
-            )
-        })?;
-    let v: Value = serde_json::from_str(line).map_err(|e| format!("{}: {e}", which.name()))?;
+    let v = json_line(which.name(), cmd)?;
     let results = v["results"]
         .as_array()
         .into_iter()
@@ -875,6 +894,22 @@ impl Sdk {
             Sdk::Python => "seam-python",
         }
     }
+}
+
+/// Runs a script to the end: the last line of its stdout that is a JSON object.
+fn json_line(what: &str, cmd: Command) -> Result<Value, String> {
+    let (code, stdout, stderr) = output(what, cmd)?;
+    let line = stdout
+        .lines()
+        .rev()
+        .find(|l| l.starts_with('{'))
+        .ok_or_else(|| {
+            format!(
+                "{what}: exit {code:?}, no JSON line; stderr: {}",
+                stderr.trim()
+            )
+        })?;
+    serde_json::from_str(line).map_err(|e| format!("{what}: {e}"))
 }
 
 /// Our typed call for `params` when our API can express it (exactly one of id and key).

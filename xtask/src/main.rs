@@ -9,7 +9,7 @@
 //! - `spec-update VERSION`: installs `@seamapi/types@VERSION` from npm (needs Node and npm),
 //!   rewrites `spec/seam-connect.openapi.json` and `spec/SOURCE`, and regenerates.
 //! - `demo`: the README's main job, adding an ACS user to a user identity in the sandbox.
-//! - `layering`: checks that `seam-core` pulls in no tokio and no hyper.
+//! - `layering`: checks that `seam-core` and `seam-api` pull in no tokio, hyper or rustls.
 //! - `bench`: the end-to-end benchmark (`--quick`, `--json`); see `bench.rs`.
 //! - `conformance`: our client, blocking client and CLI against Seam's own fake, and Seam's
 //!   JavaScript and Python SDKs against our fake (needs Node.js and Python); see
@@ -44,7 +44,7 @@ fn main() -> ExitCode {
         Some("soak") => soak::run(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             println!(
-                "usage: cargo xtask <ci|codegen|spec-update|demo|layering|doc-links|bench|conformance|fuzz|soak>\n\n  ci           codegen --check, fmt, clippy, docs, layering, all tests and conformance (the README's test command)\n  codegen      write the generated code from spec/ (--check: fail if the checked-in code differs)\n  spec-update  VERSION: take @seamapi/types@VERSION's OpenAPI document from npm and regenerate\n  demo         add an ACS user to a user identity in the embedded sandbox\n  layering     check that seam-core depends on no tokio and no hyper\n  doc-links    check the rendered docs (after cargo doc) for unresolved or dead links\n  bench        end-to-end benchmark on loopback (--quick, --json); the full run writes docs/performance.*\n  conformance  our client against Seam's fake, Seam's JS and Python SDKs against ours (--markdown)\n  fuzz         run each fuzz target for --seconds N (default 60; --target T, --merge); needs cargo-fuzz\n  soak         the fake under load (--requests N, --connections C): counts and a model check"
+                "usage: cargo xtask <ci|codegen|spec-update|demo|layering|doc-links|bench|conformance|fuzz|soak>\n\n  ci           codegen --check, fmt, clippy, docs, layering, all tests and conformance (the README's test command)\n  codegen      write the generated code from spec/ (--check: fail if the checked-in code differs)\n  spec-update  VERSION: take @seamapi/types@VERSION's OpenAPI document from npm and regenerate\n  demo         add an ACS user to a user identity in the embedded sandbox\n  layering     check that seam-core and seam-api depend on no tokio, hyper or rustls\n  doc-links    check the rendered docs (after cargo doc) for unresolved or dead links\n  bench        end-to-end benchmark on loopback (--quick, --json); the full run writes docs/performance.*\n  conformance  our client against Seam's fake, Seam's JS and Python SDKs against ours (--markdown)\n  fuzz         run each fuzz target for --seconds N (default 60; --target T, --merge); needs cargo-fuzz\n  soak         the fake under load (--requests N, --connections C): counts and a model check"
             );
             Ok(())
         }
@@ -235,51 +235,46 @@ fn doc_links() -> Result<(), String> {
 /// `seam-core` must stay sans-IO: a crate that depends only on it gets no runtime and no HTTP
 /// client.
 fn layering() -> Result<(), String> {
-    let out = cargo()
-        .args([
-            "tree",
-            "-p",
-            "seam-core",
-            "-e",
-            "normal",
-            "--prefix",
-            "none",
-            "--format",
-            "{p}",
-        ])
-        .output()
-        .map_err(|e| format!("cargo tree: {e}"))?;
-    if !out.status.success() {
-        return Err(format!(
-            "cargo tree failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        ));
+    // seam-core is sans-IO; seam-api (routes, resources, the webhook verifier) needs no HTTP
+    // stack either, so a webhook receiver built on any framework pulls in none of ours.
+    for krate in ["seam-core", "seam-api"] {
+        let out = cargo()
+            .args([
+                "tree", "-p", krate, "-e", "normal", "--prefix", "none", "--format", "{p}",
+            ])
+            .output()
+            .map_err(|e| format!("cargo tree: {e}"))?;
+        if !out.status.success() {
+            return Err(format!(
+                "cargo tree failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        let tree = String::from_utf8_lossy(&out.stdout);
+        let banned: Vec<&str> = tree
+            .lines()
+            .filter(|l| {
+                let name = l.split_whitespace().next().unwrap_or("");
+                [
+                    "tokio",
+                    "hyper",
+                    "hyper-util",
+                    "hyper-rustls",
+                    "rustls",
+                    "mio",
+                ]
+                .contains(&name)
+            })
+            .collect();
+        if !banned.is_empty() {
+            return Err(format!(
+                "{krate} must stay free of I/O but depends on: {}",
+                banned.join(", ")
+            ));
+        }
     }
-    let tree = String::from_utf8_lossy(&out.stdout);
-    let banned: Vec<&str> = tree
-        .lines()
-        .filter(|l| {
-            let name = l.split_whitespace().next().unwrap_or("");
-            [
-                "tokio",
-                "hyper",
-                "hyper-util",
-                "hyper-rustls",
-                "rustls",
-                "mio",
-            ]
-            .contains(&name)
-        })
-        .collect();
-    if banned.is_empty() {
-        eprintln!("xtask: layering ok: seam-core depends on no tokio, hyper or rustls");
-        Ok(())
-    } else {
-        Err(format!(
-            "seam-core must stay sans-IO but depends on: {}",
-            banned.join(", ")
-        ))
-    }
+    eprintln!("xtask: layering ok: seam-core and seam-api depend on no tokio, hyper or rustls");
+    Ok(())
 }
 
 /// The seeded ACS user the demo links (see docs/sandbox.md).

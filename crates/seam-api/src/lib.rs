@@ -4,7 +4,8 @@
 //! - [`routes`]: one request type per documented route, implementing [`seam_core::Route`];
 //! - [`resources`]: every resource the routes answer with;
 //! - [`ROUTES`], [`visit_routes`] and [`EXCLUDED`]: the route table, for code that serves or
-//!   lists every route (the CLI, the fake, the fuzz targets).
+//!   lists every route (the CLI, the fake, the fuzz targets);
+//! - [`webhook`]: Seam's webhook deliveries, verified and decoded into [`resources::Event`]s.
 //!
 //! The clients (`seam`, `seam-blocking`) re-export these; depend on this crate directly only
 //! to build requests without a client.
@@ -17,6 +18,7 @@ pub mod routes;
 mod support;
 #[path = "generated/table.rs"]
 mod table;
+pub mod webhook;
 
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]

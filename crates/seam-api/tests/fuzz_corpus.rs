@@ -6,3 +6,8 @@
 fn decode_response_corpus() {
     seam_core::fuzzing::replay_corpus("decode_response", seam_api::fuzzing::decode_response);
 }
+
+#[test]
+fn webhook_verify_corpus() {
+    seam_core::fuzzing::replay_corpus("webhook_verify", seam_api::fuzzing::verify_webhook);
+}

@@ -56,7 +56,7 @@ pub use seam::{
     ConfigError, Credentials, Endpoint, Environment, Error, FieldErrors, HttpMethod, InvalidInput,
     Page, Pagination, RawRequest, Result, RetryPolicy, Route, RouteInfo, SeamBuilder, Timestamp,
     TokenKind, Transport, TransportError, TransportErrorKind, UnexpectedResponse, UnknownKind,
-    UnknownValue, ValidationErrors, resources, routes,
+    UnknownValue, ValidationErrors, resources, routes, webhook,
 };
 use seam_core::Paginated;
 pub use seam_core::pager::WalkLimits;

@@ -435,6 +435,15 @@ pub fn build(routes: &[RouteCommand]) -> Command {
     for (word, sub) in &tree.children {
         root = root.subcommand(to_command(word, sub));
     }
+    // `seam webhooks verify` sits beside the generated webhooks routes.
+    root = match root.find_subcommand("webhooks") {
+        Some(_) => root.mut_subcommand("webhooks", |c| c.subcommand(crate::webhooks::command())),
+        None => root.subcommand(
+            Command::new("webhooks")
+                .subcommand_required(true)
+                .subcommand(crate::webhooks::command()),
+        ),
+    };
 
     root.subcommand(
         Command::new("login")

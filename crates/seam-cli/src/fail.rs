@@ -1,7 +1,7 @@
 //! Everything a command can fail with, its exit code, and how it is reported on stderr.
 
 use seam_core::error::TransportErrorKind;
-use seam_core::{AuthSet, ConfigError, Error};
+use seam_core::{AuthSet, ConfigError, Error, WebhookError};
 use serde_json::{Map, Value, json};
 
 /// Success.
@@ -21,6 +21,8 @@ pub const EXIT_ACTION_FAILED: u8 = 6;
 /// The action the command started was still pending when waiting stopped: it may still
 /// happen.
 pub const EXIT_ACTION_PENDING: u8 = 7;
+/// `seam webhooks verify`: the delivery failed a check.
+pub const EXIT_WEBHOOK: u8 = 8;
 
 /// The exit codes, as `--help` and the docs show them.
 pub const EXIT_CODES_HELP: &str = "\
@@ -32,7 +34,8 @@ Exit codes:
   4  not found (HTTP 404)
   5  network error or timeout
   6  the action the command started failed (unlock, thermostat, ...)
-  7  the action the command started was still pending when waiting stopped: it may still happen";
+  7  the action the command started was still pending when waiting stopped: it may still happen
+  8  webhooks verify: the delivery failed a check (named in the error)";
 
 /// Why a command failed.
 #[derive(Debug)]
@@ -41,6 +44,8 @@ pub enum CliError {
     Usage(String),
     /// The client, the configuration or the API said no.
     Seam(Error),
+    /// `seam webhooks verify`: the delivery (or the secret) failed a check.
+    Webhook(WebhookError),
     /// Something local went wrong (a file, the sandbox), exit code 1.
     Local {
         /// A short machine-readable type.
@@ -96,6 +101,9 @@ impl CliError {
     pub fn exit_code(&self) -> u8 {
         match self {
             Self::Usage(_) => EXIT_USAGE,
+            // The secret is the command line's; every other check is the delivery's.
+            Self::Webhook(WebhookError::MalformedSecret { .. }) => EXIT_USAGE,
+            Self::Webhook(_) => EXIT_WEBHOOK,
             Self::Local { .. } => EXIT_API,
             Self::Seam(e) => seam_exit_code(e),
         }
@@ -105,6 +113,7 @@ impl CliError {
         match self {
             Self::Usage(_) => "usage".to_owned(),
             Self::Local { kind, .. } => (*kind).to_owned(),
+            Self::Webhook(e) => e.check().to_owned(),
             Self::Seam(e) => match e {
                 Error::Config(_) => "configuration".to_owned(),
                 Error::Transport(t) if t.kind() == TransportErrorKind::Timeout => {
@@ -132,6 +141,7 @@ impl CliError {
     fn message(&self) -> String {
         match self {
             Self::Usage(m) | Self::Local { message: m, .. } => m.clone(),
+            Self::Webhook(e) => e.to_string(),
             Self::Seam(e) => match e {
                 Error::InvalidInput(i) => i.message.clone(),
                 Error::Unauthorized(a) | Error::Api(a) => a.message.clone(),
@@ -164,6 +174,7 @@ impl CliError {
         let e = match self {
             Self::Seam(e) => e,
             Self::Local { hint, .. } => return *hint,
+            Self::Webhook(w) => return webhook_hint(w),
             Self::Usage(_) => return None,
         };
         Some(match e {
@@ -373,6 +384,33 @@ fn proxy_hint(kind: TransportErrorKind) -> &'static str {
         }
         _ => "check --proxy (or HTTPS_PROXY / ALL_PROXY), or bypass it with --no-proxy or NO_PROXY",
     }
+}
+
+fn webhook_hint(e: &WebhookError) -> Option<&'static str> {
+    Some(match e {
+        WebhookError::MalformedSecret { .. } => {
+            "pass the endpoint's secret as Seam shows it: --secret whsec_..."
+        }
+        WebhookError::MissingHeader { .. } => {
+            "pass each header of the delivery: --header 'webhook-id: ...' --header 'webhook-timestamp: ...' --header 'webhook-signature: ...'"
+        }
+        WebhookError::MalformedHeader { .. } | WebhookError::MalformedSignature => {
+            "pass the header exactly as the delivery had it"
+        }
+        WebhookError::TimestampTooOld { .. } => {
+            "an old delivery is refused as a replay: to check one anyway, raise --tolerance (seconds)"
+        }
+        WebhookError::TimestampTooNew { .. } => {
+            "check this machine's clock, or raise --tolerance (seconds)"
+        }
+        WebhookError::NoMatchingSignature => {
+            "check that --secret is this endpoint's and that stdin is the body byte for byte (no added newline)"
+        }
+        WebhookError::NotAnEvent { .. } => {
+            "the delivery is authentic: its body is not an event this version can read"
+        }
+        _ => return None,
+    })
 }
 
 fn seam_exit_code(e: &Error) -> u8 {

@@ -7,7 +7,8 @@
 //! instead of sending it. See `docs/cli.md` and `seam --help`.
 //!
 //! Exit codes: 0 success; 1 API error; 2 usage or local validation; 3 authentication; 4 not
-//! found; 5 network or timeout.
+//! found; 5 network or timeout; 6 the action a command started failed; 7 it was still pending
+//! when waiting stopped; 8 a webhook delivery failed `seam webhooks verify`.
 
 mod app;
 mod fail;
@@ -18,6 +19,7 @@ mod sandbox;
 mod session;
 mod settings;
 mod table;
+mod webhooks;
 
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
@@ -115,6 +117,7 @@ fn dispatch(
         ["logout"] => logout(),
         ["config", "show"] => config_show(session),
         ["sandbox", "reset"] => sandbox::reset(&session.globals),
+        ["webhooks", "verify"] => webhooks::verify(leaf),
         ["sandbox", "serve"] => {
             let listen = leaf
                 .get_one::<String>("listen")

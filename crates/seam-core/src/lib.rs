@@ -43,6 +43,7 @@ pub mod route;
 pub mod scrub;
 pub mod secret;
 mod typed;
+pub mod webhook;
 
 pub use action::ActionWait;
 pub use auth::{AuthSet, Credentials, TokenKind, check_auth_kind, check_route_auth};
@@ -59,6 +60,7 @@ pub use retry::RetryPolicy;
 pub use route::{HttpMethod, Paginated, Route, RouteInfo, RouteVisitor};
 pub use secret::Secret;
 pub use typed::validate_typed;
+pub use webhook::{WebhookError, WebhookHeaders, WebhookVerifier};
 
 // Generated code names these through core.
 #[doc(hidden)]

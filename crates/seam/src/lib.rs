@@ -97,6 +97,9 @@
 //! [`RetryPolicy`]), and reports the server's error type, message, status and request id.
 //! The client needs a tokio runtime with its time driver enabled (as `#[tokio::main]` has).
 //! For code without async, the `seam-blocking` crate offers the same API.
+//!
+//! Seam's webhook deliveries are verified and decoded into [`resources::Event`]s by
+//! [`webhook::Webhook`], which does no I/O and fits any web framework.
 #![doc(html_root_url = "https://docs.rs/seam/0.1.0")]
 
 mod client;
@@ -106,7 +109,7 @@ mod paginate;
 pub use client::{BuildClient, Prepared, Seam, SeamBuilder};
 pub use generated::*;
 pub use paginate::PageStream;
-pub use seam_api::{resources, routes};
+pub use seam_api::{resources, routes, webhook};
 pub use seam_core::pager::WalkLimits;
 pub use seam_core::{
     ActionAttemptError, ActionWait, ApiError, AuthSet, Config, ConfigBuilder, ConfigError,

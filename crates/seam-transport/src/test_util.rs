@@ -317,6 +317,53 @@ fn head(status: u16, headers: &[(String, String)], length: usize) -> Vec<u8> {
     head.into_bytes()
 }
 
+/// Binds 127.0.0.1:0 and serves each accepted connection with `on_connection` on a
+/// current-thread runtime of its own thread, until the returned sender is dropped or fired:
+/// the loop every loopback test server here shares.
+///
+/// # Panics
+/// When no loopback port can be bound (a broken test machine).
+fn serve_loopback<F, Fut>(
+    on_connection: F,
+) -> (std::net::SocketAddr, tokio::sync::oneshot::Sender<()>)
+where
+    F: Fn(tokio::net::TcpStream) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+    listener
+        .set_nonblocking(true)
+        .expect("nonblocking listener");
+    let addr = listener.local_addr().expect("local addr");
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    std::thread::spawn(move || {
+        let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        else {
+            return;
+        };
+        runtime.block_on(async move {
+            let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
+                return;
+            };
+            let accept = async {
+                loop {
+                    let Ok((socket, _)) = listener.accept().await else {
+                        continue;
+                    };
+                    tokio::spawn(on_connection(socket));
+                }
+            };
+            tokio::select! {
+                _ = accept => {}
+                _ = stopped => {}
+            }
+        });
+    });
+    (addr, stop)
+}
+
 type ServerHandler = dyn Fn(&Request<Bytes>) -> Reply + Send + Sync;
 
 /// A small HTTP/1.1 server on `127.0.0.1:0` for tests, on its own thread and runtime (so the
@@ -384,62 +431,37 @@ impl TestServer {
         let requests = RequestLog::default();
         let handshakes = tls::Handshakes::default();
         let connections = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
-        listener
-            .set_nonblocking(true)
-            .expect("nonblocking listener");
-        let port = listener.local_addr().expect("local addr").port();
-        let url = match wire {
-            Wire::Plain => format!("http://127.0.0.1:{port}"),
-            Wire::Tls(_) | Wire::Tls11 => format!("https://localhost:{port}"),
-        };
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let recorded = requests.clone();
         let seen = handshakes.clone();
         let accepted = connections.clone();
         let wire = Arc::new(wire);
-        std::thread::spawn(move || {
-            let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            else {
-                return;
-            };
-            runtime.block_on(async move {
-                let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
-                    return;
-                };
-                let accept = async {
-                    loop {
-                        let Ok((socket, _)) = listener.accept().await else {
-                            continue;
+        let tls = !matches!(*wire, Wire::Plain);
+        let (addr, stop) = serve_loopback(move |socket| {
+            accepted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let handler = handler.clone();
+            let recorded = recorded.clone();
+            let seen = seen.clone();
+            let wire = wire.clone();
+            async move {
+                match &*wire {
+                    Wire::Plain => serve_connection(socket, handler, recorded).await,
+                    Wire::Tls(acceptor) => {
+                        let Ok(stream) = acceptor.accept(socket).await else {
+                            return;
                         };
-                        accepted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                        let handler = handler.clone();
-                        let recorded = recorded.clone();
-                        let seen = seen.clone();
-                        let wire = wire.clone();
-                        tokio::spawn(async move {
-                            match &*wire {
-                                Wire::Plain => serve_connection(socket, handler, recorded).await,
-                                Wire::Tls(acceptor) => {
-                                    let Ok(stream) = acceptor.accept(socket).await else {
-                                        return;
-                                    };
-                                    seen.push(stream.get_ref().1.server_name());
-                                    serve_connection(stream, handler, recorded).await;
-                                }
-                                Wire::Tls11 => answer_tls11(socket).await,
-                            }
-                        });
+                        seen.push(stream.get_ref().1.server_name());
+                        serve_connection(stream, handler, recorded).await;
                     }
-                };
-                tokio::select! {
-                    _ = accept => {}
-                    _ = stopped => {}
+                    Wire::Tls11 => answer_tls11(socket).await,
                 }
-            });
+            }
         });
+        let port = addr.port();
+        let url = if tls {
+            format!("https://localhost:{port}")
+        } else {
+            format!("http://127.0.0.1:{port}")
+        };
         Self {
             url,
             requests,

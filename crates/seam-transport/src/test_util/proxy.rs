@@ -7,7 +7,7 @@ use bytes::Bytes;
 use http::Request;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use super::{RequestLog, parse_head};
+use super::{RequestLog, parse_head, serve_loopback};
 
 /// How a [`TestProxy`] answers.
 #[derive(Debug, Clone)]
@@ -57,44 +57,12 @@ impl TestProxy {
 
     fn start_with(behaviour: ProxyBehaviour, upstream: Option<SocketAddr>) -> Self {
         let requests = RequestLog::default();
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
-        listener
-            .set_nonblocking(true)
-            .expect("nonblocking listener");
-        let url = format!("http://{}", listener.local_addr().expect("local addr"));
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let recorded = requests.clone();
         let behaviour = Arc::new(behaviour);
-        std::thread::spawn(move || {
-            let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            else {
-                return;
-            };
-            runtime.block_on(async move {
-                let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
-                    return;
-                };
-                let accept = async {
-                    loop {
-                        let Ok((socket, _)) = listener.accept().await else {
-                            continue;
-                        };
-                        tokio::spawn(proxy_connection(
-                            socket,
-                            behaviour.clone(),
-                            upstream,
-                            recorded.clone(),
-                        ));
-                    }
-                };
-                tokio::select! {
-                    _ = accept => {}
-                    _ = stopped => {}
-                }
-            });
+        let (addr, stop) = serve_loopback(move |socket| {
+            proxy_connection(socket, behaviour.clone(), upstream, recorded.clone())
         });
+        let url = format!("http://{addr}");
         Self {
             url,
             requests,

@@ -1,14 +1,18 @@
 //! The project's tasks, run as `cargo xtask <task>`.
 //!
 //! - `ci`: the generated code is what the snapshot generates, formatting, clippy (warnings
-//!   denied), docs (warnings denied), the layering check and every test. This is the README's
-//!   test command and what `.ci/run` runs.
+//!   denied), docs (warnings denied), the layering check, every test, `package`, `consumer` and `conformance`.
+//!   This is the README's test command and what `.ci/run` runs.
 //! - `codegen`: writes the generated code from `spec/` (`--check`: fails when the checked-in
 //!   code differs); see `codegen/`. When the generated crates do not build, run the generator
 //!   alone with `cargo run -p seamapi-codegen`.
 //! - `spec-update VERSION`: installs `@seamapi/types@VERSION` from npm (needs Node and npm),
 //!   rewrites `spec/seam-connect.openapi.json` and `spec/SOURCE`, and regenerates.
 //! - `demo`: the README's main job, adding an ACS user to a user identity in the sandbox.
+//! - `package`: `cargo package` with verification for every publishable crate, after checking
+//!   the metadata crates.io and docs.rs show; see `publish.rs`.
+//! - `consumer`: follows the README's "The library" section in a new project (its `cargo add`
+//!   lines, example and test); see `publish.rs`.
 //! - `layering`: checks that `seamapi-core` and `seamapi-api` pull in no tokio, hyper or rustls.
 //! - `bench`: the end-to-end benchmark (`--quick`, `--json`); see `bench.rs`.
 //! - `conformance`: our client, blocking client and CLI against Seam's own fake, and Seam's
@@ -23,6 +27,7 @@ mod bench;
 mod conformance;
 mod doc_links;
 mod fuzz;
+mod publish;
 mod soak;
 mod soak_driver;
 
@@ -37,6 +42,8 @@ fn main() -> ExitCode {
         Some("spec-update") => spec_update(&args[1..]),
         Some("layering") => layering(),
         Some("doc-links") => doc_links(),
+        Some("package") => publish::package(),
+        Some("consumer") => publish::consumer(),
         Some("demo") => demo(),
         Some("bench") => bench::run(&args[1..]),
         Some("conformance") => conformance::run(&args[1..]),
@@ -44,7 +51,7 @@ fn main() -> ExitCode {
         Some("soak") => soak::run(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             println!(
-                "usage: cargo xtask <ci|codegen|spec-update|demo|layering|doc-links|bench|conformance|fuzz|soak>\n\n  ci           codegen --check, fmt, clippy, docs, layering, all tests and conformance (the README's test command)\n  codegen      write the generated code from spec/ (--check: fail if the checked-in code differs)\n  spec-update  VERSION: take @seamapi/types@VERSION's OpenAPI document from npm and regenerate\n  demo         add an ACS user to a user identity in the embedded sandbox\n  layering     check that seamapi-core and seamapi-api depend on no tokio, hyper or rustls\n  doc-links    check the rendered docs (after cargo doc) for unresolved or dead links\n  bench        end-to-end benchmark on loopback (--quick, --json); the full run writes docs/performance.*\n  conformance  our client against Seam's fake, Seam's JS and Python SDKs against ours (--markdown)\n  fuzz         run each fuzz target for --seconds N (default 60; --target T, --merge); needs cargo-fuzz\n  soak         the fake under load (--requests N, --connections C): counts and a model check"
+                "usage: cargo xtask <ci|codegen|spec-update|demo|package|consumer|layering|doc-links|bench|conformance|fuzz|soak>\n\n  ci           codegen --check, fmt, clippy, docs, layering, all tests, package, consumer and conformance (the README's test command)\n  codegen      write the generated code from spec/ (--check: fail if the checked-in code differs)\n  spec-update  VERSION: take @seamapi/types@VERSION's OpenAPI document from npm and regenerate\n  demo         add an ACS user to a user identity in the embedded sandbox\n  package      cargo package, verified, for every publishable crate (and their registry metadata)\n  consumer     a new project follows the README: its cargo add lines, example and test against the fake\n  layering     check that seamapi-core and seamapi-api depend on no tokio, hyper or rustls\n  doc-links    check the rendered docs (after cargo doc) for unresolved or dead links\n  bench        end-to-end benchmark on loopback (--quick, --json); the full run writes docs/performance.*\n  conformance  our client against Seam's fake, Seam's JS and Python SDKs against ours (--markdown)\n  fuzz         run each fuzz target for --seconds N (default 60; --target T, --merge); needs cargo-fuzz\n  soak         the fake under load (--requests N, --connections C): counts and a model check"
             );
             Ok(())
         }
@@ -215,21 +222,25 @@ fn ci() -> Result<(), String> {
     doctest.args(["test", "--workspace", "--doc"]);
     run("cargo test --doc", doctest)?;
 
+    publish::package()?;
+    publish::consumer()?;
+
     conformance::run(&[])
 }
 
 /// The rendered docs of every library of the workspace have no broken link.
 fn doc_links() -> Result<(), String> {
-    let root = workspace_root();
-    let target =
-        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
-    let crates: Vec<String> = std::fs::read_dir(root.join("crates"))
-        .map_err(|e| format!("crates/: {e}"))?
-        .flatten()
-        .filter(|e| e.path().join("src/lib.rs").exists())
-        .map(|e| e.file_name().to_string_lossy().replace('-', "_"))
+    let crates: Vec<String> = publish::publishable()?
+        .into_iter()
+        .filter_map(|p| p.lib)
         .collect();
-    doc_links::check(&target.join("doc"), &crates)
+    doc_links::check(&target_dir().join("doc"), &crates)
+}
+
+/// Where cargo builds: `CARGO_TARGET_DIR`, else the workspace's `target/`.
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| workspace_root().join("target"), PathBuf::from)
 }
 
 /// `seamapi-core` must stay sans-IO: a crate that depends only on it gets no runtime and no HTTP

@@ -342,3 +342,8 @@ impl<R: Paginated> Iterator for PageIter<R> {
         }
     }
 }
+
+/// The README shown on crates.io: its examples are compiled as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

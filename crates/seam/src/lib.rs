@@ -121,3 +121,8 @@ pub use seamapi_transport::{HyperTransport, Transport};
 
 /// The result of a call.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The README shown on crates.io: its examples are compiled as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

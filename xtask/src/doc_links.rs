@@ -1,6 +1,8 @@
 //! `cargo xtask doc-links`: the rendered docs of this workspace's crates hold no link that
 //! rustdoc could not resolve (shown as raw `[`Name`]` text) and no relative link to a page of
-//! ours that does not exist. Runs after `cargo doc` in `cargo xtask ci`.
+//! ours that does not exist; and the examples on the clients' pages (`seamapi`,
+//! `seamapi-blocking`) name what users import, not the internal crates behind the re-exports.
+//! Runs after `cargo doc` in `cargo xtask ci`.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -83,6 +85,39 @@ pub fn check_page(page: &Path, html: &str, ours: &BTreeSet<String>, doc: &Path) 
     problems
 }
 
+/// The crates a user of the clients does not depend on: an example shown on a client's page
+/// must not import from them.
+const INTERNAL: [&str; 2] = ["seamapi_core::", "seamapi_api::"];
+
+/// The internal paths used in the rendered examples (`<pre class="rust ...">`) of a page.
+pub fn internal_paths_in_examples(html: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut rest = html;
+    while let Some(at) = rest.find("<pre class=\"rust") {
+        rest = &rest[at..];
+        let end = rest.find("</pre>").unwrap_or(rest.len());
+        let mut text = String::new();
+        let mut in_tag = false;
+        for c in rest[..end].chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' => in_tag = false,
+                c if !in_tag => text.push(c),
+                _ => {}
+            }
+        }
+        for internal in INTERNAL {
+            if text.contains(internal) {
+                found.push(format!(
+                    "an example imports `{internal}` (internal to the client): use the client's re-export"
+                ));
+            }
+        }
+        rest = &rest[end..];
+    }
+    found
+}
+
 fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in path.components() {
@@ -112,7 +147,15 @@ pub fn check(doc: &Path, crates: &[String]) -> Result<(), String> {
         let Ok(html) = std::fs::read_to_string(page) else {
             continue;
         };
-        for p in check_page(page, &html, &ours, doc) {
+        let inside = page.strip_prefix(doc).unwrap_or(page);
+        let client_page = inside.components().next().is_some_and(|c| {
+            ["seamapi", "seamapi_blocking"].contains(&&*c.as_os_str().to_string_lossy())
+        });
+        let mut found = check_page(page, &html, &ours, doc);
+        if client_page {
+            found.extend(internal_paths_in_examples(&html));
+        }
+        for p in found {
             problems.push(format!(
                 "{}: {p}",
                 page.strip_prefix(doc).unwrap_or(page).display()
@@ -120,13 +163,16 @@ pub fn check(doc: &Path, crates: &[String]) -> Result<(), String> {
         }
     }
     if problems.is_empty() {
-        eprintln!("xtask: doc-links ok: {} pages, no broken link", pages.len());
+        eprintln!(
+            "xtask: doc-links ok: {} pages, no broken link, no internal path in the clients' examples",
+            pages.len()
+        );
         return Ok(());
     }
     problems.sort();
     problems.dedup();
     Err(format!(
-        "{} broken link(s) in the rendered docs:\n  {}",
+        "{} problem(s) in the rendered docs:\n  {}",
         problems.len(),
         problems.join("\n  ")
     ))
@@ -158,5 +204,21 @@ mod tests {
             ]
         );
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn internal_paths_in_rendered_examples_are_found_and_prose_is_not_checked() {
+        let html = r#"<p>Built on <code>seamapi_core::Config</code>.</p>
+            <pre class="rust rust-example-rendered"><code><span class="kw">use </span>seamapi::Credentials;</code></pre>
+            <pre class="rust rust-example-rendered"><code><span class="kw">use </span>seamapi_core::{AuthSet};</code></pre>"#;
+        assert_eq!(
+            internal_paths_in_examples(html),
+            [
+                "an example imports `seamapi_core::` (internal to the client): use the client's re-export"
+            ]
+        );
+        assert!(
+            internal_paths_in_examples("<pre class=\"rust\">use seamapi::Seam;</pre>").is_empty()
+        );
     }
 }

@@ -34,7 +34,8 @@ const REASON_LIMIT: usize = 300;
 /// `http` types, as hyper and axum do):
 ///
 /// ```
-/// use seamapi_api::{resources::Event, webhook::Webhook};
+/// # use seamapi_api as seamapi; // as the clients re-export it
+/// use seamapi::{resources::Event, webhook::Webhook};
 ///
 /// fn on_delivery(webhook: &Webhook, request: &http::Request<Vec<u8>>) -> http::StatusCode {
 ///     match webhook.verify(request.headers(), request.body()) {

@@ -49,8 +49,9 @@ pub const OUTPUT_KEY: &str = "action_attempt";
 /// some calls with the facades' `with_action_wait`.
 ///
 /// ```
+/// # use seamapi_core as seamapi; // as the clients re-export it
 /// use std::time::Duration;
-/// use seamapi_core::action::ActionWait;
+/// use seamapi::ActionWait;
 ///
 /// let patient = ActionWait::up_to(Duration::from_secs(20)).every(Duration::from_secs(1));
 /// assert_eq!(patient.timeout(), Some(Duration::from_secs(20)));

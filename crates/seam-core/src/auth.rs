@@ -37,7 +37,8 @@ impl TokenKind {
     /// Recognises the kind of `token` from its prefix.
     ///
     /// ```
-    /// use seamapi_core::TokenKind;
+    /// # use seamapi_core as seamapi; // as the clients re-export it
+    /// use seamapi::TokenKind;
     /// assert_eq!(TokenKind::of("seam_at1_x"), TokenKind::PersonalAccessToken);
     /// assert_eq!(TokenKind::of("seam_live_x"), TokenKind::ApiKey);
     /// ```
@@ -161,7 +162,8 @@ impl Credentials {
     /// An API key. Refuses any other kind of token.
     ///
     /// ```
-    /// use seamapi_core::{ConfigError, Credentials, TokenKind};
+    /// # use seamapi_core as seamapi; // as the clients re-export it
+    /// use seamapi::{ConfigError, Credentials, TokenKind};
     /// assert!(Credentials::api_key("seam_test_key").is_ok());
     /// let err = Credentials::api_key("seam_at1_token").unwrap_err();
     /// assert!(matches!(err, ConfigError::WrongTokenKind { found: TokenKind::PersonalAccessToken, .. }));
@@ -208,11 +210,12 @@ impl Credentials {
     /// sent. Refuses any other kind of token.
     ///
     /// ```
-    /// use seamapi_core::{AuthSet, Credentials};
+    /// # use seamapi_core as seamapi; // as the clients re-export it
+    /// use seamapi::{AuthSet, Credentials};
     /// let c = Credentials::personal_access_token_without_workspace("seam_at1_token")?;
     /// assert_eq!(c.workspace_id(), None);
     /// assert_eq!(c.auth_kind(), AuthSet::PERSONAL_ACCESS_TOKEN_WITHOUT_WORKSPACE);
-    /// # Ok::<(), seamapi_core::ConfigError>(())
+    /// # Ok::<(), seamapi::ConfigError>(())
     /// ```
     pub fn personal_access_token_without_workspace(
         token: impl Into<String>,
@@ -242,7 +245,8 @@ impl Credentials {
     /// A client session token (`seam_cst…`). Refuses any other kind of token.
     ///
     /// ```
-    /// use seamapi_core::{ConfigError, Credentials};
+    /// # use seamapi_core as seamapi; // as the clients re-export it
+    /// use seamapi::{ConfigError, Credentials};
     /// assert!(Credentials::client_session_token("seam_cst1_token").is_ok());
     /// assert!(matches!(
     ///     Credentials::client_session_token("seam_live_key"),
@@ -332,11 +336,12 @@ impl Credentials {
     /// accepts ([`RouteInfo::auth`](crate::RouteInfo::auth)).
     ///
     /// ```
-    /// use seamapi_core::{AuthSet, Credentials};
+    /// # use seamapi_core as seamapi; // as the clients re-export it
+    /// use seamapi::{AuthSet, Credentials};
     /// let pat = Credentials::personal_access_token("seam_at1_token", "ws_1")?;
     /// assert_eq!(pat.auth_kind(), AuthSet::PERSONAL_ACCESS_TOKEN);
     /// assert!(AuthSet::WORKSPACE.contains(pat.auth_kind()));
-    /// # Ok::<(), seamapi_core::ConfigError>(())
+    /// # Ok::<(), seamapi::ConfigError>(())
     /// ```
     pub fn auth_kind(&self) -> AuthSet {
         match self {
@@ -368,12 +373,13 @@ impl Credentials {
     /// ASCII when the credentials were made, so no header is ever left out in practice.
     ///
     /// ```
-    /// use seamapi_core::Credentials;
+    /// # use seamapi_core as seamapi; // as the clients re-export it
+    /// use seamapi::Credentials;
     /// let headers = Credentials::client_session_token("seam_cst1_token")?.auth_headers();
     /// assert_eq!(headers["authorization"], "Bearer seam_cst1_token");
     /// assert_eq!(headers["client-session-token"], "seam_cst1_token");
     /// assert!(headers["client-session-token"].is_sensitive());
-    /// # Ok::<(), seamapi_core::ConfigError>(())
+    /// # Ok::<(), seamapi::ConfigError>(())
     /// ```
     pub fn auth_headers(&self) -> HeaderMap {
         fn sensitive(value: &str) -> Option<HeaderValue> {
@@ -904,7 +910,8 @@ mod tests {
 /// [`AuthSet::contains`].
 ///
 /// ```
-/// use seamapi_core::auth::AuthSet;
+/// # use seamapi_core as seamapi; // as the clients re-export it
+/// use seamapi::AuthSet;
 /// let workspace = AuthSet::API_KEY
 ///     .union(AuthSet::PERSONAL_ACCESS_TOKEN)
 ///     .union(AuthSet::CONSOLE_SESSION);
@@ -996,7 +1003,8 @@ impl fmt::Debug for AuthSet {
 /// the empty set.
 ///
 /// ```
-/// use seamapi_core::AuthSet;
+/// # use seamapi_core as seamapi; // as the clients re-export it
+/// use seamapi::AuthSet;
 /// assert_eq!(AuthSet::API_KEY.to_string(), "an API key");
 /// assert_eq!(
 ///     AuthSet::WITHOUT_WORKSPACE.to_string(),

@@ -52,8 +52,9 @@ impl std::fmt::Debug for Encoder {
 /// and retries as a route, retried only when [`RawRequest::idempotent`] says so.
 ///
 /// ```
-/// use seamapi_core::codec::RawRequest;
-/// use seamapi_core::route::HttpMethod;
+/// # use seamapi_core as seamapi; // as the clients re-export it
+/// use seamapi::RawRequest;
+/// use seamapi::HttpMethod;
 /// let request = RawRequest::new(HttpMethod::Post, "/devices/new_route")
 ///     .param("device_id", "d73f4706-67e3-419d-899e-ec957a75ee0c");
 /// assert!(!request.idempotent);

@@ -3,7 +3,26 @@
 //! Given the attempt just made, whether the route is safe to repeat, its outcome, the time
 //! (for `Retry-After` dates), a random number for jitter and the time left before the overall
 //! deadline, [`RetryPolicy::decide`] says whether to try again and after how long. It reads no
-//! clock and draws no random number itself, so every case is a plain unit test.
+//! clock and draws no random number itself, so every case is a plain unit test:
+//!
+//! ```
+//! use std::time::{Duration, SystemTime};
+//! use seamapi_core::retry::{Attempt, Decision, Outcome, RetryPolicy, StopReason};
+//! let headers = http::HeaderMap::new();
+//! let attempt = |number, idempotent| Attempt {
+//!     number,
+//!     idempotent,
+//!     outcome: Outcome::Response { status: http::StatusCode::SERVICE_UNAVAILABLE, headers: &headers },
+//!     now: SystemTime::UNIX_EPOCH,
+//!     jitter: 0.5,
+//!     remaining: Duration::from_secs(60),
+//! };
+//! let policy = RetryPolicy::default();
+//! assert_eq!(policy.decide(&attempt(1, true)), Decision::Retry(Duration::from_millis(200)));
+//! assert_eq!(policy.decide(&attempt(2, true)), Decision::Retry(Duration::from_millis(400)));
+//! assert_eq!(policy.decide(&attempt(3, true)), Decision::Stop(StopReason::AttemptsExhausted));
+//! assert_eq!(policy.decide(&attempt(1, false)), Decision::Stop(StopReason::NotIdempotent));
+//! ```
 
 use std::time::{Duration, SystemTime};
 
@@ -107,24 +126,7 @@ impl RetryPolicy {
     /// meets again), timeouts and connection failures, for routes safe to repeat. A route that is not (a create) is retried only when the transport knows the
     /// request never reached the server (the connection was refused).
     ///
-    /// ```
-    /// use std::time::{Duration, SystemTime};
-    /// use seamapi_core::retry::{Attempt, Decision, Outcome, RetryPolicy, StopReason};
-    /// let headers = http::HeaderMap::new();
-    /// let attempt = |number, idempotent| Attempt {
-    ///     number,
-    ///     idempotent,
-    ///     outcome: Outcome::Response { status: http::StatusCode::SERVICE_UNAVAILABLE, headers: &headers },
-    ///     now: SystemTime::UNIX_EPOCH,
-    ///     jitter: 0.5,
-    ///     remaining: Duration::from_secs(60),
-    /// };
-    /// let policy = RetryPolicy::default();
-    /// assert_eq!(policy.decide(&attempt(1, true)), Decision::Retry(Duration::from_millis(200)));
-    /// assert_eq!(policy.decide(&attempt(2, true)), Decision::Retry(Duration::from_millis(400)));
-    /// assert_eq!(policy.decide(&attempt(3, true)), Decision::Stop(StopReason::AttemptsExhausted));
-    /// assert_eq!(policy.decide(&attempt(1, false)), Decision::Stop(StopReason::NotIdempotent));
-    /// ```
+    /// [The module's example](crate::retry) shows it deciding a run of attempts.
     pub fn decide(&self, attempt: &Attempt<'_>) -> Decision {
         let retry_after = match attempt.outcome {
             Outcome::Response { status, headers } => {

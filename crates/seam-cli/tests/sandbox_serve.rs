@@ -1,6 +1,6 @@
 //! `seam sandbox serve` as a user runs it (issue 14, part 4): a loopback address unless
 //! `--allow-non-loopback`, and a line per request on stderr unless `--quiet`. The line's format
-//! is pinned in seam-fake, whose server writes it; here, that the command turns it on.
+//! is pinned in seamapi-fake, whose server writes it; here, that the command turns it on.
 
 #![allow(clippy::unwrap_used)]
 

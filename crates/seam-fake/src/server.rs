@@ -16,8 +16,8 @@ use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use seam_core::codec::REQUEST_ID_HEADER;
-use seam_transport::Transport;
+use seamapi_core::codec::REQUEST_ID_HEADER;
+use seamapi_transport::Transport;
 use tokio::net::{TcpListener, TcpStream, ToSocketAddrs};
 use tokio::sync::{Semaphore, oneshot, watch};
 use tokio::task::{JoinHandle, JoinSet};
@@ -35,7 +35,7 @@ pub const MAX_BODY_BYTES: usize = 1 << 20;
 ///
 /// ```
 /// use std::time::Duration;
-/// let mut options = seam_fake::ServerOptions::default();
+/// let mut options = seamapi_fake::ServerOptions::default();
 /// options.header_read_timeout = Duration::from_secs(5);
 /// assert_eq!(options.max_connections, 1024);
 /// assert!(options.request_log.is_none());
@@ -130,8 +130,8 @@ impl std::fmt::Display for RequestRecord<'_> {
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// use std::sync::{Arc, Mutex};
-/// use seam_fake::{FakeSeam, FakeServer, RequestLog, ServerOptions};
-/// use seam_transport::{HyperTransport, Transport};
+/// use seamapi_fake::{FakeSeam, FakeServer, RequestLog, ServerOptions};
+/// use seamapi_transport::{HyperTransport, Transport};
 ///
 /// let lines = Arc::new(Mutex::new(Vec::new()));
 /// let seen = Arc::clone(&lines);
@@ -141,7 +141,7 @@ impl std::fmt::Display for RequestRecord<'_> {
 /// }));
 /// let server = FakeServer::start_with("127.0.0.1:0", FakeSeam::new(), options).await?;
 /// let request = http::Request::post(format!("{}/user_identities/list", server.endpoint()))
-///     .header("authorization", format!("Bearer {}", seam_fake::seed::API_KEY))
+///     .header("authorization", format!("Bearer {}", seamapi_fake::seed::API_KEY))
 ///     .header("content-type", "application/json")
 ///     .body(bytes::Bytes::from_static(b"{}"))?;
 /// let http = HyperTransport::builder().allow_insecure_http(true).build()?;
@@ -231,14 +231,14 @@ pub enum ListenError {
 }
 
 /// Whether the listen address `address` (`HOST:PORT`, IPv6 in brackets) is on the loopback
-/// interface: `127.0.0.0/8`, `::1` or `localhost`, by seam-core's
-/// [`is_loopback_host`](seam_core::config::is_loopback_host). `None` when it is not
+/// interface: `127.0.0.0/8`, `::1` or `localhost`, by seamapi-core's
+/// [`is_loopback_host`](seamapi_core::config::is_loopback_host). `None` when it is not
 /// `HOST:PORT`.
 fn is_loopback_address(address: &str) -> Option<bool> {
     // As std and tokio read it: the port after the last colon (`[::1]:80`, `::1:80`).
     let (host, port) = address.rsplit_once(':')?;
     port.parse::<u16>().ok()?;
-    Some(seam_core::config::is_loopback_host(host))
+    Some(seamapi_core::config::is_loopback_host(host))
 }
 
 /// Binds a listener on `address` (`HOST:PORT`) for `seam-fake serve` and
@@ -249,7 +249,7 @@ fn is_loopback_address(address: &str) -> Option<bool> {
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() {
-/// use seam_fake::{ListenError, bind};
+/// use seamapi_fake::{ListenError, bind};
 /// assert!(bind("127.0.0.1:0", false).await.is_ok());
 /// assert!(matches!(bind("0.0.0.0:0", false).await, Err(ListenError::NotLoopback(_))));
 /// # }
@@ -609,13 +609,13 @@ async fn answer(
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// use seam_transport::{HyperTransport, Transport};
+/// use seamapi_transport::{HyperTransport, Transport};
 ///
-/// let fake = seam_fake::FakeSeam::new();
-/// let server = seam_fake::FakeServer::start("127.0.0.1:0", fake.clone()).await?;
+/// let fake = seamapi_fake::FakeSeam::new();
+/// let server = seamapi_fake::FakeServer::start("127.0.0.1:0", fake.clone()).await?;
 /// // Any HTTP client: a Seam client given `server.endpoint()`, curl, Seam's other SDKs.
 /// let request = http::Request::post(format!("{}/user_identities/get", server.endpoint()))
-///     .header("authorization", format!("Bearer {}", seam_fake::seed::API_KEY))
+///     .header("authorization", format!("Bearer {}", seamapi_fake::seed::API_KEY))
 ///     .header("content-type", "application/json")
 ///     .body(bytes::Bytes::from_static(br#"{"user_identity_key":"jane"}"#))?;
 /// let http = HyperTransport::builder().allow_insecure_http(true).build()?;

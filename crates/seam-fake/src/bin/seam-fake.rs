@@ -10,17 +10,17 @@
 //! seam-fake seed
 //! ```
 //!
-//! `seam-fake --help` and `seam-fake SUBCOMMAND --help` (or `-h`) print the help and exit 0.
+//! `seam-fake --help` and `seamapi-fake SUBCOMMAND --help` (or `-h`) print the help and exit 0.
 //!
 //! The arguments are read by hand rather than with clap: the crate is mostly a library that
 //! users' tests depend on, and clap for the binary alone would need a feature that
-//! `cargo run -p seam-fake` and `cargo install` must then name.
+//! `cargo run -p seamapi-fake` and `cargo install` must then name.
 
 use std::io::Write;
 use std::process::ExitCode;
 
 use bytes::Bytes;
-use seam_fake::{FakeSeam, Sandbox, State, seed};
+use seamapi_fake::{FakeSeam, Sandbox, State, seed};
 use serde::Serialize;
 
 /// Each subcommand: its name, its help, the options that take a value, and the flags.
@@ -260,7 +260,7 @@ fn print_json(value: &impl Serialize) -> Result<(), String> {
 }
 
 fn serve(args: &Args, usage: &str) -> Result<ExitCode, String> {
-    let mut options = seam_fake::ServerOptions::default();
+    let mut options = seamapi_fake::ServerOptions::default();
     if let Some(n) = args.get("max-connections") {
         options.max_connections = n
             .parse::<usize>()
@@ -302,7 +302,7 @@ fn serve(args: &Args, usage: &str) -> Result<ExitCode, String> {
         ));
     }
     if !args.flag("quiet") {
-        options.request_log = Some(seam_fake::RequestLog::stderr());
+        options.request_log = Some(seamapi_fake::RequestLog::stderr());
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -311,7 +311,7 @@ fn serve(args: &Args, usage: &str) -> Result<ExitCode, String> {
         .map_err(|e| format!("could not start the runtime: {e}"))?;
     runtime.block_on(async move {
         // The address is checked before the state file is opened (and maybe created).
-        let listener = seam_fake::bind(listen, args.flag("allow-non-loopback"))
+        let listener = seamapi_fake::bind(listen, args.flag("allow-non-loopback"))
             .await
             .map_err(|e| e.to_string())?;
         let sandbox = match args.get("state") {
@@ -325,11 +325,11 @@ fn serve(args: &Args, usage: &str) -> Result<ExitCode, String> {
             seed: &seed::SEED,
         })?;
         let served = match sandbox {
-            Some(sandbox) => seam_fake::serve_with(listener, sandbox, shutdown, options).await,
+            Some(sandbox) => seamapi_fake::serve_with(listener, sandbox, shutdown, options).await,
             None => {
                 let state = State::seeded_with_extra_acs_users(extra.unwrap_or(0));
                 let fake = FakeSeam::with_state(state);
-                seam_fake::serve_with(listener, fake, shutdown, options).await
+                seamapi_fake::serve_with(listener, fake, shutdown, options).await
             }
         };
         served.map_err(|e| format!("server failed: {e}"))?;

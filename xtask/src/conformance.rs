@@ -1385,7 +1385,7 @@ fn yes(ok: bool) -> String {
 
 fn against_our_fake(env: &Env, report: &mut Report) -> Result<(), String> {
     let mut cmd = Command::new(&env.bins.seamapi_fake);
-    cmd.args(["serve", "--listen", "127.0.0.1:0"]);
+    cmd.args(["serve", "--listen", "127.0.0.1:0", "--quiet"]);
     let fake = ServerProcess::start("seam-fake serve", cmd)?;
     let endpoint = fake.endpoint();
     eprintln!("xtask: conformance 2: seam-fake serve on {endpoint}");

@@ -166,6 +166,7 @@ impl Server {
         let mut child = Command::new(&program)
             .args(["serve", "--listen", "127.0.0.1:0", "--extra-acs-users"])
             .arg(extra.to_string())
+            .arg("--quiet") // 100,000 requests: no line each on the terminal
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

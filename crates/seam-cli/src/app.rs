@@ -498,7 +498,8 @@ pub fn build(routes: &[RouteCommand]) -> Command {
                             .value_name("ADDR")
                             .default_value("127.0.0.1:0")
                             .help("Address to listen on (port 0 picks a free one)"),
-                    ),
+                    )
+                    .args(crate::sandbox::serve_args()),
             ),
     )
     .subcommand(

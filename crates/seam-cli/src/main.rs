@@ -118,12 +118,7 @@ fn dispatch(
         ["config", "show"] => config_show(session),
         ["sandbox", "reset"] => sandbox::reset(&session.globals),
         ["webhooks", "verify"] => webhooks::verify(leaf),
-        ["sandbox", "serve"] => {
-            let listen = leaf
-                .get_one::<String>("listen")
-                .map_or("127.0.0.1:0", String::as_str);
-            sandbox::serve(&session.globals, listen)
-        }
+        ["sandbox", "serve"] => sandbox::serve(&session.globals, leaf),
         ["completions"] => {
             let shell = leaf
                 .get_one::<clap_complete::Shell>("shell")

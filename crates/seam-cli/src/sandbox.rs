@@ -4,6 +4,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use clap::{Arg, ArgAction, ArgMatches};
 use serde::Serialize;
 use serde_json::json;
 
@@ -85,20 +86,54 @@ struct StartupLine<'a> {
     seed: &'a seamapi_fake::Seed,
 }
 
-/// `seam sandbox serve`: the fake over HTTP on `listen`, backed by the sandbox file, until
-/// Ctrl-C or SIGTERM. Prints one line of JSON (endpoint, state file, seeded ids) first.
-pub fn serve(g: &Globals, listen: &str) -> Result<Printed, CliError> {
-    let sandbox = open(g)?;
-    let state = sandbox.path().display().to_string();
+/// The flags of `seam sandbox serve` besides `--listen`, named as `seam-fake serve` names
+/// them.
+pub fn serve_args() -> [Arg; 2] {
+    [
+        Arg::new("allow-non-loopback")
+            .long("allow-non-loopback")
+            .action(ArgAction::SetTrue)
+            .help(
+                "Listen on an address other than loopback (127.0.0.0/8, [::1], localhost): the \
+                 sandbox's keys are published in the docs, so anyone who can reach the port \
+                 can use it",
+            ),
+        Arg::new("quiet")
+            .long("quiet")
+            .short('q')
+            .action(ArgAction::SetTrue)
+            .help(
+                "Do not log requests; by default each one gets a line on stderr: method, \
+                 path, status, request id, time (never headers or bodies)",
+            ),
+    ]
+}
+
+/// `seam sandbox serve`: the fake over HTTP on `--listen` (a loopback address unless
+/// `--allow-non-loopback`), backed by the sandbox file, until Ctrl-C or SIGTERM. Prints one
+/// line of JSON (endpoint, state file, seeded ids) first, then a line per request on stderr
+/// unless `--quiet`.
+pub fn serve(g: &Globals, leaf: &ArgMatches) -> Result<Printed, CliError> {
+    let listen = leaf
+        .get_one::<String>("listen")
+        .map_or("127.0.0.1:0", String::as_str);
+    let flag = |name: &str| leaf.get_one::<bool>(name).copied().unwrap_or(false);
+    let mut options = seamapi_fake::ServerOptions::default();
+    if !flag("quiet") {
+        options.request_log = Some(seamapi_fake::RequestLog::stderr());
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .map_err(|e| CliError::local("sandbox", format!("could not start the runtime: {e}")))?;
     runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(listen)
+        // The address is checked before the state file is opened (and maybe created).
+        let listener = seamapi_fake::bind(listen, flag("allow-non-loopback"))
             .await
-            .map_err(|e| CliError::usage(format!("could not listen on {listen}: {e}")))?;
+            .map_err(|e| CliError::usage(e.to_string()))?;
+        let sandbox = open(g)?;
+        let state = sandbox.path().display().to_string();
         let addr = listener
             .local_addr()
             .map_err(|e| CliError::local("sandbox", e.to_string()))?;
@@ -115,7 +150,7 @@ pub fn serve(g: &Globals, listen: &str) -> Result<Printed, CliError> {
             let mut out = std::io::stdout().lock();
             let _ = writeln!(out, "{line}").and_then(|()| out.flush());
         }
-        seamapi_fake::serve(listener, sandbox, shutdown)
+        seamapi_fake::serve_with(listener, sandbox, shutdown, options)
             .await
             .map_err(|e| CliError::local("sandbox", format!("the server failed: {e}")))
     })?;

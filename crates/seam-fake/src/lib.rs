@@ -10,7 +10,10 @@
 //! 2. [`FakeServer`] / [`serve`]: over HTTP on a TCP listener, for any HTTP client. The
 //!    `seam-fake` binary runs it: `seam-fake serve --listen 127.0.0.1:0 [--state FILE]`
 //!    prints one line of JSON (the endpoint and the seeded ids) and serves until SIGINT or
-//!    SIGTERM.
+//!    SIGTERM. It listens on loopback only unless `--allow-non-loopback` ([`bind`]: the
+//!    seeded keys are public), and logs a line per request on stderr unless `--quiet`
+//!    ([`RequestLog`]). Embedded in your tests, the server logs nothing unless
+//!    [`ServerOptions::request_log`] says where.
 //! 3. [`Sandbox`]: the state in a JSON file shared by separate processes, with a file lock
 //!    and atomic writes.
 //!
@@ -68,5 +71,8 @@ pub use error::{ApiFailure, ErrorType, SandboxError};
 pub use fake::{FakeSeam, IN_MEMORY_ENDPOINT};
 pub use sandbox::{DEFAULT_LOCK_TIMEOUT, Sandbox};
 pub use seed::Seed;
-pub use server::{FakeServer, MAX_BODY_BYTES, ServerOptions, serve, serve_with};
+pub use server::{
+    FakeServer, ListenError, MAX_BODY_BYTES, RequestLog, RequestRecord, ServerOptions, bind, serve,
+    serve_with,
+};
 pub use state::State;

@@ -6,16 +6,17 @@ use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http::header::{CONNECTION, HeaderValue, TRANSFER_ENCODING};
-use http::{Request, Response, StatusCode};
+use http::{Method, Request, Response, StatusCode};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
+use seamapi_core::codec::REQUEST_ID_HEADER;
 use seamapi_transport::Transport;
 use tokio::net::{TcpListener, TcpStream, ToSocketAddrs};
 use tokio::sync::{Semaphore, oneshot, watch};
@@ -27,14 +28,17 @@ use crate::handler::failure_response;
 /// The largest request body the server reads (1 MiB); a larger one gets `413`.
 pub const MAX_BODY_BYTES: usize = 1 << 20;
 
-/// The server's limits on time and connections. [`ServerOptions::default`] gives the values
-/// `seam-fake serve` and `seam sandbox serve` use; tests shorten them.
+/// The server's limits on time and connections, and its request log.
+/// [`ServerOptions::default`] gives the limits `seam-fake serve` and `seam sandbox serve`
+/// use, with no log (those commands turn [`RequestLog::stderr`] on unless `--quiet`); tests
+/// shorten the limits.
 ///
 /// ```
 /// use std::time::Duration;
 /// let mut options = seamapi_fake::ServerOptions::default();
 /// options.header_read_timeout = Duration::from_secs(5);
 /// assert_eq!(options.max_connections, 1024);
+/// assert!(options.request_log.is_none());
 /// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -55,6 +59,9 @@ pub struct ServerOptions {
     /// At most this many connections at once; one more is answered
     /// `503 service_unavailable` and closed at once (default 1024).
     pub max_connections: usize,
+    /// Where each request's [`RequestRecord`] goes once it is answered (default: nowhere, so
+    /// tests that embed the server print nothing).
+    pub request_log: Option<RequestLog>,
 }
 
 impl Default for ServerOptions {
@@ -65,7 +72,113 @@ impl Default for ServerOptions {
             write_timeout: Duration::from_secs(30),
             shutdown_grace: Duration::from_secs(5),
             max_connections: 1024,
+            request_log: None,
         }
+    }
+}
+
+/// One answered request, as the request log sees it: no headers, no query string and no
+/// body, so nothing secret (a token, a client session's key) can reach a log.
+///
+/// Its `Display` is the line `seam-fake serve` and `seam sandbox serve` print on stderr:
+/// method, path, status, request id (`-` when the answer has none), and the time from the
+/// request's head arriving to its answer being ready, in milliseconds:
+///
+/// ```text
+/// PUT /user_identities/add_acs_user 200 0000a1b2-0c3d-4000-8000-000000000007 0.4 ms
+/// ```
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct RequestRecord<'a> {
+    /// The request's method.
+    pub method: &'a Method,
+    /// The request's path, without its query string.
+    pub path: &'a str,
+    /// The answer's status.
+    pub status: StatusCode,
+    /// The answer's `seam-request-id`.
+    pub request_id: Option<&'a str>,
+    /// From the request's head arriving to its answer being ready.
+    pub elapsed: Duration,
+}
+
+impl std::fmt::Display for RequestRecord<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ", self.method)?;
+        // A path is ASCII without spaces or controls once hyper has parsed it; escape anything
+        // else all the same, so a line stays one line and cannot drive a terminal.
+        for c in self.path.chars() {
+            if c.is_ascii_graphic() {
+                write!(f, "{c}")?;
+            } else {
+                write!(f, "{}", c.escape_unicode())?;
+            }
+        }
+        write!(
+            f,
+            " {} {} {:.1} ms",
+            self.status.as_u16(),
+            self.request_id.unwrap_or("-"),
+            self.elapsed.as_secs_f64() * 1000.0
+        )
+    }
+}
+
+/// Where the server reports each request it answered ([`ServerOptions::request_log`]).
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use std::sync::{Arc, Mutex};
+/// use seamapi_fake::{FakeSeam, FakeServer, RequestLog, ServerOptions};
+/// use seamapi_transport::{HyperTransport, Transport};
+///
+/// let lines = Arc::new(Mutex::new(Vec::new()));
+/// let seen = Arc::clone(&lines);
+/// let mut options = ServerOptions::default();
+/// options.request_log = Some(RequestLog::new(move |record| {
+///     seen.lock().unwrap().push(record.to_string());
+/// }));
+/// let server = FakeServer::start_with("127.0.0.1:0", FakeSeam::new(), options).await?;
+/// let request = http::Request::post(format!("{}/user_identities/list", server.endpoint()))
+///     .header("authorization", format!("Bearer {}", seamapi_fake::seed::API_KEY))
+///     .header("content-type", "application/json")
+///     .body(bytes::Bytes::from_static(b"{}"))?;
+/// let http = HyperTransport::builder().allow_insecure_http(true).build()?;
+/// http.send(request).await?;
+/// server.stop().await?;
+/// let lines = lines.lock().unwrap();
+/// assert!(lines[0].starts_with("POST /user_identities/list 200 "), "{lines:?}");
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct RequestLog(Arc<dyn Fn(&RequestRecord<'_>) + Send + Sync>);
+
+impl RequestLog {
+    /// Calls `log` with each answered request, on the task that answered it (keep it quick:
+    /// the answer waits for it).
+    pub fn new(log: impl Fn(&RequestRecord<'_>) + Send + Sync + 'static) -> Self {
+        Self(Arc::new(log))
+    }
+
+    /// One line per request on stderr, as [`RequestRecord`]'s `Display` writes it: what
+    /// `seam-fake serve` and `seam sandbox serve` do unless `--quiet`. A failed write is
+    /// ignored.
+    pub fn stderr() -> Self {
+        Self::new(|record| {
+            let line = format!("{record}\n");
+            let _ = io::Write::write_all(&mut io::stderr().lock(), line.as_bytes());
+        })
+    }
+
+    fn record(&self, record: &RequestRecord<'_>) {
+        (self.0)(record);
+    }
+}
+
+impl std::fmt::Debug for RequestLog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RequestLog(..)")
     }
 }
 
@@ -88,6 +201,73 @@ impl Accept for TcpListener {
 /// spin at full CPU until a descriptor is free.
 fn accept_backoff(previous: Duration) -> Duration {
     (previous * 2).clamp(Duration::from_millis(1), Duration::from_secs(1))
+}
+
+/// Why [`bind`] did not give a listener. The messages name the flags of `seam-fake serve`
+/// and `seam sandbox serve`, which both take `--listen` and `--allow-non-loopback`.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ListenError {
+    /// The address is not `HOST:PORT`.
+    #[error(
+        "--listen takes HOST:PORT, such as 127.0.0.1:8080 (port 0 picks a free one); got {0:?}"
+    )]
+    NotHostPort(String),
+    /// The address is not on the loopback interface, and that was not allowed.
+    #[error(
+        "refusing to listen on {0}, which is not a loopback address: the sandbox's keys are \
+         published in the docs, so anyone who can reach the port could use it; listen on \
+         127.0.0.1 (the default), or pass --allow-non-loopback if you mean it"
+    )]
+    NotLoopback(String),
+    /// Binding failed (the port is taken, the host does not resolve, …).
+    #[error("could not listen on {address}: {source}")]
+    Bind {
+        /// The address asked for.
+        address: String,
+        /// Why.
+        source: io::Error,
+    },
+}
+
+/// Whether the listen address `address` (`HOST:PORT`, IPv6 in brackets) is on the loopback
+/// interface: `127.0.0.0/8`, `::1` or `localhost`, by seamapi-core's
+/// [`is_loopback_host`](seamapi_core::config::is_loopback_host). `None` when it is not
+/// `HOST:PORT`.
+fn is_loopback_address(address: &str) -> Option<bool> {
+    // As std and tokio read it: the port after the last colon (`[::1]:80`, `::1:80`).
+    let (host, port) = address.rsplit_once(':')?;
+    port.parse::<u16>().ok()?;
+    Some(seamapi_core::config::is_loopback_host(host))
+}
+
+/// Binds a listener on `address` (`HOST:PORT`) for `seam-fake serve` and
+/// `seam sandbox serve`: refused unless it is a loopback address (`127.0.0.0/8`, `[::1]`,
+/// `localhost`) or `allow_non_loopback`, since the seeded keys are public. The library's own
+/// [`FakeServer::start`] binds what it is given.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// use seamapi_fake::{ListenError, bind};
+/// assert!(bind("127.0.0.1:0", false).await.is_ok());
+/// assert!(matches!(bind("0.0.0.0:0", false).await, Err(ListenError::NotLoopback(_))));
+/// # }
+/// ```
+pub async fn bind(address: &str, allow_non_loopback: bool) -> Result<TcpListener, ListenError> {
+    match is_loopback_address(address) {
+        None => return Err(ListenError::NotHostPort(address.to_owned())),
+        Some(false) if !allow_non_loopback => {
+            return Err(ListenError::NotLoopback(address.to_owned()));
+        }
+        Some(_) => {}
+    }
+    TcpListener::bind(address)
+        .await
+        .map_err(|source| ListenError::Bind {
+            address: address.to_owned(),
+            source,
+        })
 }
 
 /// Serves `backend` (a [`FakeSeam`](crate::FakeSeam), a [`Sandbox`](crate::Sandbox) or any
@@ -203,9 +383,31 @@ async fn serve_connection(
     mut stop_rx: watch::Receiver<bool>,
 ) {
     let body_timeout = options.body_read_timeout;
+    let log = options.request_log.clone();
     let service = service_fn(move |req| {
         let backend = Arc::clone(&backend);
-        async move { Ok::<_, std::convert::Infallible>(answer(&*backend, req, body_timeout).await) }
+        let log = log.clone();
+        async move {
+            let Some(log) = log else {
+                return Ok::<_, std::convert::Infallible>(
+                    answer(&*backend, req, body_timeout).await,
+                );
+            };
+            let started = Instant::now();
+            let (method, path) = (req.method().clone(), req.uri().path().to_owned());
+            let response = answer(&*backend, req, body_timeout).await;
+            log.record(&RequestRecord {
+                method: &method,
+                path: &path,
+                status: response.status(),
+                request_id: response
+                    .headers()
+                    .get(REQUEST_ID_HEADER)
+                    .and_then(|v| v.to_str().ok()),
+                elapsed: started.elapsed(),
+            });
+            Ok(response)
+        }
     });
     let io = WriteTimeout::new(TokioIo::new(stream), options.write_timeout);
     let conn = http1::Builder::new()
@@ -563,6 +765,69 @@ mod tests {
             waits,
             [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1000, 1000, 1000]
         );
+    }
+
+    #[test]
+    fn a_record_is_one_line_method_path_status_id_milliseconds() {
+        let record = |path, request_id, micros| {
+            RequestRecord {
+                method: &Method::PUT,
+                path,
+                status: StatusCode::OK,
+                request_id,
+                elapsed: Duration::from_micros(micros),
+            }
+            .to_string()
+        };
+        assert_eq!(
+            record(
+                "/user_identities/add_acs_user",
+                Some("0000002a-0000-4000-8000-000000000001"),
+                420
+            ),
+            "PUT /user_identities/add_acs_user 200 0000002a-0000-4000-8000-000000000001 0.4 ms"
+        );
+        assert_eq!(record("/x", None, 1_234_567), "PUT /x 200 - 1234.6 ms");
+        // Whatever reaches it, the line stays one line of printable ASCII.
+        assert_eq!(
+            record("/a b\n\u{1b}[2J\u{e9}", None, 0),
+            "PUT /a\\u{20}b\\u{a}\\u{1b}[2J\\u{e9} 200 - 0.0 ms"
+        );
+    }
+
+    #[test]
+    fn loopback_addresses_are_127_8_ipv6_1_and_localhost() {
+        for yes in [
+            "127.0.0.1:0",
+            "127.1.2.3:8080",
+            "[::1]:0",
+            "::1:80",
+            "localhost:0",
+            "LOCALHOST:1",
+        ] {
+            assert_eq!(is_loopback_address(yes), Some(true), "{yes}");
+        }
+        for no in [
+            "0.0.0.0:0",
+            "[::]:0",
+            "10.0.0.1:80",
+            "192.168.1.2:0",
+            "example.com:80",
+            "localhost.example.com:80",
+            // The IPv4-mapped form is refused: it is not `::1`, and refusing is the safe side.
+            "[::ffff:127.0.0.1]:0",
+        ] {
+            assert_eq!(is_loopback_address(no), Some(false), "{no}");
+        }
+        for not_host_port in [
+            "127.0.0.1",
+            "[::1]",
+            "localhost",
+            "127.0.0.1:x",
+            "127.0.0.1:65536",
+        ] {
+            assert_eq!(is_loopback_address(not_host_port), None, "{not_host_port}");
+        }
     }
 
     #[test]

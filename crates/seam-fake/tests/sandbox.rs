@@ -159,7 +159,7 @@ fn sandbox_call_reports_errors_by_exit_status() {
 /// Starts `seam-fake serve` and reads its startup line.
 fn start_server(extra: &[&std::ffi::OsStr]) -> (Child, Value) {
     let mut child = Command::new(BIN)
-        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(["serve", "--listen", "127.0.0.1:0", "--quiet"])
         .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())

@@ -132,7 +132,7 @@ pub struct Server {
 impl Server {
     pub fn start(home: &Home) -> Self {
         let mut cmd = home.sandbox();
-        cmd.args(["sandbox", "serve", "--listen", "127.0.0.1:0"])
+        cmd.args(["sandbox", "serve", "--listen", "127.0.0.1:0", "--quiet"])
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit());

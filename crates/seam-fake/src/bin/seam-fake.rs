@@ -1,13 +1,20 @@
 //! `seam-fake`: runs the fake Seam Connect.
 //!
 //! ```text
-//! seam-fake serve [--listen ADDR] [--state FILE | --extra-acs-users N]
+//! seam-fake serve [--listen ADDR] [--allow-non-loopback] [--quiet]
+//!                 [--state FILE | --extra-acs-users N]
 //!                 [--max-connections N] [--shutdown-grace SECONDS]
 //! seam-fake sandbox-call --state FILE [--api-key KEY] [--method METHOD] PATH [JSON]
 //! seam-fake reset --state FILE
 //! seam-fake churn --state FILE [--from N] [--writes COUNT]
 //! seam-fake seed
 //! ```
+//!
+//! `seam-fake --help` and `seamapi-fake SUBCOMMAND --help` (or `-h`) print the help and exit 0.
+//!
+//! The arguments are read by hand rather than with clap: the crate is mostly a library that
+//! users' tests depend on, and clap for the binary alone would need a feature that
+//! `cargo run -p seamapi-fake` and `cargo install` must then name.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -16,27 +23,108 @@ use bytes::Bytes;
 use seamapi_fake::{FakeSeam, Sandbox, State, seed};
 use serde::Serialize;
 
-const USAGE: &str = "usage:
-  seam-fake serve [--listen ADDR] [--state FILE | --extra-acs-users N]
+/// Each subcommand: its name, its help, the options that take a value, and the flags.
+struct Subcommand {
+    name: &'static str,
+    help: &'static str,
+    options: &'static [&'static str],
+    flags: &'static [Flag],
+}
+
+/// A flag without a value: `--long`, and `-short` if it has one.
+struct Flag {
+    long: &'static str,
+    short: Option<char>,
+}
+
+const SUBCOMMANDS: &[Subcommand] = &[
+    Subcommand {
+        name: "serve",
+        help: "  seam-fake serve [--listen ADDR] [--allow-non-loopback] [--quiet]
+                  [--state FILE | --extra-acs-users N]
                   [--max-connections N] [--shutdown-grace SECONDS]
-      serve the fake over HTTP (default 127.0.0.1:0); print one line of JSON with the
-      endpoint and the seeded ids; stop on SIGINT or SIGTERM, giving requests in progress
-      --shutdown-grace seconds (default 5) to finish. At most --max-connections connections
-      at once (default 1024; one more is answered 503). With --state, the state is the
-      sandbox file FILE (shared with other processes) instead of memory. With
-      --extra-acs-users, the in-memory seed gets N more ACS users (for load tests; ids
-      5eed0002-1000-4000-8000-<i, 12 digits>, in HQ, Annex and Garage in turn).
-  seam-fake sandbox-call --state FILE [--api-key KEY] [--method METHOD] PATH [JSON]
+      serve the fake over HTTP on ADDR (HOST:PORT, default 127.0.0.1:0: port 0 picks a
+      free one); print one line of JSON with the endpoint and the seeded ids; stop on
+      SIGINT or SIGTERM, giving requests in progress --shutdown-grace seconds (default 5)
+      to finish. ADDR must be a loopback address (127.0.0.0/8, [::1], localhost) unless
+      --allow-non-loopback: the seeded keys are published in the docs, so anyone who can
+      reach the port can use it. One line per request on stderr (method, path, status,
+      request id, time; never headers or bodies) unless --quiet (-q). At most
+      --max-connections connections at once (default 1024; one more is answered 503).
+      With --state, the state is the sandbox file FILE (shared with other processes)
+      instead of memory. With --extra-acs-users, the in-memory seed gets N more ACS users
+      (for load tests; ids 5eed0002-1000-4000-8000-<i, 12 digits>, in HQ, Annex and Garage
+      in turn).",
+        options: &[
+            "listen",
+            "state",
+            "extra-acs-users",
+            "max-connections",
+            "shutdown-grace",
+        ],
+        flags: &[
+            Flag {
+                long: "allow-non-loopback",
+                short: None,
+            },
+            Flag {
+                long: "quiet",
+                short: Some('q'),
+            },
+        ],
+    },
+    Subcommand {
+        name: "sandbox-call",
+        help: "  seam-fake sandbox-call --state FILE [--api-key KEY] [--method METHOD] PATH [JSON]
       send one request to the sandbox FILE (default method POST, default key the seeded
-      one); print the answer's body; exit 0 on 2xx, 1 otherwise.
-  seam-fake reset --state FILE
-      put the seed back in the sandbox FILE.
-  seam-fake churn --state FILE [--from N] [--writes COUNT]
+      one); print the answer's body; exit 0 on 2xx, 1 otherwise.",
+        options: &["state", "api-key", "method"],
+        flags: &[],
+    },
+    Subcommand {
+        name: "reset",
+        help: "  seam-fake reset --state FILE
+      put the seed back in the sandbox FILE.",
+        options: &["state"],
+        flags: &[],
+    },
+    Subcommand {
+        name: "churn",
+        help: "  seam-fake churn --state FILE [--from N] [--writes COUNT]
       a write load for crash tests: create the user identities churn-N, churn-N+1, ...
       (default N 1) in the sandbox FILE, one request and one atomic write each, and print
-      each number once its write is on disk; stop after COUNT writes (default: never).
-  seam-fake seed
-      print the seeded ids as JSON.";
+      each number once its write is on disk; stop after COUNT writes (default: never).",
+        options: &["state", "from", "writes"],
+        flags: &[],
+    },
+    Subcommand {
+        name: "seed",
+        help: "  seam-fake seed
+      print the seeded ids as JSON.",
+        options: &[],
+        flags: &[],
+    },
+];
+
+const EXIT_CODES: &str = "exit codes: 0 success; 1 sandbox-call: the answer was not 2xx; \
+2 a usage error (the command line was wrong, or serve's address was refused), or the command \
+failed (the message says why)";
+
+/// The whole help: every subcommand's, then the exit codes.
+fn usage() -> String {
+    let mut text = String::from("usage:\n");
+    for sub in SUBCOMMANDS {
+        text.push_str(sub.help);
+        text.push('\n');
+    }
+    text.push_str(EXIT_CODES);
+    text
+}
+
+/// One subcommand's help.
+fn sub_usage(sub: &Subcommand) -> String {
+    format!("usage:\n{}\n{EXIT_CODES}", sub.help)
+}
 
 #[derive(Serialize)]
 struct StartupLine<'a> {
@@ -47,17 +135,17 @@ struct StartupLine<'a> {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args.first().map(String::as_str) {
-        Some("serve") => serve(&args[1..]),
-        Some("sandbox-call") => sandbox_call(&args[1..]),
-        Some("reset") => reset(&args[1..]),
-        Some("churn") => churn(&args[1..]),
-        Some("seed") => print_json(&seed::SEED).map(|()| ExitCode::SUCCESS),
+    let first = args.first().map(String::as_str);
+    let result = match first {
         Some("-h" | "--help" | "help") => {
-            println!("{USAGE}");
+            println!("{}", usage());
             Ok(ExitCode::SUCCESS)
         }
-        _ => Err(format!("expected a subcommand\n{USAGE}")),
+        Some(name) => match SUBCOMMANDS.iter().find(|s| s.name == name) {
+            Some(sub) => run(sub, &args[1..]),
+            None => Err(format!("unknown subcommand {name:?}\n{}", usage())),
+        },
+        None => Err(format!("expected a subcommand\n{}", usage())),
     };
     match result {
         Ok(code) => code,
@@ -68,39 +156,85 @@ fn main() -> ExitCode {
     }
 }
 
-/// Options `--name value` and positional arguments.
+/// Parses `args` for `sub` and runs it; `--help` or `-h` anywhere prints its help instead.
+fn run(sub: &Subcommand, args: &[String]) -> Result<ExitCode, String> {
+    let args = match parse(args, sub) {
+        Ok(Some(args)) => args,
+        Ok(None) => {
+            println!("{}", sub_usage(sub));
+            return Ok(ExitCode::SUCCESS);
+        }
+        Err(message) => return Err(format!("{message}\n{}", sub_usage(sub))),
+    };
+    let usage = sub_usage(sub);
+    match sub.name {
+        "serve" => serve(&args, &usage),
+        "sandbox-call" => sandbox_call(&args, &usage),
+        "reset" => reset(&args, &usage),
+        "churn" => churn(&args, &usage),
+        _ => {
+            if let Some(extra) = args.positional.first() {
+                return Err(format!("unexpected argument {extra}\n{usage}"));
+            }
+            print_json(&seed::SEED).map(|()| ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Options `--name value` (or `--name=value`), flags `--name` (or `-n`), and positional
+/// arguments.
 struct Args {
     options: Vec<(String, String)>,
+    flags: Vec<&'static str>,
     positional: Vec<String>,
 }
 
-fn parse(args: &[String], known: &[&str]) -> Result<Args, String> {
-    let mut options = Vec::new();
-    let mut positional = Vec::new();
+/// `args` as `sub` takes them; `None` when they ask for help.
+fn parse(args: &[String], sub: &Subcommand) -> Result<Option<Args>, String> {
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        return Ok(None);
+    }
+    let mut parsed = Args {
+        options: Vec::new(),
+        flags: Vec::new(),
+        positional: Vec::new(),
+    };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         if let Some(name) = arg.strip_prefix("--") {
-            let (name, value) = match name.split_once('=') {
-                Some((n, v)) => (n.to_owned(), v.to_owned()),
-                None => {
-                    let v = it
-                        .next()
-                        .ok_or_else(|| format!("--{name} needs a value\n{USAGE}"))?;
-                    (name.to_owned(), v.clone())
-                }
+            let (name, inline) = match name.split_once('=') {
+                Some((n, v)) => (n, Some(v)),
+                None => (name, None),
             };
-            if !known.contains(&name.as_str()) {
-                return Err(format!("unknown option --{name}\n{USAGE}"));
+            if let Some(flag) = sub.flags.iter().find(|f| f.long == name) {
+                if inline.is_some() {
+                    return Err(format!("--{name} takes no value"));
+                }
+                parsed.flags.push(flag.long);
+            } else if sub.options.contains(&name) {
+                let value = match inline {
+                    Some(v) => v.to_owned(),
+                    None => it
+                        .next()
+                        .ok_or_else(|| format!("--{name} needs a value"))?
+                        .clone(),
+                };
+                parsed.options.push((name.to_owned(), value));
+            } else {
+                return Err(format!("unknown option --{name}"));
             }
-            options.push((name, value));
+        } else if let Some(short) = arg.strip_prefix('-').filter(|s| s.chars().count() == 1) {
+            let flag = sub
+                .flags
+                .iter()
+                .find(|f| f.short.is_some_and(|c| short.starts_with(c)))
+                .ok_or_else(|| format!("unknown option {arg}"))?;
+            parsed.flags.push(flag.long);
         } else {
-            positional.push(arg.clone());
+            parsed.positional.push(arg.clone());
         }
     }
-    Ok(Args {
-        options,
-        positional,
-    })
+    Ok(Some(parsed))
 }
 
 impl Args {
@@ -110,6 +244,10 @@ impl Args {
             .rev()
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.as_str())
+    }
+
+    fn flag(&self, name: &str) -> bool {
+        self.flags.contains(&name)
     }
 }
 
@@ -121,39 +259,29 @@ fn print_json(value: &impl Serialize) -> Result<(), String> {
         .map_err(|e| format!("could not write to stdout: {e}"))
 }
 
-fn serve(args: &[String]) -> Result<ExitCode, String> {
-    let args = parse(
-        args,
-        &[
-            "listen",
-            "state",
-            "extra-acs-users",
-            "max-connections",
-            "shutdown-grace",
-        ],
-    )?;
+fn serve(args: &Args, usage: &str) -> Result<ExitCode, String> {
     let mut options = seamapi_fake::ServerOptions::default();
     if let Some(n) = args.get("max-connections") {
         options.max_connections = n
             .parse::<usize>()
             .ok()
             .filter(|n| *n > 0)
-            .ok_or_else(|| format!("--max-connections takes a number above 0\n{USAGE}"))?;
+            .ok_or_else(|| format!("--max-connections takes a number above 0\n{usage}"))?;
     }
     if let Some(s) = args.get("shutdown-grace") {
         options.shutdown_grace = s
             .parse::<f64>()
             .ok()
             .and_then(|s| std::time::Duration::try_from_secs_f64(s).ok())
-            .ok_or_else(|| format!("--shutdown-grace takes a number of seconds\n{USAGE}"))?;
+            .ok_or_else(|| format!("--shutdown-grace takes a number of seconds\n{usage}"))?;
     }
     if !args.positional.is_empty() {
         return Err(format!(
-            "unexpected argument {}\n{USAGE}",
+            "unexpected argument {}\n{usage}",
             args.positional[0]
         ));
     }
-    let listen = args.get("listen").unwrap_or("127.0.0.1:0").to_owned();
+    let listen = args.get("listen").unwrap_or("127.0.0.1:0");
     let extra = match args.get("extra-acs-users") {
         Some(n) => Some(
             n.parse::<usize>()
@@ -161,31 +289,35 @@ fn serve(args: &[String]) -> Result<ExitCode, String> {
                 .filter(|n| *n <= seed::MAX_EXTRA_ACS_USERS)
                 .ok_or_else(|| {
                     format!(
-                        "--extra-acs-users takes a number from 0 to {}\n{USAGE}",
+                        "--extra-acs-users takes a number from 0 to {}\n{usage}",
                         seed::MAX_EXTRA_ACS_USERS
                     )
                 })?,
         ),
         None => None,
     };
-    let sandbox = match (args.get("state"), extra) {
-        (Some(_), Some(_)) => {
-            return Err(format!(
-                "--extra-acs-users applies to the in-memory state, not to --state\n{USAGE}"
-            ));
-        }
-        (Some(path), None) => Some(Sandbox::open(path).map_err(|e| e.to_string())?),
-        (None, _) => None,
-    };
+    if let (Some(_), Some(_)) = (args.get("state"), extra) {
+        return Err(format!(
+            "--extra-acs-users applies to the in-memory state, not to --state\n{usage}"
+        ));
+    }
+    if !args.flag("quiet") {
+        options.request_log = Some(seamapi_fake::RequestLog::stderr());
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .map_err(|e| format!("could not start the runtime: {e}"))?;
     runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(&listen)
+        // The address is checked before the state file is opened (and maybe created).
+        let listener = seamapi_fake::bind(listen, args.flag("allow-non-loopback"))
             .await
-            .map_err(|e| format!("could not listen on {listen}: {e}"))?;
+            .map_err(|e| e.to_string())?;
+        let sandbox = match args.get("state") {
+            Some(path) => Some(Sandbox::open(path).map_err(|e| e.to_string())?),
+            None => None,
+        };
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
         let shutdown = shutdown_signal()?;
         print_json(&StartupLine {
@@ -230,15 +362,14 @@ fn shutdown_signal() -> Result<impl std::future::Future<Output = ()>, String> {
     }
 }
 
-fn sandbox_call(args: &[String]) -> Result<ExitCode, String> {
-    let args = parse(args, &["state", "api-key", "method"])?;
+fn sandbox_call(args: &Args, usage: &str) -> Result<ExitCode, String> {
     let path = args
         .get("state")
-        .ok_or_else(|| format!("sandbox-call needs --state FILE\n{USAGE}"))?;
+        .ok_or_else(|| format!("sandbox-call needs --state FILE\n{usage}"))?;
     let (route, body) = match args.positional.as_slice() {
         [route] => (route.clone(), String::new()),
         [route, body] => (route.clone(), body.clone()),
-        _ => return Err(format!("sandbox-call takes PATH [JSON]\n{USAGE}")),
+        _ => return Err(format!("sandbox-call takes PATH [JSON]\n{usage}")),
     };
     let method = args.get("method").unwrap_or("POST");
     let key = args.get("api-key").unwrap_or(seed::API_KEY);
@@ -263,24 +394,22 @@ fn sandbox_call(args: &[String]) -> Result<ExitCode, String> {
     })
 }
 
-fn reset(args: &[String]) -> Result<ExitCode, String> {
-    let args = parse(args, &["state"])?;
+fn reset(args: &Args, usage: &str) -> Result<ExitCode, String> {
     let path = args
         .get("state")
-        .ok_or_else(|| format!("reset needs --state FILE\n{USAGE}"))?;
+        .ok_or_else(|| format!("reset needs --state FILE\n{usage}"))?;
     Sandbox::reset(path).map_err(|e| e.to_string())?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn churn(args: &[String]) -> Result<ExitCode, String> {
-    let args = parse(args, &["state", "from", "writes"])?;
+fn churn(args: &Args, usage: &str) -> Result<ExitCode, String> {
     let path = args
         .get("state")
-        .ok_or_else(|| format!("churn needs --state FILE\n{USAGE}"))?;
+        .ok_or_else(|| format!("churn needs --state FILE\n{usage}"))?;
     let number = |name: &str, default: u64| match args.get(name) {
         Some(v) => v
             .parse::<u64>()
-            .map_err(|_| format!("--{name} takes a number\n{USAGE}")),
+            .map_err(|_| format!("--{name} takes a number\n{usage}")),
         None => Ok(default),
     };
     let from = number("from", 1)?;

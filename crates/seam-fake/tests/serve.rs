@@ -314,13 +314,13 @@ fn every_subcommand_has_help() {
             );
             assert!(stdout.contains("exit codes:"), "{sub} {help}");
             // Only this subcommand's help.
-            assert_eq!(stdout.matches("  seamapi-fake ").count(), 1, "{stdout}");
+            assert_eq!(stdout.matches("  seam-fake ").count(), 1, "{stdout}");
         }
     }
     let out = Command::new(BIN).arg("--help").output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     let stdout = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(stdout.matches("  seamapi-fake ").count(), 5, "{stdout}");
+    assert_eq!(stdout.matches("  seam-fake ").count(), 5, "{stdout}");
 }
 
 /// The parser's other refusals: exit 2, the reason and the subcommand's help on stderr.

@@ -10,7 +10,7 @@
 //! seam-fake seed
 //! ```
 //!
-//! `seam-fake --help` and `seamapi-fake SUBCOMMAND --help` (or `-h`) print the help and exit 0.
+//! `seam-fake --help` and `seam-fake SUBCOMMAND --help` (or `-h`) print the help and exit 0.
 //!
 //! The arguments are read by hand rather than with clap: the crate is mostly a library that
 //! users' tests depend on, and clap for the binary alone would need a feature that

@@ -407,7 +407,7 @@ fn workspaces_routes_run_without_a_workspace() {
     assert_eq!(header(&request, "seam-workspace"), None);
     assert_eq!(body(&request), json!({"name": "New"}));
 
-    // Refused before sending, with core's message: a token in a workspace for `workspaces
+    // Refused before sending, with core's check in the command line's words: a token in a workspace for `workspaces
     // create`, an API key there, an API key with --without-workspace, and a token without a
     // workspace for a route that needs one.
     let cases: [(&[&str], &str); 4] = [
@@ -422,11 +422,11 @@ fn workspaces_routes_run_without_a_workspace() {
                 "--name",
                 "x",
             ],
-            "error: configuration: workspaces.create cannot be called with a personal access token with a workspace; it accepts",
+            "error: configuration: `seam workspaces create` cannot be called with a personal access token with a workspace; it accepts",
         ),
         (
             &["--api-key", KEY, "workspaces", "create", "--name", "x"],
-            "error: configuration: workspaces.create cannot be called with an API key",
+            "error: configuration: `seam workspaces create` cannot be called with an API key",
         ),
         (
             &[
@@ -436,7 +436,7 @@ fn workspaces_routes_run_without_a_workspace() {
                 "workspaces",
                 "list",
             ],
-            "error: configuration: a client without a workspace takes",
+            "error: configuration: --without-workspace takes",
         ),
         (
             &[
@@ -446,7 +446,7 @@ fn workspaces_routes_run_without_a_workspace() {
                 "devices",
                 "list",
             ],
-            "error: configuration: devices.list cannot be called with a personal access token without a workspace",
+            "error: configuration: `seam devices list` cannot be called with a personal access token without a workspace",
         ),
     ];
     for (args, message) in cases {

@@ -205,6 +205,13 @@ impl CliError {
                     d.action_type,
                     d.message.as_deref().unwrap_or("no message")
                 ),
+                Error::ActionAttemptTimedOut(d) => format!(
+                    "action attempt {} ({}) is still pending after {} of waiting: the action may \
+                     still happen",
+                    d.action_attempt_id,
+                    d.action_type,
+                    human_duration(d.waited)
+                ),
                 other => other.to_string(),
             },
         }
@@ -357,11 +364,18 @@ impl CliError {
             Error::Pagination(_) => {
                 "read page by page with --limit and --page-cursor; quote the command to Seam support if it persists"
             }
-            Error::ActionAttemptFailed(_) => {
-                "the device or its system reported the failure above; `seam action-attempts get --action_attempt_id ID` shows the attempt"
+            // The command to run names the attempt the line names.
+            Error::ActionAttemptFailed(d) => {
+                return Some(Cow::Owned(format!(
+                    "the device or its system reported the failure above; `seam action-attempts get --action_attempt_id {}` shows the attempt",
+                    d.action_attempt_id
+                )));
             }
-            Error::ActionAttemptTimedOut(_) => {
-                "check later with `seam action-attempts get --action_attempt_id ID`, or wait longer with --wait-timeout"
+            Error::ActionAttemptTimedOut(d) => {
+                return Some(Cow::Owned(format!(
+                    "check later with `seam action-attempts get --action_attempt_id {}`, or wait longer with --wait-timeout SECONDS",
+                    d.action_attempt_id
+                )));
             }
             _ => return None,
         }))

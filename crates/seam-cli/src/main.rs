@@ -365,7 +365,7 @@ fn login(session: &Session, m: &ArgMatches) -> Result<Printed, CliError> {
     if let Some(t) = session.globals.timeout {
         builder = builder.timeout(std::time::Duration::from_secs_f64(t));
     }
-    let client = builder.build()?;
+    let client = builder.build().map_err(|e| network.explain(e))?;
     // One cheap call that the token must pass: a list of one user identity, or without a
     // workspace the list of workspaces.
     if without_workspace {

@@ -181,6 +181,37 @@ fn an_unknown_flag_is_one_line_with_the_closest_parameter_and_exit_code_2() {
 }
 
 #[test]
+fn a_certificate_file_that_is_no_pem_is_named_with_what_to_do() {
+    let home = Home::new("bad-pem");
+    let pem = home.dir.join("not.pem");
+    std::fs::write(&pem, "not a certificate\n").unwrap();
+    let pem = pem.display().to_string();
+    let out = run(
+        home.bare(),
+        &[
+            "--api-key",
+            seed::API_KEY,
+            "--ca-cert",
+            &pem,
+            "acs",
+            "users",
+            "list",
+        ],
+        None,
+    );
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_eq!(
+        out.stderr,
+        format!(
+            "error: ca_cert: the certificate file {pem} (--ca-cert) cannot be used: could not set \
+             up TLS: root certificate PEM #1 holds no BEGIN CERTIFICATE block; hint: pass a PEM \
+             file of one or more root certificates (-----BEGIN CERTIFICATE----- blocks) with \
+             --ca-cert FILE (or SSL_CERT_FILE)\n"
+        )
+    );
+}
+
+#[test]
 fn a_routes_help_shows_its_parameters_first_and_the_global_options_last() {
     let home = Home::new("help-layout");
     let out = run(home.bare(), &["access-codes", "create", "-h"], None);

@@ -596,6 +596,12 @@ fn a_failed_attempt_exits_6_with_its_error_type_on_one_line() {
         )),
         "{out:?}"
     );
+    assert!(
+        out.stderr.trim_end().ends_with(&format!(
+            "`seam action-attempts get --action_attempt_id {ID2}` shows the attempt"
+        )),
+        "{out:?}"
+    );
     // --json keeps the attempt as the server sent it.
     let out = run(
         with_key(&home, &server),
@@ -627,8 +633,20 @@ fn an_attempt_still_pending_at_wait_timeout_exits_7_saying_it_may_still_happen()
     );
     assert_eq!(out.code, 7, "{out:?}");
     assert!(out.stderr.starts_with("error: action_pending: "), "{out:?}");
+    assert!(
+        out.stderr.contains(&format!(
+            "action attempt {ID2} (UNLOCK_DOOR) is still pending after "
+        )),
+        "{out:?}"
+    );
     assert!(out.stderr.contains("may still happen"), "{out:?}");
-    assert!(out.stderr.contains("--wait-timeout"), "{out:?}");
+    // The hint's command names this attempt.
+    assert!(
+        out.stderr.trim_end().ends_with(&format!(
+            "; hint: check later with `seam action-attempts get --action_attempt_id {ID2}`, or wait longer with --wait-timeout SECONDS"
+        )),
+        "{out:?}"
+    );
     // The unlock was sent once, whatever the reads.
     assert_eq!(
         paths(&server)

@@ -112,10 +112,11 @@ pub use paginate::PageStream;
 pub use seam_api::{resources, routes, webhook};
 pub use seam_core::pager::WalkLimits;
 pub use seam_core::{
-    ActionAttemptError, ActionWait, ApiError, AuthSet, Config, ConfigBuilder, ConfigError,
-    Credentials, Endpoint, Environment, Error, FieldErrors, HttpMethod, InvalidInput, Page,
-    Pagination, RawRequest, RetryPolicy, Route, RouteInfo, Timestamp, TokenKind, TransportError,
-    TransportErrorKind, UnexpectedResponse, UnknownKind, UnknownValue, ValidationErrors,
+    ActionAttemptError, ActionWait, ApiError, Attempts, AuthSet, Config, ConfigBuilder,
+    ConfigError, Credentials, Endpoint, Environment, Error, FieldErrors, HttpMethod, InvalidInput,
+    Page, Pagination, RawRequest, RetryPolicy, Route, RouteInfo, Timestamp, TokenKind,
+    TransportError, TransportErrorKind, UnexpectedResponse, UnknownKind, UnknownValue,
+    ValidationErrors,
 };
 pub use seam_transport::{HyperTransport, Transport};
 

@@ -4,12 +4,12 @@
 //! client's requests/s and p50/p99 latency are set beside those of `raw-hyper` (a bare
 //! hyper-util client sending the identical bytes) from the same run:
 //!
-//! - clients: `raw-hyper`, `seam-async`, `seam-blocking` (at concurrency 1, 8 and 64),
-//!   `seam-cli` (one `seam` process per call, release build, concurrency 1), and Seam's official
+//! - clients: `raw-hyper`, `seam-async`, `seamapi-blocking` (at concurrency 1, 8 and 64),
+//!   `seamapi-cli` (one `seam` process per call, release build, concurrency 1), and Seam's official
 //!   SDKs `seam-js` and `seam-python` when `../shared/peers/setup.sh` installed them
 //!   (concurrency 1; their scripts report only a mean latency);
 //! - servers: `minimal`, a hyper server written here that answers `{"ok":true}` at once, and
-//!   `fake`, the project's `seam-fake` server (in process, seeded).
+//!   `fake`, the project's `seamapi-fake` server (in process, seeded).
 //!
 //! Every run is bounded by a request count and a time cap. The full run repeats each
 //! measurement in interleaved rounds and keeps the round with the median requests/s, then writes
@@ -39,8 +39,8 @@ use hyper::service::service_fn;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioIo};
-use seam_api::routes::{AddAcsUser, UserIdentityRef};
-use seam_fake::seed;
+use seamapi_api::routes::{AddAcsUser, UserIdentityRef};
+use seamapi_fake::seed;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
@@ -82,7 +82,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             "--tls" => return tls::run(args),
             "-h" | "--help" => {
                 println!(
-                    "usage: cargo xtask bench [--quick] [--json] [--only CLIENT] | --tls [--quick]\n\n  --tls    the clients over TLS, HTTP/1.1 and HTTP/2 (writes its section of the docs)\n  --quick  one short round (no docs written)\n  --only   measure one client (raw-hyper, seam-async, seam-blocking, seam-cli, seam-js,\n           seam-python), e.g. under perf; no docs written\n  --json   print one JSON object on stdout: {{\"results\":[...]}}"
+                    "usage: cargo xtask bench [--quick] [--json] [--only CLIENT] | --tls [--quick]\n\n  --tls    the clients over TLS, HTTP/1.1 and HTTP/2 (writes its section of the docs)\n  --quick  one short round (no docs written)\n  --only   measure one client (raw-hyper, seam-async, seamapi-blocking, seamapi-cli, seam-js,\n           seam-python), e.g. under perf; no docs written\n  --json   print one JSON object on stdout: {{\"results\":[...]}}"
                 );
                 return Ok(());
             }
@@ -138,7 +138,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
     let cli_memory = cli
         .as_ref()
-        .filter(|_| opts.wants("seam-cli"))
+        .filter(|_| opts.wants("seamapi-cli"))
         .and_then(|cli| {
             let server = ServerHandle::start("minimal").ok()?;
             let kb = cli_peak_memory_kb(cli, &server.endpoint);
@@ -146,7 +146,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             kb
         });
     if cli.is_some() && cli_memory.is_none() {
-        notes.push("seam-cli peak memory: not measured (GNU time -o -f %M failed)".into());
+        notes.push("seamapi-cli peak memory: not measured (GNU time -o -f %M failed)".into());
     }
 
     if opts.json {
@@ -186,7 +186,7 @@ and the SDKs' interpreters) pinned to CPU 0 with `taskset`, so there are no cros
 each figure is what the client itself costs. Same request budget and rounds as above.";
 
 /// Every client against every server at each of `concurrency`, in interleaved rounds; then
-/// `seam-cli` and the peers at concurrency 1.
+/// `seamapi-cli` and the peers at concurrency 1.
 fn measure(
     opts: &Opts,
     budget: &Budget,
@@ -202,7 +202,7 @@ fn measure(
         note(opts, &format!("bench: server {server_name} on {endpoint}"));
         // Rounds are interleaved, and the clients' order turns from round to round, so that a
         // slow spell of the machine hits every client alike.
-        let clients: Vec<&'static str> = ["raw-hyper", "seam-async", "seam-blocking"]
+        let clients: Vec<&'static str> = ["raw-hyper", "seam-async", "seamapi-blocking"]
             .into_iter()
             .filter(|c| opts.wants(c))
             .collect();
@@ -216,7 +216,7 @@ fn measure(
                     let sample = match client {
                         "raw-hyper" => raw_hyper(&endpoint, c, budget)?,
                         "seam-async" => seam_async(&endpoint, c, budget)?,
-                        _ => seam_blocking(&endpoint, c, budget)?,
+                        _ => seamapi_blocking(&endpoint, c, budget)?,
                     };
                     note(
                         opts,
@@ -252,17 +252,17 @@ fn measure(
                 }
             }
         }
-        if let Some(cli) = cli.filter(|_| opts.wants("seam-cli")) {
-            let sample = seam_cli(cli, &endpoint, budget.cli_calls)?;
+        if let Some(cli) = cli.filter(|_| opts.wants("seamapi-cli")) {
+            let sample = seamapi_cli(cli, &endpoint, budget.cli_calls)?;
             note(
                 opts,
                 &format!(
-                    "bench: {server_name} seam-cli: {:.0} calls/s ({} errors)",
+                    "bench: {server_name} seamapi-cli: {:.0} calls/s ({} errors)",
                     sample.rps(),
                     sample.errors
                 ),
             );
-            rows.push(sample.named("seam-cli", server_name, 1).row());
+            rows.push(sample.named("seamapi-cli", server_name, 1).row());
         }
         for (client, script) in peers.scripts().into_iter().filter(|(c, _)| opts.wants(c)) {
             match peers.run(client, &script, &endpoint, budget.peer_calls) {
@@ -339,7 +339,7 @@ struct Budget {
     max_time: Duration,
     /// Measurements per client, server and concurrency; the median is kept.
     rounds: usize,
-    /// Processes started for `seam-cli`.
+    /// Processes started for `seamapi-cli`.
     cli_calls: usize,
     /// Calls each peer SDK script makes.
     peer_calls: usize,
@@ -548,14 +548,14 @@ where
     run(requests, max_time)
 }
 
-/// The request every client sends, as `seam-core` encodes it: the bytes `raw-hyper` replays.
+/// The request every client sends, as `seamapi-core` encodes it: the bytes `raw-hyper` replays.
 fn template(endpoint: &str) -> Result<(Method, Uri, HeaderMap, Bytes), String> {
-    let config = seam_core::Config::builder()
+    let config = seamapi_core::Config::builder()
         .api_key(API_KEY)
         .endpoint(endpoint)
         .build()
         .map_err(|e| format!("bench: config: {e}"))?;
-    let request = seam_core::Encoder::new(&config)
+    let request = seamapi_core::Encoder::new(&config)
         .encode(&AddAcsUser::new(
             ACS_USER_ID,
             UserIdentityRef::id(USER_IDENTITY_ID),
@@ -606,7 +606,7 @@ where
 }
 
 fn seam_async(endpoint: &str, c: usize, budget: &Budget) -> Result<Sample, String> {
-    let seam = seam::Seam::builder()
+    let seam = seamapi::Seam::builder()
         .api_key(API_KEY)
         .endpoint(endpoint)
         .build()
@@ -614,7 +614,7 @@ fn seam_async(endpoint: &str, c: usize, budget: &Budget) -> Result<Sample, Strin
     seam_async_with(seam, c, budget)
 }
 
-fn seam_async_with(seam: seam::Seam, c: usize, budget: &Budget) -> Result<Sample, String> {
+fn seam_async_with(seam: seamapi::Seam, c: usize, budget: &Budget) -> Result<Sample, String> {
     drive_async(c, budget, move || {
         let seam = seam.clone();
         async move {
@@ -629,8 +629,8 @@ fn seam_async_with(seam: seam::Seam, c: usize, budget: &Budget) -> Result<Sample
     })
 }
 
-fn seam_blocking(endpoint: &str, c: usize, budget: &Budget) -> Result<Sample, String> {
-    let seam = seam_blocking::Seam::builder()
+fn seamapi_blocking(endpoint: &str, c: usize, budget: &Budget) -> Result<Sample, String> {
+    let seam = seamapi_blocking::Seam::builder()
         .api_key(API_KEY)
         .endpoint(endpoint)
         .build()
@@ -639,7 +639,7 @@ fn seam_blocking(endpoint: &str, c: usize, budget: &Budget) -> Result<Sample, St
 }
 
 fn seam_blocking_with(
-    seam: seam_blocking::Seam,
+    seam: seamapi_blocking::Seam,
     c: usize,
     budget: &Budget,
 ) -> Result<Sample, String> {
@@ -660,12 +660,12 @@ fn seam_blocking_with(
 }
 
 // ---------------------------------------------------------------------------------------------
-// seam-cli
+// seamapi-cli
 
 /// Builds `seam` in release and returns its path, or notes why it is skipped.
 fn seam_cli_binary(root: &Path, notes: &mut Vec<String>) -> Option<PathBuf> {
     if !root.join("crates/seam-cli/Cargo.toml").exists() {
-        notes.push("seam-cli: skipped, crates/seam-cli does not exist".into());
+        notes.push("seamapi-cli: skipped, crates/seam-cli does not exist".into());
         return None;
     }
     let built = cargo()
@@ -674,7 +674,7 @@ fn seam_cli_binary(root: &Path, notes: &mut Vec<String>) -> Option<PathBuf> {
             "--release",
             "--quiet",
             "--package",
-            "seam-cli",
+            "seamapi-cli",
             "--bin",
             "seam",
         ])
@@ -682,7 +682,7 @@ fn seam_cli_binary(root: &Path, notes: &mut Vec<String>) -> Option<PathBuf> {
         .stdout(Stdio::null())
         .status();
     if !built.is_ok_and(|s| s.success()) {
-        notes.push("seam-cli: skipped, `cargo build --release -p seam-cli` failed".into());
+        notes.push("seamapi-cli: skipped, `cargo build --release -p seamapi-cli` failed".into());
         return None;
     }
     // This binary runs from target/release; `seam` sits beside it.
@@ -691,7 +691,10 @@ fn seam_cli_binary(root: &Path, notes: &mut Vec<String>) -> Option<PathBuf> {
     if seam.exists() {
         Some(seam)
     } else {
-        notes.push(format!("seam-cli: skipped, {} not found", seam.display()));
+        notes.push(format!(
+            "seamapi-cli: skipped, {} not found",
+            seam.display()
+        ));
         None
     }
 }
@@ -721,7 +724,7 @@ fn cli_command(program: &Path, endpoint: &str) -> Command {
     cmd
 }
 
-fn seam_cli(program: &Path, endpoint: &str, calls: usize) -> Result<Sample, String> {
+fn seamapi_cli(program: &Path, endpoint: &str, calls: usize) -> Result<Sample, String> {
     std::fs::create_dir_all(cli_home()).map_err(|e| format!("bench: cli home: {e}"))?;
     Ok(drive_threads(1, calls, Duration::from_secs(30), 3, || {
         cli_command(program, endpoint)
@@ -921,8 +924,8 @@ impl ServerHandle {
                 };
                 runtime.block_on(async move {
                     if kind == "fake" {
-                        let fake = seam_fake::FakeSeam::new();
-                        match seam_fake::FakeServer::start("127.0.0.1:0", fake).await {
+                        let fake = seamapi_fake::FakeSeam::new();
+                        match seamapi_fake::FakeServer::start("127.0.0.1:0", fake).await {
                             Ok(server) => {
                                 let _ = ready_tx.send(Ok(server.endpoint().to_owned()));
                                 let _ = stopped.await;
@@ -1033,7 +1036,7 @@ fn section(doc: &str, heading: &str) -> String {
 
 /// The divan benchmarks of the full run: the codec (core's encode and decode over generated
 /// routes) and the async facade's cost per call.
-const MICRO: [(&str, &str); 2] = [("seam-api", "codec"), ("seam", "send")];
+const MICRO: [(&str, &str); 2] = [("seamapi-api", "codec"), ("seam", "send")];
 
 /// Runs each of [`MICRO`] with `cargo bench` and keeps their tables.
 fn micro_benchmarks(root: &Path, notes: &mut Vec<String>) -> Option<String> {
@@ -1241,21 +1244,21 @@ fn markdown(
         s,
         "- One `PUT /user_identities/add_acs_user` call (API key, `user_identity_id`, `acs_user_id`), on\n  \
          127.0.0.1, HTTP/1.1 with keep-alive.\n\
-         - `raw-hyper`: a bare hyper-util legacy client sending the bytes `seam-core` encodes (method, URL,\n  \
+         - `raw-hyper`: a bare hyper-util legacy client sending the bytes `seamapi-core` encodes (method, URL,\n  \
          headers, body prepared once), reading the whole answer: the limit for a client on this machine.\n\
-         - `seam-async`: `seam::Seam` (validation, encoding, retry policy, decoding per call);\n  \
-         `seam-blocking`: `seam_blocking::Seam`, one OS thread per concurrent caller.\n\
-         - `seam-cli`: one `seam` process (release build) per call, sequential.\n\
+         - `seam-async`: `seamapi::Seam` (validation, encoding, retry policy, decoding per call);\n  \
+         `seamapi-blocking`: `seamapi_blocking::Seam`, one OS thread per concurrent caller.\n\
+         - `seamapi-cli`: one `seam` process (release build) per call, sequential.\n\
          - `seam-js`, `seam-python`: Seam's official SDKs (`@seamapi/http`, `seam` on PyPI) through\n  \
          `../shared/peers/*add*acs*user*` scripts, sequential; those scripts report a mean latency only.\n\
-         - Servers: `minimal` answers `{{\"ok\":true}}` at once (the client dominates); `fake` is `seam-fake`'s\n  \
+         - Servers: `minimal` answers `{{\"ok\":true}}` at once (the client dominates); `fake` is `seamapi-fake`'s\n  \
          HTTP server with the seeded state (routing, auth, validation, state lock). Each server runs in\n  \
          its own thread on a current-thread tokio runtime; async clients run on another current-thread\n  \
          runtime. `raw-hyper` against `fake` is the fake server's own throughput.\n\
          - Each async/blocking measurement: at most 10 000 requests or 2 s after a warm-up; 5 interleaved\n  \
          rounds (the clients' order turns each round). The table shows the round with the median\n  \
          requests/s; `× raw-hyper` and the target ratios are the median of the per-round ratios (each\n  \
-         pair ran moments apart), which the machine's noise disturbs least. `seam-cli`: 200 calls;\n  \
+         pair ran moments apart), which the machine's noise disturbs least. `seamapi-cli`: 200 calls;\n  \
          peers: 1 000 calls; those are measured once, so their ratios are of single figures.\n"
     );
     let _ = writeln!(s, "## Results\n");
@@ -1291,21 +1294,21 @@ fn markdown(
         r.map(|r| r >= 0.9),
     );
     for (pass, label) in passes.iter().filter(|(p, _)| !p.is_empty()) {
-        let r = ratio(pass, "seam-blocking", "seam-async", "minimal", 1);
+        let r = ratio(pass, "seamapi-blocking", "seam-async", "minimal", 1);
         target_line(
             &mut s,
-            &format!("seam-blocking / seam-async, minimal, c=1{label}"),
+            &format!("seamapi-blocking / seam-async, minimal, c=1{label}"),
             r,
             "≥ 0.8",
             r.map(|r| r >= 0.8),
         );
     }
-    let cli_p50_ms = find(rows, "seam-cli", "minimal", 1)
+    let cli_p50_ms = find(rows, "seamapi-cli", "minimal", 1)
         .and_then(|r| r.p50_us)
         .map(|us| us / 1000.0);
     target_line(
         &mut s,
-        "seam-cli median per call, ms (minimal)",
+        "seamapi-cli median per call, ms (minimal)",
         cli_p50_ms,
         "≤ 10",
         cli_p50_ms.map(|v| v <= 10.0),
@@ -1313,7 +1316,7 @@ fn markdown(
     let mem_mb = cli_memory_kb.map(|kb| kb as f64 / 1024.0);
     target_line(
         &mut s,
-        "seam-cli peak memory, MiB",
+        "seamapi-cli peak memory, MiB",
         mem_mb,
         "≤ 15",
         mem_mb.map(|v| v <= 15.0),
@@ -1338,17 +1341,17 @@ fn markdown(
         for (what, ours, base) in [
             (
                 "encode (validate + encode)",
-                "encode::seam_core",
+                "encode::seamapi_core",
                 "encode::baseline",
             ),
             (
                 "decode `{\"ok\":true}`",
-                "decode_ok::seam_core",
+                "decode_ok::seamapi_core",
                 "decode_ok::baseline",
             ),
             (
                 "decode invalid_input",
-                "decode_invalid_input::seam_core",
+                "decode_invalid_input::seamapi_core",
                 "decode_invalid_input::baseline",
             ),
         ] {
@@ -1361,7 +1364,7 @@ fn markdown(
                 r.map(|r| r <= 1.5),
             );
         }
-        let devices = get("decode_devices_page::seam_api")
+        let devices = get("decode_devices_page::seamapi_api")
             .zip(get("decode_devices_page::json_value"))
             .map(|(a, b)| a / b);
         target_line(
@@ -1383,12 +1386,12 @@ fn markdown(
         );
         let _ = writeln!(
             s,
-            "\n## Micro benchmarks\n\n`cargo bench -p seam-api --bench codec` and `cargo bench -p seam --bench send`\n\
-             (divan), from the same run. Lower is better; `validate_only` is the part of `encode::seam_core` the\n\
+            "\n## Micro benchmarks\n\n`cargo bench -p seamapi-api --bench codec` and `cargo bench -p seamapi --bench send`\n\
+             (divan), from the same run. Lower is better; `validate_only` is the part of `encode::seamapi_core` the\n\
              `baseline` does not do; `send` runs a whole `add_acs_user` call through the async client over a\n\
              transport that answers in memory, beside the same bytes through the same transport by hand;\n\
              `decode_devices_page` decodes a 100-device `devices/list` answer into the generated `Device`s\n\
-             (`seam_api`) and into `serde_json::Value` (`json_value`).\n\n```\n{}\n```",
+             (`seamapi_api`) and into `serde_json::Value` (`json_value`).\n\n```\n{}\n```",
             micro.trim_end()
         );
     }
@@ -1413,8 +1416,8 @@ fn svg(rows: &[Row]) -> String {
     let colors = [
         ("raw-hyper", "#444444"),
         ("seam-async", "#1f77b4"),
-        ("seam-blocking", "#2ca02c"),
-        ("seam-cli", "#d62728"),
+        ("seamapi-blocking", "#2ca02c"),
+        ("seamapi-cli", "#d62728"),
         ("seam-js", "#ff7f0e"),
         ("seam-python", "#9467bd"),
     ];

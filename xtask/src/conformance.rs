@@ -2,23 +2,23 @@
 //! against each other (issue 6).
 //!
 //! 1. **Our client against Seam's fake.** `@seamapi/fake-seam-connect` (pinned in
-//!    `xtask/conformance/package.json`) runs seeded with `seam_fake::seed` on 127.0.0.1 behind
+//!    `xtask/conformance/package.json`) runs seeded with `seamapi_fake::seed` on 127.0.0.1 behind
 //!    a request counter (`xtask/conformance/seam-connect-fake.mjs`). The async client, the
 //!    blocking client and the `seam` binary call it, and so do Seam's JavaScript and Python SDKs
-//!    for the cases they can send; each answer must map to the `seam_core::Error` variant Seam's
+//!    for the cases they can send; each answer must map to the `seamapi_core::Error` variant Seam's
 //!    SDKs map it to.
 //! 2. **Seam's SDKs against our fake.** `seam-fake serve` runs, and `@seamapi/http` and the
 //!    Python `seam` (pinned in `xtask/conformance/requirements.txt`) call add_acs_user by id, by
 //!    key (new and existing) and with bad input; each must succeed or raise the same kind of
 //!    error, with the same type, status and messages, as our client gets for the same call.
 //! 3. **Query strings.** `xtask/conformance/query.mjs` runs the cases of
-//!    `crates/seam-core/tests/query_cases.json` (which the `query` test of seam-core checks
-//!    `seam_core::codec::query_string` against) through Seam's own
+//!    `crates/seam-core/tests/query_cases.json` (which the `query` test of seamapi-core checks
+//!    `seamapi_core::codec::query_string` against) through Seam's own
 //!    `@seamapi/url-search-params-serializer`; any case whose answer differs fails the task.
 //! 4. **Every documented route of Seam's fake**, with Seam's own seed, and the HTTP method of
 //!    every route against `@seamapi/http` 2.32.0's: see [`whole_api`].
 //! 5. **Webhooks.** Deliveries signed by Python's `svix`, verified by it, by Seam's
-//!    `SeamWebhook`, by `seam_api::webhook::Webhook` and by `seam webhooks verify`
+//!    `SeamWebhook`, by `seamapi_api::webhook::Webhook` and by `seam webhooks verify`
 //!    (`conformance/webhooks.rs`).
 //!
 //! Node.js, npm and Python 3 are needed. They install the pinned packages into
@@ -42,11 +42,11 @@ use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
-use seam_api::routes::{
+use seamapi_api::routes::{
     AddAcsUser, CreateUserIdentity, GetAcsUser, GetUserIdentity, ListAcsUsers, UserIdentityRef,
 };
-use seam_core::{ConfigError, Error, Route};
-use seam_fake::seed;
+use seamapi_core::{ConfigError, Error, Route};
+use seamapi_fake::seed;
 use serde_json::{Value, json};
 
 mod webhooks;
@@ -72,7 +72,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             "--markdown" => markdown = true,
             "-h" | "--help" => {
                 println!(
-                    "usage: cargo xtask conformance [--markdown]\n\n  Runs our client, blocking client and CLI against Seam's fake, and Seam's JS and Python\n  SDKs against `seam-fake serve`, and checks seam-core's query-string cases against Seam's\n  serializer. Needs node, npm and python3 (CI=true: fails without them).\n  --markdown  print the result tables of docs/conformance.md on stdout"
+                    "usage: cargo xtask conformance [--markdown]\n\n  Runs our client, blocking client and CLI against Seam's fake, and Seam's JS and Python\n  SDKs against `seam-fake serve`, and checks seamapi-core's query-string cases against Seam's\n  serializer. Needs node, npm and python3 (CI=true: fails without them).\n  --markdown  print the result tables of docs/conformance.md on stdout"
                 );
                 return Ok(());
             }
@@ -194,7 +194,7 @@ impl Tools {
 /// Our binaries, built in xtask's own profile, and the target directory they are in.
 struct Binaries {
     seam: PathBuf,
-    seam_fake: PathBuf,
+    seamapi_fake: PathBuf,
     target_dir: PathBuf,
 }
 
@@ -204,18 +204,18 @@ fn build_binaries() -> Result<Binaries, String> {
         "build",
         "--quiet",
         "-p",
-        "seam-cli",
+        "seamapi-cli",
         "--bin",
         "seam",
         "-p",
-        "seam-fake",
+        "seamapi-fake",
         "--bin",
         "seam-fake",
     ]);
     if !cfg!(debug_assertions) {
         build.arg("--release");
     }
-    crate::run("cargo build -p seam-cli -p seam-fake", build)?;
+    crate::run("cargo build -p seamapi-cli -p seamapi-fake", build)?;
     // This binary runs from target/<profile>; the others are beside it.
     let exe = std::env::current_exe().map_err(|e| format!("conformance: {e}"))?;
     let profile_dir = exe
@@ -228,7 +228,7 @@ fn build_binaries() -> Result<Binaries, String> {
         .to_path_buf();
     Ok(Binaries {
         seam: profile_dir.join("seam"),
-        seam_fake: profile_dir.join("seam-fake"),
+        seamapi_fake: profile_dir.join("seam-fake"),
         target_dir,
     })
 }
@@ -593,7 +593,7 @@ impl Outcome {
         o.request_id = e["request_id"].as_str().map(str::to_owned);
         o.local = e["local"] == Value::Bool(true);
         if let Ok(ve) =
-            serde_json::from_value::<seam_core::ValidationErrors>(e["validation_errors"].clone())
+            serde_json::from_value::<seamapi_core::ValidationErrors>(e["validation_errors"].clone())
         {
             o.validation = ve
                 .fields
@@ -704,8 +704,8 @@ impl Report {
 // Our side: the async client, the blocking client, the CLI, and raw requests
 
 enum Facade<'a> {
-    Async(seam::Seam, &'a tokio::runtime::Runtime),
-    Blocking(seam_blocking::Seam),
+    Async(seamapi::Seam, &'a tokio::runtime::Runtime),
+    Blocking(seamapi_blocking::Seam),
 }
 
 impl Facade<'_> {
@@ -728,7 +728,7 @@ fn facades<'a>(env: &'a Env, endpoint: &str, api_key: &str) -> Result<Vec<Facade
     let build = |what: &str| format!("conformance: building the {what} client failed");
     Ok(vec![
         Facade::Async(
-            seam::Seam::builder()
+            seamapi::Seam::builder()
                 .api_key(api_key)
                 .endpoint(endpoint)
                 .build()
@@ -736,7 +736,7 @@ fn facades<'a>(env: &'a Env, endpoint: &str, api_key: &str) -> Result<Vec<Facade
             &env.runtime,
         ),
         Facade::Blocking(
-            seam_blocking::Seam::builder()
+            seamapi_blocking::Seam::builder()
                 .api_key(api_key)
                 .endpoint(endpoint)
                 .build()
@@ -814,7 +814,7 @@ impl Raw<'_> {
         if status.is_success() {
             return Ok(Outcome::ok());
         }
-        Ok(Outcome::of_error(&seam_core::decode_error(
+        Ok(Outcome::of_error(&seamapi_core::decode_error(
             status, &headers, &body,
         )))
     }
@@ -1214,7 +1214,7 @@ fn against_seams_fake(env: &Env, report: &mut Report) -> Result<(), String> {
 
     // What our facades refuse to send, sent raw: core decodes the answer.
     report.table(
-        &format!("Seam's fake ({version}): requests our client refuses to send, sent raw and decoded by `seam_core::decode_error`"),
+        &format!("Seam's fake ({version}): requests our client refuses to send, sent raw and decoded by `seamapi_core::decode_error`"),
         &["request", "our facades", "the raw answer decodes to", "as Seam's SDKs map it?"],
     );
     let body =
@@ -1223,13 +1223,13 @@ fn against_seams_fake(env: &Env, report: &mut Report) -> Result<(), String> {
     let bearer = format!("Bearer {}", seed::API_KEY);
     let auth = ("authorization", bearer.as_str());
     let pat = format!("Bearer {}", seed::PERSONAL_ACCESS_TOKEN);
-    let no_key = seam::Seam::builder()
+    let no_key = seamapi::Seam::builder()
         .endpoint(&endpoint)
-        .environment(seam_core::Environment::default())
+        .environment(seamapi_core::Environment::default())
         .build()
         .err();
-    let pat_only = seam::Seam::builder()
-        .environment(seam_core::Environment::from_lookup(|name| {
+    let pat_only = seamapi::Seam::builder()
+        .environment(seamapi_core::Environment::from_lookup(|name| {
             (name == "SEAM_PERSONAL_ACCESS_TOKEN").then(|| seed::PERSONAL_ACCESS_TOKEN.to_owned())
         }))
         .endpoint(&endpoint)
@@ -1331,7 +1331,7 @@ fn finish_read_row(
     report.row(cells);
 }
 
-/// What Seam's fake answers each add_acs_user case with, as a `seam_core::Error`.
+/// What Seam's fake answers each add_acs_user case with, as a `seamapi_core::Error`.
 fn expected_from_seams_fake(case: &str, got: &Outcome) -> bool {
     match case {
         c if c.starts_with("by id") => not_implemented(got),
@@ -1384,7 +1384,7 @@ fn yes(ok: bool) -> String {
 // 2. Seam's SDKs against our fake
 
 fn against_our_fake(env: &Env, report: &mut Report) -> Result<(), String> {
-    let mut cmd = Command::new(&env.bins.seam_fake);
+    let mut cmd = Command::new(&env.bins.seamapi_fake);
     cmd.args(["serve", "--listen", "127.0.0.1:0"]);
     let fake = ServerProcess::start("seam-fake serve", cmd)?;
     let endpoint = fake.endpoint();

@@ -2,8 +2,8 @@
 
 use std::borrow::Cow;
 
-use seam_core::error::{TransportErrorKind, human_duration};
-use seam_core::{AuthSet, ConfigError, Error, WebhookError};
+use seamapi_core::error::{TransportErrorKind, human_duration};
+use seamapi_core::{AuthSet, ConfigError, Error, WebhookError};
 use serde_json::{Map, Value, json};
 
 /// Success.
@@ -590,7 +590,7 @@ fn config_message(e: &ConfigError) -> String {
 
 /// What to do about a refused TLS handshake.
 fn tls_hint(kind: TransportErrorKind) -> &'static str {
-    use seam_core::TlsFailure;
+    use seamapi_core::TlsFailure;
     match kind {
         TransportErrorKind::Tls(TlsFailure::UntrustedCertificate) => {
             "behind a TLS-inspecting proxy or with a private CA, pass its root certificate with --ca-cert FILE (or set SSL_CERT_FILE)"
@@ -610,7 +610,7 @@ fn tls_hint(kind: TransportErrorKind) -> &'static str {
 
 /// What to do about a failing proxy.
 fn proxy_hint(kind: TransportErrorKind) -> &'static str {
-    use seam_core::ProxyFailure;
+    use seamapi_core::ProxyFailure;
     match kind {
         TransportErrorKind::Proxy(ProxyFailure::AuthenticationRequired) => {
             "put user:password in the proxy URL (--proxy or HTTPS_PROXY)"
@@ -705,7 +705,7 @@ pub fn json_terminal_safe(json: &str) -> String {
 /// there: core's scrub.
 pub fn without_secrets(mut text: String, secrets: &[String]) -> String {
     for secret in secrets {
-        seam_core::scrub::scrub_text(&mut text, secret);
+        seamapi_core::scrub::scrub_text(&mut text, secret);
     }
     text
 }
@@ -716,8 +716,8 @@ mod tests {
 
     use std::time::Duration;
 
-    use seam_core::error::Attempts;
-    use seam_core::{TokenKind, TransportError, ValidationErrors};
+    use seamapi_core::error::Attempts;
+    use seamapi_core::{TokenKind, TransportError, ValidationErrors};
 
     use super::*;
 
@@ -737,7 +737,7 @@ mod tests {
         if let Some(id) = request_id {
             headers.insert("seam-request-id", id.parse().unwrap());
         }
-        seam_core::decode_error(
+        seamapi_core::decode_error(
             http::StatusCode::from_u16(status).unwrap(),
             &headers,
             body.as_bytes(),
@@ -858,7 +858,7 @@ mod tests {
                 "error: unexpected_response: an error status without a Seam error body (expected value at line 1 column 1); body \"<html>bad gateway</html>\" (HTTP 502); hint: a failure on the server's side: run it again later",
             ),
             (
-                CliError::Seam(Error::InvalidInput(seam_core::InvalidInput::local(
+                CliError::Seam(Error::InvalidInput(seamapi_core::InvalidInput::local(
                     form_only,
                 ))),
                 "error: invalid_input: Exactly one of user_identity_id, user_identity_key is required (refused before sending); hint: fix the parameters as the message says; `seam <command> --help` lists each one's form",

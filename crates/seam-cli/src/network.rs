@@ -1,11 +1,11 @@
 //! How this invocation reaches the API: `--proxy` / `--no-proxy` over the proxy variables,
 //! and the root certificates of `--ca-cert`, else `SSL_CERT_FILE`, trusted on top of the
 //! built-in ones. Which variable means what (upper and lower case, `NO_PROXY`, loopback never
-//! proxied) is core's rule (`seam_core::network`); this only picks the layer.
+//! proxied) is core's rule (`seamapi_core::network`); this only picks the layer.
 
 use std::path::{Path, PathBuf};
 
-use seam_core::{ConfigBuilder, Proxies, ProxyEnvironment};
+use seamapi_core::{ConfigBuilder, Proxies, ProxyEnvironment};
 
 use crate::fail::CliError;
 use crate::settings::Globals;
@@ -58,10 +58,11 @@ impl Network {
     /// `error` from building a client with these settings, as reported: the transport
     /// refuses a certificate file it cannot use before anything is sent, and that is the
     /// file's problem (named, with what to do), not the network's.
-    pub fn explain(&self, error: seam_core::Error) -> CliError {
+    pub fn explain(&self, error: seamapi_core::Error) -> CliError {
         match (&error, &self.roots_from) {
-            (seam_core::Error::Transport(t), Some((path, from)))
-                if t.attempts().is_none() && t.kind() == seam_core::TransportErrorKind::Other =>
+            (seamapi_core::Error::Transport(t), Some((path, from)))
+                if t.attempts().is_none()
+                    && t.kind() == seamapi_core::TransportErrorKind::Other =>
             {
                 CliError::local_with_hint(
                     "ca_cert",

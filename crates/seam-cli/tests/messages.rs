@@ -8,7 +8,7 @@
 mod common;
 
 use common::{Home, closed_port, run, seed};
-use seam_transport::test_util::{Reply, TestServer};
+use seamapi_transport::test_util::{Reply, TestServer};
 use serde_json::Value;
 
 const ACS: &str = seed::ACS_USER_IDS[0];

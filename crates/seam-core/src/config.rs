@@ -27,7 +27,7 @@ impl Endpoint {
     /// `allow_insecure_http` is set.
     ///
     /// ```
-    /// use seam_core::Endpoint;
+    /// use seamapi_core::Endpoint;
     /// assert!(Endpoint::parse("https://connect.getseam.com", false).is_ok());
     /// assert!(Endpoint::parse("http://127.0.0.1:8080", false).is_ok());
     /// assert!(Endpoint::parse("http://example.com", false).is_err());
@@ -353,14 +353,14 @@ impl ConfigBuilder {
     /// needs `SEAM_WORKSPACE_ID`.
     ///
     /// ```
-    /// use seam_core::{Config, Environment};
+    /// use seamapi_core::{Config, Environment};
     /// let env = Environment::from_lookup(|name| {
     ///     (name == "SEAM_PERSONAL_ACCESS_TOKEN").then(|| "seam_at1_token".to_owned())
     /// });
     /// assert!(Config::builder().environment(env.clone()).build().is_err());
     /// let config = Config::builder().without_workspace().environment(env).build()?;
     /// assert_eq!(config.credentials.workspace_id(), None);
-    /// # Ok::<(), seam_core::ConfigError>(())
+    /// # Ok::<(), seamapi_core::ConfigError>(())
     /// ```
     pub fn without_workspace(mut self) -> Self {
         self.without_workspace = true;

@@ -449,7 +449,7 @@ pub enum ProxyFailure {
     BadAnswer,
 }
 
-/// A failure to get an answer, from any [`Transport`](https://docs.rs/seam-transport).
+/// A failure to get an answer, from any [`Transport`](https://docs.rs/seamapi-transport).
 ///
 /// It records whether the request may have reached the server: a request that surely did not
 /// can be sent again whatever the route, one that may have cannot unless the route is safe to
@@ -583,11 +583,11 @@ impl TransportError {
 
     /// What the client did before it gave up: the endpoint, the attempts made, the time each
     /// was given and the time spent in all. `None` for an error that did not come through a
-    /// client's retry loop (straight from a [`Transport`](https://docs.rs/seam-transport)).
+    /// client's retry loop (straight from a [`Transport`](https://docs.rs/seamapi-transport)).
     ///
     /// ```
     /// use std::time::Duration;
-    /// use seam_core::error::{Attempts, TransportError};
+    /// use seamapi_core::error::{Attempts, TransportError};
     /// let e = TransportError::connect("connection refused").with_attempts(Attempts::new(
     ///     "https://connect.getseam.com",
     ///     3,

@@ -3,15 +3,15 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
-use seam_api::resources::ActionAttempt;
-use seam_api::routes::ActionAttemptsGet;
-use seam_core::action::{self, ActionWait, WaitStep};
-use seam_core::retry::{Attempt, Decision, Outcome, StopReason};
-use seam_core::{
+use seamapi_api::resources::ActionAttempt;
+use seamapi_api::routes::ActionAttemptsGet;
+use seamapi_core::action::{self, ActionWait, WaitStep};
+use seamapi_core::retry::{Attempt, Decision, Outcome, StopReason};
+use seamapi_core::{
     Attempts, Config, ConfigBuilder, Credentials, Encoder, Environment, Error, Paginated,
     RawRequest, RetryPolicy, Route, TransportError, TransportErrorKind, check_route_auth,
 };
-use seam_transport::{HyperTransportBuilder, Transport};
+use seamapi_transport::{HyperTransportBuilder, Transport};
 use tracing::Instrument;
 
 use crate::paginate::PageStream;
@@ -45,7 +45,7 @@ impl std::fmt::Debug for Seam {
 }
 
 /// Makes a client from a finished configuration; lets one [`SeamBuilder`] build both the
-/// async client and the blocking one (`seam-blocking`).
+/// async client and the blocking one (`seamapi-blocking`).
 pub trait BuildClient: Sized {
     /// Builds the client from a validated configuration and a transport.
     fn build_client(config: Config, transport: Arc<dyn Transport>) -> Result<Self, Error>;
@@ -56,7 +56,7 @@ impl BuildClient for Seam {
         Ok(Seam {
             action_wait: config.action_wait,
             inner: Arc::new(Inner {
-                encoder: Encoder::with_routes(&config, &seam_api::ROUTES),
+                encoder: Encoder::with_routes(&config, &seamapi_api::ROUTES),
                 config,
                 transport,
             }),
@@ -69,12 +69,12 @@ impl BuildClient for Seam {
 ///
 /// ```
 /// use std::time::Duration;
-/// let seam = seam::Seam::builder()
+/// let seam = seamapi::Seam::builder()
 ///     .api_key("seam_test_key")
 ///     .endpoint("http://127.0.0.1:8080")
 ///     .timeout(Duration::from_secs(5))
 ///     .build()?;
-/// # Ok::<(), seam::Error>(())
+/// # Ok::<(), seamapi::Error>(())
 /// ```
 #[must_use]
 pub struct SeamBuilder<C = Seam> {
@@ -163,8 +163,8 @@ impl<C: BuildClient> SeamBuilder<C> {
     /// their prefix) without a workspace: what [`Seam::without_workspace`] builds.
     pub fn token_without_workspace(self, token: impl Into<String>) -> Self {
         let token = token.into();
-        match seam_core::TokenKind::of(&token) {
-            seam_core::TokenKind::ConsoleSessionToken => {
+        match seamapi_core::TokenKind::of(&token) {
+            seamapi_core::TokenKind::ConsoleSessionToken => {
                 self.console_session_token_without_workspace(token)
             }
             _ => self.personal_access_token_without_workspace(token),
@@ -218,7 +218,7 @@ impl<C: BuildClient> SeamBuilder<C> {
     /// Sends every request through the HTTP proxy at `url` (`http://[user:password@]host:port`;
     /// https through a `CONNECT` tunnel, credentials sent as `Proxy-Authorization`).
     /// Without this, `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` are honoured (see
-    /// [`seam_core::network`]).
+    /// [`seamapi_core::network`]).
     pub fn proxy(mut self, url: impl Into<String>) -> Self {
         self.config = self.config.proxy(url);
         self
@@ -284,9 +284,9 @@ impl Seam {
     /// `SeamHttpWithoutWorkspace`:
     ///
     /// ```no_run
-    /// use seam::routes::{WorkspacesCreate, WorkspacesList};
-    /// # async fn run() -> seam::Result<()> {
-    /// let seam = seam::Seam::without_workspace("seam_at1_…")?;
+    /// use seamapi::routes::{WorkspacesCreate, WorkspacesList};
+    /// # async fn run() -> seamapi::Result<()> {
+    /// let seam = seamapi::Seam::without_workspace("seam_at1_…")?;
     /// let workspaces = seam.workspaces().list(WorkspacesList::new()).await?;
     /// # let _ = workspaces; Ok(()) }
     /// ```
@@ -304,8 +304,8 @@ impl Seam {
     ///
     /// ```no_run
     /// use std::time::Duration;
-    /// use seam::{ActionWait, routes::LocksUnlockDoor};
-    /// # async fn run(seam: seam::Seam) -> seam::Result<()> {
+    /// use seamapi::{ActionWait, routes::LocksUnlockDoor};
+    /// # async fn run(seam: seamapi::Seam) -> seamapi::Result<()> {
     /// // Hand back the pending attempt at once, and wait for it later.
     /// let pending = seam
     ///     .with_action_wait(ActionWait::off())
@@ -329,7 +329,7 @@ impl Seam {
 
     /// Sends any [`Route`]: checks the credentials fit it, validates, encodes, sends with
     /// retries, waits for the action the call started (for the routes that answer with an
-    /// action attempt; see [`seam_core::action`]), decodes. Every namespace method is this
+    /// action attempt; see [`seamapi_core::action`]), decodes. Every namespace method is this
     /// with the route's type.
     pub async fn send<R: Route>(&self, params: R) -> Result<R::Output, Error> {
         let info = &R::INFO;
@@ -344,7 +344,7 @@ impl Seam {
             let response = self
                 .dispatch(request, &again, info.idempotent, self.wait_of(info))
                 .await?;
-            seam_core::decode::<R>(&response)
+            seamapi_core::decode::<R>(&response)
         };
         call.instrument(span).await.map_err(|e| self.scrub(e))
     }
@@ -354,7 +354,7 @@ impl Seam {
     /// the caller's logs. Every error a call returns passes through here.
     #[doc(hidden)]
     pub fn scrub(&self, error: Error) -> Error {
-        seam_core::scrub::scrub_error(error, self.inner.config.credentials.token().expose())
+        seamapi_core::scrub::scrub_error(error, self.inner.config.credentials.token().expose())
     }
 
     /// Waits for an action attempt obtained earlier (from a call made with waiting off, or one
@@ -381,7 +381,7 @@ impl Seam {
                     Some(self.action_wait.on()),
                 )
                 .await?;
-            seam_core::decode::<ActionAttemptsGet>(&response)
+            seamapi_core::decode::<ActionAttemptsGet>(&response)
         };
         call.instrument(request_span(info.name))
             .await
@@ -390,7 +390,7 @@ impl Seam {
 
     /// The wait for calls of `route`: this handle's when the route answers with an action
     /// attempt, none otherwise.
-    fn wait_of(&self, route: &seam_core::RouteInfo) -> Option<ActionWait> {
+    fn wait_of(&self, route: &seamapi_core::RouteInfo) -> Option<ActionWait> {
         action::waits(route).then_some(self.action_wait)
     }
 
@@ -441,8 +441,8 @@ impl Seam {
     /// answer's JSON as sent (the last read of the attempt, when waited for).
     ///
     /// ```no_run
-    /// use seam::{RawRequest, HttpMethod};
-    /// # async fn run(seam: seam::Seam) -> seam::Result<()> {
+    /// use seamapi::{RawRequest, HttpMethod};
+    /// # async fn run(seam: seamapi::Seam) -> seamapi::Result<()> {
     /// let answer = seam
     ///     .send_raw(RawRequest::new(HttpMethod::Post, "/devices/a_new_route").param("device_id", "…"))
     ///     .await?;
@@ -460,7 +460,7 @@ impl Seam {
             let again = || inner.encoder.encode_raw(&raw);
             let wait = raw.action_attempt.then_some(self.action_wait);
             let response = self.dispatch(request, &again, raw.idempotent, wait).await?;
-            seam_core::decode_raw(&response)
+            seamapi_core::decode_raw(&response)
         };
         call.instrument(span).await.map_err(|e| self.scrub(e))
     }
@@ -543,7 +543,7 @@ impl Seam {
                     response = answer;
                 }
                 Ok(answer) => {
-                    return Err(seam_core::decode_error(
+                    return Err(seamapi_core::decode_error(
                         answer.status(),
                         answer.headers(),
                         answer.body(),
@@ -605,7 +605,7 @@ impl Seam {
                     span.record("status", response.status().as_u16());
                     if let Some(id) = response
                         .headers()
-                        .get(seam_core::codec::REQUEST_ID_HEADER)
+                        .get(seamapi_core::codec::REQUEST_ID_HEADER)
                         .and_then(|v| v.to_str().ok())
                     {
                         span.record("request_id", id);
@@ -647,7 +647,7 @@ impl Seam {
                             if reason == Some(StopReason::DeadlinePassed)
                                 && !response.status().is_success() =>
                         {
-                            let last = seam_core::decode_error(
+                            let last = seamapi_core::decode_error(
                                 response.status(),
                                 response.headers(),
                                 response.body(),

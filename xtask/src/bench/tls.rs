@@ -2,19 +2,19 @@
 //! is what users run, and HTTP/1.1 against HTTP/2.
 //!
 //! A minimal server (the same `{"ok":true}` answer as the plain bench) serves a certificate
-//! from a test CA made at this run (`seam_transport::test_util::TestCa`), offering `h2` and
+//! from a test CA made at this run (`seamapi_transport::test_util::TestCa`), offering `h2` and
 //! `http/1.1` by ALPN, and counts the TCP connections it accepts. Measured: `raw-hyper`
-//! (hyper-util + hyper-rustls, the limit), `seam-async` and `seam-blocking` (the project's
+//! (hyper-util + hyper-rustls, the limit), `seam-async` and `seamapi-blocking` (the project's
 //! transport with the CA added), each offering HTTP/1.1 only or HTTP/2 too, at concurrency 1
-//! and 64; the same three over plain HTTP for the cost of TLS; `seam-cli` (one process, so one
+//! and 64; the same three over plain HTTP for the cost of TLS; `seamapi-cli` (one process, so one
 //! handshake, per call, `--ca-cert`); Seam's JS and Python SDKs trusting the CA through
 //! `NODE_EXTRA_CA_CERTS` and `SSL_CERT_FILE` / `REQUESTS_CA_BUNDLE`. The full run rewrites the
 //! `## TLS and HTTP/2` section of docs/performance.md.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use seam_transport::HyperTransportBuilder;
-use seam_transport::test_util::TestCa;
+use seamapi_transport::HyperTransportBuilder;
+use seamapi_transport::test_util::TestCa;
 
 use super::*;
 
@@ -92,7 +92,7 @@ pub(super) fn run(args: &[String]) -> Result<(), String> {
     let plain = ServerHandle::start("minimal")?;
     eprintln!("bench: TLS server on {}", server.endpoint);
 
-    let clients = ["raw-hyper", "seam-async", "seam-blocking"];
+    let clients = ["raw-hyper", "seam-async", "seamapi-blocking"];
     let wires = [Wire::Plain, Wire::H1, Wire::H2];
     let mut runs: Vec<(RunKey, Vec<(Named, usize)>)> = Vec::new();
     for round in 0..budget.rounds {
@@ -159,10 +159,10 @@ pub(super) fn run(args: &[String]) -> Result<(), String> {
                 .is_ok_and(|s| s.success())
         });
         let opened = server.connections() - before;
-        eprintln!("bench: seam-cli over TLS: {:.0} calls/s", sample.rps());
+        eprintln!("bench: seamapi-cli over TLS: {:.0} calls/s", sample.rps());
         sequential.push((
-            "seam-cli",
-            sample.named("seam-cli", "minimal", 1).row(),
+            "seamapi-cli",
+            sample.named("seamapi-cli", "minimal", 1).row(),
             opened,
         ));
     }
@@ -228,7 +228,7 @@ fn measure_one(
         return match client {
             "raw-hyper" => raw_hyper(endpoint, c, budget),
             "seam-async" => seam_async(endpoint, c, budget),
-            _ => seam_blocking(endpoint, c, budget),
+            _ => seamapi_blocking(endpoint, c, budget),
         };
     }
     let h2 = wire == Wire::H2;
@@ -266,7 +266,7 @@ fn measure_one(
             raw_hyper_with(client, endpoint, c, budget)
         }
         "seam-async" => {
-            let seam = seam::Seam::builder()
+            let seam = seamapi::Seam::builder()
                 .api_key(API_KEY)
                 .endpoint(endpoint)
                 .transport(transport(endpoint, ca_pem, h2)?)
@@ -275,7 +275,7 @@ fn measure_one(
             seam_async_with(seam, c, budget)
         }
         _ => {
-            let seam = seam_blocking::Seam::builder()
+            let seam = seamapi_blocking::Seam::builder()
                 .api_key(API_KEY)
                 .endpoint(endpoint)
                 .transport(transport(endpoint, ca_pem, h2)?)
@@ -292,8 +292,8 @@ fn transport(
     endpoint: &str,
     ca_pem: &str,
     h2: bool,
-) -> Result<seam_transport::HyperTransport, String> {
-    let config = seam_core::Config::builder()
+) -> Result<seamapi_transport::HyperTransport, String> {
+    let config = seamapi_core::Config::builder()
         .api_key(API_KEY)
         .endpoint(endpoint)
         .no_proxy()
@@ -384,7 +384,7 @@ fn report(
             .find(|m| m.client == client && m.wire == wire && m.concurrency == c)
             .map_or(0, |m| m.connections)
     };
-    for client in ["raw-hyper", "seam-async", "seam-blocking"] {
+    for client in ["raw-hyper", "seam-async", "seamapi-blocking"] {
         let _ = writeln!(
             s,
             "\n- {client}, concurrency 64: HTTP/2 makes {} × the requests/s of HTTP/1.1 over TLS, \
@@ -399,7 +399,7 @@ fn report(
     if !sequential.is_empty() {
         let _ = writeln!(
             s,
-            "\nSequential clients over TLS (one call at a time; `seam-cli` starts one process, so \
+            "\nSequential clients over TLS (one call at a time; `seamapi-cli` starts one process, so \
              makes one handshake, per call; the SDK scripts report a mean only):\n"
         );
         let _ = writeln!(

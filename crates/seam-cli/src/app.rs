@@ -111,6 +111,53 @@ fn first_paragraph(doc: &str) -> String {
         .join(" ")
 }
 
+/// The first sentence of `text` (its first paragraph, on one line): up to the first `.`, `!`
+/// or `?` that ends a sentence (followed by the end, or by a space and a capital, a link or
+/// code), never inside an abbreviation (`e.g.`), a number (`1.5`) or a URL. The whole
+/// paragraph when no sentence ends before its end: a summary is never cut mid-sentence.
+pub fn first_sentence(text: &str) -> String {
+    let paragraph = first_paragraph(text);
+    let chars: Vec<char> = paragraph.chars().collect();
+    for (i, c) in chars.iter().enumerate() {
+        if !matches!(c, '.' | '!' | '?') {
+            continue;
+        }
+        let next = chars.get(i + 1);
+        let after = chars.get(i + 2);
+        let ends = match (next, after) {
+            (None, _) => true,
+            (Some(' '), Some(a)) => a.is_uppercase() || matches!(a, '[' | '`' | '"'),
+            _ => false,
+        };
+        let word: String = chars[..i]
+            .iter()
+            .rev()
+            .take_while(|c| !c.is_whitespace())
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        let abbreviation = matches!(
+            word.to_ascii_lowercase().as_str(),
+            "e.g" | "i.e" | "etc" | "vs" | "approx" | "cf" | "no"
+        );
+        if ends && !abbreviation {
+            return chars[..=i].iter().collect();
+        }
+    }
+    paragraph
+}
+
+/// The one-line summary of a route's command (`seam acs users --help` lists them): its title,
+/// else the first whole sentence of its description.
+fn summary(info: &RouteInfo) -> String {
+    if info.title.trim().is_empty() {
+        first_sentence(info.doc)
+    } else {
+        info.title.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+}
+
 fn param_arg(spec: &ParamSpec) -> Arg {
     let mut marks = Vec::new();
     if let Some(form) = flags::form_help(spec.kind) {
@@ -134,7 +181,7 @@ fn param_arg(spec: &ParamSpec) -> Arg {
         .help(short.trim().to_owned())
         .long_help(long.trim().to_owned())
         .value_parser(flags::ParamParser::new(spec))
-        .help_heading("Parameters");
+        .help_heading(PARAMETERS);
     if let Some(d) = dashed(spec.name) {
         arg = arg.visible_alias(d);
     }
@@ -177,11 +224,7 @@ fn prints(info: &RouteInfo) -> String {
 
 fn route_command(word: &str, route: &RouteCommand) -> Command {
     let info = route.info;
-    let mut about = if info.title.trim().is_empty() {
-        first_paragraph(info.doc)
-    } else {
-        info.title.trim().to_owned()
-    };
+    let mut about = summary(info);
     if info.deprecated.is_some() {
         about.push_str(" (deprecated)");
     }
@@ -205,38 +248,19 @@ fn route_command(word: &str, route: &RouteCommand) -> Command {
         .after_help(format!(
             "Example:\n  {}\n\nParameters may also come as a JSON object with --input FILE or --input - (flags win).",
             example(route)
-        ))
-        .arg(
-            Arg::new("input")
-                .long("input")
-                .value_name("FILE")
-                .value_parser(value_parser!(PathBuf))
-                .help_heading("Parameters")
-                .help("Read parameters as a JSON object from FILE ('-' for stdin); flags win"),
-        );
-    if info.paginated {
-        cmd = cmd.arg(
-            Arg::new("max-pages")
-                .help_heading("Parameters")
-                .long("max-pages")
-                .value_name("N")
-                .value_parser(value_parser!(u32).range(1..))
-                .default_value(DEFAULT_MAX_PAGES.to_string())
-                .help(
-                    "Stop with an error after reading N pages (without --limit or --page-cursor)",
-                ),
-        );
-        cmd = cmd.arg(
-            Arg::new("max-items")
-                .help_heading("Parameters")
-                .long("max-items")
-                .value_name("N")
-                .value_parser(value_parser!(u64).range(1..))
-                .default_value(DEFAULT_MAX_ITEMS.to_string())
-                .help(
-                    "Stop with an error after reading N items (without --limit or --page-cursor)",
-                ),
-        );
+        ));
+    // The route's own parameters first, the required ones (and a required group) before the
+    // optional ones; then what this command adds (waiting, input, pages); the global options
+    // come last, under their own heading.
+    let rank = |spec: &ParamSpec| match spec.requirement {
+        Requirement::Required => 0,
+        Requirement::OneOf => 1,
+        Requirement::Optional => 2,
+    };
+    let mut params: Vec<&ParamSpec> = info.params.iter().collect();
+    params.sort_by_key(|spec| rank(spec));
+    for spec in params {
+        cmd = cmd.arg(param_arg(spec));
     }
     if seamapi_core::action::waits(info) {
         cmd = cmd
@@ -257,8 +281,37 @@ fn route_command(word: &str, route: &RouteCommand) -> Command {
                     .help("Wait for the action for up to SECONDS [default: 5]"),
             );
     }
-    for spec in info.params {
-        cmd = cmd.arg(param_arg(spec));
+    cmd = cmd.arg(
+        Arg::new("input")
+            .long("input")
+            .value_name("FILE")
+            .value_parser(value_parser!(PathBuf))
+            .help_heading(COMMAND_OPTIONS)
+            .help("Read parameters as a JSON object from FILE ('-' for stdin); flags win"),
+    );
+    if info.paginated {
+        cmd = cmd.arg(
+            Arg::new("max-pages")
+                .help_heading(COMMAND_OPTIONS)
+                .long("max-pages")
+                .value_name("N")
+                .value_parser(value_parser!(u32).range(1..))
+                .default_value(DEFAULT_MAX_PAGES.to_string())
+                .help(
+                    "Stop with an error after reading N pages (without --limit or --page-cursor)",
+                ),
+        );
+        cmd = cmd.arg(
+            Arg::new("max-items")
+                .help_heading(COMMAND_OPTIONS)
+                .long("max-items")
+                .value_name("N")
+                .value_parser(value_parser!(u64).range(1..))
+                .default_value(DEFAULT_MAX_ITEMS.to_string())
+                .help(
+                    "Stop with an error after reading N items (without --limit or --page-cursor)",
+                ),
+        );
     }
     cmd
 }
@@ -309,8 +362,15 @@ fn to_command(word: &str, tree: &Tree) -> Command {
     cmd
 }
 
+/// The heading of a route's own parameters in its `--help`.
+pub const PARAMETERS: &str = "Parameters";
+/// The heading of what a route's command adds to its parameters (`--input`, `--max-pages`).
+pub const COMMAND_OPTIONS: &str = "Command options";
+/// The heading of the options every command takes, listed last.
+pub const GLOBAL_OPTIONS: &str = "Global options";
+
 fn global(arg: Arg) -> Arg {
-    arg.global(true).help_heading("Global options")
+    arg.global(true).help_heading(GLOBAL_OPTIONS)
 }
 
 /// The whole `seam` command.
@@ -334,6 +394,9 @@ pub fn build(routes: &[RouteCommand]) -> Command {
         .after_help(format!("{ROOT_EXAMPLES}\n\n{EXIT_CODES_HELP}"))
         .subcommand_required(true)
         .arg_required_else_help(true)
+        // `-h`/`--help` among the global options (clap's own flag would head every help
+        // under "Options", above the route's parameters).
+        .disable_help_flag(true)
         .arg(global(
             Arg::new("api-key")
                 .long("api-key")
@@ -422,6 +485,13 @@ pub fn build(routes: &[RouteCommand]) -> Command {
                 .value_name("FILE")
                 .value_parser(value_parser!(PathBuf))
                 .help("The sandbox's state file; else SEAM_SANDBOX_STATE, else ~/.local/share/seam/sandbox.json"),
+        ))
+        .arg(global(
+            Arg::new("help")
+                .short('h')
+                .long("help")
+                .action(ArgAction::Help)
+                .help("Print help (-h a summary, --help everything)"),
         ));
 
     let mut tree = Tree::default();
@@ -583,6 +653,255 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The help `seam <args>` prints, as clap renders it.
+    fn help_of(app: &mut Command, args: &[&str]) -> String {
+        let mut all = vec!["seam"];
+        all.extend(args);
+        let err = app.try_get_matches_from_mut(&all).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::DisplayHelp, "{all:?}: {err}");
+        err.to_string()
+    }
+
+    /// The headings of a help text, in order (`Parameters`, `Global options`, …).
+    fn headings(help: &str) -> Vec<&str> {
+        // clap's own `Options` included: it must not show up.
+        const HEADINGS: [&str; 6] = [
+            "Options:",
+            "Parameters:",
+            "Waiting:",
+            "Command options:",
+            "Global options:",
+            "Example:",
+        ];
+        help.lines()
+            .filter(|l| HEADINGS.contains(l))
+            .map(|l| l.trim_end_matches(':'))
+            .collect()
+    }
+
+    #[test]
+    fn a_routes_help_lists_its_own_parameters_first_then_the_global_options() {
+        let routes = commands();
+        let mut app = build(&routes);
+        // `access-codes create`: one required parameter, many optional ones.
+        let help = help_of(&mut app, &["access-codes", "create", "-h"]);
+        assert_eq!(
+            headings(&help),
+            [PARAMETERS, COMMAND_OPTIONS, GLOBAL_OPTIONS, "Example"],
+            "{help}"
+        );
+        let at = |needle: &str| {
+            help.find(needle)
+                .unwrap_or_else(|| panic!("{needle:?} not in {help}"))
+        };
+        // The first line under `Parameters:` is the required one, then the optional ones.
+        let first = help[at("Parameters:\n")..].lines().nth(1).unwrap();
+        assert!(
+            first.trim_start().starts_with("--device_id <UUID>") && first.contains("[required]"),
+            "{help}"
+        );
+        assert!(at("--device_id <UUID>") < at("--code <TEXT>"), "{help}");
+        assert!(at("--code <TEXT>") < at("Command options:"), "{help}");
+        assert!(at("--input <FILE>") < at("Global options:"), "{help}");
+        for global in [
+            "--api-key <KEY>",
+            "--endpoint <URL>",
+            "--proxy <URL>",
+            "-h, --help",
+        ] {
+            assert!(at("Global options:") < at(global), "{global}: {help}");
+        }
+        // The same order in the long help.
+        let long = help_of(&mut app, &["access-codes", "create", "--help"]);
+        assert_eq!(
+            headings(&long),
+            [PARAMETERS, COMMAND_OPTIONS, GLOBAL_OPTIONS, "Example"],
+            "{long}"
+        );
+        // `user-identities add-acs-user`: the required one, then the group one of which is
+        // required.
+        let help = help_of(&mut app, &["user-identities", "add-acs-user", "-h"]);
+        let params: Vec<&str> = help
+            .lines()
+            .skip_while(|l| *l != "Parameters:")
+            .skip(1)
+            .take_while(|l| !l.is_empty())
+            .map(|l| l.split_whitespace().next().unwrap())
+            .collect();
+        assert_eq!(
+            params,
+            ["--acs_user_id", "--user_identity_id", "--user_identity_key"]
+        );
+
+        // Every route: its parameters under `Parameters`, before anything else; the global
+        // options last.
+        for route in &routes {
+            let mut args: Vec<String> = route.words();
+            args.push("-h".to_owned());
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let help = help_of(&mut app, &args);
+            let found = headings(&help);
+            let mut expected = Vec::new();
+            if !route.info.params.is_empty() {
+                expected.push(PARAMETERS);
+            }
+            if seamapi_core::action::waits(route.info) {
+                expected.push("Waiting");
+            }
+            expected.extend([COMMAND_OPTIONS, GLOBAL_OPTIONS, "Example"]);
+            assert_eq!(found, expected, "{args:?}: {help}");
+            let section = help
+                .split("\nParameters:\n")
+                .nth(1)
+                .map(|rest| rest.split("\n\n").next().unwrap_or_default())
+                .unwrap_or_default();
+            for spec in route.info.params {
+                assert!(
+                    section.contains(&format!("--{} <", spec.name)),
+                    "{args:?}: --{} is not under Parameters: {help}",
+                    spec.name
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_summary_is_its_title_or_a_whole_first_sentence() {
+        let routes = commands();
+        let app = build(&routes);
+        for route in &routes {
+            let mut cmd = &app;
+            for word in route.words() {
+                cmd = cmd.find_subcommand(&word).unwrap();
+            }
+            let about = cmd.get_about().unwrap().to_string();
+            let about = about.strip_suffix(" (deprecated)").unwrap_or(&about);
+            let title = route
+                .info
+                .title
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            let paragraph = first_paragraph(route.info.doc);
+            let whole_title = !title.is_empty() && about == title;
+            // Else the first sentence: the start of the description, ending where a sentence
+            // ends (or the whole first paragraph).
+            let first_sentence = title.is_empty()
+                && paragraph.starts_with(about)
+                && (about == paragraph
+                    || (about.ends_with(['.', '!', '?'])
+                        && paragraph[about.len()..].starts_with(' ')));
+            assert!(
+                whole_title || first_sentence,
+                "{}: {about:?}",
+                route.info.name
+            );
+            assert!(!about.is_empty(), "{}", route.info.name);
+            assert!(
+                !about.ends_with("...") && !about.ends_with('…') || paragraph.ends_with(about),
+                "{}: cut: {about:?}",
+                route.info.name
+            );
+        }
+    }
+
+    #[test]
+    fn a_first_sentence_ends_where_the_sentence_does() {
+        assert_eq!(first_sentence("Gets a lock. Then more."), "Gets a lock.");
+        assert_eq!(
+            first_sentence("Lists devices, e.g. locks. Then more."),
+            "Lists devices, e.g. locks."
+        );
+        assert_eq!(
+            first_sentence(
+                "Sets 21.5 degrees on https://x.example/a.b. See [docs](https://docs.seam.co)."
+            ),
+            "Sets 21.5 degrees on https://x.example/a.b."
+        );
+        assert_eq!(
+            first_sentence("No sentence end here\nbut a wrapped line"),
+            "No sentence end here but a wrapped line"
+        );
+        assert_eq!(
+            first_sentence("First paragraph, no stop\n\nSecond. Paragraph."),
+            "First paragraph, no stop"
+        );
+        assert_eq!(first_sentence("Is it? Yes."), "Is it?");
+    }
+
+    #[test]
+    fn an_unknown_flag_is_one_line_naming_the_closest_parameter() {
+        let routes = commands();
+        let mut app = build(&routes);
+        let line_of = |app: &mut Command, args: &[&str]| {
+            let mut all = vec!["seam"];
+            all.extend(args);
+            let err = app.try_get_matches_from_mut(&all).unwrap_err();
+            let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+            let e = crate::fail::command_line_error(&err, app, &args);
+            assert_eq!(e.exit_code(), crate::fail::EXIT_USAGE);
+            e.line()
+        };
+        for (typed, meant) in [
+            ("--acs-usr-id", "--acs-user-id"),
+            ("--acs_usr_id", "--acs_user_id"),
+            ("--acs_user_idd", "--acs_user_id"),
+            ("--acs-user_id", "--acs-user-id"),
+        ] {
+            assert_eq!(
+                line_of(&mut app, &["acs", "users", "get", typed, "x"]),
+                format!(
+                    "error: usage: unknown flag {typed} for `seam acs users get`; hint: did you \
+                     mean {meant}? `seam acs users get --help` lists its flags"
+                )
+            );
+        }
+        // A parameter of another route: the closest of this one's.
+        assert_eq!(
+            line_of(
+                &mut app,
+                &[
+                    "acs",
+                    "users",
+                    "create",
+                    "--full_name",
+                    "K",
+                    "--acs_systen_id",
+                    "x"
+                ]
+            ),
+            "error: usage: unknown flag --acs_systen_id for `seam acs users create`; hint: did \
+             you mean --acs_system_id? `seam acs users create --help` lists its flags"
+        );
+        // Nothing close: the help to read.
+        assert_eq!(
+            line_of(&mut app, &["acs", "users", "get", "--zzz"]),
+            "error: usage: unknown flag --zzz for `seam acs users get`; hint: `seam acs users get --help` lists its flags"
+        );
+        // A mistyped command, and a bad value: one line too.
+        assert_eq!(
+            line_of(&mut app, &["acs", "users", "lsit"]),
+            "error: usage: unknown command \"lsit\" under `seam acs users`; hint: did you mean \
+             `seam acs users list`? `seam acs users --help` lists its commands"
+        );
+        assert_eq!(
+            line_of(
+                &mut app,
+                &[
+                    "--endpoint",
+                    "http://127.0.0.1:1",
+                    "acs",
+                    "users",
+                    "list",
+                    "--limit",
+                    "ten"
+                ]
+            ),
+            "error: usage: invalid value for --limit: expected a whole number (given \"ten\"); \
+             hint: `seam acs users list --help` shows how to call it"
+        );
     }
 
     #[test]

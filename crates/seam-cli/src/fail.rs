@@ -1,6 +1,8 @@
 //! Everything a command can fail with, its exit code, and how it is reported on stderr.
 
-use seamapi_core::error::TransportErrorKind;
+use std::borrow::Cow;
+
+use seamapi_core::error::{TransportErrorKind, human_duration};
 use seamapi_core::{AuthSet, ConfigError, Error, WebhookError};
 use serde_json::{Map, Value, json};
 
@@ -42,6 +44,14 @@ Exit codes:
 pub enum CliError {
     /// The command line (or `--input`) was wrong.
     Usage(String),
+    /// clap refused the command line (an unknown flag or command, a bad value): what it said,
+    /// on one line, and what to do (the closest flag, and the `--help` to read).
+    CommandLine {
+        /// What was wrong.
+        message: String,
+        /// What to do about it.
+        hint: String,
+    },
     /// The client, the configuration or the API said no.
     Seam(Error),
     /// `seam webhooks verify`: the delivery (or the secret) failed a check.
@@ -100,7 +110,7 @@ impl CliError {
     /// The process exit code for this error.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Self::Usage(_) => EXIT_USAGE,
+            Self::Usage(_) | Self::CommandLine { .. } => EXIT_USAGE,
             // The secret is the command line's; every other check is the delivery's.
             Self::Webhook(WebhookError::MalformedSecret { .. }) => EXIT_USAGE,
             Self::Webhook(_) => EXIT_WEBHOOK,
@@ -111,7 +121,7 @@ impl CliError {
 
     fn error_type(&self) -> String {
         match self {
-            Self::Usage(_) => "usage".to_owned(),
+            Self::Usage(_) | Self::CommandLine { .. } => "usage".to_owned(),
             Self::Local { kind, .. } => (*kind).to_owned(),
             Self::Webhook(e) => e.check().to_owned(),
             Self::Seam(e) => match e {
@@ -140,7 +150,9 @@ impl CliError {
 
     fn message(&self) -> String {
         match self {
-            Self::Usage(m) | Self::Local { message: m, .. } => m.clone(),
+            Self::Usage(m)
+            | Self::Local { message: m, .. }
+            | Self::CommandLine { message: m, .. } => m.clone(),
             Self::Webhook(e) => e.to_string(),
             Self::Seam(e) => match e {
                 Error::InvalidInput(i) => i.message.clone(),
@@ -148,16 +160,44 @@ impl CliError {
                 Error::UnexpectedResponse(u) => {
                     format!("{}; body {:?}", u.reason, u.body_excerpt)
                 }
-                // Which TLS or proxy failure it was is in the kind's text, not the message.
+                Error::Config(c) => config_message(c),
+                // Which TLS or proxy failure it was is in the kind's text, not the message;
+                // where the client tried and how often is in the text the client's retry
+                // loop gives (`could not connect to URL: … (3 attempts)`).
                 Error::Transport(t)
                     if matches!(
                         t.kind(),
                         TransportErrorKind::Tls(_) | TransportErrorKind::Proxy(_)
-                    ) =>
+                    ) || (t.attempts().is_some()
+                        && !matches!(
+                            t.kind(),
+                            TransportErrorKind::BodyTooLarge | TransportErrorKind::InvalidRequest
+                        )) =>
                 {
                     t.to_string()
                 }
                 Error::Transport(t) => t.message().to_owned(),
+                // What the last attempt met, as its own line would say it (the status and
+                // request id follow on the line).
+                Error::DeadlineExceeded {
+                    deadline,
+                    attempts,
+                    last,
+                } => {
+                    let last_message = CliError::Seam((**last).clone()).message();
+                    let deadline = human_duration(*deadline);
+                    match &**last {
+                        Error::Pagination(_) => last_message,
+                        Error::Transport(t) if t.attempts().is_some() => {
+                            format!("gave up at the overall deadline of {deadline}: {last_message}")
+                        }
+                        _ => format!(
+                            "gave up at the overall deadline of {deadline} after {attempts} \
+                             attempt{}; the last answer: {last_message}",
+                            if *attempts == 1 { "" } else { "s" }
+                        ),
+                    }
+                }
                 // The type is already the line's type.
                 Error::ActionAttemptFailed(d) => format!(
                     "action attempt {} ({}) failed: {}",
@@ -165,24 +205,34 @@ impl CliError {
                     d.action_type,
                     d.message.as_deref().unwrap_or("no message")
                 ),
+                Error::ActionAttemptTimedOut(d) => format!(
+                    "action attempt {} ({}) is still pending after {} of waiting: the action may \
+                     still happen",
+                    d.action_attempt_id,
+                    d.action_type,
+                    human_duration(d.waited)
+                ),
                 other => other.to_string(),
             },
         }
     }
 
-    fn hint(&self) -> Option<&'static str> {
+    /// What to do about the error, naming only what its line shows (the flag, variable or
+    /// value that was the problem).
+    fn hint(&self) -> Option<Cow<'static, str>> {
         let e = match self {
             Self::Seam(e) => e,
-            Self::Local { hint, .. } => return *hint,
-            Self::Webhook(w) => return webhook_hint(w),
+            Self::Local { hint, .. } => return hint.map(Cow::Borrowed),
+            Self::Webhook(w) => return webhook_hint(w).map(Cow::Borrowed),
             Self::Usage(_) => return None,
+            Self::CommandLine { hint, .. } => return Some(Cow::Owned(hint.clone())),
         };
-        Some(match e {
+        Some(Cow::Borrowed(match e {
             Error::Config(ConfigError::MissingCredentials) => {
                 "set SEAM_API_KEY or pass --api-key (or run `seam login`, or try `seam --sandbox`)"
             }
             Error::Config(ConfigError::MissingWorkspaceId { .. }) => {
-                "set SEAM_WORKSPACE_ID or pass --workspace-id (only `workspaces list` and `workspaces create` run without one)"
+                "pass --workspace-id or set SEAM_WORKSPACE_ID (only `workspaces list` and `workspaces create` run without one, with --without-workspace)"
             }
             Error::Config(ConfigError::CredentialsNotAccepted {
                 accepted,
@@ -208,7 +258,7 @@ impl CliError {
                 "this command needs a workspace: pass --workspace-id (and drop --without-workspace)"
             }
             Error::Config(ConfigError::CredentialsNotAccepted { .. }) => {
-                "use credentials the command accepts: `seam <command> --help` lists them"
+                "use credentials of a kind it accepts (listed above): an API key with --api-key, a personal access token with --personal-access-token"
             }
             Error::Config(ConfigError::MissingCredentialsWithoutWorkspace) => {
                 "pass --personal-access-token or set SEAM_PERSONAL_ACCESS_TOKEN (or run `seam login --without-workspace`)"
@@ -217,23 +267,45 @@ impl CliError {
                 "--without-workspace takes a personal access token (--personal-access-token or SEAM_PERSONAL_ACCESS_TOKEN); an API key always acts in its own workspace"
             }
             Error::Config(ConfigError::ConflictingEnvironment) => {
-                "unset SEAM_API_KEY or SEAM_PERSONAL_ACCESS_TOKEN, or pass --api-key"
+                "unset SEAM_API_KEY or SEAM_PERSONAL_ACCESS_TOKEN, or pass --api-key or --personal-access-token"
+            }
+            Error::Config(ConfigError::EmptyToken { .. } | ConfigError::UnsafeToken { .. }) => {
+                "copy the token again from Seam's console, whole and without spaces"
+            }
+            Error::Config(ConfigError::InvalidWorkspaceId) => {
+                "copy the workspace id again, without spaces"
+            }
+            Error::Config(ConfigError::InvalidProxy { .. }) => {
+                "pass an HTTP proxy as http://[user:password@]host:port with --proxy (or in HTTPS_PROXY / ALL_PROXY), or --no-proxy"
             }
             Error::Config(ConfigError::WrongTokenKind { .. }) => {
                 "pass an API key with --api-key, a personal access token with --personal-access-token"
             }
             Error::Config(
                 ConfigError::InvalidEndpoint { .. } | ConfigError::InsecureEndpoint { .. },
-            ) => "pass --endpoint https://connect.getseam.com or a loopback http:// URL",
+            ) => {
+                "fix the endpoint in --endpoint (or SEAM_ENDPOINT): https://connect.getseam.com, or an http:// URL on this machine (127.0.0.1, localhost)"
+            }
             Error::Unauthorized(_) => {
                 "check the token in --api-key, SEAM_API_KEY or `seam login`, and its workspace"
             }
             Error::Transport(t) if t.kind() == TransportErrorKind::Timeout => {
-                "the server did not answer in time: retry, or raise --timeout"
+                "the server did not answer within the time each attempt has: run it again, or give each attempt more with --timeout SECONDS"
             }
-            Error::DeadlineExceeded { .. } => {
-                "the server did not answer in time: retry, or raise --timeout"
-            }
+            // The overall deadline (90 s) is not an option of the command line: what to do
+            // depends on what the last attempt met.
+            Error::DeadlineExceeded { last, .. } => match &**last {
+                Error::Pagination(_) => {
+                    "read page by page with --limit and --page-cursor, starting from the last page read"
+                }
+                last if last.is_network() => {
+                    "no answer came before the overall deadline: check the endpoint named above and the network, then run it again"
+                }
+                last if last.request_id().is_some() => {
+                    "the server kept failing until the overall deadline: run it again later, and quote the request id to Seam support if it persists"
+                }
+                _ => "the server kept failing until the overall deadline: run it again later",
+            },
             Error::Transport(t) if t.kind() == TransportErrorKind::BodyTooLarge => {
                 "the server answered with more than this client reads at once: ask for less, e.g. smaller pages with --limit N (and --page-cursor)"
             }
@@ -243,15 +315,25 @@ impl CliError {
             Error::Transport(t) if matches!(t.kind(), TransportErrorKind::Proxy(_)) => {
                 proxy_hint(t.kind())
             }
-            Error::Transport(_) => "check --endpoint (or SEAM_ENDPOINT) and the network",
-            Error::InvalidInput(_) => {
+            Error::Transport(_) => {
+                "check the endpoint it names (--endpoint or SEAM_ENDPOINT) and the network"
+            }
+            Error::InvalidInput(i)
+                if i.validation_errors
+                    .fields
+                    .values()
+                    .any(|f| !f.errors.is_empty()) =>
+            {
                 "fix the parameters named in brackets; `seam <command> --help` lists each one's form"
+            }
+            Error::InvalidInput(_) => {
+                "fix the parameters as the message says; `seam <command> --help` lists each one's form"
             }
             Error::Api(a) if a.status.as_u16() == 404 => {
                 "check the id or key; the `list` commands show what exists"
             }
             Error::Api(a) if a.status.as_u16() == 409 => {
-                "the request conflicts with the current state: see the message (e.g. remove the existing link first)"
+                "the request conflicts with the current state the message describes: change that first (the `get` and `list` commands show it)"
             }
             Error::Api(a) if a.status.as_u16() == 429 => {
                 "rate limited after the retries: wait a moment and run it again"
@@ -259,11 +341,19 @@ impl CliError {
             Error::Api(a) if a.status.as_u16() == 501 && a.error_type == "not_implemented" => {
                 "the sandbox models only the ACS-user routes (see `seam sandbox --help`): run this command against Seam, without --sandbox"
             }
-            Error::Api(a) if a.status.is_server_error() => {
+            Error::Api(a) if a.status.is_server_error() && a.request_id.is_some() => {
                 "a failure on Seam's side: run it again later, and quote the request id to Seam support if it persists"
             }
-            Error::UnexpectedResponse(u) if u.status.is_server_error() => {
+            Error::Api(a) if a.status.is_server_error() => {
+                "a failure on Seam's side: run it again later"
+            }
+            Error::UnexpectedResponse(u)
+                if u.status.is_server_error() && u.request_id.is_some() =>
+            {
                 "a failure on the server's side: run it again later, and quote the request id to Seam support if it persists"
+            }
+            Error::UnexpectedResponse(u) if u.status.is_server_error() => {
+                "a failure on the server's side: run it again later"
             }
             Error::UnexpectedResponse(_) => {
                 "the answer was not Seam's: check --endpoint (or SEAM_ENDPOINT) points at the Seam API"
@@ -274,14 +364,21 @@ impl CliError {
             Error::Pagination(_) => {
                 "read page by page with --limit and --page-cursor; quote the command to Seam support if it persists"
             }
-            Error::ActionAttemptFailed(_) => {
-                "the device or its system reported the failure above; `seam action-attempts get --action_attempt_id ID` shows the attempt"
+            // The command to run names the attempt the line names.
+            Error::ActionAttemptFailed(d) => {
+                return Some(Cow::Owned(format!(
+                    "the device or its system reported the failure above; `seam action-attempts get --action_attempt_id {}` shows the attempt",
+                    d.action_attempt_id
+                )));
             }
-            Error::ActionAttemptTimedOut(_) => {
-                "check later with `seam action-attempts get --action_attempt_id ID`, or wait longer with --wait-timeout"
+            Error::ActionAttemptTimedOut(d) => {
+                return Some(Cow::Owned(format!(
+                    "check later with `seam action-attempts get --action_attempt_id {}`, or wait longer with --wait-timeout SECONDS",
+                    d.action_attempt_id
+                )));
             }
             _ => return None,
-        })
+        }))
     }
 
     /// One line for stderr: type, message, per-parameter messages, HTTP status, request id
@@ -352,6 +449,142 @@ impl CliError {
             error.insert("hint".into(), hint.into());
         }
         json!({ "error": error, "exit_code": self.exit_code() })
+    }
+}
+
+/// clap's refusal of the command line as one line (clap's own report spans several: the
+/// error, a tip, the usage): what was wrong, and as the hint the closest flag, command or
+/// value clap found and the `--help` that lists them. `app` is the whole command, `args` the
+/// command line without the program's name.
+pub fn command_line_error(e: &clap::Error, app: &clap::Command, args: &[String]) -> CliError {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let text = |kind| match e.get(kind) {
+        Some(ContextValue::String(s)) => Some(s.clone()),
+        Some(ContextValue::Strings(v)) => v.first().cloned(),
+        Some(ContextValue::StyledStr(s)) => Some(s.to_string()),
+        _ => None,
+    };
+    // The command the line reached: its words, down the tree as far as they go.
+    let mut command = String::from("seam");
+    let mut node = app;
+    for arg in args.iter().take_while(|a| *a != "--") {
+        if let Some(sub) = node.find_subcommand(arg) {
+            command.push(' ');
+            command.push_str(arg);
+            node = sub;
+        }
+    }
+    let suggestion = text(ContextKind::SuggestedArg)
+        .or_else(|| text(ContextKind::SuggestedValue))
+        .or_else(|| text(ContextKind::SuggestedSubcommand).map(|s| format!("`{command} {s}`")));
+    let (message, lists) = match (e.kind(), text(ContextKind::InvalidArg)) {
+        (ErrorKind::UnknownArgument, Some(arg)) if arg.starts_with('-') => {
+            let flag = arg.split('=').next().unwrap_or(&arg);
+            (
+                format!("unknown flag {flag} for `{command}`"),
+                "lists its flags",
+            )
+        }
+        (ErrorKind::UnknownArgument, Some(arg)) => (
+            format!("unexpected argument {arg:?} for `{command}` (flags start with --)"),
+            "lists its flags",
+        ),
+        (ErrorKind::InvalidSubcommand, _) => (
+            format!(
+                "unknown command {:?} under `{command}`",
+                text(ContextKind::InvalidSubcommand).unwrap_or_default()
+            ),
+            "lists its commands",
+        ),
+        _ => {
+            // clap's report without its tips and usage, on one line.
+            let rendered = e.render().to_string();
+            let lines: Vec<&str> = rendered
+                .lines()
+                .map(str::trim)
+                .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
+                .filter(|l| !l.is_empty() && !l.starts_with("tip:"))
+                .collect();
+            let message = lines.join(" ");
+            let message = message
+                .strip_prefix("error: ")
+                .unwrap_or(&message)
+                .to_owned();
+            (message, "shows how to call it")
+        }
+    };
+    let help = format!("`{command} --help` {lists}");
+    let hint = match suggestion {
+        Some(s) => format!("did you mean {s}? {help}"),
+        None => help,
+    };
+    CliError::CommandLine { message, hint }
+}
+
+/// Where a token of the kind core calls `option` comes from on the command line.
+fn token_option(option: &str) -> &'static str {
+    match option {
+        "api key" => "the API key (--api-key or SEAM_API_KEY)",
+        "personal access token" => {
+            "the personal access token (--personal-access-token or SEAM_PERSONAL_ACCESS_TOKEN)"
+        }
+        _ => "the stored token (`seam login`)",
+    }
+}
+
+/// A configuration error in the command line's words: the flags and variables a user sets,
+/// never the library's builder or its methods.
+fn config_message(e: &ConfigError) -> String {
+    match e {
+        ConfigError::MissingCredentials => "no credentials: no --api-key or \
+            --personal-access-token, no SEAM_API_KEY or SEAM_PERSONAL_ACCESS_TOKEN, and no token \
+            stored by `seam login`"
+            .to_owned(),
+        ConfigError::WrongTokenKind {
+            option,
+            expected,
+            found,
+        } => format!(
+            "{} must be {expected}, but {found} was given",
+            token_option(option)
+        ),
+        ConfigError::EmptyToken { option } => format!("{} is empty", token_option(option)),
+        ConfigError::UnsafeToken { option } => format!(
+            "{} holds spaces, control or non-ASCII characters",
+            token_option(option)
+        ),
+        ConfigError::MissingWorkspaceId { kind } => format!(
+            "{kind} acts in a workspace, and no workspace id is set (--workspace-id or \
+             SEAM_WORKSPACE_ID)"
+        ),
+        ConfigError::InvalidWorkspaceId => "the workspace id (--workspace-id or \
+            SEAM_WORKSPACE_ID) is empty or holds spaces, control or non-ASCII characters"
+            .to_owned(),
+        ConfigError::ConflictingEnvironment => "both SEAM_API_KEY and \
+            SEAM_PERSONAL_ACCESS_TOKEN are set, and no flag says which to use"
+            .to_owned(),
+        ConfigError::CredentialsNotAccepted {
+            route,
+            accepted,
+            configured,
+        } => format!(
+            "`seam {}` cannot be called with {configured}; it accepts {accepted}",
+            route.replace('.', " ").replace('_', "-")
+        ),
+        ConfigError::MissingCredentialsWithoutWorkspace => "no credentials for \
+            --without-workspace: no --personal-access-token, no SEAM_PERSONAL_ACCESS_TOKEN, and \
+            no token stored by `seam login --without-workspace`"
+            .to_owned(),
+        ConfigError::NotWithoutWorkspace { configured } => format!(
+            "--without-workspace takes {}, but {configured} was given",
+            AuthSet::WITHOUT_WORKSPACE
+        ),
+        ConfigError::InsecureEndpoint { endpoint } => format!(
+            "refusing plain http to {endpoint:?}: the API is reached over https, or over http \
+             on this machine only"
+        ),
+        // The endpoint's and the proxy's messages name the value and what is wrong with it.
+        other => other.to_string(),
     }
 }
 
@@ -479,7 +712,202 @@ pub fn without_secrets(mut text: String, secrets: &[String]) -> String {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use std::time::Duration;
+
+    use seamapi_core::error::Attempts;
+    use seamapi_core::{TokenKind, TransportError, ValidationErrors};
+
     use super::*;
+
+    const ENDPOINT: &str = "https://connect.getseam.com";
+
+    fn tried(count: u32, elapsed_ms: u64) -> Attempts {
+        Attempts::new(
+            ENDPOINT,
+            count,
+            Duration::from_secs(30),
+            Duration::from_millis(elapsed_ms),
+        )
+    }
+
+    fn answer(status: u16, body: &str, request_id: Option<&str>) -> Error {
+        let mut headers = http::HeaderMap::new();
+        if let Some(id) = request_id {
+            headers.insert("seam-request-id", id.parse().unwrap());
+        }
+        seamapi_core::decode_error(
+            http::StatusCode::from_u16(status).unwrap(),
+            &headers,
+            body.as_bytes(),
+        )
+    }
+
+    /// Every kind of failure a user meets, with the line it prints: in the command line's
+    /// words, and with a hint about what the line shows.
+    fn cases() -> Vec<(CliError, &'static str)> {
+        let config = |e: ConfigError| CliError::Seam(Error::Config(e));
+        let mut form_only = ValidationErrors::new();
+        form_only.add_form("Exactly one of user_identity_id, user_identity_key is required");
+        vec![
+            (
+                config(ConfigError::MissingCredentials),
+                "error: configuration: no credentials: no --api-key or --personal-access-token, no SEAM_API_KEY or SEAM_PERSONAL_ACCESS_TOKEN, and no token stored by `seam login`; hint: set SEAM_API_KEY or pass --api-key (or run `seam login`, or try `seam --sandbox`)",
+            ),
+            (
+                config(ConfigError::WrongTokenKind {
+                    option: "api key",
+                    expected: TokenKind::ApiKey,
+                    found: TokenKind::PersonalAccessToken,
+                }),
+                "error: configuration: the API key (--api-key or SEAM_API_KEY) must be an API key (seam_…), but a personal access token (seam_at…) was given; hint: pass an API key with --api-key, a personal access token with --personal-access-token",
+            ),
+            (
+                config(ConfigError::EmptyToken { option: "api key" }),
+                "error: configuration: the API key (--api-key or SEAM_API_KEY) is empty; hint: copy the token again from Seam's console, whole and without spaces",
+            ),
+            (
+                config(ConfigError::MissingWorkspaceId {
+                    kind: TokenKind::PersonalAccessToken,
+                }),
+                "error: configuration: a personal access token (seam_at…) acts in a workspace, and no workspace id is set (--workspace-id or SEAM_WORKSPACE_ID); hint: pass --workspace-id or set SEAM_WORKSPACE_ID (only `workspaces list` and `workspaces create` run without one, with --without-workspace)",
+            ),
+            (
+                config(ConfigError::ConflictingEnvironment),
+                "error: configuration: both SEAM_API_KEY and SEAM_PERSONAL_ACCESS_TOKEN are set, and no flag says which to use; hint: unset SEAM_API_KEY or SEAM_PERSONAL_ACCESS_TOKEN, or pass --api-key or --personal-access-token",
+            ),
+            (
+                config(ConfigError::CredentialsNotAccepted {
+                    route: "workspaces.create".to_owned(),
+                    accepted: AuthSet::PERSONAL_ACCESS_TOKEN_WITHOUT_WORKSPACE,
+                    configured: AuthSet::API_KEY,
+                }),
+                "error: configuration: `seam workspaces create` cannot be called with an API key; it accepts a personal access token without a workspace; hint: use credentials of a kind it accepts (listed above): an API key with --api-key, a personal access token with --personal-access-token",
+            ),
+            (
+                config(ConfigError::MissingCredentialsWithoutWorkspace),
+                "error: configuration: no credentials for --without-workspace: no --personal-access-token, no SEAM_PERSONAL_ACCESS_TOKEN, and no token stored by `seam login --without-workspace`; hint: pass --personal-access-token or set SEAM_PERSONAL_ACCESS_TOKEN (or run `seam login --without-workspace`)",
+            ),
+            (
+                config(ConfigError::NotWithoutWorkspace {
+                    configured: AuthSet::API_KEY,
+                }),
+                "error: configuration: --without-workspace takes a personal access token without a workspace or a console session token without a workspace, but an API key was given; hint: --without-workspace takes a personal access token (--personal-access-token or SEAM_PERSONAL_ACCESS_TOKEN); an API key always acts in its own workspace",
+            ),
+            (
+                config(ConfigError::InsecureEndpoint {
+                    endpoint: "http://example.com".to_owned(),
+                }),
+                "error: configuration: refusing plain http to \"http://example.com\": the API is reached over https, or over http on this machine only; hint: fix the endpoint in --endpoint (or SEAM_ENDPOINT): https://connect.getseam.com, or an http:// URL on this machine (127.0.0.1, localhost)",
+            ),
+            (
+                CliError::Seam(Error::Transport(
+                    TransportError::connect("connection refused").with_attempts(tried(3, 640)),
+                )),
+                "error: network: could not connect to https://connect.getseam.com: connection refused (3 attempts); hint: check the endpoint it names (--endpoint or SEAM_ENDPOINT) and the network",
+            ),
+            (
+                CliError::Seam(Error::Transport(
+                    TransportError::timeout(Duration::from_secs(30))
+                        .with_attempts(tried(1, 30_010)),
+                )),
+                "error: timeout: no complete answer from https://connect.getseam.com within 30 s per attempt (1 attempt, 30 s waited in all); hint: the server did not answer within the time each attempt has: run it again, or give each attempt more with --timeout SECONDS",
+            ),
+            (
+                CliError::Seam(Error::DeadlineExceeded {
+                    deadline: Duration::from_secs(90),
+                    attempts: 3,
+                    last: Box::new(Error::Transport(
+                        TransportError::timeout(Duration::from_secs(30))
+                            .with_attempts(tried(3, 90_000)),
+                    )),
+                }),
+                "error: timeout: gave up at the overall deadline of 90 s: no complete answer from https://connect.getseam.com within 30 s per attempt (3 attempts, 90 s waited in all); hint: no answer came before the overall deadline: check the endpoint named above and the network, then run it again",
+            ),
+            (
+                CliError::Seam(Error::DeadlineExceeded {
+                    deadline: Duration::from_secs(90),
+                    attempts: 7,
+                    last: Box::new(answer(
+                        503,
+                        r#"{"error":{"type":"unavailable","message":"try later"}}"#,
+                        None,
+                    )),
+                }),
+                "error: timeout: gave up at the overall deadline of 90 s after 7 attempts; the last answer: try later (HTTP 503); hint: the server kept failing until the overall deadline: run it again later",
+            ),
+            (
+                CliError::Seam(answer(
+                    500,
+                    r#"{"error":{"type":"internal","message":"boom"}}"#,
+                    None,
+                )),
+                "error: internal: boom (HTTP 500); hint: a failure on Seam's side: run it again later",
+            ),
+            (
+                CliError::Seam(answer(
+                    500,
+                    r#"{"error":{"type":"internal","message":"boom"}}"#,
+                    Some("req_1"),
+                )),
+                "error: internal: boom (HTTP 500, request id req_1); hint: a failure on Seam's side: run it again later, and quote the request id to Seam support if it persists",
+            ),
+            (
+                CliError::Seam(answer(502, "<html>bad gateway</html>", None)),
+                "error: unexpected_response: an error status without a Seam error body (expected value at line 1 column 1); body \"<html>bad gateway</html>\" (HTTP 502); hint: a failure on the server's side: run it again later",
+            ),
+            (
+                CliError::Seam(Error::InvalidInput(seamapi_core::InvalidInput::local(
+                    form_only,
+                ))),
+                "error: invalid_input: Exactly one of user_identity_id, user_identity_key is required (refused before sending); hint: fix the parameters as the message says; `seam <command> --help` lists each one's form",
+            ),
+        ]
+    }
+
+    #[test]
+    fn every_line_is_in_the_command_lines_words_with_a_hint_about_what_it_shows() {
+        for (error, expected) in cases() {
+            let line = error.line();
+            assert_eq!(line, expected);
+            // No word of the library's: its builder, its methods, its options.
+            for library in [
+                "builder",
+                "Builder",
+                "explicitly",
+                " option ",
+                "pass one",
+                "a client without",
+                "allow insecure",
+                "()",
+                "::",
+            ] {
+                assert!(!line.contains(library), "{library:?} in {line}");
+            }
+            // A hint points at what the line shows.
+            let (message, hint) = line.split_once("; hint: ").unwrap();
+            let shows = |what: &[&str]| what.iter().any(|w| message.contains(w));
+            if hint.contains("endpoint") {
+                assert!(shows(&["://", "endpoint"]), "{line}");
+            }
+            if hint.contains("--timeout") {
+                assert!(shows(&["per attempt"]), "{line}");
+            }
+            if hint.contains("request id") {
+                assert!(shows(&["request id"]), "{line}");
+            }
+            if hint.contains("brackets") {
+                assert!(shows(&[" ["]), "{line}");
+            }
+            if hint.contains("--workspace-id") {
+                assert!(shows(&["workspace"]), "{line}");
+            }
+            if hint.contains("--without-workspace") && !hint.contains("with --without-workspace") {
+                assert!(shows(&["without"]), "{line}");
+            }
+        }
+    }
 
     #[test]
     fn control_characters_are_escaped_for_the_terminal() {

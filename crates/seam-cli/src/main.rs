@@ -40,9 +40,37 @@ fn main() -> ExitCode {
     let app = app::build(&routes);
     let matches = match app.clone().try_get_matches() {
         Ok(m) => m,
-        Err(e) => {
+        // Help and the version are printed as clap lays them out.
+        Err(e)
+            if matches!(
+                e.kind(),
+                clap::error::ErrorKind::DisplayHelp
+                    | clap::error::ErrorKind::DisplayVersion
+                    | clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            ) =>
+        {
             let _ = e.print();
             return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(fail::EXIT_USAGE));
+        }
+        // A refused command line is one line, as every other error.
+        Err(e) => {
+            let args: Vec<String> = std::env::args().skip(1).collect();
+            let flags: Vec<&String> = args.iter().take_while(|a| *a != "--").collect();
+            let json = flags.iter().any(|a| *a == "--json");
+            // The tokens on the command line, which clap may echo as a bad value.
+            let mut secrets = Vec::new();
+            for (i, flag) in flags.iter().enumerate() {
+                for name in ["--api-key", "--personal-access-token", "--token"] {
+                    if *flag == name {
+                        secrets.extend(flags.get(i + 1).map(|v| (*v).clone()));
+                    } else if let Some(v) =
+                        flag.strip_prefix(name).and_then(|v| v.strip_prefix('='))
+                    {
+                        secrets.push(v.to_owned());
+                    }
+                }
+            }
+            return report(&fail::command_line_error(&e, &app, &args), json, &secrets);
         }
     };
     let mut words = Vec::new();
@@ -61,11 +89,6 @@ fn main() -> ExitCode {
         }
         Err(e) => {
             let e = session.explain(e);
-            let text = if json {
-                fail::json_terminal_safe(&e.to_json().to_string())
-            } else {
-                e.line()
-            };
             // Whatever the source of the text, the tokens this invocation knows stay out.
             let mut secrets: Vec<String> = session
                 .resolved()
@@ -74,12 +97,23 @@ fn main() -> ExitCode {
                 .into_iter()
                 .collect();
             secrets.extend(leaf.try_get_one::<String>("token").ok().flatten().cloned());
-            let text = fail::without_secrets(text, &secrets);
-            let mut err = std::io::stderr().lock();
-            let _ = writeln!(err, "{text}");
-            ExitCode::from(e.exit_code())
+            report(&e, json, &secrets)
         }
     }
+}
+
+/// Writes `e` on stderr (one line, or JSON with `--json`) without `secrets`, and returns its
+/// exit code.
+fn report(e: &CliError, json: bool, secrets: &[String]) -> ExitCode {
+    let text = if json {
+        fail::json_terminal_safe(&e.to_json().to_string())
+    } else {
+        e.line()
+    };
+    let text = fail::without_secrets(text, secrets);
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "{text}");
+    ExitCode::from(e.exit_code())
 }
 
 fn print(printed: &Printed, compact: bool) {
@@ -326,7 +360,7 @@ fn login(session: &Session, m: &ArgMatches) -> Result<Printed, CliError> {
     if let Some(t) = session.globals.timeout {
         builder = builder.timeout(std::time::Duration::from_secs_f64(t));
     }
-    let client = builder.build()?;
+    let client = builder.build().map_err(|e| network.explain(e))?;
     // One cheap call that the token must pass: a list of one user identity, or without a
     // workspace the list of workspaces.
     if without_workspace {

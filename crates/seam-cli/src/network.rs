@@ -15,6 +15,8 @@ use crate::settings::Globals;
 pub struct Network {
     proxies: Proxies,
     roots: Vec<Vec<u8>>,
+    /// Where the roots came from: the file and the flag or variable that named it.
+    roots_from: Option<(PathBuf, &'static str)>,
 }
 
 impl Network {
@@ -37,14 +39,43 @@ impl Network {
             (Some(url), false) => Proxies::all(url.clone()),
             (None, false) => Proxies::from_environment(env),
         };
-        let roots = match g.ca_cert.as_deref() {
-            Some(path) => vec![read_pem(path, "--ca-cert")?],
-            None => match ssl_cert_file {
-                Some(path) => vec![read_pem(&path, "SSL_CERT_FILE")?],
-                None => Vec::new(),
-            },
+        let roots_from = match (&g.ca_cert, ssl_cert_file) {
+            (Some(path), _) => Some((path.clone(), "--ca-cert")),
+            (None, Some(path)) => Some((path, "SSL_CERT_FILE")),
+            (None, None) => None,
         };
-        Ok(Self { proxies, roots })
+        let roots = match &roots_from {
+            Some((path, from)) => vec![read_pem(path, from)?],
+            None => Vec::new(),
+        };
+        Ok(Self {
+            proxies,
+            roots,
+            roots_from,
+        })
+    }
+
+    /// `error` from building a client with these settings, as reported: the transport
+    /// refuses a certificate file it cannot use before anything is sent, and that is the
+    /// file's problem (named, with what to do), not the network's.
+    pub fn explain(&self, error: seamapi_core::Error) -> CliError {
+        match (&error, &self.roots_from) {
+            (seamapi_core::Error::Transport(t), Some((path, from)))
+                if t.attempts().is_none()
+                    && t.kind() == seamapi_core::TransportErrorKind::Other =>
+            {
+                CliError::local_with_hint(
+                    "ca_cert",
+                    format!(
+                        "the certificate file {} ({from}) cannot be used: {}",
+                        path.display(),
+                        t.message()
+                    ),
+                    "pass a PEM file of one or more root certificates (-----BEGIN CERTIFICATE----- blocks) with --ca-cert FILE (or SSL_CERT_FILE)",
+                )
+            }
+            _ => error.into(),
+        }
     }
 
     /// Sets these on a client's configuration.

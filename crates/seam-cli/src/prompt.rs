@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 use crate::fail::CliError;
 use crate::flags::{self, Shape};
 use crate::session::Session;
+use crate::table::RouteCommand;
 
 /// How many choices a pick-list shows.
 const PICK_LIMIT: u32 = 20;
@@ -61,28 +62,95 @@ fn choices(items: &[Value], id_field: &str) -> Vec<Choice> {
         .collect()
 }
 
-/// The first page of `route`'s list (at most [`PICK_LIMIT`] items), as raw JSON.
-fn first_page(session: &Session, route: &'static RouteInfo) -> Result<Vec<Value>, CliError> {
+/// How much of a list a pick-list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Total {
+    /// The page held every item: this many.
+    Known(usize),
+    /// The page says more follow: more than this many.
+    MoreThan(usize),
+}
+
+/// A pick-list: the choices shown, how many there are in all, and the command that lists
+/// them all.
+struct PickList {
+    choices: Vec<Choice>,
+    total: Total,
+    list_command: String,
+    what: String,
+}
+
+impl PickList {
+    /// The line under a list that shows only part of it: how many there are, and how to see
+    /// the rest. `None` when every item is shown.
+    fn partial_note(&self) -> Option<String> {
+        let shown = self.choices.len();
+        let of = match self.total {
+            Total::MoreThan(n) => format!("more than {n}"),
+            Total::Known(n) if n > shown => n.to_string(),
+            Total::Known(_) => return None,
+        };
+        Some(format!(
+            "  ({shown} shown of {of} {}: `{}` lists them all; or type an id)\n",
+            self.what, self.list_command
+        ))
+    }
+}
+
+/// The first page of `route`'s list (at most [`PICK_LIMIT`] items), as raw JSON, and whether
+/// the server says more follow.
+fn first_page(
+    session: &Session,
+    route: &'static RouteInfo,
+) -> Result<(Vec<Value>, bool), CliError> {
     let client = session.client_for(Some(route))?;
     let mut params = Map::new();
     params.insert("limit".to_owned(), Value::from(PICK_LIMIT));
     let answer = client.send_raw(RawRequest::for_route(route, params))?;
     let key = route.output_key.unwrap_or("items");
-    Ok(answer
+    let more = answer
+        .pointer("/pagination/has_next_page")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    let items = answer
         .get(key)
         .and_then(Value::as_array)
         .cloned()
-        .unwrap_or_default())
+        .unwrap_or_default();
+    Ok((items, more))
 }
 
-fn pick_list(session: &Session, name: &str) -> Option<Vec<Choice>> {
+fn pick_list(session: &Session, name: &str) -> Option<PickList> {
     let (route, id_field) = match name {
         "acs_user_id" => (&ListAcsUsers::INFO, "acs_user_id"),
         "user_identity_id" => (&ListUserIdentities::INFO, "user_identity_id"),
         _ => return None,
     };
     match first_page(session, route) {
-        Ok(items) => Some(choices(&items, id_field)).filter(|list| !list.is_empty()),
+        Ok((items, more)) => {
+            let total = if more {
+                Total::MoreThan(items.len())
+            } else {
+                Total::Known(items.len())
+            };
+            let mut choices = choices(&items, id_field);
+            // A server that ignored the limit: the list stays short.
+            choices.truncate(PICK_LIMIT as usize);
+            let words = RouteCommand { info: route }.words().join(" ");
+            let list_command = if session.globals.sandbox {
+                format!("seam --sandbox {words}")
+            } else {
+                format!("seam {words}")
+            };
+            let what = route.output_key.unwrap_or("items").replace('_', " ");
+            Some(PickList {
+                choices,
+                total,
+                list_command,
+                what,
+            })
+            .filter(|list| !list.choices.is_empty())
+        }
         Err(e) => {
             say(&format!(
                 "(could not fetch choices for {name}: {})\n",
@@ -105,8 +173,11 @@ fn ask(session: &Session, spec: &ParamSpec, alternatives: &[&str]) -> Result<Val
     }
     say(&format!("{question}\n"));
     if let Some(list) = &list {
-        for (i, c) in list.iter().enumerate() {
+        for (i, c) in list.choices.iter().enumerate() {
             say(&format!("  {:>2}) {}  {}\n", i + 1, c.id, c.label));
+        }
+        if let Some(note) = list.partial_note() {
+            say(&note);
         }
         say(&format!("{} (number or value): ", spec.name));
     } else {
@@ -118,7 +189,7 @@ fn ask(session: &Session, spec: &ParamSpec, alternatives: &[&str]) -> Result<Val
         .ok_or_else(|| CliError::usage(format!("no value given for --{}", spec.name)))?;
     if let Some(list) = &list
         && let Ok(n) = answer.parse::<usize>()
-        && let Some(choice) = n.checked_sub(1).and_then(|i| list.get(i))
+        && let Some(choice) = n.checked_sub(1).and_then(|i| list.choices.get(i))
     {
         return Ok(Value::String(choice.id.clone()));
     }
@@ -155,4 +226,46 @@ pub fn fill(
         params.insert(spec.name.to_owned(), value);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn list(shown: usize, total: Total) -> PickList {
+        PickList {
+            choices: (0..shown)
+                .map(|i| Choice {
+                    id: format!("id{i}"),
+                    label: String::new(),
+                })
+                .collect(),
+            total,
+            list_command: "seam --sandbox acs users list".to_owned(),
+            what: "acs users".to_owned(),
+        }
+    }
+
+    #[test]
+    fn a_pick_list_showing_part_of_a_list_says_how_many_and_how_to_see_them_all() {
+        // The page says more follow: "more than" what it held.
+        assert_eq!(
+            list(20, Total::MoreThan(20)).partial_note().as_deref(),
+            Some(
+                "  (20 shown of more than 20 acs users: `seam --sandbox acs users list` lists \
+                 them all; or type an id)\n"
+            )
+        );
+        // The whole list came, but not all is shown (a server that ignored the limit, or
+        // items without an id).
+        assert_eq!(
+            list(20, Total::Known(25)).partial_note().as_deref(),
+            Some(
+                "  (20 shown of 25 acs users: `seam --sandbox acs users list` lists them all; \
+                 or type an id)\n"
+            )
+        );
+        // Everything shown: nothing to add.
+        assert_eq!(list(3, Total::Known(3)).partial_note(), None);
+    }
 }

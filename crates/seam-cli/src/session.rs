@@ -119,7 +119,7 @@ impl Session {
             builder = builder.transport(sandbox.clone()).retry_policy(once);
             *self.sandbox.borrow_mut() = Some(sandbox);
         }
-        let client = builder.build()?;
+        let client = builder.build().map_err(|e| network.explain(e))?;
         *self.client.borrow_mut() = Some((kind, client.clone()));
         Ok(client)
     }

@@ -79,6 +79,15 @@ fn a_missing_parameter_is_asked_for_with_a_pick_list_on_a_terminal() {
         shown.contains(&format!("2) {}", seed::ACS_USER_IDS[1])),
         "{shown}"
     );
+    // The sandbox has 32 ACS users: the list shows the first page and says there are more,
+    // and how to see them all.
+    assert!(
+        shown.contains(
+            "(20 shown of more than 20 acs users: `seam --sandbox acs users list` lists them all; or type an id)"
+        ),
+        "{shown}"
+    );
+    assert!(!shown.contains(" 21) "), "{shown}");
     let mut stdin = child.stdin.take().unwrap();
     stdin.write_all(b"2\n").unwrap();
     stdin.flush().unwrap();

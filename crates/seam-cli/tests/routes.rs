@@ -407,7 +407,7 @@ fn workspaces_routes_run_without_a_workspace() {
     assert_eq!(header(&request, "seam-workspace"), None);
     assert_eq!(body(&request), json!({"name": "New"}));
 
-    // Refused before sending, with core's message: a token in a workspace for `workspaces
+    // Refused before sending, with core's check in the command line's words: a token in a workspace for `workspaces
     // create`, an API key there, an API key with --without-workspace, and a token without a
     // workspace for a route that needs one.
     let cases: [(&[&str], &str); 4] = [
@@ -422,11 +422,11 @@ fn workspaces_routes_run_without_a_workspace() {
                 "--name",
                 "x",
             ],
-            "error: configuration: workspaces.create cannot be called with a personal access token with a workspace; it accepts",
+            "error: configuration: `seam workspaces create` cannot be called with a personal access token with a workspace; it accepts",
         ),
         (
             &["--api-key", KEY, "workspaces", "create", "--name", "x"],
-            "error: configuration: workspaces.create cannot be called with an API key",
+            "error: configuration: `seam workspaces create` cannot be called with an API key",
         ),
         (
             &[
@@ -436,7 +436,7 @@ fn workspaces_routes_run_without_a_workspace() {
                 "workspaces",
                 "list",
             ],
-            "error: configuration: a client without a workspace takes",
+            "error: configuration: --without-workspace takes",
         ),
         (
             &[
@@ -446,7 +446,7 @@ fn workspaces_routes_run_without_a_workspace() {
                 "devices",
                 "list",
             ],
-            "error: configuration: devices.list cannot be called with a personal access token without a workspace",
+            "error: configuration: `seam devices list` cannot be called with a personal access token without a workspace",
         ),
     ];
     for (args, message) in cases {
@@ -596,6 +596,12 @@ fn a_failed_attempt_exits_6_with_its_error_type_on_one_line() {
         )),
         "{out:?}"
     );
+    assert!(
+        out.stderr.trim_end().ends_with(&format!(
+            "`seam action-attempts get --action_attempt_id {ID2}` shows the attempt"
+        )),
+        "{out:?}"
+    );
     // --json keeps the attempt as the server sent it.
     let out = run(
         with_key(&home, &server),
@@ -627,8 +633,20 @@ fn an_attempt_still_pending_at_wait_timeout_exits_7_saying_it_may_still_happen()
     );
     assert_eq!(out.code, 7, "{out:?}");
     assert!(out.stderr.starts_with("error: action_pending: "), "{out:?}");
+    assert!(
+        out.stderr.contains(&format!(
+            "action attempt {ID2} (UNLOCK_DOOR) is still pending after "
+        )),
+        "{out:?}"
+    );
     assert!(out.stderr.contains("may still happen"), "{out:?}");
-    assert!(out.stderr.contains("--wait-timeout"), "{out:?}");
+    // The hint's command names this attempt.
+    assert!(
+        out.stderr.trim_end().ends_with(&format!(
+            "; hint: check later with `seam action-attempts get --action_attempt_id {ID2}`, or wait longer with --wait-timeout SECONDS"
+        )),
+        "{out:?}"
+    );
     // The unlock was sent once, whatever the reads.
     assert_eq!(
         paths(&server)

@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::time::Duration;
 
 use http::StatusCode;
 use serde::{Deserialize, Serialize};
@@ -453,12 +454,109 @@ pub enum ProxyFailure {
 /// It records whether the request may have reached the server: a request that surely did not
 /// can be sent again whatever the route, one that may have cannot unless the route is safe to
 /// repeat.
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("{kind_text}: {message}", kind_text = self.kind_text())]
+///
+/// The client's retry loop adds what it did before giving up ([`TransportError::attempts`]):
+/// the endpoint, the attempts made, the time each was given and the time spent in all, which
+/// the message then says (`could not connect to https://…: connection refused (3 attempts)`).
+#[derive(Debug, Clone)]
 pub struct TransportError {
     kind: TransportErrorKind,
     message: String,
     may_have_reached_server: bool,
+    attempts: Option<Box<Attempts>>,
+}
+
+/// What a client did before it gave up on a request that got no answer: set by the retry loop
+/// that both facades share, read with [`TransportError::attempts`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Attempts {
+    /// Where the requests went: the client's endpoint (which never holds credentials).
+    pub url: String,
+    /// How many attempts were made, the first included.
+    pub count: u32,
+    /// The time each attempt was given (the client's per-attempt timeout).
+    pub per_attempt: Duration,
+    /// The time from the start of the first attempt to giving up, waits between attempts
+    /// included.
+    pub elapsed: Duration,
+}
+
+impl Attempts {
+    /// What a client did: `count` attempts at `url`, each given `per_attempt`, `elapsed` in
+    /// all.
+    pub fn new(
+        url: impl Into<String>,
+        count: u32,
+        per_attempt: Duration,
+        elapsed: Duration,
+    ) -> Self {
+        Self {
+            url: url.into(),
+            count,
+            per_attempt,
+            elapsed,
+        }
+    }
+}
+
+/// `3 attempts`, `1 attempt`.
+fn count_attempts(count: u32) -> String {
+    if count == 1 {
+        "1 attempt".to_owned()
+    } else {
+        format!("{count} attempts")
+    }
+}
+
+/// A duration for a message: `200 ms` below a second, else seconds with one decimal at most
+/// (`1.2 s`, `30 s`).
+pub fn human_duration(d: Duration) -> String {
+    if d < Duration::from_secs(1) {
+        return format!("{} ms", d.as_millis());
+    }
+    let tenths = (d.as_secs_f64() * 10.0).round() / 10.0;
+    if tenths.fract() == 0.0 {
+        format!("{tenths:.0} s")
+    } else {
+        format!("{tenths:.1} s")
+    }
+}
+
+impl std::error::Error for TransportError {}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Some(a) = self.attempts.as_deref() else {
+            return write!(f, "{}: {}", self.kind_text(), self.message);
+        };
+        let tries = count_attempts(a.count);
+        match self.kind {
+            TransportErrorKind::Connect => write!(
+                f,
+                "could not connect to {}: {} ({tries})",
+                a.url, self.message
+            ),
+            TransportErrorKind::Timeout => write!(
+                f,
+                "no complete answer from {} within {} per attempt ({tries}, {} waited in all)",
+                a.url,
+                human_duration(a.per_attempt),
+                human_duration(a.elapsed)
+            ),
+            TransportErrorKind::Io => write!(
+                f,
+                "the connection to {} failed: {} ({tries})",
+                a.url, self.message
+            ),
+            // Retried like a refused connection: how often is worth saying.
+            TransportErrorKind::Proxy(ProxyFailure::Unreachable) | TransportErrorKind::Other => {
+                write!(f, "{}: {} ({tries})", self.kind_text(), self.message)
+            }
+            // Never retried: one attempt, nothing to add.
+            _ => write!(f, "{}: {}", self.kind_text(), self.message),
+        }
+    }
 }
 
 impl TransportError {
@@ -472,7 +570,38 @@ impl TransportError {
             kind,
             message: message.into(),
             may_have_reached_server,
+            attempts: None,
         }
+    }
+
+    /// The same error with what the client did before giving up (set by the client's retry
+    /// loop; see [`TransportError::attempts`]).
+    pub fn with_attempts(mut self, attempts: Attempts) -> Self {
+        self.attempts = Some(Box::new(attempts));
+        self
+    }
+
+    /// What the client did before it gave up: the endpoint, the attempts made, the time each
+    /// was given and the time spent in all. `None` for an error that did not come through a
+    /// client's retry loop (straight from a [`Transport`](https://docs.rs/seamapi-transport)).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use seamapi_core::error::{Attempts, TransportError};
+    /// let e = TransportError::connect("connection refused").with_attempts(Attempts::new(
+    ///     "https://connect.getseam.com",
+    ///     3,
+    ///     Duration::from_secs(30),
+    ///     Duration::from_millis(640),
+    /// ));
+    /// assert_eq!(e.attempts().map(|a| a.count), Some(3));
+    /// assert_eq!(
+    ///     e.to_string(),
+    ///     "could not connect to https://connect.getseam.com: connection refused (3 attempts)"
+    /// );
+    /// ```
+    pub fn attempts(&self) -> Option<&Attempts> {
+        self.attempts.as_deref()
     }
 
     /// The connection could not be made; nothing was sent.
@@ -837,6 +966,58 @@ mod tests {
         );
         assert!(e.is_not_found());
         assert_eq!(e.request_id(), Some("req_1"));
+    }
+
+    #[test]
+    fn a_transport_error_says_where_how_often_and_how_long_once_the_client_tried() {
+        let tried = |count| {
+            Attempts::new(
+                "https://connect.getseam.com",
+                count,
+                Duration::from_secs(30),
+                Duration::from_millis(90_640),
+            )
+        };
+        let refused = TransportError::connect("connection refused");
+        assert_eq!(refused.to_string(), "could not connect: connection refused");
+        assert_eq!(refused.attempts(), None);
+        assert_eq!(
+            refused.clone().with_attempts(tried(1)).to_string(),
+            "could not connect to https://connect.getseam.com: connection refused (1 attempt)"
+        );
+        let late = TransportError::timeout(Duration::from_secs(30)).with_attempts(tried(3));
+        assert_eq!(
+            late.to_string(),
+            "no complete answer from https://connect.getseam.com within 30 s per attempt \
+             (3 attempts, 90.6 s waited in all)"
+        );
+        assert_eq!(late.message(), "no complete answer within 30s");
+        let cut = TransportError::new(TransportErrorKind::Io, "connection reset", true)
+            .with_attempts(tried(2));
+        assert_eq!(
+            cut.to_string(),
+            "the connection to https://connect.getseam.com failed: connection reset (2 attempts)"
+        );
+        // A failure never retried says nothing of attempts.
+        let tls = TransportError::new(
+            TransportErrorKind::Tls(TlsFailure::Expired),
+            "host: expired",
+            false,
+        );
+        assert_eq!(
+            tls.clone().with_attempts(tried(1)).to_string(),
+            tls.to_string()
+        );
+    }
+
+    #[test]
+    fn durations_read_as_people_write_them() {
+        assert_eq!(human_duration(Duration::from_millis(200)), "200 ms");
+        assert_eq!(human_duration(Duration::from_millis(999)), "999 ms");
+        assert_eq!(human_duration(Duration::from_secs(1)), "1 s");
+        assert_eq!(human_duration(Duration::from_millis(1_234)), "1.2 s");
+        assert_eq!(human_duration(Duration::from_millis(29_960)), "30 s");
+        assert_eq!(human_duration(Duration::from_secs(90)), "90 s");
     }
 
     fn api(status: u16) -> Error {

@@ -50,8 +50,9 @@ pub use auth::{AuthSet, Credentials, TokenKind, check_auth_kind, check_route_aut
 pub use codec::{Encoder, RawRequest, clone_request, decode, decode_error, decode_raw};
 pub use config::{Config, ConfigBuilder, DEFAULT_ENDPOINT, DEFAULT_TIMEOUT, Endpoint, Environment};
 pub use error::{
-    ActionAttemptError, ApiError, ConfigError, Error, FieldErrors, InvalidInput, ProxyFailure,
-    TlsFailure, TransportError, TransportErrorKind, UnexpectedResponse, ValidationErrors,
+    ActionAttemptError, ApiError, Attempts, ConfigError, Error, FieldErrors, InvalidInput,
+    ProxyFailure, TlsFailure, TransportError, TransportErrorKind, UnexpectedResponse,
+    ValidationErrors,
 };
 pub use network::{Proxies, ProxyEnvironment};
 pub use pager::Pager;

@@ -107,11 +107,11 @@ pub fn scrub_error(error: Error, secret: &str) -> Error {
         Error::Transport(t) if t.message().contains(secret) => {
             let mut message = t.message().to_owned();
             scrub_text(&mut message, secret);
-            Error::Transport(TransportError::new(
-                t.kind(),
-                message,
-                t.may_have_reached_server(),
-            ))
+            let scrubbed = TransportError::new(t.kind(), message, t.may_have_reached_server());
+            Error::Transport(match t.attempts() {
+                Some(a) => scrubbed.with_attempts(a.clone()),
+                None => scrubbed,
+            })
         }
         Error::DeadlineExceeded {
             deadline,

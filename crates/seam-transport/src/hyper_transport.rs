@@ -354,7 +354,7 @@ fn classify(e: &hyper_util::client::legacy::Error, host: &str) -> TransportError
         source = s.source();
     }
     if e.is_connect() {
-        TransportError::connect(describe(e))
+        TransportError::connect(connect_reason(e))
     } else {
         TransportError::new(TransportErrorKind::Io, describe(e), true)
     }
@@ -394,6 +394,34 @@ fn tls_failure(e: &rustls::Error) -> TlsFailure {
         | Error::AlertReceived(AlertDescription::ProtocolVersion) => TlsFailure::ProtocolVersion,
         _ => TlsFailure::Other,
     }
+}
+
+/// Why a connection could not be made, in a few words: the operating system's reason
+/// (`connection refused`, `network unreachable`) when it gave one of those, else the causes
+/// below hyper's own `client error (Connect)` (`dns error: …`).
+fn connect_reason(e: &hyper_util::client::legacy::Error) -> String {
+    use std::error::Error as _;
+    use std::io::ErrorKind;
+    let mut source = e.source();
+    while let Some(s) = source {
+        if let Some(io) = s.downcast_ref::<std::io::Error>()
+            && matches!(
+                io.kind(),
+                ErrorKind::ConnectionRefused
+                    | ErrorKind::ConnectionReset
+                    | ErrorKind::ConnectionAborted
+                    | ErrorKind::TimedOut
+                    | ErrorKind::AddrNotAvailable
+                    | ErrorKind::NetworkUnreachable
+                    | ErrorKind::HostUnreachable
+                    | ErrorKind::NetworkDown
+            )
+        {
+            return io.kind().to_string();
+        }
+        source = s.source();
+    }
+    e.source().map_or_else(|| describe(e), describe)
 }
 
 /// The error and its sources on one line (hyper's own message is often just "client error").

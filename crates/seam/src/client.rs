@@ -8,8 +8,8 @@ use seamapi_api::routes::ActionAttemptsGet;
 use seamapi_core::action::{self, ActionWait, WaitStep};
 use seamapi_core::retry::{Attempt, Decision, Outcome, StopReason};
 use seamapi_core::{
-    Config, ConfigBuilder, Credentials, Encoder, Environment, Error, Paginated, RawRequest,
-    RetryPolicy, Route, TransportError, TransportErrorKind, check_route_auth,
+    Attempts, Config, ConfigBuilder, Credentials, Encoder, Environment, Error, Paginated,
+    RawRequest, RetryPolicy, Route, TransportError, TransportErrorKind, check_route_auth,
 };
 use seamapi_transport::{HyperTransportBuilder, Transport};
 use tracing::Instrument;
@@ -575,6 +575,16 @@ impl Seam {
         let span = tracing::Span::current();
         let mut number = 0;
         let mut next = Some(request);
+        let started = Instant::now();
+        // What was tried, for an error that ends the call without an answer.
+        let tried = |number| {
+            Attempts::new(
+                inner.config.endpoint.as_str(),
+                number,
+                inner.config.timeout,
+                started.elapsed(),
+            )
+        };
         loop {
             number += 1;
             span.record("attempt", number);
@@ -656,12 +666,12 @@ impl Seam {
                             Err(Error::DeadlineExceeded {
                                 deadline: policy.total_timeout,
                                 attempts: number,
-                                last: Box::new(Error::Transport(e)),
+                                last: Box::new(Error::Transport(e.with_attempts(tried(number)))),
                             })
                         }
                         Err(e) => {
                             tracing::debug!(attempt = number, error = %e, "call failed");
-                            Err(Error::Transport(e))
+                            Err(Error::Transport(e.with_attempts(tried(number))))
                         }
                     };
                 }

@@ -112,10 +112,11 @@ pub use paginate::PageStream;
 pub use seamapi_api::{resources, routes, webhook};
 pub use seamapi_core::pager::WalkLimits;
 pub use seamapi_core::{
-    ActionAttemptError, ActionWait, ApiError, AuthSet, Config, ConfigBuilder, ConfigError,
-    Credentials, Endpoint, Environment, Error, FieldErrors, HttpMethod, InvalidInput, Page,
-    Pagination, RawRequest, RetryPolicy, Route, RouteInfo, Timestamp, TokenKind, TransportError,
-    TransportErrorKind, UnexpectedResponse, UnknownKind, UnknownValue, ValidationErrors,
+    ActionAttemptError, ActionWait, ApiError, Attempts, AuthSet, Config, ConfigBuilder,
+    ConfigError, Credentials, Endpoint, Environment, Error, FieldErrors, HttpMethod, InvalidInput,
+    Page, Pagination, RawRequest, RetryPolicy, Route, RouteInfo, Timestamp, TokenKind,
+    TransportError, TransportErrorKind, UnexpectedResponse, UnknownKind, UnknownValue,
+    ValidationErrors,
 };
 pub use seamapi_transport::{HyperTransport, Transport};
 

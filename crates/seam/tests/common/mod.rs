@@ -229,12 +229,21 @@ pub fn connection_refused_is_a_transport_error<F: Facade>() {
         .local_addr()
         .unwrap()
         .port();
-    let e = F::add_acs_user(&client::<F>(&format!("http://127.0.0.1:{port}")), add()).unwrap_err();
+    let url = format!("http://127.0.0.1:{port}");
+    let e = F::add_acs_user(&client::<F>(&url), add()).unwrap_err();
     let Error::Transport(t) = &e else {
         panic!("{e:?}")
     };
     assert_eq!(t.kind(), TransportErrorKind::Connect);
     assert!(!t.may_have_reached_server());
+    // The error says where it tried and how often (a refused connection is retried).
+    let tried = t.attempts().expect("the retry loop says what it did");
+    assert_eq!((tried.url.as_str(), tried.count), (url.as_str(), 3));
+    assert_eq!(t.message(), "connection refused");
+    assert_eq!(
+        e.to_string(),
+        format!("could not connect to {url}: connection refused (3 attempts)")
+    );
 }
 
 pub fn a_server_that_never_answers_times_out<F: Facade>() {
@@ -253,6 +262,22 @@ pub fn a_server_that_never_answers_times_out<F: Facade>() {
         3,
         "an idempotent route is retried after a timeout"
     );
+    // The error says the time each attempt had, the attempts made and the time in all.
+    let Error::Transport(t) = &e else {
+        panic!("{e:?}")
+    };
+    let tried = t.attempts().expect("the retry loop says what it did");
+    assert_eq!(tried.url, server.url().trim_end_matches('/'));
+    assert_eq!(tried.count, 3);
+    assert_eq!(tried.per_attempt, Duration::from_millis(100));
+    assert!(tried.elapsed >= Duration::from_millis(300), "{tried:?}");
+    let shown = e.to_string();
+    let expected = format!(
+        "no complete answer from {} within 100 ms per attempt (3 attempts, ",
+        tried.url
+    );
+    assert!(shown.starts_with(&expected), "{shown}");
+    assert!(shown.ends_with(" waited in all)"), "{shown}");
 }
 
 pub fn the_overall_deadline_bounds_the_call<F: Facade>() {

@@ -106,6 +106,11 @@ pub struct TypeGen<'s> {
     pub requests: Vec<(String, String)>,
     by_shape: HashMap<(Side, String), String>,
     names: HashSet<String>,
+    /// Better names for shapes many routes share, by the name their first use would give them
+    /// (`overrides.toml`'s `[shared_names]`), and which of them were applied.
+    shared_names: BTreeMap<String, String>,
+    applied: BTreeSet<String>,
+    clashes: Vec<String>,
 }
 
 /// Whether a property is left out of generated types (the spec marks it undocumented).
@@ -411,7 +416,30 @@ impl<'s> TypeGen<'s> {
             requests: Vec::new(),
             by_shape: HashMap::new(),
             names,
+            shared_names: BTreeMap::new(),
+            applied: BTreeSet::new(),
+            clashes: Vec::new(),
         }
+    }
+
+    /// Names shared shapes as `renames` says (first-use name → name), instead of after the
+    /// first route that uses them.
+    pub fn with_shared_names(mut self, renames: BTreeMap<String, String>) -> Self {
+        self.shared_names = renames;
+        self
+    }
+
+    /// What is wrong with the `[shared_names]` entries: one that named nothing (stale, or
+    /// misspelt), or a name already taken.
+    pub fn shared_name_problems(&self) -> Vec<String> {
+        let mut problems: Vec<String> = self
+            .shared_names
+            .keys()
+            .filter(|k| !self.applied.contains(*k))
+            .map(|k| format!("{k} names no generated type"))
+            .collect();
+        problems.extend(self.clashes.iter().cloned());
+        problems
     }
 
     /// A fresh type name starting with `hint`.
@@ -605,7 +633,16 @@ impl<'s> TypeGen<'s> {
         if let Some(name) = self.by_shape.get(&key) {
             return name.clone();
         }
-        let name = self.fresh(hint);
+        let mut name = self.fresh(hint);
+        if let Some(better) = self.shared_names.get(&name).cloned() {
+            self.names.remove(&name);
+            self.applied.insert(name);
+            name = self.fresh(&better);
+            if name != better {
+                self.clashes
+                    .push(format!("{better} is taken (it became {name})"));
+            }
+        }
         self.by_shape.insert(key, name.clone());
         self.define(schema, &name, side);
         name

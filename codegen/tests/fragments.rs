@@ -167,3 +167,50 @@ fn the_checked_in_snapshot_matches_spec_source() {
     let source = std::fs::read_to_string(root.join("spec/SOURCE")).unwrap();
     seamapi_codegen::check_snapshot(&spec, &source).unwrap();
 }
+
+#[test]
+fn shared_names_rename_a_shape_many_routes_share_and_refuse_stale_or_taken_names() {
+    // Two routes answer with the same inline enum: it is written once, named after the first.
+    let status = json!({"type": "string", "enum": ["pending", "done"]});
+    let response = json!({"type": "object", "properties": {"job": {"type": "object",
+        "properties": {"status": status}, "required": ["status"]}}});
+    let body = json!({"type": "object", "properties": {}});
+    let paths = json!({
+        "/jobs/start": {"post": op(&["jobs"], "start", body.clone(), response.clone(), Some("job"))},
+        "/jobs/stop": {"post": op(&["jobs"], "stop", body, response, Some("job"))}
+    });
+    let schemas = json!({"thing": {"type": "object", "properties": {"id": {"type": "string"}}}});
+    let text = spec(paths, schemas);
+    let resources = generate(&text, "")["crates/seam-api/src/generated/resources.rs"].clone();
+    let first_use = resources
+        .split("pub status: crate::resources::")
+        .nth(1)
+        .and_then(|rest| rest.split(',').next())
+        .unwrap()
+        .to_owned();
+    assert!(first_use.starts_with("Jobs"), "{first_use}");
+
+    let renamed = generate(
+        &text,
+        &format!("[shared_names]\n\"{first_use}\" = \"JobState\"\n"),
+    );
+    let resources = &renamed["crates/seam-api/src/generated/resources.rs"];
+    assert!(resources.contains("\nJobState {"), "{resources}");
+    assert!(!resources.contains(&first_use), "{resources}");
+    assert!(resources.contains("pub status: crate::resources::JobState,"));
+
+    let stale =
+        seamapi_codegen::generate(&text, "[shared_names]\n\"NoSuchType\" = \"X\"\n", "test")
+            .unwrap_err();
+    assert!(
+        stale.contains("NoSuchType names no generated type"),
+        "{stale}"
+    );
+    let taken = seamapi_codegen::generate(
+        &text,
+        &format!("[shared_names]\n\"{first_use}\" = \"Thing\"\n"),
+        "test",
+    )
+    .unwrap_err();
+    assert!(taken.contains("Thing is taken"), "{taken}");
+}

@@ -5859,6 +5859,18 @@ pub struct ActionAttemptSimulateManualLockViaKeypadSucceededEvent {
     pub workspace_id: String,
 }
 
+crate::support::open_enum! {
+/// `ActionAttemptStatus`.
+ActionAttemptStatus {
+    /// `pending`
+    Pending = "pending",
+    /// `success`
+    Success = "success",
+    /// `error`
+    Error = "error",
+}
+}
+
 /// An unlock door action attempt failed.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -5949,7 +5961,7 @@ pub struct ActivateClimatePresetActionAttempt {
     #[serde(default)]
     pub result: Option<serde_json::Value>,
     /// `status`.
-    pub status: crate::resources::LockDoorActionAttemptStatus,
+    pub status: crate::resources::ActionAttemptStatus,
 }
 
 /// Assigning a credential to an access method is pending.
@@ -5968,7 +5980,7 @@ pub struct AssignCredentialActionAttempt {
     #[serde(default)]
     pub result: Option<crate::resources::AssignCredentialActionAttemptResult>,
     /// `status`.
-    pub status: crate::resources::LockDoorActionAttemptStatus,
+    pub status: crate::resources::ActionAttemptStatus,
 }
 
 ///
@@ -6863,7 +6875,7 @@ pub struct ConfigureAutoLockActionAttempt {
     #[serde(default)]
     pub result: Option<serde_json::Value>,
     /// `status`.
-    pub status: crate::resources::LockDoorActionAttemptStatus,
+    pub status: crate::resources::ActionAttemptStatus,
 }
 
 /// Code was modified or removed externally after Seam successfully set it on the device. The external change conflicts with the state that Seam is trying to apply, so Seam will attempt to set the code on the device again.
@@ -7666,7 +7678,7 @@ pub struct CreateAccessCodeActionAttempt {
     #[serde(default)]
     pub result: Option<crate::resources::CreateAccessCodeActionAttemptResult>,
     /// `status`.
-    pub status: crate::resources::LockDoorActionAttemptStatus,
+    pub status: crate::resources::ActionAttemptStatus,
 }
 
 /// Result of the action.
@@ -7694,7 +7706,7 @@ pub struct CreateNoiseThresholdActionAttempt {
     #[serde(default)]
     pub result: Option<crate::resources::CreateNoiseThresholdActionAttemptResult>,
     /// `status`.
-    pub status: crate::resources::LockDoorActionAttemptStatus,
+    pub status: crate::resources::ActionAttemptStatus,
 }
 
 /// Result of the action.
@@ -8057,7 +8069,7 @@ pub struct DeleteAccessCodeActionAttempt {
     #[serde(default)]
     pub result: Option<serde_json::Value>,
     /// `status`.
-    pub status: crate::resources::LockDoorActionAttemptStatus,
+    pub status: crate::resources::ActionAttemptStatus,
 }
 
 /// `DeleteNoiseThresholdActionAttempt`.
@@ -8076,7 +8088,7 @@ pub struct DeleteNoiseThresholdActionAttempt {
     #[serde(default)]
     pub result: Option<serde_json::Value>,
     /// `status`.
-    pub status: crate::resources::LockDoorActionAttemptStatus,
+    pub status: crate::resources::ActionAttemptStatus,
 }
 
 /// Indicates that the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) was deleted from the [access system](https://docs.seam.co/low-level-apis/access-systems) outside of Seam.
@@ -12246,7 +12258,7 @@ pub struct EncodeCredentialActionAttempt {
     #[serde(default)]
     pub result: Option<serde_json::Value>,
     /// `status`.
-    pub status: crate::resources::LockDoorActionAttemptStatus,
+    pub status: crate::resources::ActionAttemptStatus,
 }
 
 ///
@@ -14080,7 +14092,7 @@ pub struct LockDoorActionAttempt {
     #[serde(default)]
     pub result: Option<crate::resources::LockDoorActionAttemptResult>,
     /// `status`.
-    pub status: crate::resources::LockDoorActionAttemptStatus,
+    pub status: crate::resources::ActionAttemptStatus,
 }
 
 /// Error associated with the action.
@@ -14102,18 +14114,6 @@ pub struct LockDoorActionAttemptResult {
     /// Indicates whether the device confirmed that the lock action occurred.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub was_confirmed_by_device: Option<bool>,
-}
-
-crate::support::open_enum! {
-/// `LockDoorActionAttemptStatus`.
-LockDoorActionAttemptStatus {
-    /// `pending`
-    Pending = "pending",
-    /// `success`
-    Success = "success",
-    /// `error`
-    Error = "error",
-}
 }
 
 /// A [lock](https://docs.seam.co/low-level-apis/smart-locks) was locked.
@@ -15300,7 +15300,7 @@ pub struct PushThermostatProgramsActionAttempt {
     #[serde(default)]
     pub result: Option<serde_json::Value>,
     /// `status`.
-    pub status: crate::resources::LockDoorActionAttemptStatus,
+    pub status: crate::resources::ActionAttemptStatus,
 }
 
 /// Indicates that the requested PIN code was already in use on a device, so a different code was assigned.
@@ -15343,7 +15343,7 @@ pub struct ResetSandboxWorkspaceActionAttempt {
     #[serde(default)]
     pub result: Option<serde_json::Value>,
     /// `status`.
-    pub status: crate::resources::LockDoorActionAttemptStatus,
+    pub status: crate::resources::ActionAttemptStatus,
 }
 
 /// Seam is in the process of revoking access for this access method from devices.
@@ -15708,7 +15708,7 @@ pub struct ScanCredentialActionAttempt {
     #[serde(default)]
     pub result: Option<crate::resources::ScanCredentialActionAttemptResult>,
     /// `status`.
-    pub status: crate::resources::LockDoorActionAttemptStatus,
+    pub status: crate::resources::ActionAttemptStatus,
 }
 
 ///
@@ -15936,7 +15936,7 @@ pub struct ScanToAssignCredentialActionAttempt {
     #[serde(default)]
     pub result: Option<crate::resources::ScanToAssignCredentialActionAttemptResult>,
     /// `status`.
-    pub status: crate::resources::LockDoorActionAttemptStatus,
+    pub status: crate::resources::ActionAttemptStatus,
 }
 
 ///
@@ -16200,7 +16200,7 @@ pub struct SetFanModeActionAttempt {
     #[serde(default)]
     pub result: Option<serde_json::Value>,
     /// `status`.
-    pub status: crate::resources::LockDoorActionAttemptStatus,
+    pub status: crate::resources::ActionAttemptStatus,
 }
 
 /// Setting the HVAC mode is pending.
@@ -16219,7 +16219,7 @@ pub struct SetHvacModeActionAttempt {
     #[serde(default)]
     pub result: Option<serde_json::Value>,
     /// `status`.
-    pub status: crate::resources::LockDoorActionAttemptStatus,
+    pub status: crate::resources::ActionAttemptStatus,
 }
 
 /// Indicates that the access control system requires additional setup before it can be fully operational. Follow the instructions in the warning message to complete the setup.
@@ -16268,7 +16268,7 @@ pub struct SimulateKeypadCodeEntryActionAttempt {
     #[serde(default)]
     pub result: Option<serde_json::Value>,
     /// `status`.
-    pub status: crate::resources::LockDoorActionAttemptStatus,
+    pub status: crate::resources::ActionAttemptStatus,
 }
 
 /// Simulating a manual lock action using a keypad is pending.
@@ -16287,7 +16287,7 @@ pub struct SimulateManualLockViaKeypadActionAttempt {
     #[serde(default)]
     pub result: Option<serde_json::Value>,
     /// `status`.
-    pub status: crate::resources::LockDoorActionAttemptStatus,
+    pub status: crate::resources::ActionAttemptStatus,
 }
 
 /// Represents a space that is a logical grouping of devices and entrances. You can assign access to an entire space, thereby making granting access more efficient.
@@ -16593,7 +16593,7 @@ pub struct SyncAccessCodesActionAttempt {
     #[serde(default)]
     pub result: Option<serde_json::Value>,
     /// `status`.
-    pub status: crate::resources::LockDoorActionAttemptStatus,
+    pub status: crate::resources::ActionAttemptStatus,
 }
 
 /// Indicates that the temperature threshold has been exceeded.
@@ -17327,7 +17327,7 @@ pub struct UnlockDoorActionAttempt {
     #[serde(default)]
     pub result: Option<crate::resources::UnlockDoorActionAttemptResult>,
     /// `status`.
-    pub status: crate::resources::LockDoorActionAttemptStatus,
+    pub status: crate::resources::ActionAttemptStatus,
 }
 
 /// Result of the action.
@@ -17986,7 +17986,7 @@ pub struct UpdateAccessCodeActionAttempt {
     #[serde(default)]
     pub result: Option<crate::resources::UpdateAccessCodeActionAttemptResult>,
     /// `status`.
-    pub status: crate::resources::LockDoorActionAttemptStatus,
+    pub status: crate::resources::ActionAttemptStatus,
 }
 
 /// Result of the action.
@@ -18014,7 +18014,7 @@ pub struct UpdateNoiseThresholdActionAttempt {
     #[serde(default)]
     pub result: Option<crate::resources::UpdateNoiseThresholdActionAttemptResult>,
     /// `status`.
-    pub status: crate::resources::LockDoorActionAttemptStatus,
+    pub status: crate::resources::ActionAttemptStatus,
 }
 
 /// Result of the action.

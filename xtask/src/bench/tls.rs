@@ -11,12 +11,31 @@
 //! `NODE_EXTRA_CA_CERTS` and `SSL_CERT_FILE` / `REQUESTS_CA_BUNDLE`. The full run rewrites the
 //! `## TLS and HTTP/2` section of docs/performance.md.
 
+use std::fmt::Write as _;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::{TokioExecutor, TokioIo};
 use seam_transport::HyperTransportBuilder;
 use seam_transport::test_util::TestCa;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
 
-use super::*;
+use super::cli::{cli_command, cli_home, seam_cli_binary};
+use super::clients::{
+    raw_hyper, raw_hyper_with, seam_async, seam_async_with, seam_blocking, seam_blocking_with,
+};
+use super::peers::Peers;
+use super::report::fmt_opt;
+use super::sample::{Named, Row, Sample, drive_threads};
+use super::servers::{ServerHandle, ok_json};
+use super::{API_KEY, Budget};
+use crate::workspace_root;
 
 /// The heading of the section this writes.
 pub(super) const SECTION: &str = "## TLS and HTTP/2";
@@ -205,7 +224,7 @@ pub(super) fn run(args: &[String]) -> Result<(), String> {
 /// `doc` with its TLS section replaced by `section`, or `section` put before `## Build times`
 /// (or at the end) when there was none.
 fn replace_section(doc: &str, section: &str) -> String {
-    let old = super::section(doc, SECTION);
+    let old = super::report::section(doc, SECTION);
     let section = format!("\n{}", section.trim_end_matches('\n'));
     if !old.is_empty() {
         return doc.replacen(old.trim_end_matches('\n'), &section, 1);

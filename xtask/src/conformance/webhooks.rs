@@ -12,7 +12,9 @@ use std::process::Command;
 use seam_api::webhook::Webhook;
 use serde_json::{Value, json};
 
-use super::{Env, Report, SOURCES, json_line, output_with_input};
+use super::process::{json_line, output_with_input};
+use super::report::Report;
+use super::{Env, SOURCES};
 
 /// The endpoint's secret in most cases.
 const SECRET: &str = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
@@ -279,7 +281,7 @@ pub(super) fn run(env: &Env, report: &mut Report) -> Result<(), String> {
             command.text,
             svix.text,
             seam.text,
-            super::yes(ok),
+            super::report::yes(ok),
         ]);
     }
     Ok(())

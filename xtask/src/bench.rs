@@ -18,6 +18,12 @@
 //!
 //! The measurement needs optimised code: when xtask itself is a debug build, it rebuilds itself
 //! with `--release` and runs that.
+//!
+//! This module holds the task, its options and the rounds ([`measure()`]). Measuring: [`sample`]
+//! (one measurement, driven from tasks or threads), [`clients`], [`cli`] and [`peers`] (the
+//! clients), [`servers`]; [`micro`] runs the divan benchmarks. Reporting: [`report`] (the table,
+//! the JSON, `docs/performance.md`) and [`chart`] (`docs/performance.svg`). [`tls`] is
+//! `--tls`.
 
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -35,7 +41,7 @@ mod peers;
 mod report;
 mod sample;
 mod servers;
-// The same clients over TLS, and HTTP/1.1 against HTTP/2 (issue 16): `cargo xtask bench --tls`.
+/// The same clients over TLS, and HTTP/1.1 against HTTP/2 (issue 16): `cargo xtask bench --tls`.
 mod tls;
 
 use chart::svg;
@@ -301,11 +307,11 @@ fn set_affinity(cpus: &str) -> Result<String, String> {
     }
 }
 
-pub(super) struct Opts {
-    pub(super) quick: bool,
-    pub(super) json: bool,
+struct Opts {
+    quick: bool,
+    json: bool,
     /// Measure only this client.
-    pub(super) only: Option<String>,
+    only: Option<String>,
 }
 
 impl Opts {
@@ -321,15 +327,15 @@ fn note(opts: &Opts, text: &str) {
     }
 }
 
-pub(super) struct Budget {
+struct Budget {
     /// The most requests one measurement sends.
-    pub(super) requests: usize,
+    requests: usize,
     /// The longest one measurement runs.
-    pub(super) max_time: Duration,
+    max_time: Duration,
     /// Measurements per client, server and concurrency; the median is kept.
-    pub(super) rounds: usize,
+    rounds: usize,
     /// Processes started for `seam-cli`.
-    pub(super) cli_calls: usize,
+    cli_calls: usize,
     /// Calls each peer SDK script makes.
-    pub(super) peer_calls: usize,
+    peer_calls: usize,
 }

@@ -1,25 +1,31 @@
 //! `cargo xtask conformance [--markdown]`: this project's client and Seam's own code, run
 //! against each other (issue 6).
 //!
-//! 1. **Our client against Seam's fake.** `@seamapi/fake-seam-connect` (pinned in
+//! 1. **Our client against Seam's fake** ([`seams_fake`]). `@seamapi/fake-seam-connect` (pinned in
 //!    `xtask/conformance/package.json`) runs seeded with `seam_fake::seed` on 127.0.0.1 behind
 //!    a request counter (`xtask/conformance/seam-connect-fake.mjs`). The async client, the
 //!    blocking client and the `seam` binary call it, and so do Seam's JavaScript and Python SDKs
 //!    for the cases they can send; each answer must map to the `seam_core::Error` variant Seam's
 //!    SDKs map it to.
-//! 2. **Seam's SDKs against our fake.** `seam-fake serve` runs, and `@seamapi/http` and the
+//! 2. **Seam's SDKs against our fake** ([`our_fake`]). `seam-fake serve` runs, and `@seamapi/http` and the
 //!    Python `seam` (pinned in `xtask/conformance/requirements.txt`) call add_acs_user by id, by
 //!    key (new and existing) and with bad input; each must succeed or raise the same kind of
 //!    error, with the same type, status and messages, as our client gets for the same call.
-//! 3. **Query strings.** `xtask/conformance/query.mjs` runs the cases of
+//! 3. **Query strings** ([`query`]). `xtask/conformance/query.mjs` runs the cases of
 //!    `crates/seam-core/tests/query_cases.json` (which the `query` test of seam-core checks
 //!    `seam_core::codec::query_string` against) through Seam's own
 //!    `@seamapi/url-search-params-serializer`; any case whose answer differs fails the task.
 //! 4. **Every documented route of Seam's fake**, with Seam's own seed, and the HTTP method of
 //!    every route against `@seamapi/http` 2.32.0's: see [`whole_api`].
 //! 5. **Webhooks.** Deliveries signed by Python's `svix`, verified by it, by Seam's
-//!    `SeamWebhook`, by `seam_api::webhook::Webhook` and by `seam webhooks verify`
-//!    (`conformance/webhooks.rs`).
+//!    `SeamWebhook`, by `seam_api::webhook::Webhook` and by `seam webhooks verify`: see
+//!    [`webhooks`].
+//!
+//! Beside the parts: [`setup`] finds the tools, builds our binaries and installs Seam's
+//! packages; [`process`] runs servers and scripts; [`sdks`] runs Seam's SDK scripts;
+//! [`clients`] is our side (the async and blocking clients, the CLI, raw requests);
+//! [`outcome`] puts what any of them ended with in one shape; [`report`] counts the checks
+//! and keeps the tables.
 //!
 //! Node.js, npm and Python 3 are needed. They install the pinned packages into
 //! `target/conformance/` (kept while the lock files are unchanged). When one is missing the task
@@ -41,10 +47,7 @@ mod whole_api;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use our_fake::against_our_fake;
-use query::query_cases;
 use report::Report;
-use seams_fake::against_seams_fake;
 use setup::{Binaries, Tools, build_binaries, install};
 
 /// Where the pinned package lists and our scripts live.
@@ -83,9 +86,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let env = Env { dir, bins, runtime };
 
     let mut report = Report::default();
-    query_cases(&env, &mut report)?;
-    against_seams_fake(&env, &mut report)?;
-    against_our_fake(&env, &mut report)?;
+    query::run(&env, &mut report)?;
+    seams_fake::run(&env, &mut report)?;
+    our_fake::run(&env, &mut report)?;
     let whole = Instant::now();
     whole_api::run(&env, &mut report)?;
     eprintln!(
@@ -122,6 +125,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
 }
 
+/// What every part runs with: the install folder, our binaries, a runtime for our async calls.
 struct Env {
     dir: PathBuf,
     bins: Binaries,

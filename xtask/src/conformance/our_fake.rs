@@ -1,4 +1,5 @@
-//! Part 2: Seam's SDKs against our fake (`seam-fake serve`), beside our client.
+//! Part 2 of `cargo xtask conformance`: Seam's SDKs against our fake (`seam-fake serve`),
+//! beside our client.
 
 use std::collections::BTreeMap;
 use std::process::Command;
@@ -21,7 +22,8 @@ const UNKNOWN_ACS_USER_ID: &str = "5eed0002-0000-4000-8000-000000000999";
 /// A user identity id that no fake knows.
 const UNKNOWN_USER_IDENTITY_ID: &str = "5eed0003-0000-4000-8000-000000000999";
 
-pub(super) fn against_our_fake(env: &Env, report: &mut Report) -> Result<(), String> {
+/// Starts `seam-fake serve` and runs the add_acs_user cases through our client and Seam's SDKs.
+pub(super) fn run(env: &Env, report: &mut Report) -> Result<(), String> {
     let mut cmd = Command::new(&env.bins.seam_fake);
     cmd.args(["serve", "--listen", "127.0.0.1:0"]);
     let fake = ServerProcess::start("seam-fake serve", cmd)?;

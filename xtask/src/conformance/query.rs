@@ -1,4 +1,4 @@
-//! Part 3: the query-string cases against Seam's own serializer.
+//! Part 3 of `cargo xtask conformance`: the query-string cases against Seam's own serializer.
 
 use std::process::Command;
 
@@ -10,7 +10,7 @@ const QUERY_CASES: &str = "crates/seam-core/tests/query_cases.json";
 
 /// The answers in the query-string cases must be the ones Seam's serializer gives: `query.mjs`
 /// (copied beside `node_modules`) compares them and exits non-zero listing each difference.
-pub(super) fn query_cases(env: &Env, report: &mut Report) -> Result<(), String> {
+pub(super) fn run(env: &Env, report: &mut Report) -> Result<(), String> {
     let mut cmd = Command::new("node");
     cmd.arg("query.mjs")
         .arg("--cases")

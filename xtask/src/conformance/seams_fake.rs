@@ -1,4 +1,5 @@
-//! Part 1: our client, blocking client and CLI against Seam's fake, beside Seam's SDKs.
+//! Part 1 of `cargo xtask conformance`: our client, blocking client and CLI against Seam's
+//! fake, beside Seam's SDKs.
 
 use std::process::Command;
 
@@ -43,7 +44,9 @@ fn seed_for_seams_fake() -> Value {
     })
 }
 
-pub(super) fn against_seams_fake(env: &Env, report: &mut Report) -> Result<(), String> {
+/// Starts Seam's fake with our seed and runs the part: reads, add_acs_user beside Seam's SDKs,
+/// and the requests our client refuses to send, sent raw.
+pub(super) fn run(env: &Env, report: &mut Report) -> Result<(), String> {
     let mut cmd = Command::new("node");
     cmd.arg("seam-connect-fake.mjs")
         .current_dir(&env.dir)

@@ -1,4 +1,4 @@
-//! Part 4 of `cargo xtask conformance`: webhook deliveries signed by Svix's own library.
+//! Part 5 of `cargo xtask conformance`: webhook deliveries signed by Svix's own library.
 //!
 //! `xtask/conformance/py_webhook_cases.py` makes each delivery with Python's `svix` (pinned in
 //! `requirements.txt`, the library Seam's SDKs verify with): signs the body with one or more

@@ -1,7 +1,6 @@
 //! The servers measured against: `minimal` (written here) and `fake` (`seam-fake`).
 
 use std::convert::Infallible;
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -11,19 +10,44 @@ use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
-use tokio::net::TcpListener;
+use seam_transport::test_util::{Loopback, serve_loopback};
 use tokio::sync::oneshot;
 
+/// A server on 127.0.0.1 in a thread of its own with a current-thread runtime, so that server
+/// and client never share a runtime; stopped (and its thread waited for) when dropped.
 pub(super) struct ServerHandle {
     pub(super) endpoint: String,
-    pub(super) stop: Option<oneshot::Sender<()>>,
-    pub(super) thread: Option<std::thread::JoinHandle<()>>,
+    running: Running,
+}
+
+enum Running {
+    /// `minimal`, on the loopback accept loop of `seam_transport::test_util`.
+    Minimal(Option<Loopback>),
+    /// `fake`, `seam-fake`'s own server.
+    Fake {
+        stop: Option<oneshot::Sender<()>>,
+        thread: Option<std::thread::JoinHandle<()>>,
+    },
 }
 
 impl ServerHandle {
-    /// Starts `kind` ("minimal" or "fake") on 127.0.0.1 in its own thread with a
-    /// current-thread runtime, so that server and client never share a runtime.
+    /// Starts `kind` ("minimal" or "fake").
     pub(super) fn start(kind: &'static str) -> Result<Self, String> {
+        if kind != "fake" {
+            let loopback = serve_loopback(|stream| {
+                let _ = stream.set_nodelay(true);
+                async move {
+                    let _ = http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), service_fn(ok_json))
+                        .await;
+                }
+            })
+            .map_err(|e| format!("minimal server: {e}"))?;
+            return Ok(Self {
+                endpoint: format!("http://{}", loopback.addr()),
+                running: Running::Minimal(Some(loopback)),
+            });
+        }
         let (ready_tx, ready_rx) = std::sync::mpsc::channel::<Result<String, String>>();
         let (stop, stopped) = oneshot::channel::<()>();
         let thread = std::thread::Builder::new()
@@ -40,34 +64,15 @@ impl ServerHandle {
                     }
                 };
                 runtime.block_on(async move {
-                    if kind == "fake" {
-                        let fake = seam_fake::FakeSeam::new();
-                        match seam_fake::FakeServer::start("127.0.0.1:0", fake).await {
-                            Ok(server) => {
-                                let _ = ready_tx.send(Ok(server.endpoint().to_owned()));
-                                let _ = stopped.await;
-                                let _ = server.stop().await;
-                            }
-                            Err(e) => {
-                                let _ = ready_tx.send(Err(format!("fake server: {e}")));
-                            }
+                    let fake = seam_fake::FakeSeam::new();
+                    match seam_fake::FakeServer::start("127.0.0.1:0", fake).await {
+                        Ok(server) => {
+                            let _ = ready_tx.send(Ok(server.endpoint().to_owned()));
+                            let _ = stopped.await;
+                            let _ = server.stop().await;
                         }
-                    } else {
-                        match TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await {
-                            Ok(listener) => {
-                                let addr = listener
-                                    .local_addr()
-                                    .map(|a| a.to_string())
-                                    .unwrap_or_default();
-                                let _ = ready_tx.send(Ok(format!("http://{addr}")));
-                                tokio::select! {
-                                    () = minimal_server(listener) => {}
-                                    _ = stopped => {}
-                                }
-                            }
-                            Err(e) => {
-                                let _ = ready_tx.send(Err(format!("minimal server: {e}")));
-                            }
+                        Err(e) => {
+                            let _ = ready_tx.send(Err(format!("fake server: {e}")));
                         }
                     }
                 });
@@ -78,8 +83,10 @@ impl ServerHandle {
             .map_err(|e| format!("server {kind} did not start: {e}"))??;
         Ok(Self {
             endpoint,
-            stop: Some(stop),
-            thread: Some(thread),
+            running: Running::Fake {
+                stop: Some(stop),
+                thread: Some(thread),
+            },
         })
     }
 
@@ -88,11 +95,20 @@ impl ServerHandle {
     }
 
     fn shutdown(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
+        match &mut self.running {
+            Running::Minimal(loopback) => {
+                if let Some(loopback) = loopback.take() {
+                    loopback.stop();
+                }
+            }
+            Running::Fake { stop, thread } => {
+                if let Some(stop) = stop.take() {
+                    let _ = stop.send(());
+                }
+                if let Some(thread) = thread.take() {
+                    let _ = thread.join();
+                }
+            }
         }
     }
 }
@@ -114,19 +130,4 @@ pub(super) async fn ok_json(
         http::HeaderValue::from_static("application/json"),
     );
     Ok(response)
-}
-
-/// Answers every request with `200 {"ok":true}` once its body is read.
-async fn minimal_server(listener: TcpListener) {
-    loop {
-        let Ok((stream, _)) = listener.accept().await else {
-            continue;
-        };
-        let _ = stream.set_nodelay(true);
-        tokio::spawn(async move {
-            let _ = http1::Builder::new()
-                .serve_connection(TokioIo::new(stream), service_fn(ok_json))
-                .await;
-        });
-    }
 }

@@ -22,9 +22,7 @@ use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use seam_transport::HyperTransportBuilder;
-use seam_transport::test_util::TestCa;
-use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use seam_transport::test_util::{Loopback, TestCa, serve_loopback};
 
 use super::cli::{cli_command, cli_home, seam_cli_binary};
 use super::clients::{
@@ -444,13 +442,13 @@ fn report(
     s
 }
 
-/// A minimal server over TLS (`h2` and `http/1.1` by ALPN) in its own thread and
-/// current-thread runtime, counting the TCP connections it accepts.
+/// A minimal server over TLS (`h2` and `http/1.1` by ALPN) on the loopback accept loop of
+/// `seam_transport::test_util` (its own thread and current-thread runtime), counting the TCP
+/// connections it accepts.
 struct TlsServer {
     endpoint: String,
     connections: Arc<AtomicUsize>,
-    stop: Option<oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    loopback: Option<Loopback>,
 }
 
 impl TlsServer {
@@ -458,70 +456,33 @@ impl TlsServer {
         let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
         let connections = Arc::new(AtomicUsize::new(0));
         let counted = Arc::clone(&connections);
-        let listener = std::net::TcpListener::bind("127.0.0.1:0")
-            .map_err(|e| format!("bench: TLS server: {e}"))?;
-        listener
-            .set_nonblocking(true)
-            .map_err(|e| format!("bench: TLS server: {e}"))?;
-        let port = listener
-            .local_addr()
-            .map_err(|e| format!("bench: TLS server: {e}"))?
-            .port();
-        let (stop, stopped) = oneshot::channel::<()>();
-        let thread = std::thread::Builder::new()
-            .name("bench-server-tls".into())
-            .spawn(move || {
-                let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                else {
+        let loopback = serve_loopback(move |stream| {
+            counted.fetch_add(1, Ordering::Relaxed);
+            let _ = stream.set_nodelay(true);
+            let acceptor = acceptor.clone();
+            async move {
+                let Ok(tls) = acceptor.accept(stream).await else {
                     return;
                 };
-                runtime.block_on(async move {
-                    let Ok(listener) = TcpListener::from_std(listener) else {
-                        return;
-                    };
-                    let accept = async {
-                        loop {
-                            let Ok((stream, _)) = listener.accept().await else {
-                                continue;
-                            };
-                            counted.fetch_add(1, Ordering::Relaxed);
-                            let _ = stream.set_nodelay(true);
-                            let acceptor = acceptor.clone();
-                            tokio::spawn(async move {
-                                let Ok(tls) = acceptor.accept(stream).await else {
-                                    return;
-                                };
-                                let h2 = tls.get_ref().1.alpn_protocol() == Some(b"h2");
-                                let io = TokioIo::new(tls);
-                                if h2 {
-                                    let _ = hyper::server::conn::http2::Builder::new(
-                                        TokioExecutor::new(),
-                                    )
-                                    .max_concurrent_streams(256)
-                                    .serve_connection(io, service_fn(ok_json))
-                                    .await;
-                                } else {
-                                    let _ = http1::Builder::new()
-                                        .serve_connection(io, service_fn(ok_json))
-                                        .await;
-                                }
-                            });
-                        }
-                    };
-                    tokio::select! {
-                        () = accept => {}
-                        _ = stopped => {}
-                    }
-                });
-            })
-            .map_err(|e| format!("bench: TLS server thread: {e}"))?;
+                let h2 = tls.get_ref().1.alpn_protocol() == Some(b"h2");
+                let io = TokioIo::new(tls);
+                if h2 {
+                    let _ = hyper::server::conn::http2::Builder::new(TokioExecutor::new())
+                        .max_concurrent_streams(256)
+                        .serve_connection(io, service_fn(ok_json))
+                        .await;
+                } else {
+                    let _ = http1::Builder::new()
+                        .serve_connection(io, service_fn(ok_json))
+                        .await;
+                }
+            }
+        })
+        .map_err(|e| format!("bench: TLS server: {e}"))?;
         Ok(Self {
-            endpoint: format!("https://localhost:{port}"),
+            endpoint: format!("https://localhost:{}", loopback.addr().port()),
             connections,
-            stop: Some(stop),
-            thread: Some(thread),
+            loopback: Some(loopback),
         })
     }
 
@@ -532,11 +493,8 @@ impl TlsServer {
 
 impl Drop for TlsServer {
     fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
+        if let Some(loopback) = self.loopback.take() {
+            loopback.stop();
         }
     }
 }

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use seam_core::{ConfigBuilder, Proxies, ProxyEnvironment};
+use seam_core::{BuildClient, Builder, Proxies, ProxyEnvironment};
 
 use crate::fail::CliError;
 use crate::settings::Globals;
@@ -47,8 +47,8 @@ impl Network {
         Ok(Self { proxies, roots })
     }
 
-    /// Sets these on a client's configuration.
-    pub fn apply(&self, builder: ConfigBuilder) -> ConfigBuilder {
+    /// Sets these on a client's options.
+    pub fn apply<C: BuildClient>(&self, builder: Builder<C>) -> Builder<C> {
         let builder = builder.proxies(self.proxies.clone());
         self.roots
             .iter()

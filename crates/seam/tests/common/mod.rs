@@ -459,8 +459,7 @@ pub fn the_overall_deadline_covers_the_whole_walk<F: Facade>() {
 pub fn options_reach_the_client_as_they_reach_a_bare_config<F: Facade>(
     config_of: impl Fn(&F::Client) -> &seam::Config,
 ) {
-    let ca = seam_transport::test_util::TestCa::new();
-    let options = |b: seam::Builder<F::Client>| {
+    fn options<C: seam::BuildClient>(b: seam::Builder<C>, pem: &str) -> seam::Builder<C> {
         b.api_key(KEY)
             .endpoint("http://10.0.0.1:9")
             .allow_insecure_http(true)
@@ -468,24 +467,14 @@ pub fn options_reach_the_client_as_they_reach_a_bare_config<F: Facade>(
             .retry_policy(RetryPolicy::none())
             .action_wait(seam::ActionWait::off())
             .proxy("http://proxy.example:3128")
-            .add_root_certificate_pem(ca.pem())
+            .add_root_certificate_pem(pem)
             .environment(seam::Environment::default())
-    };
-    let client = options(seam::SeamBuilder::<F::Client>::default())
+    }
+    let ca = seam_transport::test_util::TestCa::new();
+    let client = options(seam::SeamBuilder::<F::Client>::default(), ca.pem())
         .build()
         .unwrap();
-    let bare = seam::Config::builder()
-        .api_key(KEY)
-        .endpoint("http://10.0.0.1:9")
-        .allow_insecure_http(true)
-        .timeout(Duration::from_secs(7))
-        .retry_policy(RetryPolicy::none())
-        .action_wait(seam::ActionWait::off())
-        .proxy("http://proxy.example:3128")
-        .add_root_certificate_pem(ca.pem())
-        .environment(seam::Environment::default())
-        .build()
-        .unwrap();
+    let bare = options(seam::Config::builder(), ca.pem()).build().unwrap();
     let got = config_of(&client);
     assert_eq!(format!("{got:?}"), format!("{bare:?}"));
     assert_eq!(got.timeout, Duration::from_secs(7));

@@ -12,7 +12,7 @@
 //!   namespaces and methods.
 //!
 //! It depends on none of the crates it writes, so it runs while they are broken
-//! (`cargo run -p seam-codegen`, which `cargo xtask codegen` calls).
+//! (`cargo run -p seamapi-codegen`, which `cargo xtask codegen` calls).
 
 pub mod docs;
 pub mod names;
@@ -133,7 +133,7 @@ pub fn generate(spec_text: &str, overrides_text: &str, source: &str) -> Result<F
     );
 
     let mut resources = header.clone();
-    resources.push_str("//! Every resource of the Seam API: the schemas of Seam's OpenAPI document, and the objects\n//! routes answer with inline. Unknown fields are ignored, unknown enum values and union kinds\n//! are kept (see [`seam_core::UnknownValue`] and [`seam_core::UnknownKind`]).\n\n// The docs are the API document's prose, as Seam wrote it.\n#![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, rustdoc::bare_urls)]\n\n");
+    resources.push_str("//! Every resource of the Seam API: the schemas of Seam's OpenAPI document, and the objects\n//! routes answer with inline. Unknown fields are ignored, unknown enum values and union kinds\n//! are kept (see [`seamapi_core::UnknownValue`] and [`seamapi_core::UnknownKind`]).\n\n// The docs are the API document's prose, as Seam wrote it.\n#![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, rustdoc::bare_urls)]\n\n");
     let mut sorted = types.resources.clone();
     sorted.sort_by(|a, b| a.0.cmp(&b.0));
     for (_, code) in &sorted {
@@ -143,7 +143,7 @@ pub fn generate(spec_text: &str, overrides_text: &str, source: &str) -> Result<F
 
     let mut routes_file = header.clone();
     routes_file.push_str(&routes::routes_header(&generated.routes));
-    routes_file.push_str("\n// The docs are the API document's prose, as Seam wrote it.\n#![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, rustdoc::bare_urls)]\n\nuse seam_core::AuthSet;\nuse seam_core::params::{ParamKind, ParamSpec, Requirement, Rules};\n\n");
+    routes_file.push_str("\n// The docs are the API document's prose, as Seam wrote it.\n#![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, rustdoc::bare_urls)]\n\nuse seamapi_core::AuthSet;\nuse seamapi_core::params::{ParamKind, ParamSpec, Requirement, Rules};\n\n");
     for code in &generated.route_items {
         routes_file.push_str(code);
         routes_file.push('\n');

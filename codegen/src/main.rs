@@ -1,4 +1,4 @@
-//! `seam-codegen [--check] [ROOT]`: writes the generated code (or, with `--check`, fails when
+//! `seamapi-codegen [--check] [ROOT]`: writes the generated code (or, with `--check`, fails when
 //! the checked-in code differs). `cargo xtask codegen` runs this.
 
 use std::path::PathBuf;
@@ -11,13 +11,13 @@ fn main() -> ExitCode {
         match arg.as_str() {
             "--check" => check = true,
             "-h" | "--help" => {
-                println!("usage: seam-codegen [--check] [ROOT]");
+                println!("usage: seamapi-codegen [--check] [ROOT]");
                 return ExitCode::SUCCESS;
             }
             other => root = PathBuf::from(other),
         }
     }
-    match seam_codegen::run(&root, check) {
+    match seamapi_codegen::run(&root, check) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("codegen: {e}");

@@ -28,7 +28,7 @@ pub struct RouteModel {
     pub deprecated: Option<String>,
     pub output: String,
     /// Whether the facades wait for the action attempt the route answers with (the rule is
-    /// seam-core's `action::waits`; this only says so in the docs).
+    /// seamapi-core's `action::waits`; this only says so in the docs).
     pub waits: bool,
 }
 
@@ -332,7 +332,7 @@ pub fn build(
         let (output, decode, item) = match key {
             None => (
                 "()".to_owned(),
-                "seam_core::codec::decode_void(body)".to_owned(),
+                "seamapi_core::codec::decode_void(body)".to_owned(),
                 None,
             ),
             Some(k) => {
@@ -353,14 +353,14 @@ pub fn build(
                     if has_pagination && has_cursor {
                         paginated = true;
                         (
-                            format!("seam_core::Page<{}>", item.rust),
-                            format!("seam_core::codec::decode_page(body, {})", lit(k)),
+                            format!("seamapi_core::Page<{}>", item.rust),
+                            format!("seamapi_core::codec::decode_page(body, {})", lit(k)),
                             Some(item.rust),
                         )
                     } else {
                         (
                             format!("Vec<{}>", item.rust),
-                            format!("seam_core::codec::decode_field(body, {})", lit(k)),
+                            format!("seamapi_core::codec::decode_field(body, {})", lit(k)),
                             None,
                         )
                     }
@@ -373,7 +373,7 @@ pub fn build(
                     };
                     (
                         rust,
-                        format!("seam_core::codec::decode_field(body, {})", lit(k)),
+                        format!("seamapi_core::codec::decode_field(body, {})", lit(k)),
                         None,
                     )
                 }
@@ -423,7 +423,7 @@ pub fn build(
         ));
         item_code.push_str(&code);
         item_code.push_str(&format!(
-            "\nimpl seam_core::Route for {type_name} {{\n    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {{\n        index: {index},\n        name: {},\n        path: {},\n        method: seam_core::HttpMethod::{method},\n        idempotent: {idempotent},\n        retry_reason: {},\n        params: &[\n{}        ],\n        output_key: {},\n        paginated: {paginated},\n        action_attempt: {action_attempt},\n        auth: {auth},\n        namespace: &[{}],\n        method_name: {},\n        title: {},\n        doc: {},\n        deprecated: {},\n    }};\n    type Output = {output};\n\n    fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {{\n        {decode}\n    }}\n}}\n",
+            "\nimpl seamapi_core::Route for {type_name} {{\n    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {{\n        index: {index},\n        name: {},\n        path: {},\n        method: seamapi_core::HttpMethod::{method},\n        idempotent: {idempotent},\n        retry_reason: {},\n        params: &[\n{}        ],\n        output_key: {},\n        paginated: {paginated},\n        action_attempt: {action_attempt},\n        auth: {auth},\n        namespace: &[{}],\n        method_name: {},\n        title: {},\n        doc: {},\n        deprecated: {},\n    }};\n    type Output = {output};\n\n    fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {{\n        {decode}\n    }}\n}}\n",
             lit(&name),
             lit(path),
             lit(&reason),
@@ -437,7 +437,7 @@ pub fn build(
         ));
         if let Some(item) = item {
             item_code.push_str(&format!(
-                "\nimpl seam_core::Paginated for {type_name} {{\n    type Item = {item};\n\n    fn page_cursor(&self) -> Option<&str> {{\n        self.page_cursor.as_deref()\n    }}\n\n    fn with_page_cursor(&self, cursor: String) -> Self {{\n        let mut next = self.clone();\n        next.page_cursor = Some(cursor);\n        next\n    }}\n}}\n"
+                "\nimpl seamapi_core::Paginated for {type_name} {{\n    type Item = {item};\n\n    fn page_cursor(&self) -> Option<&str> {{\n        self.page_cursor.as_deref()\n    }}\n\n    fn with_page_cursor(&self, cursor: String) -> Self {{\n        let mut next = self.clone();\n        next.page_cursor = Some(cursor);\n        next\n    }}\n}}\n"
             ));
         }
         items.push(item_code);
@@ -504,16 +504,16 @@ pub fn table(routes: &[RouteModel], overrides: &Overrides) -> String {
         "//! The route table: every route's `RouteInfo` by slot, a visitor over their types, and\n//! the documented paths left out, each with its reason.\n\n#![allow(deprecated)]\n\nuse crate::routes::*;\n\n",
     );
     out.push_str(&format!(
-        "/// Every route, by slot ([`seam_core::RouteInfo::index`]).\npub static ROUTES: [&seam_core::RouteInfo; {}] = [\n",
+        "/// Every route, by slot ([`seamapi_core::RouteInfo::index`]).\npub static ROUTES: [&seamapi_core::RouteInfo; {}] = [\n",
         routes.len()
     ));
     for r in routes {
         out.push_str(&format!(
-            "    &<{} as seam_core::Route>::INFO,\n",
+            "    &<{} as seamapi_core::Route>::INFO,\n",
             r.type_name
         ));
     }
-    out.push_str("];\n\n/// Calls `visitor.route::<R>()` for every route, in table order.\npub fn visit_routes<V: seam_core::RouteVisitor>(visitor: &mut V) {\n");
+    out.push_str("];\n\n/// Calls `visitor.route::<R>()` for every route, in table order.\npub fn visit_routes<V: seamapi_core::RouteVisitor>(visitor: &mut V) {\n");
     for r in routes {
         out.push_str(&format!("    visitor.route::<{}>();\n", r.type_name));
     }
@@ -556,7 +556,7 @@ pub fn facade(routes: &[RouteModel], blocking: bool) -> String {
         "//! The namespaces and a method for every route of the route table.\n\n#![allow(deprecated)]\n\n",
     );
     out.push_str(&format!(
-        "use crate::{{{client}, {pages}}};\nuse seam_core::Error;\n\n"
+        "use crate::{{{client}, {pages}}};\nuse seamapi_core::Error;\n\n"
     ));
     out.push_str(&format!("impl {client} {{\n"));
     for child in root.children.keys() {
@@ -606,7 +606,7 @@ pub fn facade(routes: &[RouteModel], blocking: bool) -> String {
                 r.method.to_uppercase(),
                 r.path,
                 if r.idempotent { "retried when it fails" } else { "never retried once it may have reached the server" },
-                r.output.replace("crate::resources::", "").replace("seam_core::", ""),
+                r.output.replace("crate::resources::", "").replace("seamapi_core::", ""),
                 if r.waits {
                     ", finished: the attempt is waited for as the client's `ActionWait` says (every 0.5 s for up to 5 s by default), and a failed or still pending one is `Error::ActionAttemptFailed` or `Error::ActionAttemptTimedOut`"
                 } else {
@@ -619,11 +619,11 @@ pub fn facade(routes: &[RouteModel], blocking: bool) -> String {
             let method = field(&r.method_name);
             if blocking {
                 out.push_str(&format!(
-                    "    pub fn {method}(&self, params: {ty}) -> Result<{}, Error> {{\n        self.client.send(params)\n    }}\n\n", r.output.replace("seam_core::Page", "crate::Page")
+                    "    pub fn {method}(&self, params: {ty}) -> Result<{}, Error> {{\n        self.client.send(params)\n    }}\n\n", r.output.replace("seamapi_core::Page", "crate::Page")
                 ));
             } else {
                 out.push_str(&format!(
-                    "    pub async fn {method}(&self, params: {ty}) -> Result<{}, Error> {{\n        self.client.send(params).await\n    }}\n\n", r.output.replace("seam_core::Page", "crate::Page")
+                    "    pub async fn {method}(&self, params: {ty}) -> Result<{}, Error> {{\n        self.client.send(params).await\n    }}\n\n", r.output.replace("seamapi_core::Page", "crate::Page")
                 ));
             }
             if r.paginated {

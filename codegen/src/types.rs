@@ -531,7 +531,7 @@ impl<'s> TypeGen<'s> {
                     _ => (Base::Str, "String"),
                 };
                 let rust = if base == Base::Timestamp {
-                    "seam_core::Timestamp"
+                    "seamapi_core::Timestamp"
                 } else {
                     "String"
                 };
@@ -717,7 +717,7 @@ impl<'s> TypeGen<'s> {
             code.push_str(&format!("    {variant}({s}),\n"));
         }
         code.push_str(&format!(
-            "    /// A `{tag}` this version of the client does not know, with the object as sent.\n    Unknown(seam_core::UnknownKind),\n}}\n\n"
+            "    /// A `{tag}` this version of the client does not know, with the object as sent.\n    Unknown(seamapi_core::UnknownKind),\n}}\n\n"
         ));
         code.push_str(&format!("impl {name} {{\n"));
         code.push_str(&format!(
@@ -774,7 +774,7 @@ impl<'s> TypeGen<'s> {
                 lit(t)
             ));
         }
-        code.push_str("            _ => Self::Unknown(seam_core::UnknownKind::new(kind, value)),\n        })\n    }\n}\n");
+        code.push_str("            _ => Self::Unknown(seamapi_core::UnknownKind::new(kind, value)),\n        })\n    }\n}\n");
         self.resources.push((name.to_owned(), code));
     }
 
@@ -1155,7 +1155,7 @@ pub fn first_sentence(doc: &str) -> &str {
     doc.split("\n\n").next().unwrap_or_default().trim()
 }
 
-/// An open enum through the `open_enum!` macro of `seam-api`.
+/// An open enum through the `open_enum!` macro of `seamapi-api`.
 fn open_enum(name: &str, doc: &str, values: &[String]) -> String {
     let mut code = lines(doc, "");
     if code.is_empty() {

@@ -27,7 +27,7 @@ fn op(
 }
 
 fn generate(spec: &str, overrides: &str) -> std::collections::BTreeMap<String, String> {
-    seam_codegen::generate(spec, overrides, "test")
+    seamapi_codegen::generate(spec, overrides, "test")
         .unwrap()
         .into_iter()
         .map(|(p, c)| (p.display().to_string(), c))
@@ -55,7 +55,7 @@ fn a_one_of_body_becomes_a_selector_enum_and_a_get_is_a_retried_read() {
     assert!(routes.contains("Id(String)"));
     assert!(routes.contains("Key(String)"));
     assert!(routes.contains("#[serde(flatten)]"));
-    assert!(routes.contains("method: seam_core::HttpMethod::Get"));
+    assert!(routes.contains("method: seamapi_core::HttpMethod::Get"));
     assert!(routes.contains("idempotent: true"));
     assert!(routes.contains("AuthSet::WORKSPACE.union(AuthSet::CLIENT_SESSION)"));
     assert!(routes.contains("Requirement::OneOf"));
@@ -101,7 +101,7 @@ fn a_tagged_one_of_becomes_a_union_and_same_tag_branches_merge() {
     assert!(resources.contains("pub enum Attempt"), "{resources}");
     assert!(resources.contains("Open(OpenAttempt)"));
     assert!(resources.contains("Close(CloseAttempt)"));
-    assert!(resources.contains("Unknown(seam_core::UnknownKind)"));
+    assert!(resources.contains("Unknown(seamapi_core::UnknownKind)"));
     // pending + success of OPEN merge: the status enum holds both, the result is typed.
     assert!(resources.contains("\"pending\""));
     assert!(resources.contains("\"success\""));
@@ -149,15 +149,15 @@ fn overrides_name_routes_and_mark_retry_safety_and_exclusions_need_a_reason() {
     let table = &files["crates/seam-api/src/generated/table.rs"];
     assert!(table.contains("(\"/a/gone\", \"replaced by /a/link\")"));
     // An unknown key in the overrides is refused.
-    assert!(seam_codegen::generate(&spec(json!({}), json!({})), "[typo]\n", "t").is_err());
+    assert!(seamapi_codegen::generate(&spec(json!({}), json!({})), "[typo]\n", "t").is_err());
 }
 
 #[test]
 fn the_snapshot_is_checked_against_its_recorded_hash() {
     let source = "sha256 = \"00\"\n";
-    assert!(seam_codegen::check_snapshot(b"{}", source).is_err());
-    let good = format!("sha256 = \"{}\"\n", seam_codegen::sha256_hex(b"{}"));
-    assert!(seam_codegen::check_snapshot(b"{}", &good).is_ok());
+    assert!(seamapi_codegen::check_snapshot(b"{}", source).is_err());
+    let good = format!("sha256 = \"{}\"\n", seamapi_codegen::sha256_hex(b"{}"));
+    assert!(seamapi_codegen::check_snapshot(b"{}", &good).is_ok());
 }
 
 #[test]
@@ -165,5 +165,5 @@ fn the_checked_in_snapshot_matches_spec_source() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let spec = std::fs::read(root.join("spec/seam-connect.openapi.json")).unwrap();
     let source = std::fs::read_to_string(root.join("spec/SOURCE")).unwrap();
-    seam_codegen::check_snapshot(&spec, &source).unwrap();
+    seamapi_codegen::check_snapshot(&spec, &source).unwrap();
 }

@@ -1,5 +1,5 @@
 //! A webhook delivery (secret, headers, body) verified and decoded into an `Event`:
-//! `seam_api::fuzzing::verify_webhook`.
+//! `seamapi_api::fuzzing::verify_webhook`.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| seam_api::fuzzing::verify_webhook(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| seamapi_api::fuzzing::verify_webhook(data));

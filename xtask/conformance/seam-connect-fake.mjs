@@ -2,7 +2,7 @@
 // served on 127.0.0.1 for `cargo xtask conformance`. Two seeds:
 //
 //   SEAM_CONFORMANCE_SEED='{...}' node seam-connect-fake.mjs
-//       the project's seed from xtask (seam_fake::seed), so the same ids and keys work against
+//       the project's seed from xtask (seamapi_fake::seed), so the same ids and keys work against
 //       both fakes;
 //   SEAM_CONFORMANCE_FAKE_SEED=seam node seam-connect-fake.mjs
 //       Seam's own seed (`fake.seed()`: a workspace, locks, a thermostat, a noise sensor, a

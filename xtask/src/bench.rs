@@ -4,12 +4,12 @@
 //! client's requests/s and p50/p99 latency are set beside those of `raw-hyper` (a bare
 //! hyper-util client sending the identical bytes) from the same run:
 //!
-//! - clients: `raw-hyper`, `seam-async`, `seam-blocking` (at concurrency 1, 8 and 64),
-//!   `seam-cli` (one `seam` process per call, release build, concurrency 1), and Seam's official
+//! - clients: `raw-hyper`, `seam-async`, `seamapi-blocking` (at concurrency 1, 8 and 64),
+//!   `seamapi-cli` (one `seam` process per call, release build, concurrency 1), and Seam's official
 //!   SDKs `seam-js` and `seam-python` when `../shared/peers/setup.sh` installed them
 //!   (concurrency 1; their scripts report only a mean latency);
 //! - servers: `minimal`, a hyper server written here that answers `{"ok":true}` at once, and
-//!   `fake`, the project's `seam-fake` server (in process, seeded).
+//!   `fake`, the project's `seamapi-fake` server (in process, seeded).
 //!
 //! Every run is bounded by a request count and a time cap. The full run repeats each
 //! measurement in interleaved rounds and keeps the round with the median requests/s, then writes
@@ -29,7 +29,7 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use seam_fake::seed;
+use seamapi_fake::seed;
 
 use crate::workspace_root;
 
@@ -45,8 +45,8 @@ mod servers;
 mod tls;
 
 use chart::svg;
-use cli::{cli_peak_memory_kb, seam_cli, seam_cli_binary};
-use clients::{raw_hyper, seam_async, seam_blocking};
+use cli::{cli_peak_memory_kb, seam_cli_binary, seamapi_cli};
+use clients::{raw_hyper, seam_async, seamapi_blocking};
 use micro::micro_benchmarks;
 use peers::Peers;
 use report::{json, kept_sections, markdown, table};
@@ -86,7 +86,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             "--tls" => return tls::run(args),
             "-h" | "--help" => {
                 println!(
-                    "usage: cargo xtask bench [--quick] [--json] [--only CLIENT] | --tls [--quick]\n\n  --tls    the clients over TLS, HTTP/1.1 and HTTP/2 (writes its section of the docs)\n  --quick  one short round (no docs written)\n  --only   measure one client (raw-hyper, seam-async, seam-blocking, seam-cli, seam-js,\n           seam-python), e.g. under perf; no docs written\n  --json   print one JSON object on stdout: {{\"results\":[...]}}"
+                    "usage: cargo xtask bench [--quick] [--json] [--only CLIENT] | --tls [--quick]\n\n  --tls    the clients over TLS, HTTP/1.1 and HTTP/2 (writes its section of the docs)\n  --quick  one short round (no docs written)\n  --only   measure one client (raw-hyper, seam-async, seamapi-blocking, seamapi-cli, seam-js,\n           seam-python), e.g. under perf; no docs written\n  --json   print one JSON object on stdout: {{\"results\":[...]}}"
                 );
                 return Ok(());
             }
@@ -142,7 +142,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
     let cli_memory = cli
         .as_ref()
-        .filter(|_| opts.wants("seam-cli"))
+        .filter(|_| opts.wants("seamapi-cli"))
         .and_then(|cli| {
             let server = ServerHandle::start("minimal").ok()?;
             let kb = cli_peak_memory_kb(cli, &server.endpoint);
@@ -150,7 +150,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             kb
         });
     if cli.is_some() && cli_memory.is_none() {
-        notes.push("seam-cli peak memory: not measured (GNU time -o -f %M failed)".into());
+        notes.push("seamapi-cli peak memory: not measured (GNU time -o -f %M failed)".into());
     }
 
     if opts.json {
@@ -181,7 +181,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
 }
 
 /// Every client against every server at each of `concurrency`, in interleaved rounds; then
-/// `seam-cli` and the peers at concurrency 1.
+/// `seamapi-cli` and the peers at concurrency 1.
 fn measure(
     opts: &Opts,
     budget: &Budget,
@@ -197,7 +197,7 @@ fn measure(
         note(opts, &format!("bench: server {server_name} on {endpoint}"));
         // Rounds are interleaved, and the clients' order turns from round to round, so that a
         // slow spell of the machine hits every client alike.
-        let clients: Vec<&'static str> = ["raw-hyper", "seam-async", "seam-blocking"]
+        let clients: Vec<&'static str> = ["raw-hyper", "seam-async", "seamapi-blocking"]
             .into_iter()
             .filter(|c| opts.wants(c))
             .collect();
@@ -211,7 +211,7 @@ fn measure(
                     let sample = match client {
                         "raw-hyper" => raw_hyper(&endpoint, c, budget)?,
                         "seam-async" => seam_async(&endpoint, c, budget)?,
-                        _ => seam_blocking(&endpoint, c, budget)?,
+                        _ => seamapi_blocking(&endpoint, c, budget)?,
                     };
                     note(
                         opts,
@@ -247,17 +247,17 @@ fn measure(
                 }
             }
         }
-        if let Some(cli) = cli.filter(|_| opts.wants("seam-cli")) {
-            let sample = seam_cli(cli, &endpoint, budget.cli_calls)?;
+        if let Some(cli) = cli.filter(|_| opts.wants("seamapi-cli")) {
+            let sample = seamapi_cli(cli, &endpoint, budget.cli_calls)?;
             note(
                 opts,
                 &format!(
-                    "bench: {server_name} seam-cli: {:.0} calls/s ({} errors)",
+                    "bench: {server_name} seamapi-cli: {:.0} calls/s ({} errors)",
                     sample.rps(),
                     sample.errors
                 ),
             );
-            rows.push(sample.named("seam-cli", server_name, 1).row());
+            rows.push(sample.named("seamapi-cli", server_name, 1).row());
         }
         for (client, script) in peers.scripts().into_iter().filter(|(c, _)| opts.wants(c)) {
             match peers.run(client, &script, &endpoint, budget.peer_calls) {
@@ -334,7 +334,7 @@ struct Budget {
     max_time: Duration,
     /// Measurements per client, server and concurrency; the median is kept.
     rounds: usize,
-    /// Processes started for `seam-cli`.
+    /// Processes started for `seamapi-cli`.
     cli_calls: usize,
     /// Calls each peer SDK script makes.
     peer_calls: usize,

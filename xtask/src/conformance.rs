@@ -2,23 +2,23 @@
 //! against each other (issue 6).
 //!
 //! 1. **Our client against Seam's fake** ([`seams_fake`]). `@seamapi/fake-seam-connect` (pinned in
-//!    `xtask/conformance/package.json`) runs seeded with `seam_fake::seed` on 127.0.0.1 behind
+//!    `xtask/conformance/package.json`) runs seeded with `seamapi_fake::seed` on 127.0.0.1 behind
 //!    a request counter (`xtask/conformance/seam-connect-fake.mjs`). The async client, the
 //!    blocking client and the `seam` binary call it, and so do Seam's JavaScript and Python SDKs
-//!    for the cases they can send; each answer must map to the `seam_core::Error` variant Seam's
+//!    for the cases they can send; each answer must map to the `seamapi_core::Error` variant Seam's
 //!    SDKs map it to.
 //! 2. **Seam's SDKs against our fake** ([`our_fake`]). `seam-fake serve` runs, and `@seamapi/http` and the
 //!    Python `seam` (pinned in `xtask/conformance/requirements.txt`) call add_acs_user by id, by
 //!    key (new and existing) and with bad input; each must succeed or raise the same kind of
 //!    error, with the same type, status and messages, as our client gets for the same call.
 //! 3. **Query strings** ([`query`]). `xtask/conformance/query.mjs` runs the cases of
-//!    `crates/seam-core/tests/query_cases.json` (which the `query` test of seam-core checks
-//!    `seam_core::codec::query_string` against) through Seam's own
+//!    `crates/seam-core/tests/query_cases.json` (which the `query` test of seamapi-core checks
+//!    `seamapi_core::codec::query_string` against) through Seam's own
 //!    `@seamapi/url-search-params-serializer`; any case whose answer differs fails the task.
 //! 4. **Every documented route of Seam's fake**, with Seam's own seed, and the HTTP method of
 //!    every route against `@seamapi/http` 2.32.0's: see [`whole_api`].
 //! 5. **Webhooks.** Deliveries signed by Python's `svix`, verified by it, by Seam's
-//!    `SeamWebhook`, by `seam_api::webhook::Webhook` and by `seam webhooks verify`: see
+//!    `SeamWebhook`, by `seamapi_api::webhook::Webhook` and by `seam webhooks verify`: see
 //!    [`webhooks`].
 //!
 //! Beside the parts: [`setup`] finds the tools, builds our binaries and installs Seam's
@@ -65,7 +65,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             "--markdown" => markdown = true,
             "-h" | "--help" => {
                 println!(
-                    "usage: cargo xtask conformance [--markdown]\n\n  Runs our client, blocking client and CLI against Seam's fake, and Seam's JS and Python\n  SDKs against `seam-fake serve`, and checks seam-core's query-string cases against Seam's\n  serializer. Needs node, npm and python3 (CI=true: fails without them).\n  --markdown  print the result tables of docs/conformance.md on stdout"
+                    "usage: cargo xtask conformance [--markdown]\n\n  Runs our client, blocking client and CLI against Seam's fake, and Seam's JS and Python\n  SDKs against `seam-fake serve`, and checks seamapi-core's query-string cases against Seam's\n  serializer. Needs node, npm and python3 (CI=true: fails without them).\n  --markdown  print the result tables of docs/conformance.md on stdout"
                 );
                 return Ok(());
             }

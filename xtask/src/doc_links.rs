@@ -97,7 +97,7 @@ fn normalize(path: &Path) -> PathBuf {
     out
 }
 
-/// Checks the pages of `crates` (library names, e.g. `seam_core`) under `doc`.
+/// Checks the pages of `crates` (library names, e.g. `seamapi_core`) under `doc`.
 pub fn check(doc: &Path, crates: &[String]) -> Result<(), String> {
     let ours: BTreeSet<String> = crates.iter().cloned().collect();
     let mut problems = Vec::new();

@@ -5,11 +5,11 @@
 //!   test command and what `.ci/run` runs.
 //! - `codegen`: writes the generated code from `spec/` (`--check`: fails when the checked-in
 //!   code differs); see `codegen/`. When the generated crates do not build, run the generator
-//!   alone with `cargo run -p seam-codegen`.
+//!   alone with `cargo run -p seamapi-codegen`.
 //! - `spec-update VERSION`: installs `@seamapi/types@VERSION` from npm (needs Node and npm),
 //!   rewrites `spec/seam-connect.openapi.json` and `spec/SOURCE`, and regenerates.
 //! - `demo`: the README's main job, adding an ACS user to a user identity in the sandbox.
-//! - `layering`: checks that `seam-core` and `seam-api` pull in no tokio, hyper or rustls.
+//! - `layering`: checks that `seamapi-core` and `seamapi-api` pull in no tokio, hyper or rustls.
 //! - `bench`: the end-to-end benchmark (`--quick`, `--json`); see `bench.rs`.
 //! - `conformance`: our client, blocking client and CLI against Seam's own fake, and Seam's
 //!   JavaScript and Python SDKs against our fake (needs Node.js and Python); see
@@ -44,7 +44,7 @@ fn main() -> ExitCode {
         Some("soak") => soak::run(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             println!(
-                "usage: cargo xtask <ci|codegen|spec-update|demo|layering|doc-links|bench|conformance|fuzz|soak>\n\n  ci           codegen --check, fmt, clippy, docs, layering, all tests and conformance (the README's test command)\n  codegen      write the generated code from spec/ (--check: fail if the checked-in code differs)\n  spec-update  VERSION: take @seamapi/types@VERSION's OpenAPI document from npm and regenerate\n  demo         add an ACS user to a user identity in the embedded sandbox\n  layering     check that seam-core and seam-api depend on no tokio, hyper or rustls\n  doc-links    check the rendered docs (after cargo doc) for unresolved or dead links\n  bench        end-to-end benchmark on loopback (--quick, --json); the full run writes docs/performance.*\n  conformance  our client against Seam's fake, Seam's JS and Python SDKs against ours (--markdown)\n  fuzz         run each fuzz target for --seconds N (default 60; --target T, --merge); needs cargo-fuzz\n  soak         the fake under load (--requests N, --connections C): counts and a model check"
+                "usage: cargo xtask <ci|codegen|spec-update|demo|layering|doc-links|bench|conformance|fuzz|soak>\n\n  ci           codegen --check, fmt, clippy, docs, layering, all tests and conformance (the README's test command)\n  codegen      write the generated code from spec/ (--check: fail if the checked-in code differs)\n  spec-update  VERSION: take @seamapi/types@VERSION's OpenAPI document from npm and regenerate\n  demo         add an ACS user to a user identity in the embedded sandbox\n  layering     check that seamapi-core and seamapi-api depend on no tokio, hyper or rustls\n  doc-links    check the rendered docs (after cargo doc) for unresolved or dead links\n  bench        end-to-end benchmark on loopback (--quick, --json); the full run writes docs/performance.*\n  conformance  our client against Seam's fake, Seam's JS and Python SDKs against ours (--markdown)\n  fuzz         run each fuzz target for --seconds N (default 60; --target T, --merge); needs cargo-fuzz\n  soak         the fake under load (--requests N, --connections C): counts and a model check"
             );
             Ok(())
         }
@@ -136,7 +136,7 @@ fn codegen(args: &[String]) -> Result<(), String> {
             "codegen: unknown argument {other:?} (only --check)"
         ));
     }
-    seam_codegen::run(&workspace_root(), check)?;
+    seamapi_codegen::run(&workspace_root(), check)?;
     if check {
         eprintln!("xtask: codegen --check ok: the checked-in code is what spec/ generates");
     }
@@ -171,10 +171,10 @@ fn spec_update(args: &[String]) -> Result<(), String> {
     let bytes = std::fs::read(&spec).map_err(|e| format!("{}: {e}", spec.display()))?;
     let source = format!(
         "package = \"@seamapi/types\"\nversion = \"{version}\"\nexport = \"openapi from @seamapi/types/connect, JSON.stringify(openapi, null, 2)\"\nfile = \"seam-connect.openapi.json\"\nsha256 = \"{}\"\n",
-        seam_codegen::sha256_hex(&bytes)
+        seamapi_codegen::sha256_hex(&bytes)
     );
     std::fs::write(root.join("spec/SOURCE"), source).map_err(|e| format!("spec/SOURCE: {e}"))?;
-    seam_codegen::run(&root, false)?;
+    seamapi_codegen::run(&root, false)?;
     eprintln!(
         "xtask: spec/ now holds @seamapi/types {version}; review the generated diff, build and test"
     );
@@ -232,12 +232,12 @@ fn doc_links() -> Result<(), String> {
     doc_links::check(&target.join("doc"), &crates)
 }
 
-/// `seam-core` must stay sans-IO: a crate that depends only on it gets no runtime and no HTTP
+/// `seamapi-core` must stay sans-IO: a crate that depends only on it gets no runtime and no HTTP
 /// client.
 fn layering() -> Result<(), String> {
-    // seam-core is sans-IO; seam-api (routes, resources, the webhook verifier) needs no HTTP
+    // seamapi-core is sans-IO; seamapi-api (routes, resources, the webhook verifier) needs no HTTP
     // stack either, so a webhook receiver built on any framework pulls in none of ours.
-    for krate in ["seam-core", "seam-api"] {
+    for krate in ["seamapi-core", "seamapi-api"] {
         let out = cargo()
             .args([
                 "tree", "-p", krate, "-e", "normal", "--prefix", "none", "--format", "{p}",
@@ -273,7 +273,9 @@ fn layering() -> Result<(), String> {
             ));
         }
     }
-    eprintln!("xtask: layering ok: seam-core and seam-api depend on no tokio, hyper or rustls");
+    eprintln!(
+        "xtask: layering ok: seamapi-core and seamapi-api depend on no tokio, hyper or rustls"
+    );
     Ok(())
 }
 
@@ -286,7 +288,7 @@ fn demo() -> Result<(), String> {
         "run",
         "-q",
         "-p",
-        "seam-cli",
+        "seamapi-cli",
         "--",
         "--sandbox",
         "user-identities",

@@ -142,9 +142,9 @@ struct Server {
 }
 
 impl Server {
-    /// Builds `seam-fake` in release mode and starts it with `extra` extra ACS users.
+    /// Builds `seamapi-fake` in release mode and starts it with `extra` extra ACS users.
     fn start(extra: usize) -> Result<Self, String> {
-        crate::run("cargo build --release -p seam-fake", {
+        crate::run("cargo build --release -p seamapi-fake", {
             let mut build = cargo();
             build
                 .args([
@@ -152,7 +152,7 @@ impl Server {
                     "--release",
                     "--quiet",
                     "-p",
-                    "seam-fake",
+                    "seamapi-fake",
                     "--bin",
                     "seam-fake",
                 ])

@@ -2,15 +2,15 @@
 //! mix of `add_acs_user` (by id, by new and by existing key), `remove_acs_user` and reads, and
 //! every answer and the final state are checked against a model. `cargo xtask soak` runs it
 //! against a `seam-fake serve` process; the tests below run small ones against a
-//! [`FakeServer`](seam_fake::FakeServer) in this process.
+//! [`FakeServer`](seamapi_fake::FakeServer) in this process.
 //!
-//! It lived in `seam-fake` (`seam_fake::soak`) until the fake stopped depending on the client
+//! It lived in `seamapi-fake` (`seamapi_fake::soak`) until the fake stopped depending on the client
 //! it checks: it drives the fake with the async client `seam`, so it belongs with the tasks.
 //!
 //! The design makes the model exact under concurrency:
 //!
 //! - Worker `w` (one per connection) owns [`ACS_USERS_PER_WORKER`] of the
-//!   [extra ACS users](seam_fake::State::seeded_with_extra_acs_users), all in access system
+//!   [extra ACS users](seamapi_fake::State::seeded_with_extra_acs_users), all in access system
 //!   `w % 3`. No other worker touches them, so the worker knows each one's link at every
 //!   moment, and its final state is the one left by its worker's last acknowledged call.
 //! - Workers `3g`, `3g + 1` and `3g + 2` (one per access system) share the keys
@@ -33,10 +33,10 @@
 //! ```text
 //! use crate::soak_driver::{self, Config};
 //! let config = Config::new(2_000, 32);
-//! let fake = seam_fake::FakeSeam::with_state(seam_fake::State::seeded_with_extra_acs_users(
+//! let fake = seamapi_fake::FakeSeam::with_state(seamapi_fake::State::seeded_with_extra_acs_users(
 //!     config.extra_acs_users(),
 //! ));
-//! let server = seam_fake::FakeServer::start("127.0.0.1:0", fake)
+//! let server = seamapi_fake::FakeServer::start("127.0.0.1:0", fake)
 //!     .await
 //!     .map_err(|e| e.to_string())?;
 //! let report = soak_driver::run(server.endpoint(), &config).await?;
@@ -50,14 +50,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use seam::{Error, RetryPolicy, Seam};
-use seam_api::resources::AcsUser;
-use seam_api::routes::{
+use seamapi::{Error, RetryPolicy, Seam};
+use seamapi_api::resources::AcsUser;
+use seamapi_api::routes::{
     AddAcsUser, GetAcsUser, GetUserIdentity, ListAcsUsers, ListUserIdentities,
     ListUserIdentityAcsUsers, RemoveAcsUser, UserIdentityRef,
 };
-use seam_core::Route;
-use seam_fake::seed;
+use seamapi_core::Route;
+use seamapi_fake::seed;
 
 /// How many extra ACS users each worker owns.
 pub const ACS_USERS_PER_WORKER: usize = 4;
@@ -97,7 +97,7 @@ impl Config {
         }
     }
 
-    /// How many [extra ACS users](seam_fake::State::seeded_with_extra_acs_users) the server must
+    /// How many [extra ACS users](seamapi_fake::State::seeded_with_extra_acs_users) the server must
     /// have: [`ACS_USERS_PER_WORKER`] for each worker of each access system.
     pub fn extra_acs_users(&self) -> usize {
         3 * ACS_USERS_PER_WORKER * self.connections.div_ceil(3)
@@ -730,8 +730,8 @@ impl Worker {
 }
 
 /// Every item of a list route, with the client's own pagination.
-async fn all<R: seam_core::Paginated>(
-    mut stream: seam::PageStream<R>,
+async fn all<R: seamapi_core::Paginated>(
+    mut stream: seamapi::PageStream<R>,
 ) -> Result<Vec<R::Item>, Error> {
     use futures_core::Stream;
     let mut items = Vec::new();
@@ -960,8 +960,8 @@ mod tests {
     }
 
     /// The fake with the extra ACS users `config` needs, in this process.
-    fn fake_for(config: &Config) -> seam_fake::FakeSeam {
-        seam_fake::FakeSeam::with_state(seam_fake::State::seeded_with_extra_acs_users(
+    fn fake_for(config: &Config) -> seamapi_fake::FakeSeam {
+        seamapi_fake::FakeSeam::with_state(seamapi_fake::State::seeded_with_extra_acs_users(
             config.extra_acs_users(),
         ))
     }
@@ -982,7 +982,7 @@ mod tests {
         runtime().block_on(async {
             let config = Config::new(2_000, 32);
             let fake = fake_for(&config);
-            let server = seam_fake::FakeServer::start("127.0.0.1:0", fake.clone())
+            let server = seamapi_fake::FakeServer::start("127.0.0.1:0", fake.clone())
                 .await
                 .unwrap();
             let report = run(server.endpoint(), &config).await.unwrap();
@@ -1022,17 +1022,17 @@ mod tests {
     /// A backend that acknowledges every `lose_every`-th `add_acs_user` without doing it.
     #[derive(Debug)]
     struct Lossy {
-        fake: seam_fake::FakeSeam,
+        fake: seamapi_fake::FakeSeam,
         calls: AtomicU64,
         lose_every: u64,
     }
 
     #[async_trait::async_trait]
-    impl seam_transport::Transport for Lossy {
+    impl seamapi_transport::Transport for Lossy {
         async fn send(
             &self,
             request: http::Request<bytes::Bytes>,
-        ) -> Result<http::Response<bytes::Bytes>, seam_transport::TransportError> {
+        ) -> Result<http::Response<bytes::Bytes>, seamapi_transport::TransportError> {
             if request.uri().path() == AddAcsUser::INFO.path
                 && self.calls.fetch_add(1, Ordering::Relaxed) % self.lose_every
                     == self.lose_every - 1
@@ -1041,7 +1041,7 @@ mod tests {
                     br#"{"ok":true}"#,
                 )));
             }
-            seam_transport::Transport::send(&self.fake, request).await
+            seamapi_transport::Transport::send(&self.fake, request).await
         }
     }
 
@@ -1054,7 +1054,7 @@ mod tests {
                 calls: AtomicU64::new(0),
                 lose_every: 10,
             };
-            let server = seam_fake::FakeServer::start("127.0.0.1:0", lossy)
+            let server = seamapi_fake::FakeServer::start("127.0.0.1:0", lossy)
                 .await
                 .unwrap();
             let report = run(server.endpoint(), &config).await.unwrap();
@@ -1073,9 +1073,10 @@ mod tests {
     #[test]
     fn a_server_without_the_extra_acs_users_is_refused() {
         runtime().block_on(async {
-            let server = seam_fake::FakeServer::start("127.0.0.1:0", seam_fake::FakeSeam::new())
-                .await
-                .unwrap();
+            let server =
+                seamapi_fake::FakeServer::start("127.0.0.1:0", seamapi_fake::FakeSeam::new())
+                    .await
+                    .unwrap();
             let err = run(server.endpoint(), &Config::new(10, 4))
                 .await
                 .unwrap_err();

@@ -1,29 +1,29 @@
 //! Micro benchmarks of core's hot path per call, each beside a baseline that does the bare
 //! minimum by hand (issue 7):
 //!
-//! - `encode::seam_core` (validate + encode `add_acs_user`) against `encode::baseline`
+//! - `encode::seamapi_core` (validate + encode `add_acs_user`) against `encode::baseline`
 //!   (`serde_json` of an equivalent plain struct and a hand-built `http::Request` with the same
 //!   method, URL and headers, prepared once and cloned) and `encode::baseline_builder` (the
 //!   same with `Request::builder()` and headers added one by one);
-//! - `decode_ok::seam_core` (`{"ok":true}` to `()`) against `decode_ok::baseline`
+//! - `decode_ok::seamapi_core` (`{"ok":true}` to `()`) against `decode_ok::baseline`
 //!   (`serde_json::from_slice` of the same body into a plain struct);
-//! - `decode_invalid_input::seam_core` (a 400 `invalid_input` answer to the typed error)
+//! - `decode_invalid_input::seamapi_core` (a 400 `invalid_input` answer to the typed error)
 //!   against `decode_invalid_input::baseline` (`serde_json::from_slice::<Value>`).
 //!
-//! - `decode_devices_page::seam_api` (a 100-device `devices/list` page into the generated
+//! - `decode_devices_page::seamapi_api` (a 100-device `devices/list` page into the generated
 //!   `Device` resources) against `decode_devices_page::json_value` (the same body into
 //!   `serde_json::Value`).
 //!
-//! Run with `cargo bench -p seam-api --bench codec`. Quote the ratio of each pair from the same
+//! Run with `cargo bench -p seamapi-api --bench codec`. Quote the ratio of each pair from the same
 //! run, never an absolute time: the machines this runs on are small and noisy.
 
 use bytes::Bytes;
 use divan::black_box;
 use http::header::{AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue, USER_AGENT};
 use http::{HeaderMap, Method, Request, Response, StatusCode, Uri};
-use seam_api::routes::{AddAcsUser, DevicesList, UserIdentityRef};
-use seam_core::codec::{SDK_NAME, SDK_VERSION};
-use seam_core::{Config, Encoder, Route};
+use seamapi_api::routes::{AddAcsUser, DevicesList, UserIdentityRef};
+use seamapi_core::codec::{SDK_NAME, SDK_VERSION};
+use seamapi_core::{Config, Encoder, Route};
 
 const ENDPOINT: &str = "http://127.0.0.1:8080";
 const API_KEY: &str = "seam_bench_api_key_0000000000000001";
@@ -69,7 +69,7 @@ mod encode {
     use super::*;
 
     #[divan::bench]
-    fn seam_core(bencher: divan::Bencher) {
+    fn seamapi_core(bencher: divan::Bencher) {
         let Ok(config) = Config::builder()
             .api_key(API_KEY)
             .endpoint(ENDPOINT)
@@ -77,12 +77,12 @@ mod encode {
         else {
             return;
         };
-        let encoder = Encoder::with_routes(&config, &seam_api::ROUTES);
+        let encoder = Encoder::with_routes(&config, &seamapi_api::ROUTES);
         let params = AddAcsUser::new(ACS_USER_ID, UserIdentityRef::id(USER_IDENTITY_ID));
         bencher.bench_local(|| black_box(&encoder).encode(black_box(&params)).is_ok());
     }
 
-    /// Diagnostic: validation alone, the part of `seam_core` the baselines skip.
+    /// Diagnostic: validation alone, the part of `seamapi_core` the baselines skip.
     #[divan::bench]
     fn validate_only(bencher: divan::Bencher) {
         let params = AddAcsUser::new(ACS_USER_ID, UserIdentityRef::id(USER_IDENTITY_ID));
@@ -168,9 +168,9 @@ mod decode_ok {
     use super::*;
 
     #[divan::bench]
-    fn seam_core(bencher: divan::Bencher) {
+    fn seamapi_core(bencher: divan::Bencher) {
         let answer = response(StatusCode::OK, OK_BODY);
-        bencher.bench_local(|| seam_core::decode::<AddAcsUser>(black_box(&answer)).is_ok());
+        bencher.bench_local(|| seamapi_core::decode::<AddAcsUser>(black_box(&answer)).is_ok());
     }
 
     #[divan::bench]
@@ -188,10 +188,10 @@ mod decode_invalid_input {
     use super::*;
 
     #[divan::bench]
-    fn seam_core(bencher: divan::Bencher) {
+    fn seamapi_core(bencher: divan::Bencher) {
         let answer = response(StatusCode::BAD_REQUEST, INVALID_INPUT_BODY);
         bencher.bench_local(|| {
-            seam_core::decode::<AddAcsUser>(black_box(&answer))
+            seamapi_core::decode::<AddAcsUser>(black_box(&answer))
                 .err()
                 .is_some_and(|e| e.invalid_input().is_some())
         });
@@ -231,15 +231,15 @@ mod decode_devices_page {
     use super::*;
 
     #[divan::bench]
-    fn seam_api(bencher: divan::Bencher) {
+    fn seamapi_api(bencher: divan::Bencher) {
         let answer = devices_page();
         assert_eq!(
-            seam_core::decode::<DevicesList>(&answer)
+            seamapi_core::decode::<DevicesList>(&answer)
                 .map(|p| p.items.len())
                 .ok(),
             Some(100)
         );
-        bencher.bench_local(|| seam_core::decode::<DevicesList>(black_box(&answer)).is_ok());
+        bencher.bench_local(|| seamapi_core::decode::<DevicesList>(black_box(&answer)).is_ok());
     }
 
     #[divan::bench]

@@ -1,11 +1,11 @@
 //! The body of the `decode_response` fuzz target: an answer decoded as the answer of every
 //! route of the table. Not part of the API: `fuzz/` calls it with libFuzzer's inputs and a test
-//! replays the committed corpus through it (see `seam_core::fuzzing` for the input format).
+//! replays the committed corpus through it (see `seamapi_core::fuzzing` for the input format).
 
 use bytes::Bytes;
 use http::Response;
-use seam_core::fuzzing::{check, response_of, retry_decision, walk};
-use seam_core::{Route, RouteVisitor};
+use seamapi_core::fuzzing::{check, response_of, retry_decision, walk};
+use seamapi_core::{Route, RouteVisitor};
 
 use crate::routes::{ListAcsUsers, ListUserIdentities};
 
@@ -13,7 +13,7 @@ use crate::routes::{ListAcsUsers, ListUserIdentities};
 /// decoded as the answer of every route of [`ROUTES`](crate::ROUTES); two paginated routes'
 /// decoded pages are walked with a `Pager`; the retry decision is taken for it.
 ///
-/// Panics when an invariant breaks (see `seam_core::fuzzing::check`). Inputs whose start line
+/// Panics when an invariant breaks (see `seamapi_core::fuzzing::check`). Inputs whose start line
 /// is not a status are ignored.
 pub fn decode_response(data: &[u8]) {
     let Some(response) = response_of(data) else {
@@ -42,7 +42,7 @@ pub const WEBHOOK_OTHER_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 pub const WEBHOOK_NOW: u64 = 1_796_126_400;
 
 /// Fuzz target `webhook_verify`: the input is a delivery (start line: the secret, or empty for
-/// [`WEBHOOK_SECRET`]; then headers and body, see `seam_core::fuzzing`), verified as of
+/// [`WEBHOOK_SECRET`]; then headers and body, see `seamapi_core::fuzzing`), verified as of
 /// [`WEBHOOK_NOW`] by [`Webhook`](crate::webhook::Webhook).
 ///
 /// Panics when an invariant breaks: a result that contradicts the input (a success whose
@@ -55,7 +55,7 @@ pub fn verify_webhook(data: &[u8]) {
 
     use crate::webhook::{Webhook, WebhookError, WebhookHeaders};
 
-    let message = seam_core::fuzzing::Message::parse(data);
+    let message = seamapi_core::fuzzing::Message::parse(data);
     let secret = match std::str::from_utf8(message.start) {
         Ok("") => WEBHOOK_SECRET,
         Ok(s) => s,

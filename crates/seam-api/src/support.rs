@@ -4,7 +4,7 @@
 /// A string enum that keeps values it does not know in `Unknown(`[`UnknownValue`]`)`:
 /// `as_str`, `Display`, and serde as the wire string.
 ///
-/// [`UnknownValue`]: seam_core::UnknownValue
+/// [`UnknownValue`]: seamapi_core::UnknownValue
 macro_rules! open_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal,)* }) => {
         $(#[$meta])*
@@ -16,7 +16,7 @@ macro_rules! open_enum {
         pub enum $name {
             $($(#[$vmeta])* $variant,)*
             /// A value this version of the client does not know, as the server sent it.
-            Unknown(seam_core::UnknownValue),
+            Unknown(seamapi_core::UnknownValue),
         }
 
         impl $name {
@@ -46,7 +46,7 @@ macro_rules! open_enum {
                 let s = <::std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
                 Ok(match &*s {
                     $($text => Self::$variant,)*
-                    _ => Self::Unknown(seam_core::UnknownValue::new(s.into_owned())),
+                    _ => Self::Unknown(seamapi_core::UnknownValue::new(s.into_owned())),
                 })
             }
         }

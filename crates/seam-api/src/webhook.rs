@@ -5,13 +5,13 @@
 //! Svix. [`Webhook`] checks a delivery with the endpoint's secret and hands back the typed
 //! event; it does no I/O, so it works with any web framework: give it the request's headers
 //! and its raw body, exactly as received. The checks themselves are
-//! [`seam_core::webhook`]'s.
+//! [`seamapi_core::webhook`]'s.
 //!
-//! This module is re-exported by the clients as `seam::webhook` and `seam_blocking::webhook`.
+//! This module is re-exported by the clients as `seamapi::webhook` and `seamapi_blocking::webhook`.
 
 use std::time::{Duration, SystemTime};
 
-pub use seam_core::webhook::{DEFAULT_TOLERANCE, WebhookError, WebhookHeaders, WebhookVerifier};
+pub use seamapi_core::webhook::{DEFAULT_TOLERANCE, WebhookError, WebhookHeaders, WebhookVerifier};
 
 use crate::resources::Event;
 
@@ -34,7 +34,7 @@ const REASON_LIMIT: usize = 300;
 /// `http` types, as hyper and axum do):
 ///
 /// ```
-/// use seam_api::{resources::Event, webhook::Webhook};
+/// use seamapi_api::{resources::Event, webhook::Webhook};
 ///
 /// fn on_delivery(webhook: &Webhook, request: &http::Request<Vec<u8>>) -> http::StatusCode {
 ///     match webhook.verify(request.headers(), request.body()) {

@@ -3,14 +3,14 @@
 
 use bytes::Bytes;
 use http::{Method, StatusCode};
-use seam_api::routes::{AddAcsUser, GetUserIdentity, ListAcsUsers, UserIdentityRef};
-use seam_core::{Config, Encoder, Error, decode};
+use seamapi_api::routes::{AddAcsUser, GetUserIdentity, ListAcsUsers, UserIdentityRef};
+use seamapi_core::{Config, Encoder, Error, decode};
 
 const ACS: &str = "d73f4706-67e3-419d-899e-ec957a75ee0c";
 const UID: &str = "68dd3d7e-c90b-4c89-ad70-3e589014ed87";
 
 fn encoder(config: Config) -> Encoder {
-    Encoder::with_routes(&config, &seam_api::ROUTES)
+    Encoder::with_routes(&config, &seamapi_api::ROUTES)
 }
 
 /// An encoder for an API key and `endpoint`.
@@ -134,19 +134,19 @@ fn the_uri_parsed_once_is_the_url_as_written() {
 #[derive(serde::Serialize)]
 struct Custom;
 
-impl seam_core::Route for Custom {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for Custom {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: usize::MAX,
         name: "custom.ping",
         path: "/custom/ping",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: true,
         retry_reason: "a ping",
         params: &[],
         output_key: None,
         paginated: false,
         action_attempt: false,
-        auth: seam_core::AuthSet::WORKSPACE,
+        auth: seamapi_core::AuthSet::WORKSPACE,
         namespace: &["custom"],
         method_name: "ping",
         title: "Ping",
@@ -155,7 +155,7 @@ impl seam_core::Route for Custom {
     };
     type Output = ();
     fn decode_output(body: &[u8]) -> Result<(), serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -305,7 +305,9 @@ fn hostile_bodies_never_panic() {
             let _ = decode::<ListAcsUsers>(&response(status, body, None));
             let e = decode::<GetUserIdentity>(&response(status, body, None));
             if let Err(Error::UnexpectedResponse(u)) = e {
-                assert!(u.body_excerpt.len() <= seam_core::UnexpectedResponse::EXCERPT_LIMIT + 3);
+                assert!(
+                    u.body_excerpt.len() <= seamapi_core::UnexpectedResponse::EXCERPT_LIMIT + 3
+                );
             }
         }
     }
@@ -319,7 +321,7 @@ fn list_pages_decode_with_unknown_fields_and_enum_values() {
     let kept = page.items[0].external_type.as_ref().unwrap();
     assert!(matches!(
         kept,
-        seam_api::resources::AcsUserExternalType::Unknown(_)
+        seamapi_api::resources::AcsUserExternalType::Unknown(_)
     ));
     assert_eq!(kept.as_str(), "future_user");
     assert!(page.pagination.has_next_page);

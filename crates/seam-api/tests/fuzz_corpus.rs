@@ -4,10 +4,10 @@
 
 #[test]
 fn decode_response_corpus() {
-    seam_core::fuzzing::replay_corpus("decode_response", seam_api::fuzzing::decode_response);
+    seamapi_core::fuzzing::replay_corpus("decode_response", seamapi_api::fuzzing::decode_response);
 }
 
 #[test]
 fn webhook_verify_corpus() {
-    seam_core::fuzzing::replay_corpus("webhook_verify", seam_api::fuzzing::verify_webhook);
+    seamapi_core::fuzzing::replay_corpus("webhook_verify", seamapi_api::fuzzing::verify_webhook);
 }

@@ -5,9 +5,9 @@
 
 use std::collections::BTreeSet;
 
-use seam_api::resources::{ActionAttempt, Device, Event};
-use seam_api::{EXCLUDED, ROUTES};
-use seam_core::{Route, RouteVisitor};
+use seamapi_api::resources::{ActionAttempt, Device, Event};
+use seamapi_api::{EXCLUDED, ROUTES};
+use seamapi_core::{Route, RouteVisitor};
 
 fn spec() -> serde_json::Value {
     let text = std::fs::read_to_string(concat!(
@@ -61,8 +61,8 @@ fn every_documented_path_is_one_route_or_excluded_with_a_reason() {
 
 #[test]
 fn methods_follow_seams_javascript_sdk() {
-    let count = |m: seam_core::HttpMethod| ROUTES.iter().filter(|r| r.method == m).count();
-    use seam_core::HttpMethod::*;
+    let count = |m: seamapi_core::HttpMethod| ROUTES.iter().filter(|r| r.method == m).count();
+    use seamapi_core::HttpMethod::*;
     // @seamapi/http 2.32.0 sends GET 75, DELETE 27, PATCH 23, PUT 10, POST the rest.
     assert_eq!(
         (
@@ -82,7 +82,7 @@ fn action_attempts_and_creates_are_never_retried() {
         if r.action_attempt || r.method_name.contains("create") {
             assert!(!r.idempotent, "{} would be retried", r.name);
         }
-        if r.method == seam_core::HttpMethod::Get {
+        if r.method == seamapi_core::HttpMethod::Get {
             assert!(r.idempotent, "{} is a read but not retried", r.name);
         }
         assert!(!r.retry_reason.is_empty());
@@ -93,7 +93,7 @@ fn action_attempts_and_creates_are_never_retried() {
 
 #[test]
 fn credentials_per_route_follow_the_security_schemes() {
-    use seam_core::AuthSet;
+    use seamapi_core::AuthSet;
     let client_session = ROUTES
         .iter()
         .filter(|r| r.auth.contains(AuthSet::CLIENT_SESSION))
@@ -139,7 +139,7 @@ impl RouteVisitor for ParamsAreFields {
 #[test]
 fn every_route_lists_each_parameter_once() {
     let mut v = ParamsAreFields(Vec::new());
-    seam_api::visit_routes(&mut v);
+    seamapi_api::visit_routes(&mut v);
     assert!(v.0.is_empty(), "{:#?}", v.0);
 }
 
@@ -215,8 +215,8 @@ struct TypedAndRawAgree {
     disagreements: Vec<String>,
 }
 
-fn sample(kind: &seam_core::params::ParamKind, bad: bool) -> serde_json::Value {
-    use seam_core::params::ParamKind as K;
+fn sample(kind: &seamapi_core::params::ParamKind, bad: bool) -> serde_json::Value {
+    use seamapi_core::params::ParamKind as K;
     use serde_json::json;
     match (kind, bad) {
         (K::Uuid, false) => json!("d73f4706-67e3-419d-899e-ec957a75ee0c"),
@@ -261,7 +261,7 @@ impl RouteVisitor for TypedAndRawAgree {
                             .iter()
                             .enumerate()
                             .filter(|(i, p)| {
-                                if p.requirement == seam_core::params::Requirement::OneOf {
+                                if p.requirement == seamapi_core::params::Requirement::OneOf {
                                     !std::mem::replace(&mut seen_one_of, true)
                                 } else {
                                     *i != skip
@@ -278,9 +278,9 @@ impl RouteVisitor for TypedAndRawAgree {
                 continue;
             };
             self.checked += 1;
-            let typed = seam_core::validate_typed(params, &request);
+            let typed = seamapi_core::validate_typed(params, &request);
             let as_json = serde_json::to_value(&request).unwrap();
-            let raw = seam_core::params::validate_json(params, as_json.as_object().unwrap());
+            let raw = seamapi_core::params::validate_json(params, as_json.as_object().unwrap());
             if typed != raw {
                 self.disagreements.push(format!(
                     "{} {body}: typed {typed:?} raw {raw:?}",
@@ -297,7 +297,7 @@ fn typed_and_raw_validation_agree_on_every_route() {
         checked: 0,
         disagreements: Vec::new(),
     };
-    seam_api::visit_routes(&mut v);
+    seamapi_api::visit_routes(&mut v);
     assert!(v.checked > 400, "only {} requests checked", v.checked);
     assert!(v.disagreements.is_empty(), "{:#?}", v.disagreements);
 }

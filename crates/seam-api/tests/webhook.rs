@@ -1,11 +1,11 @@
-//! `seam_api::webhook`: deliveries signed by Svix's own library, verified and decoded into the
+//! `seamapi_api::webhook`: deliveries signed by Svix's own library, verified and decoded into the
 //! generated `Event` union. Fixed vectors, so no Node.js or Python is needed.
 #![allow(clippy::unwrap_used)]
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use seam_api::resources::{Event, LockLockedEventMethod};
-use seam_api::webhook::{Webhook, WebhookError};
+use seamapi_api::resources::{Event, LockLockedEventMethod};
+use seamapi_api::webhook::{Webhook, WebhookError};
 
 const SECRET: &str = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
 const ID: &str = "msg_2ZVo7x0A0e2p3aPq5dRPaCP7J7V";

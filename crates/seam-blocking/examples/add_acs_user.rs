@@ -1,7 +1,7 @@
 //! Adds an ACS user to a user identity with the blocking client.
 //!
 //! ```text
-//! SEAM_API_KEY=seam_… cargo run -p seam-blocking --example add_acs_user_blocking -- \
+//! SEAM_API_KEY=seam_… cargo run -p seamapi-blocking --example add_acs_user_blocking -- \
 //!     --acs_user_id d73f4706-67e3-419d-899e-ec957a75ee0c --user_identity_key jane
 //! ```
 //! Prints `{}` on success; on failure prints the error to stderr and exits 1 (2 for bad
@@ -20,7 +20,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let result = seam_blocking::Seam::from_env()
+    let result = seamapi_blocking::Seam::from_env()
         .and_then(|seam| seam.user_identities().add_acs_user(request));
     match result {
         Ok(()) => {

@@ -6,7 +6,7 @@
 #![allow(deprecated)]
 
 use crate::{PageIter, Seam};
-use seam_core::Error;
+use seamapi_core::Error;
 
 impl Seam {
     /// `seam.access_codes()`: the routes under `/access_codes`.

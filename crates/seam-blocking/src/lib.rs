@@ -2,22 +2,22 @@
 //! [`seam`] crate, without `.await`.
 //!
 //! ```no_run
-//! use seam_blocking::{Seam, routes::{AddAcsUser, UserIdentityRef}};
+//! use seamapi_blocking::{Seam, routes::{AddAcsUser, UserIdentityRef}};
 //!
 //! let seam = Seam::from_env()?;
 //! seam.user_identities().add_acs_user(AddAcsUser::new(
 //!     "d73f4706-67e3-419d-899e-ec957a75ee0c",
 //!     UserIdentityRef::key("jane"),
 //! ))?;
-//! # Ok::<(), seam_blocking::Error>(())
+//! # Ok::<(), seamapi_blocking::Error>(())
 //! ```
 //!
-//! Tests of your own code need no network: give the client `seam-fake`'s in-memory fake as
+//! Tests of your own code need no network: give the client `seamapi-fake`'s in-memory fake as
 //! its transport.
 //!
 //! ```
-//! use seam_blocking::{Seam, routes::{AddAcsUser, GetUserIdentity, UserIdentityRef}};
-//! use seam_fake::{FakeSeam, IN_MEMORY_ENDPOINT, seed};
+//! use seamapi_blocking::{Seam, routes::{AddAcsUser, GetUserIdentity, UserIdentityRef}};
+//! use seamapi_fake::{FakeSeam, IN_MEMORY_ENDPOINT, seed};
 //!
 //! let fake = FakeSeam::new();
 //! let seam = Seam::builder()
@@ -29,7 +29,7 @@
 //!     .add_acs_user(AddAcsUser::new(seed::ACS_USER_IDS[0], UserIdentityRef::key("sam")))?;
 //! let sam = seam.user_identities().get(GetUserIdentity::new(UserIdentityRef::key("sam")))?;
 //! assert_eq!(sam.acs_user_ids, [seed::ACS_USER_IDS[0]]);
-//! # Ok::<(), seam_blocking::Error>(())
+//! # Ok::<(), seamapi_blocking::Error>(())
 //! ```
 //!
 //! # How it works
@@ -44,29 +44,29 @@
 //! `spawn_blocking`), where driving a second runtime is not allowed, runs on a short-lived
 //! thread of its own instead; prefer the async [`seam`] client there. Dropping the client is
 //! safe anywhere.
-#![doc(html_root_url = "https://docs.rs/seam-blocking/0.1.0")]
+#![doc(html_root_url = "https://docs.rs/seamapi-blocking/0.1.0")]
 
 use std::sync::Arc;
 
 mod generated;
 
 pub use generated::*;
-pub use seam::{
+pub use seamapi::{
     ActionAttemptError, ActionWait, ApiError, AuthSet, BuildClient, Builder, Config, ConfigBuilder,
     ConfigError, Credentials, Endpoint, Environment, Error, FieldErrors, HttpMethod, InvalidInput,
     Page, Pagination, RawRequest, Result, RetryPolicy, Route, RouteInfo, SeamBuilder,
     SharedTransport, Timestamp, TokenKind, Transport, TransportError, TransportErrorKind,
     UnexpectedResponse, UnknownKind, UnknownValue, ValidationErrors, resources, routes, webhook,
 };
-use seam_core::Paginated;
-pub use seam_core::pager::WalkLimits;
-use seam_core::pager::{Pager, Step};
+use seamapi_core::Paginated;
+pub use seamapi_core::pager::WalkLimits;
+use seamapi_core::pager::{Pager, Step};
 
 /// The blocking Seam client. Cheap to clone (clones share the runtime and the connection
 /// pool), `Send + Sync`.
 #[derive(Clone)]
 pub struct Seam {
-    client: seam::Seam,
+    client: seamapi::Seam,
     runtime: Arc<Driver>,
 }
 
@@ -105,7 +105,7 @@ impl BuildClient for Seam {
     type Error = Error;
 
     fn build_client(config: Config, transport: Option<SharedTransport>) -> Result<Self> {
-        let client = seam::Seam::build_client(config, transport)?;
+        let client = seamapi::Seam::build_client(config, transport)?;
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -135,7 +135,7 @@ impl Seam {
     }
 
     /// A client without a workspace, for the workspace routes, from a personal access token
-    /// or a console session token (see [`seam::Seam::without_workspace`]).
+    /// or a console session token (see [`seamapi::Seam::without_workspace`]).
     pub fn without_workspace(token: impl Into<String>) -> Result<Self> {
         Self::builder().token_without_workspace(token).build()
     }
@@ -146,23 +146,23 @@ impl Seam {
     }
 
     /// Sends any [`Route`] and waits for the outcome: the async client's
-    /// [`send`](seam::Seam::send), driven to completion here.
+    /// [`send`](seamapi::Seam::send), driven to completion here.
     pub fn send<R: Route>(&self, params: R) -> Result<R::Output> {
         // Only the checks, the encoding and the decoding are per route; the task on the
         // runtime is one type for every route (one copy of tokio's task code, not 201).
         let prepared = self.client.prepare(params)?;
         let response = self.send_prepared(prepared)?;
-        seam_core::decode::<R>(&response).map_err(|e| self.client.scrub(e))
+        seamapi_core::decode::<R>(&response).map_err(|e| self.client.scrub(e))
     }
 
-    fn send_prepared(&self, prepared: seam::Prepared) -> Result<http::Response<bytes::Bytes>> {
+    fn send_prepared(&self, prepared: seamapi::Prepared) -> Result<http::Response<bytes::Bytes>> {
         let client = self.client.clone();
         self.run(async move { client.send_prepared(prepared).await })
     }
 
     /// The same client (sharing its runtime and connections) with calls that start an action
     /// waiting as `wait` says instead of as configured: the async client's
-    /// [`with_action_wait`](seam::Seam::with_action_wait).
+    /// [`with_action_wait`](seamapi::Seam::with_action_wait).
     pub fn with_action_wait(&self, wait: ActionWait) -> Seam {
         Seam {
             client: self.client.with_action_wait(wait),
@@ -176,7 +176,7 @@ impl Seam {
     }
 
     /// Waits for an action attempt obtained earlier and returns it finished: the async
-    /// client's [`wait_for_action_attempt`](seam::Seam::wait_for_action_attempt).
+    /// client's [`wait_for_action_attempt`](seamapi::Seam::wait_for_action_attempt).
     pub fn wait_for_action_attempt(
         &self,
         action_attempt_id: impl Into<String>,
@@ -187,11 +187,11 @@ impl Seam {
     }
 
     /// Sends a request to any path and waits for the answer's JSON: the async client's
-    /// [`send_raw`](seam::Seam::send_raw), driven to completion here.
+    /// [`send_raw`](seamapi::Seam::send_raw), driven to completion here.
     ///
     /// ```no_run
-    /// use seam_blocking::{HttpMethod, RawRequest};
-    /// # fn run(seam: seam_blocking::Seam) -> seam_blocking::Result<()> {
+    /// use seamapi_blocking::{HttpMethod, RawRequest};
+    /// # fn run(seam: seamapi_blocking::Seam) -> seamapi_blocking::Result<()> {
     /// let answer = seam.send_raw(RawRequest::new(HttpMethod::Get, "/devices/list").param("limit", 5))?;
     /// # let _ = answer; Ok(()) }
     /// ```
@@ -231,7 +231,7 @@ impl Seam {
         // Inside a tokio context `block_on` would panic: drive the call from a thread of ours.
         std::thread::scope(|scope| {
             match std::thread::Builder::new()
-                .name("seam-blocking".into())
+                .name("seamapi-blocking".into())
                 .spawn_scoped(scope, drive)
             {
                 Ok(thread) => thread
@@ -275,7 +275,7 @@ impl Seam {
         });
         match response {
             Ok(Some(response)) => {
-                Some(seam_core::decode::<R>(&response).map_err(|e| self.client.scrub(e)))
+                Some(seamapi_core::decode::<R>(&response).map_err(|e| self.client.scrub(e)))
             }
             Ok(None) => None,
             Err(e) => Some(Err(e)),

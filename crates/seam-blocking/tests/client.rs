@@ -5,10 +5,10 @@
 #[path = "../../seam/tests/common/mod.rs"]
 mod common;
 
-use seam::routes::{AddAcsUser, CreateUserIdentity, ListUserIdentities};
-use seam_blocking::resources::UserIdentity;
-use seam_blocking::{Error, Seam};
-use seam_transport::test_util::{Reply, TestServer};
+use seamapi::routes::{AddAcsUser, CreateUserIdentity, ListUserIdentities};
+use seamapi_blocking::resources::UserIdentity;
+use seamapi_blocking::{Error, Seam};
+use seamapi_transport::test_util::{Reply, TestServer};
 
 struct Blocking;
 
@@ -31,7 +31,7 @@ impl common::Facade for Blocking {
     fn list_all_within(
         client: &Seam,
         req: ListUserIdentities,
-        limits: seam_blocking::WalkLimits,
+        limits: seamapi_blocking::WalkLimits,
     ) -> Vec<Result<UserIdentity, Error>> {
         client
             .user_identities()
@@ -40,18 +40,18 @@ impl common::Facade for Blocking {
             .collect()
     }
 
-    fn send<R: seam_core::Route>(client: &Seam, req: R) -> Result<R::Output, Error> {
+    fn send<R: seamapi_core::Route>(client: &Seam, req: R) -> Result<R::Output, Error> {
         client.send(req)
     }
 
-    fn with_action_wait(client: &Seam, wait: seam::ActionWait) -> Seam {
+    fn with_action_wait(client: &Seam, wait: seamapi::ActionWait) -> Seam {
         client.with_action_wait(wait)
     }
 
     fn wait_for_action_attempt(
         client: &Seam,
         id: &str,
-    ) -> Result<seam::resources::ActionAttempt, Error> {
+    ) -> Result<seamapi::resources::ActionAttempt, Error> {
         client.wait_for_action_attempt(id)
     }
 }
@@ -169,9 +169,9 @@ fn sixty_four_threads_calling_at_once_all_finish() {
 }
 
 mod without_workspace_and_raw {
-    use seam_blocking::routes::{GetUserIdentity, UserIdentityRef, WorkspacesList};
-    use seam_blocking::{HttpMethod, RawRequest, Seam};
-    use seam_transport::test_util::{Reply, TestServer};
+    use seamapi_blocking::routes::{GetUserIdentity, UserIdentityRef, WorkspacesList};
+    use seamapi_blocking::{HttpMethod, RawRequest, Seam};
+    use seamapi_transport::test_util::{Reply, TestServer};
 
     #[test]
     fn a_client_without_a_workspace_calls_the_workspace_routes_only() {

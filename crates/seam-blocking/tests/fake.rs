@@ -1,14 +1,14 @@
-//! The blocking client against seam-fake: in memory (as a transport) and over HTTP.
+//! The blocking client against seamapi-fake: in memory (as a transport) and over HTTP.
 #![allow(clippy::unwrap_used)]
 
-use seam::routes::*;
-use seam_blocking::Seam;
-use seam_fake::{FakeSeam, FakeServer, seed};
+use seamapi::routes::*;
+use seamapi_blocking::Seam;
+use seamapi_fake::{FakeSeam, FakeServer, seed};
 
 fn in_memory(fake: &FakeSeam) -> Seam {
     Seam::builder()
         .api_key(seed::API_KEY)
-        .endpoint(seam_fake::IN_MEMORY_ENDPOINT)
+        .endpoint(seamapi_fake::IN_MEMORY_ENDPOINT)
         .transport(fake.clone())
         .build()
         .unwrap()

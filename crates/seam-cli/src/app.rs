@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use clap::{Arg, ArgAction, Command, value_parser};
-use seam_core::RouteInfo;
-use seam_core::pager::{DEFAULT_MAX_ITEMS, DEFAULT_MAX_PAGES};
-use seam_core::params::{ParamKind, ParamSpec, Requirement};
+use seamapi_core::RouteInfo;
+use seamapi_core::pager::{DEFAULT_MAX_ITEMS, DEFAULT_MAX_PAGES};
+use seamapi_core::params::{ParamKind, ParamSpec, Requirement};
 
 use crate::fail::EXIT_CODES_HELP;
 use crate::flags::{self, Shape};
@@ -36,12 +36,12 @@ fn sample(spec: &ParamSpec) -> String {
         _ => (spec.name, *spec),
     };
     let seeded = match name {
-        "acs_user_id" => Some(seam_fake::seed::ACS_USER_IDS[0]),
-        "user_identity_id" => Some(seam_fake::seed::USER_IDENTITY_ID),
-        "user_identity_key" => Some(seam_fake::seed::USER_IDENTITY_KEY),
-        "acs_system_id" => Some(seam_fake::seed::HQ_ACS_SYSTEM_ID),
-        "connected_account_id" => Some(seam_fake::seed::CONNECTED_ACCOUNT_ID),
-        "workspace_id" => Some(seam_fake::seed::WORKSPACE_ID),
+        "acs_user_id" => Some(seamapi_fake::seed::ACS_USER_IDS[0]),
+        "user_identity_id" => Some(seamapi_fake::seed::USER_IDENTITY_ID),
+        "user_identity_key" => Some(seamapi_fake::seed::USER_IDENTITY_KEY),
+        "acs_system_id" => Some(seamapi_fake::seed::HQ_ACS_SYSTEM_ID),
+        "connected_account_id" => Some(seamapi_fake::seed::CONNECTED_ACCOUNT_ID),
+        "workspace_id" => Some(seamapi_fake::seed::WORKSPACE_ID),
         _ => None,
     };
     match (seeded, spec.kind) {
@@ -67,7 +67,7 @@ fn own_id(info: &RouteInfo) -> Option<&'static ParamSpec> {
 fn example(route: &RouteCommand) -> String {
     // The routes the sandbox models: their examples run against it as printed. Every other
     // route's example is for the real API.
-    let sandbox = seam_fake::handler::models(route.info);
+    let sandbox = seamapi_fake::handler::models(route.info);
     let mut line = if sandbox {
         format!("seam --sandbox {}", route.words().join(" "))
     } else {
@@ -158,7 +158,7 @@ fn prints(info: &RouteInfo) -> String {
         None => "{}".to_owned(),
     };
     let mut text = format!("Prints the server's answer as JSON (without \"ok\"): {answer}.");
-    if seam_core::action::waits(info) {
+    if seamapi_core::action::waits(info) {
         text.push_str(
             " The action happens after the answer: the command waits for it, reading the attempt \
              every 0.5 s for up to --wait-timeout seconds, and prints the finished attempt. A \
@@ -238,7 +238,7 @@ fn route_command(word: &str, route: &RouteCommand) -> Command {
                 ),
         );
     }
-    if seam_core::action::waits(info) {
+    if seamapi_core::action::waits(info) {
         cmd = cmd
             .arg(
                 Arg::new("no-wait")
@@ -276,7 +276,7 @@ fn parse_seconds(text: &str) -> Result<std::time::Duration, String> {
 
 /// `seam sandbox --help`: what the sandbox answers.
 fn sandbox_about() -> String {
-    let modelled: Vec<String> = seam_fake::handler::MODELLED
+    let modelled: Vec<String> = seamapi_fake::handler::MODELLED
         .iter()
         .map(|info| format!("  seam {}", RouteCommand { info }.words().join(" ")))
         .collect();
@@ -519,7 +519,7 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use clap::error::ErrorKind;
-    use seam_core::params::validate_json;
+    use seamapi_core::params::validate_json;
 
     use super::*;
     use crate::table::commands;

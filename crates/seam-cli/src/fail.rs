@@ -1,7 +1,7 @@
 //! Everything a command can fail with, its exit code, and how it is reported on stderr.
 
-use seam_core::error::TransportErrorKind;
-use seam_core::{AuthSet, ConfigError, Error, WebhookError};
+use seamapi_core::error::TransportErrorKind;
+use seamapi_core::{AuthSet, ConfigError, Error, WebhookError};
 use serde_json::{Map, Value, json};
 
 /// Success.
@@ -357,7 +357,7 @@ impl CliError {
 
 /// What to do about a refused TLS handshake.
 fn tls_hint(kind: TransportErrorKind) -> &'static str {
-    use seam_core::TlsFailure;
+    use seamapi_core::TlsFailure;
     match kind {
         TransportErrorKind::Tls(TlsFailure::UntrustedCertificate) => {
             "behind a TLS-inspecting proxy or with a private CA, pass its root certificate with --ca-cert FILE (or set SSL_CERT_FILE)"
@@ -377,7 +377,7 @@ fn tls_hint(kind: TransportErrorKind) -> &'static str {
 
 /// What to do about a failing proxy.
 fn proxy_hint(kind: TransportErrorKind) -> &'static str {
-    use seam_core::ProxyFailure;
+    use seamapi_core::ProxyFailure;
     match kind {
         TransportErrorKind::Proxy(ProxyFailure::AuthenticationRequired) => {
             "put user:password in the proxy URL (--proxy or HTTPS_PROXY)"
@@ -472,7 +472,7 @@ pub fn json_terminal_safe(json: &str) -> String {
 /// there: core's scrub.
 pub fn without_secrets(mut text: String, secrets: &[String]) -> String {
     for secret in secrets {
-        seam_core::scrub::scrub_text(&mut text, secret);
+        seamapi_core::scrub::scrub_text(&mut text, secret);
     }
     text
 }

@@ -17,7 +17,7 @@ use std::ffi::OsStr;
 
 use clap::builder::{PossibleValue, TypedValueParser};
 use clap::error::ErrorKind;
-use seam_core::params::{ParamKind, ParamSpec, Requirement};
+use seamapi_core::params::{ParamKind, ParamSpec, Requirement};
 use serde_json::{Map, Number, Value};
 
 /// How a parameter is given on the command line.
@@ -326,17 +326,17 @@ mod tests {
     #[test]
     fn samples_keep_the_limits() {
         let spec = ParamSpec::new("n", ParamKind::Integer, Requirement::Required, "").with_rules(
-            seam_core::params::Rules {
+            seamapi_core::params::Rules {
                 minimum: Some(100),
-                ..seam_core::params::Rules::NONE
+                ..seamapi_core::params::Rules::NONE
             },
         );
         assert_eq!(sample_value(&spec), Value::from(100));
         let spec = ParamSpec::new("code", ParamKind::String, Requirement::Required, "").with_rules(
-            seam_core::params::Rules {
+            seamapi_core::params::Rules {
                 min_length: Some(9),
                 max_length: Some(9),
-                ..seam_core::params::Rules::NONE
+                ..seamapi_core::params::Rules::NONE
             },
         );
         assert_eq!(sample_value(&spec).as_str().unwrap().len(), 9);

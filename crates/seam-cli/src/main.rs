@@ -1,6 +1,6 @@
 //! `seam`: the Seam API from the command line.
 //!
-//! Every route of the generated route table (`seam_api::ROUTES`, from Seam's API document) is a
+//! Every route of the generated route table (`seamapi_api::ROUTES`, from Seam's API document) is a
 //! command (`seam user-identities add-acs-user`, `seam locks unlock-door`, …) whose flags are
 //! the route's parameters. `--sandbox` runs against
 //! a local fake kept in a file; `seam login` stores a token; `--dry-run` prints the request
@@ -26,8 +26,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::ArgMatches;
-use seam_api::routes::{ListUserIdentities, WorkspacesList};
-use seam_core::{ActionWait, AuthSet, ConfigError, Credentials, RawRequest, Route, TokenKind};
+use seamapi_api::routes::{ListUserIdentities, WorkspacesList};
+use seamapi_core::{ActionWait, AuthSet, ConfigError, Credentials, RawRequest, Route, TokenKind};
 use serde_json::{Map, Value, json};
 
 use crate::fail::CliError;
@@ -233,8 +233,8 @@ fn run_route(session: &Session, route: &RouteCommand, m: &ArgMatches) -> Result<
             )));
         }
     }
-    let defaults = seam_core::pager::WalkLimits::default();
-    let limits = seam_core::pager::WalkLimits {
+    let defaults = seamapi_core::pager::WalkLimits::default();
+    let limits = seamapi_core::pager::WalkLimits {
         max_pages: m
             .try_get_one::<u32>("max-pages")
             .ok()
@@ -325,7 +325,7 @@ fn login(session: &Session, m: &ArgMatches) -> Result<Printed, CliError> {
     let endpoint = resolved.endpoint.clone();
     let network = crate::network::Network::from_process(&session.globals)?;
     let mut builder = network.apply(
-        seam_blocking::Seam::builder()
+        seamapi_blocking::Seam::builder()
             .credentials(credentials)
             .endpoint(endpoint.clone()),
     );

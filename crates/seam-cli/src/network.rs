@@ -1,11 +1,11 @@
 //! How this invocation reaches the API: `--proxy` / `--no-proxy` over the proxy variables,
 //! and the root certificates of `--ca-cert`, else `SSL_CERT_FILE`, trusted on top of the
 //! built-in ones. Which variable means what (upper and lower case, `NO_PROXY`, loopback never
-//! proxied) is core's rule (`seam_core::network`); this only picks the layer.
+//! proxied) is core's rule (`seamapi_core::network`); this only picks the layer.
 
 use std::path::{Path, PathBuf};
 
-use seam_core::{BuildClient, Builder, Proxies, ProxyEnvironment};
+use seamapi_core::{BuildClient, Builder, Proxies, ProxyEnvironment};
 
 use crate::fail::CliError;
 use crate::settings::Globals;

@@ -3,9 +3,9 @@
 
 use std::io::{BufRead, Write};
 
-use seam_api::routes::{ListAcsUsers, ListUserIdentities};
-use seam_core::params::ParamSpec;
-use seam_core::{RawRequest, Route, RouteInfo};
+use seamapi_api::routes::{ListAcsUsers, ListUserIdentities};
+use seamapi_core::params::ParamSpec;
+use seamapi_core::{RawRequest, Route, RouteInfo};
 use serde_json::{Map, Value};
 
 use crate::fail::CliError;

@@ -1,4 +1,4 @@
-//! `--sandbox`, `seam sandbox reset` and `seam sandbox serve`: the fake Seam (`seam-fake`)
+//! `--sandbox`, `seam sandbox reset` and `seam sandbox serve`: the fake Seam (`seamapi-fake`)
 //! with its state in a file shared by every `seam` process.
 
 use std::io::Write;
@@ -11,8 +11,8 @@ use crate::fail::CliError;
 use crate::settings::{Globals, default_sandbox_path};
 use crate::table::Printed;
 
-pub use seam_fake::IN_MEMORY_ENDPOINT as ENDPOINT;
-pub use seam_fake::seed::API_KEY;
+pub use seamapi_fake::IN_MEMORY_ENDPOINT as ENDPOINT;
+pub use seamapi_fake::seed::API_KEY;
 
 /// The state file: `--sandbox-state`, else `SEAM_SANDBOX_STATE`, else the per-user data
 /// directory.
@@ -28,15 +28,16 @@ pub fn state_path(g: &Globals) -> Result<PathBuf, CliError> {
 
 /// A sandbox failure as the CLI reports it: a local error (exit 1) with the file and a hint
 /// about it, whether reading, writing or waiting for the lock failed.
-pub fn sandbox_error(e: seam_fake::SandboxError) -> CliError {
+pub fn sandbox_error(e: seamapi_fake::SandboxError) -> CliError {
     let hint = match &e {
-        seam_fake::SandboxError::Locked { .. } => {
+        seamapi_fake::SandboxError::Locked { .. } => {
             "another process holds the sandbox lock (a `seam sandbox serve`, or a command still running): wait for it, or raise --timeout"
         }
-        seam_fake::SandboxError::ReadOnly { .. } => {
+        seamapi_fake::SandboxError::ReadOnly { .. } => {
             "make the state file writable, or pass --sandbox-state FILE (SEAM_SANDBOX_STATE) to use another"
         }
-        seam_fake::SandboxError::Corrupt { .. } | seam_fake::SandboxError::Inconsistent { .. } => {
+        seamapi_fake::SandboxError::Corrupt { .. }
+        | seamapi_fake::SandboxError::Inconsistent { .. } => {
             "fix the state file, or run `seam sandbox reset` to put the seed back"
         }
         _ => {
@@ -52,26 +53,27 @@ pub fn sandbox_error(e: seam_fake::SandboxError) -> CliError {
 fn lock_timeout(g: &Globals) -> std::time::Duration {
     g.timeout
         .and_then(|t| std::time::Duration::try_from_secs_f64(t).ok())
-        .unwrap_or(seam_core::DEFAULT_TIMEOUT)
+        .unwrap_or(seamapi_core::DEFAULT_TIMEOUT)
         .mul_f64(0.9)
 }
 
 /// The sandbox at `--sandbox-state` (seeded when the file does not exist), waiting at most
 /// `--timeout` for its lock.
-pub fn open(g: &Globals) -> Result<seam_fake::Sandbox, CliError> {
+pub fn open(g: &Globals) -> Result<seamapi_fake::Sandbox, CliError> {
     let path = state_path(g)?;
     let timeout = lock_timeout(g);
-    seam_fake::Sandbox::open_with_lock_timeout(path, timeout).map_err(sandbox_error)
+    seamapi_fake::Sandbox::open_with_lock_timeout(path, timeout).map_err(sandbox_error)
 }
 
 /// `seam sandbox reset`.
 pub fn reset(g: &Globals) -> Result<Printed, CliError> {
     let path = state_path(g)?;
-    seam_fake::Sandbox::reset_with_lock_timeout(&path, lock_timeout(g)).map_err(sandbox_error)?;
+    seamapi_fake::Sandbox::reset_with_lock_timeout(&path, lock_timeout(g))
+        .map_err(sandbox_error)?;
     Ok(Printed::Json(json!({
         "reset": true,
         "state": path.display().to_string(),
-        "seed": seam_fake::seed::SEED,
+        "seed": seamapi_fake::seed::SEED,
     })))
 }
 
@@ -80,7 +82,7 @@ struct StartupLine<'a> {
     endpoint: String,
     state: String,
     #[serde(flatten)]
-    seed: &'a seam_fake::Seed,
+    seed: &'a seamapi_fake::Seed,
 }
 
 /// `seam sandbox serve`: the fake over HTTP on `listen`, backed by the sandbox file, until
@@ -106,14 +108,14 @@ pub fn serve(g: &Globals, listen: &str) -> Result<Printed, CliError> {
         let line = serde_json::to_string(&StartupLine {
             endpoint: format!("http://{addr}"),
             state,
-            seed: &seam_fake::seed::SEED,
+            seed: &seamapi_fake::seed::SEED,
         })
         .map_err(|e| CliError::local("output", e.to_string()))?;
         {
             let mut out = std::io::stdout().lock();
             let _ = writeln!(out, "{line}").and_then(|()| out.flush());
         }
-        seam_fake::serve(listener, sandbox, shutdown)
+        seamapi_fake::serve(listener, sandbox, shutdown)
             .await
             .map_err(|e| CliError::local("sandbox", format!("the server failed: {e}")))
     })?;

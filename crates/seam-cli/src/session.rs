@@ -2,7 +2,7 @@
 
 use std::cell::RefCell;
 
-use seam_core::{AuthSet, Config, Environment, RouteInfo};
+use seamapi_core::{AuthSet, Config, Environment, RouteInfo};
 
 use crate::fail::CliError;
 use crate::sandbox;
@@ -14,9 +14,9 @@ pub struct Session {
     /// The global options.
     pub globals: Globals,
     /// The client built last, with the kind of credentials it holds.
-    client: RefCell<Option<(AuthSet, seam_blocking::Seam)>>,
+    client: RefCell<Option<(AuthSet, seamapi_blocking::Seam)>>,
     /// The sandbox behind the client, with `--sandbox`.
-    sandbox: RefCell<Option<seam_fake::Sandbox>>,
+    sandbox: RefCell<Option<seamapi_fake::Sandbox>>,
 }
 
 impl Session {
@@ -35,8 +35,8 @@ impl Session {
     pub fn explain(&self, error: CliError) -> CliError {
         let transport = matches!(
             &error,
-            CliError::Seam(seam_core::Error::Transport(_))
-                | CliError::Seam(seam_core::Error::DeadlineExceeded { .. })
+            CliError::Seam(seamapi_core::Error::Transport(_))
+                | CliError::Seam(seamapi_core::Error::DeadlineExceeded { .. })
         );
         match self
             .sandbox
@@ -92,7 +92,10 @@ impl Session {
     }
 
     /// The blocking client for `route`: over HTTP, or over the sandbox file with `--sandbox`.
-    pub fn client_for(&self, route: Option<&RouteInfo>) -> Result<seam_blocking::Seam, CliError> {
+    pub fn client_for(
+        &self,
+        route: Option<&RouteInfo>,
+    ) -> Result<seamapi_blocking::Seam, CliError> {
         let config = self.config_for(route)?;
         let kind = config.credentials.auth_kind();
         if let Some((cached, client)) = self.client.borrow().as_ref()
@@ -102,7 +105,7 @@ impl Session {
         }
         let network = crate::network::Network::from_process(&self.globals)?;
         let mut builder = network.apply(
-            seam_blocking::Seam::builder()
+            seamapi_blocking::Seam::builder()
                 .credentials(config.credentials.clone())
                 .endpoint(config.endpoint.as_str())
                 .timeout(config.timeout)
@@ -112,7 +115,7 @@ impl Session {
             let sandbox = sandbox::open(&self.globals)?;
             // The sandbox is local: retrying a failed file operation (or a lock wait) helps
             // nothing, and would multiply the wait.
-            let mut once = seam_core::RetryPolicy::default();
+            let mut once = seamapi_core::RetryPolicy::default();
             once.max_attempts = 1;
             builder = builder.transport(sandbox.clone()).retry_policy(once);
             *self.sandbox.borrow_mut() = Some(sandbox);

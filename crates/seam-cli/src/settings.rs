@@ -7,7 +7,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use seam_core::{
+use seamapi_core::{
     AuthSet, ConfigBuilder, ConfigError, Credentials, DEFAULT_ENDPOINT, Environment, RouteInfo,
     TokenKind,
 };
@@ -181,7 +181,7 @@ impl Stored {
 
 /// A token, safe to print: only its kind's prefix (core's `Secret::redacted`).
 pub fn redact(token: &str) -> String {
-    seam_core::Secret::new(token).redacted()
+    seamapi_core::Secret::new(token).redacted()
 }
 
 /// Where a value was taken from.
@@ -393,7 +393,7 @@ impl Resolved {
     }
 
     /// Core's checks over the layered values.
-    pub fn build(self) -> Result<seam_core::Config, CliError> {
+    pub fn build(self) -> Result<seamapi_core::Config, CliError> {
         if let Some(e) = self.error {
             return Err(e.into());
         }

@@ -1,5 +1,5 @@
 //! The commands that call the API: one per route of the generated route table
-//! (`seam_api::ROUTES`), with the command words from the route's namespace and method name, the
+//! (`seamapi_api::ROUTES`), with the command words from the route's namespace and method name, the
 //! flags from its parameters (see `flags`), and one runner for every route: core's rules check
 //! the parameters, the credentials are checked against the route's, then the parameters are
 //! sent as they are (`send_raw`) and the answer's JSON is printed as the server sent it.
@@ -7,10 +7,10 @@
 use std::io::Write;
 
 use bytes::Bytes;
-use seam_core::ActionWait;
-use seam_core::pager::{Cursors, WalkLimits};
-use seam_core::params::{ParamSpec, Requirement, validate_json};
-use seam_core::{
+use seamapi_core::ActionWait;
+use seamapi_core::pager::{Cursors, WalkLimits};
+use seamapi_core::params::{ParamSpec, Requirement, validate_json};
+use seamapi_core::{
     Config, ConfigError, Encoder, Error, InvalidInput, Pagination, RawRequest, RouteInfo,
     UnexpectedResponse, check_route_auth,
 };
@@ -60,7 +60,7 @@ impl RouteCommand {
 
 /// Every API command, in the order of the route table.
 pub fn commands() -> Vec<RouteCommand> {
-    seam_api::ROUTES
+    seamapi_api::ROUTES
         .iter()
         .map(|info| RouteCommand { info })
         .collect()
@@ -140,7 +140,7 @@ fn unexpected(answer: &Value, reason: String) -> CliError {
 /// overall deadline (checked before each page), and a cursor the server hands out twice stops
 /// the walk with an error instead of a loop.
 fn all_pages(
-    client: &seam_blocking::Seam,
+    client: &seamapi_blocking::Seam,
     info: &RouteInfo,
     mut request: RawRequest,
     limits: WalkLimits,
@@ -283,7 +283,7 @@ mod tests {
     #[test]
     fn every_route_has_one_command_and_its_words_are_its_path() {
         let commands = commands();
-        assert_eq!(commands.len(), seam_api::ROUTES.len());
+        assert_eq!(commands.len(), seamapi_api::ROUTES.len());
         let mut seen = BTreeSet::new();
         for c in &commands {
             let from_path: Vec<String> = c

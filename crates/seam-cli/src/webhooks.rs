@@ -1,12 +1,12 @@
 //! `seam webhooks verify`: checks one webhook delivery with the library's verifier
-//! (`seam_api::webhook::Webhook`), for debugging an endpoint. It sits beside the generated
+//! (`seamapi_api::webhook::Webhook`), for debugging an endpoint. It sits beside the generated
 //! `webhooks create|list|get|update|delete` commands and sends nothing.
 
 use std::io::Read;
 use std::time::Duration;
 
 use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
-use seam_api::webhook::{Webhook, WebhookError};
+use seamapi_api::webhook::{Webhook, WebhookError};
 use serde_json::Value;
 
 use crate::fail::CliError;

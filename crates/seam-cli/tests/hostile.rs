@@ -10,7 +10,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use common::{ADD_JANE, Home, Out, run, seed};
-use seam_transport::test_util::{Reply, TestServer};
+use seamapi_transport::test_util::{Reply, TestServer};
 
 const SECRET: &str = "seam_secret_token_do_not_leak_42";
 

@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use bytes::Bytes;
 use common::{Home, Out, run};
-use seam_transport::test_util::{Reply, TestServer};
+use seamapi_transport::test_util::{Reply, TestServer};
 use serde_json::{Value, json};
 
 const KEY: &str = "seam_routes_test_key_1";

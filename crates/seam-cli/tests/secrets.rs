@@ -13,7 +13,7 @@ mod common;
 use std::process::Command;
 
 use common::{Home, Out, closed_port, run, seed};
-use seam_transport::test_util::{Reply, TestServer};
+use seamapi_transport::test_util::{Reply, TestServer};
 
 /// The API key under test, the same as the facades' test.
 const SECRET: &str = "seam_secret_token_do_not_leak_42";

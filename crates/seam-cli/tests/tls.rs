@@ -5,7 +5,7 @@
 mod common;
 
 use common::{ADD_JANE, Home, Out, closed_port, run};
-use seam_transport::test_util::{ProxyBehaviour, Reply, TestCa, TestProxy, TestServer};
+use seamapi_transport::test_util::{ProxyBehaviour, Reply, TestCa, TestProxy, TestServer};
 
 const KEY: &str = "seam_test_key_0123456789";
 

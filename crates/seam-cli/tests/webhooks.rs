@@ -8,7 +8,7 @@ mod common;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use common::{Home, Out, run};
-use seam_api::webhook::Webhook;
+use seamapi_api::webhook::Webhook;
 
 const SECRET: &str = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
 /// What no output may hold.

@@ -12,7 +12,7 @@
 //!
 //! ```
 //! use std::time::Duration;
-//! use seam_core::action::{ActionWait, AttemptStatus, WaitStep, next_step};
+//! use seamapi_core::action::{ActionWait, AttemptStatus, WaitStep, next_step};
 //!
 //! let wait = ActionWait::default();
 //! assert_eq!(
@@ -50,7 +50,7 @@ pub const OUTPUT_KEY: &str = "action_attempt";
 ///
 /// ```
 /// use std::time::Duration;
-/// use seam_core::action::ActionWait;
+/// use seamapi_core::action::ActionWait;
 ///
 /// let patient = ActionWait::up_to(Duration::from_secs(20)).every(Duration::from_secs(1));
 /// assert_eq!(patient.timeout(), Some(Duration::from_secs(20)));

@@ -37,7 +37,7 @@ impl TokenKind {
     /// Recognises the kind of `token` from its prefix.
     ///
     /// ```
-    /// use seam_core::TokenKind;
+    /// use seamapi_core::TokenKind;
     /// assert_eq!(TokenKind::of("seam_at1_x"), TokenKind::PersonalAccessToken);
     /// assert_eq!(TokenKind::of("seam_live_x"), TokenKind::ApiKey);
     /// ```
@@ -161,7 +161,7 @@ impl Credentials {
     /// An API key. Refuses any other kind of token.
     ///
     /// ```
-    /// use seam_core::{ConfigError, Credentials, TokenKind};
+    /// use seamapi_core::{ConfigError, Credentials, TokenKind};
     /// assert!(Credentials::api_key("seam_test_key").is_ok());
     /// let err = Credentials::api_key("seam_at1_token").unwrap_err();
     /// assert!(matches!(err, ConfigError::WrongTokenKind { found: TokenKind::PersonalAccessToken, .. }));
@@ -208,11 +208,11 @@ impl Credentials {
     /// sent. Refuses any other kind of token.
     ///
     /// ```
-    /// use seam_core::{AuthSet, Credentials};
+    /// use seamapi_core::{AuthSet, Credentials};
     /// let c = Credentials::personal_access_token_without_workspace("seam_at1_token")?;
     /// assert_eq!(c.workspace_id(), None);
     /// assert_eq!(c.auth_kind(), AuthSet::PERSONAL_ACCESS_TOKEN_WITHOUT_WORKSPACE);
-    /// # Ok::<(), seam_core::ConfigError>(())
+    /// # Ok::<(), seamapi_core::ConfigError>(())
     /// ```
     pub fn personal_access_token_without_workspace(
         token: impl Into<String>,
@@ -242,7 +242,7 @@ impl Credentials {
     /// A client session token (`seam_cst…`). Refuses any other kind of token.
     ///
     /// ```
-    /// use seam_core::{ConfigError, Credentials};
+    /// use seamapi_core::{ConfigError, Credentials};
     /// assert!(Credentials::client_session_token("seam_cst1_token").is_ok());
     /// assert!(matches!(
     ///     Credentials::client_session_token("seam_live_key"),
@@ -332,11 +332,11 @@ impl Credentials {
     /// accepts ([`RouteInfo::auth`](crate::RouteInfo::auth)).
     ///
     /// ```
-    /// use seam_core::{AuthSet, Credentials};
+    /// use seamapi_core::{AuthSet, Credentials};
     /// let pat = Credentials::personal_access_token("seam_at1_token", "ws_1")?;
     /// assert_eq!(pat.auth_kind(), AuthSet::PERSONAL_ACCESS_TOKEN);
     /// assert!(AuthSet::WORKSPACE.contains(pat.auth_kind()));
-    /// # Ok::<(), seam_core::ConfigError>(())
+    /// # Ok::<(), seamapi_core::ConfigError>(())
     /// ```
     pub fn auth_kind(&self) -> AuthSet {
         match self {
@@ -368,12 +368,12 @@ impl Credentials {
     /// ASCII when the credentials were made, so no header is ever left out in practice.
     ///
     /// ```
-    /// use seam_core::Credentials;
+    /// use seamapi_core::Credentials;
     /// let headers = Credentials::client_session_token("seam_cst1_token")?.auth_headers();
     /// assert_eq!(headers["authorization"], "Bearer seam_cst1_token");
     /// assert_eq!(headers["client-session-token"], "seam_cst1_token");
     /// assert!(headers["client-session-token"].is_sensitive());
-    /// # Ok::<(), seam_core::ConfigError>(())
+    /// # Ok::<(), seamapi_core::ConfigError>(())
     /// ```
     pub fn auth_headers(&self) -> HeaderMap {
         fn sensitive(value: &str) -> Option<HeaderValue> {
@@ -414,7 +414,7 @@ impl Credentials {
 /// security scheme) refuses nothing.
 ///
 /// ```
-/// use seam_core::{AuthSet, Credentials, check_route_auth};
+/// use seamapi_core::{AuthSet, Credentials, check_route_auth};
 /// let api_key = Credentials::api_key("seam_test_key")?;
 /// assert!(check_route_auth(&api_key, "devices.list", AuthSet::WORKSPACE).is_ok());
 /// let err = check_route_auth(&api_key, "workspaces.create", AuthSet::WITHOUT_WORKSPACE).unwrap_err();
@@ -424,7 +424,7 @@ impl Credentials {
 ///      without a workspace or a console session token without a workspace"
 /// );
 /// assert!(err.is_local());
-/// # Ok::<(), seam_core::ConfigError>(())
+/// # Ok::<(), seamapi_core::ConfigError>(())
 /// ```
 pub fn check_route_auth(
     credentials: &Credentials,
@@ -904,7 +904,7 @@ mod tests {
 /// [`AuthSet::contains`].
 ///
 /// ```
-/// use seam_core::auth::AuthSet;
+/// use seamapi_core::auth::AuthSet;
 /// let workspace = AuthSet::API_KEY
 ///     .union(AuthSet::PERSONAL_ACCESS_TOKEN)
 ///     .union(AuthSet::CONSOLE_SESSION);
@@ -996,7 +996,7 @@ impl fmt::Debug for AuthSet {
 /// the empty set.
 ///
 /// ```
-/// use seam_core::AuthSet;
+/// use seamapi_core::AuthSet;
 /// assert_eq!(AuthSet::API_KEY.to_string(), "an API key");
 /// assert_eq!(
 ///     AuthSet::WITHOUT_WORKSPACE.to_string(),

@@ -52,8 +52,8 @@ impl std::fmt::Debug for Encoder {
 /// and retries as a route, retried only when [`RawRequest::idempotent`] says so.
 ///
 /// ```
-/// use seam_core::codec::RawRequest;
-/// use seam_core::route::HttpMethod;
+/// use seamapi_core::codec::RawRequest;
+/// use seamapi_core::route::HttpMethod;
 /// let request = RawRequest::new(HttpMethod::Post, "/devices/new_route")
 ///     .param("device_id", "d73f4706-67e3-419d-899e-ec957a75ee0c");
 /// assert!(!request.idempotent);
@@ -316,9 +316,9 @@ impl Encoder {
 ///
 /// ```
 /// let params = serde_json::json!({"limit": 10, "device_ids": ["a", "b"], "search": "", "x": {"y": true}});
-/// let query = seam_core::codec::query_string(params.as_object().unwrap())?;
+/// let query = seamapi_core::codec::query_string(params.as_object().unwrap())?;
 /// assert_eq!(query, "device_ids=a&device_ids=b&limit=10&x.y=true&_strict=true");
-/// # Ok::<(), seam_core::Error>(())
+/// # Ok::<(), seamapi_core::Error>(())
 /// ```
 pub fn query_string(params: &Map<String, Value>) -> Result<String, Error> {
     let mut pairs: Vec<(String, String)> = Vec::new();

@@ -28,7 +28,7 @@ impl Endpoint {
     /// `allow_insecure_http` is set.
     ///
     /// ```
-    /// use seam_core::Endpoint;
+    /// use seamapi_core::Endpoint;
     /// assert!(Endpoint::parse("https://connect.getseam.com", false).is_ok());
     /// assert!(Endpoint::parse("http://127.0.0.1:8080", false).is_ok());
     /// assert!(Endpoint::parse("http://example.com", false).is_err());
@@ -159,12 +159,12 @@ enum CredentialOption {
 /// Makes something from a finished [`Config`] and the transport given to its [`Builder`], if
 /// any: what [`Builder::build`] ends with.
 ///
-/// A bare [`Config`] is one ([`ConfigBuilder`]); the clients of the `seam` and `seam-blocking`
+/// A bare [`Config`] is one ([`ConfigBuilder`]); the clients of the `seam` and `seamapi-blocking`
 /// crates are the others (their `SeamBuilder` is this crate's [`Builder`]), so every client
 /// option is written, checked and documented once, on [`Builder`].
 pub trait BuildClient: Sized {
     /// What [`Builder::transport`] takes. The clients take anything that implements
-    /// `seam_transport::Transport`; a bare [`Config`] takes none ([`Infallible`], which has no
+    /// `seamapi_transport::Transport`; a bare [`Config`] takes none ([`Infallible`], which has no
     /// values).
     type Transport;
     /// What [`Builder::build`] fails with: a [`ConfigError`], or the client's own error.
@@ -199,13 +199,13 @@ pub type ConfigBuilder = Builder<Config>;
 ///
 /// ```
 /// use std::time::Duration;
-/// let config = seam_core::Config::builder()
+/// let config = seamapi_core::Config::builder()
 ///     .api_key("seam_test_key")
 ///     .endpoint("http://127.0.0.1:8080")
 ///     .timeout(Duration::from_secs(5))
 ///     .build()?;
 /// assert_eq!(config.endpoint.as_str(), "http://127.0.0.1:8080");
-/// # Ok::<(), seam_core::ConfigError>(())
+/// # Ok::<(), seamapi_core::ConfigError>(())
 /// ```
 ///
 /// A client without a workspace (for `workspaces/create` and `workspaces/list`, as Seam's
@@ -451,14 +451,14 @@ impl<C: BuildClient> Builder<C> {
     /// needs `SEAM_WORKSPACE_ID`.
     ///
     /// ```
-    /// use seam_core::{Config, Environment};
+    /// use seamapi_core::{Config, Environment};
     /// let env = Environment::from_lookup(|name| {
     ///     (name == "SEAM_PERSONAL_ACCESS_TOKEN").then(|| "seam_at1_token".to_owned())
     /// });
     /// assert!(Config::builder().environment(env.clone()).build().is_err());
     /// let config = Config::builder().without_workspace().environment(env).build()?;
     /// assert_eq!(config.credentials.workspace_id(), None);
-    /// # Ok::<(), seam_core::ConfigError>(())
+    /// # Ok::<(), seamapi_core::ConfigError>(())
     /// ```
     pub fn without_workspace(mut self) -> Self {
         self.without_workspace = true;
@@ -564,7 +564,7 @@ impl<C: BuildClient> Builder<C> {
 
     /// Sends requests through `transport` instead of the built-in HTTP stack (which a client
     /// otherwise builds from these options): for tests, the fake, or your own HTTP stack. The
-    /// clients' builders take anything that implements `seam_transport::Transport`; a
+    /// clients' builders take anything that implements `seamapi_transport::Transport`; a
     /// [`ConfigBuilder`] takes none (see [`BuildClient::Transport`]).
     pub fn transport(mut self, transport: impl Into<C::Transport>) -> Self {
         self.transport = Some(transport.into());

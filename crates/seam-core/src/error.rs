@@ -448,7 +448,7 @@ pub enum ProxyFailure {
     BadAnswer,
 }
 
-/// A failure to get an answer, from any [`Transport`](https://docs.rs/seam-transport).
+/// A failure to get an answer, from any [`Transport`](https://docs.rs/seamapi-transport).
 ///
 /// It records whether the request may have reached the server: a request that surely did not
 /// can be sent again whatever the route, one that may have cannot unless the route is safe to

@@ -4,12 +4,12 @@
 //! no clock it is not handed. Each endpoint is a [`Route`] type; [`Encoder`] turns one into an
 //! `http::Request<Bytes>`, [`decode`] turns an `http::Response<Bytes>` into the route's output
 //! or a typed [`Error`], and [`RetryPolicy::decide`] says whether a failed attempt is tried
-//! again. The async client (`seam`), the blocking client (`seam-blocking`), the fake server and
+//! again. The async client (`seam`), the blocking client (`seamapi-blocking`), the fake server and
 //! the CLI are all built on these pieces.
 //!
 //! ```
 //! use bytes::Bytes;
-//! use seam_core::{Config, Encoder, codec::RawRequest, decode_raw, route::HttpMethod};
+//! use seamapi_core::{Config, Encoder, codec::RawRequest, decode_raw, route::HttpMethod};
 //!
 //! let config = Config::builder().api_key("seam_test_key").build()?;
 //! let request = Encoder::new(&config).encode_raw(
@@ -24,8 +24,8 @@
 //! ```
 //!
 //! The routes themselves, and the resources they return, are generated from Seam's OpenAPI
-//! document into the `seam-api` crate.
-#![doc(html_root_url = "https://docs.rs/seam-core/0.1.0")]
+//! document into the `seamapi-api` crate.
+#![doc(html_root_url = "https://docs.rs/seamapi-core/0.1.0")]
 
 pub mod action;
 pub mod auth;

@@ -1,6 +1,6 @@
 //! How requests reach the server, as data for the transport: which proxies they go through
 //! and which extra root certificates are trusted. Nothing here opens a socket or reads a file;
-//! the hyper transport (crate `seam-transport`) applies it.
+//! the hyper transport (crate `seamapi-transport`) applies it.
 //!
 //! Proxies are honoured from the environment by default, as curl, reqwest, httpx and axios do:
 //! `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY`, upper case first, then lower case.
@@ -72,7 +72,7 @@ impl ProxyEnvironment {
 /// The proxies requests go through: what the transport applies.
 ///
 /// ```
-/// use seam_core::network::{ProxyEnvironment, Proxies};
+/// use seamapi_core::network::{ProxyEnvironment, Proxies};
 /// let env = ProxyEnvironment::from_lookup(|name| match name {
 ///     "https_proxy" => Some("http://user:secret@proxy.corp:3128".to_owned()),
 ///     "NO_PROXY" => Some(".internal".to_owned()),
@@ -82,7 +82,7 @@ impl ProxyEnvironment {
 /// assert_eq!(proxies.https.as_deref(), Some("http://user:secret@proxy.corp:3128"));
 /// assert_eq!(proxies.http, None);
 /// assert!(!format!("{proxies:?}").contains("secret"));
-/// # Ok::<(), seam_core::ConfigError>(())
+/// # Ok::<(), seamapi_core::ConfigError>(())
 /// ```
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Proxies {

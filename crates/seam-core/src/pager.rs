@@ -26,21 +26,21 @@ pub enum Step<R: Paginated> {
 /// instead of looping for ever), within the [`WalkLimits`] of its [`Cursors`].
 ///
 /// ```
-/// use seam_core::{Page, Pagination, Paginated, Route, RouteInfo};
-/// use seam_core::pager::{Pager, Step};
+/// use seamapi_core::{Page, Pagination, Paginated, Route, RouteInfo};
+/// use seamapi_core::pager::{Pager, Step};
 /// # #[derive(Clone, serde::Serialize)]
 /// # struct ListThings { page_cursor: Option<String> }
 /// # impl Route for ListThings {
 /// #     const INFO: RouteInfo = RouteInfo {
 /// #         index: usize::MAX, name: "things.list", path: "/things/list",
-/// #         method: seam_core::HttpMethod::Get, idempotent: true, retry_reason: "a read",
+/// #         method: seamapi_core::HttpMethod::Get, idempotent: true, retry_reason: "a read",
 /// #         params: &[], output_key: Some("things"), paginated: true, action_attempt: false,
-/// #         auth: seam_core::AuthSet::WORKSPACE, namespace: &["things"], method_name: "list",
+/// #         auth: seamapi_core::AuthSet::WORKSPACE, namespace: &["things"], method_name: "list",
 /// #         title: "List things", doc: "", deprecated: None,
 /// #     };
 /// #     type Output = Page<String>;
 /// #     fn decode_output(body: &[u8]) -> Result<Page<String>, serde_json::Error> {
-/// #         seam_core::codec::decode_page(body, "things")
+/// #         seamapi_core::codec::decode_page(body, "things")
 /// #     }
 /// # }
 /// # impl Paginated for ListThings {
@@ -117,7 +117,7 @@ impl WalkLimits {
 /// a walk over raw JSON (the CLI's) uses it directly.
 ///
 /// ```
-/// use seam_core::{Pagination, pager::{Cursors, WalkLimits}};
+/// use seamapi_core::{Pagination, pager::{Cursors, WalkLimits}};
 /// let mut cursors = Cursors::starting_at(None);
 /// let more = |c: &str| Pagination { has_next_page: true, next_page_cursor: Some(c.into()), next_page_url: None };
 /// assert_eq!(cursors.next(&more("c1"), 10).unwrap().as_deref(), Some("c1"));

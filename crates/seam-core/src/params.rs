@@ -24,7 +24,7 @@ pub const MAX_VALIDATION_MESSAGE_BYTES: usize = 256;
 /// included).
 ///
 /// ```
-/// use seam_core::params::{MAX_VALIDATION_MESSAGE_BYTES, bounded_message};
+/// use seamapi_core::params::{MAX_VALIDATION_MESSAGE_BYTES, bounded_message};
 /// assert_eq!(bounded_message("Invalid uuid".to_owned()), "Invalid uuid");
 /// let long = bounded_message(format!("received '{}'", "é".repeat(10_000)));
 /// assert!(long.len() <= MAX_VALIDATION_MESSAGE_BYTES && long.ends_with('…'));
@@ -159,8 +159,8 @@ impl ParamSpec {
 /// Whether `s` is a UUID in its textual form (any version, either case).
 ///
 /// ```
-/// assert!(seam_core::params::is_uuid("d73f4706-67e3-419d-899e-ec957a75ee0c"));
-/// assert!(!seam_core::params::is_uuid("d73f4706"));
+/// assert!(seamapi_core::params::is_uuid("d73f4706-67e3-419d-899e-ec957a75ee0c"));
+/// assert!(!seamapi_core::params::is_uuid("d73f4706"));
 /// ```
 pub fn is_uuid(s: &str) -> bool {
     // 8-4-4-4-12 hex digits. Checked group by group, which the compiler unrolls: this runs
@@ -518,8 +518,8 @@ fn check_object(
 /// ignores them; `null` counts as not given.
 ///
 /// ```
-/// use seam_core::{params::validate_json, Route};
-/// use seam_core::params::{ParamKind, ParamSpec, Requirement};
+/// use seamapi_core::{params::validate_json, Route};
+/// use seamapi_core::params::{ParamKind, ParamSpec, Requirement};
 /// const PARAMS: &[ParamSpec] = &[
 ///     ParamSpec::new("acs_user_id", ParamKind::Uuid, Requirement::Required, ""),
 ///     ParamSpec::new("user_identity_id", ParamKind::Uuid, Requirement::Optional, ""),

@@ -109,7 +109,7 @@ impl RetryPolicy {
     ///
     /// ```
     /// use std::time::{Duration, SystemTime};
-    /// use seam_core::retry::{Attempt, Decision, Outcome, RetryPolicy, StopReason};
+    /// use seamapi_core::retry::{Attempt, Decision, Outcome, RetryPolicy, StopReason};
     /// let headers = http::HeaderMap::new();
     /// let attempt = |number, idempotent| Attempt {
     ///     number,

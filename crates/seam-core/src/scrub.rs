@@ -17,7 +17,7 @@ pub const MIN_SCRUBBED_LEN: usize = 8;
 /// Replaces every occurrence of `secret` in `text` with [`SCRUBBED`].
 ///
 /// ```
-/// use seam_core::scrub::scrub_text;
+/// use seamapi_core::scrub::scrub_text;
 /// let mut text = "bad token: Bearer seam_test_abc123".to_owned();
 /// scrub_text(&mut text, "seam_test_abc123");
 /// assert_eq!(text, "bad token: Bearer [redacted]");
@@ -70,7 +70,7 @@ fn scrub_validation(errors: &mut ValidationErrors, secret: &str) {
 /// `ConfigError`).
 ///
 /// ```
-/// use seam_core::{Error, TransportError, scrub::scrub_error};
+/// use seamapi_core::{Error, TransportError, scrub::scrub_error};
 /// let leaky = Error::Transport(TransportError::connect("proxy said: Bearer seam_test_abc123"));
 /// let clean = scrub_error(leaky, "seam_test_abc123");
 /// assert!(!clean.to_string().contains("seam_test_abc123"));

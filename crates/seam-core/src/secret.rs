@@ -8,7 +8,7 @@ use std::fmt;
 /// error message or a `{:?}` by accident.
 ///
 /// ```
-/// use seam_core::Secret;
+/// use seamapi_core::Secret;
 /// let s = Secret::new("seam_test_123");
 /// assert_eq!(format!("{s:?}"), "Secret(\"***\")");
 /// assert_eq!(s.to_string(), "***");

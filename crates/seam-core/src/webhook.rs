@@ -8,12 +8,12 @@
 //! `base64(HMAC-SHA256(secret, "{id}.{timestamp}.{body}"))`.
 //!
 //! [`WebhookVerifier`] does those checks and nothing else: no I/O, and no clock (the caller
-//! hands it the time). The typed event is decoded by `seam_api::webhook::Webhook`, which reads
-//! the clock and is what applications use (re-exported as `seam::webhook::Webhook`).
+//! hands it the time). The typed event is decoded by `seamapi_api::webhook::Webhook`, which reads
+//! the clock and is what applications use (re-exported as `seamapi::webhook::Webhook`).
 //!
 //! ```
 //! use std::time::{Duration, SystemTime};
-//! use seam_core::webhook::{WebhookError, WebhookVerifier};
+//! use seamapi_core::webhook::{WebhookError, WebhookVerifier};
 //!
 //! let verifier = WebhookVerifier::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")?;
 //! let headers = [

@@ -8,8 +8,8 @@
 //! the package writes.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use seam_core::Error;
-use seam_core::codec::query_string;
+use seamapi_core::Error;
+use seamapi_core::codec::query_string;
 use serde_json::Value;
 
 const CASES: &str = include_str!("query_cases.json");

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use http::StatusCode;
-use seam_core::{RouteInfo, ValidationErrors};
+use seamapi_core::{RouteInfo, ValidationErrors};
 use serde::Serialize;
 
 /// Every JSON error `type` the fake answers with. `docs/sandbox.md` says when each is sent.
@@ -157,8 +157,8 @@ impl ApiFailure {
     /// not model, naming the route:
     ///
     /// ```
-    /// use seam_core::Route;
-    /// let failure = seam_fake::ApiFailure::not_modelled(&seam_api::routes::LocksUnlockDoor::INFO);
+    /// use seamapi_core::Route;
+    /// let failure = seamapi_fake::ApiFailure::not_modelled(&seamapi_api::routes::LocksUnlockDoor::INFO);
     /// assert_eq!(failure.status, http::StatusCode::NOT_IMPLEMENTED);
     /// assert_eq!(
     ///     failure.message,

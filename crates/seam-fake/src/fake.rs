@@ -4,7 +4,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use bytes::Bytes;
 use http::{Request, Response};
-use seam_transport::{Transport, TransportError};
+use seamapi_transport::{Transport, TransportError};
 
 use crate::handler;
 use crate::seed::{self, Seed};
@@ -23,13 +23,13 @@ pub const IN_MEMORY_ENDPOINT: &str = "https://seam-fake.invalid";
 /// serialised and none is lost.
 ///
 /// A client uses it as its transport, with [`IN_MEMORY_ENDPOINT`] and the seeded API key:
-/// `seam::Seam::builder().api_key(seed::API_KEY).endpoint(IN_MEMORY_ENDPOINT).transport(fake.clone())`.
+/// `seamapi::Seam::builder().api_key(seed::API_KEY).endpoint(IN_MEMORY_ENDPOINT).transport(fake.clone())`.
 /// Without a client, encode a route with core and decode the answer:
 ///
 /// ```
-/// use seam_api::routes::ListUserIdentityAcsUsers;
-/// use seam_core::{Config, Encoder, decode};
-/// use seam_fake::{FakeSeam, IN_MEMORY_ENDPOINT, seed};
+/// use seamapi_api::routes::ListUserIdentityAcsUsers;
+/// use seamapi_core::{Config, Encoder, decode};
+/// use seamapi_fake::{FakeSeam, IN_MEMORY_ENDPOINT, seed};
 ///
 /// let fake = FakeSeam::new();
 /// let config = Config::builder().api_key(seed::API_KEY).endpoint(IN_MEMORY_ENDPOINT).build()?;

@@ -3,7 +3,7 @@
 //! committed corpus file through it.
 //!
 //! An input is up to [`MAX_REQUESTS`] requests separated by a line `~~~`, each in the format
-//! of [`seam_core::fuzzing::Message`] with `METHOD TARGET` as its start line:
+//! of [`seamapi_core::fuzzing::Message`] with `METHOD TARGET` as its start line:
 //!
 //! ```text
 //! PUT /user_identities/add_acs_user
@@ -24,10 +24,10 @@ use std::sync::OnceLock;
 use bytes::Bytes;
 use http::header::CONTENT_TYPE;
 use http::{Method, Request, Response, StatusCode, Uri};
-use seam_core::codec::{REQUEST_ID_HEADER, decode, decode_error};
-use seam_core::fuzzing::Message;
-use seam_core::params::{MAX_VALIDATION_MESSAGE_BYTES, MAX_VALIDATION_MESSAGES};
-use seam_core::{Error, Route, RouteVisitor};
+use seamapi_core::codec::{REQUEST_ID_HEADER, decode, decode_error};
+use seamapi_core::fuzzing::Message;
+use seamapi_core::params::{MAX_VALIDATION_MESSAGE_BYTES, MAX_VALIDATION_MESSAGES};
+use seamapi_core::{Error, Route, RouteVisitor};
 
 use crate::handler;
 use crate::state::State;
@@ -206,7 +206,7 @@ fn decodes_as_route(path: &str, response: &Response<Bytes>) {
         response,
         found: false,
     };
-    seam_api::visit_routes(&mut visitor);
+    seamapi_api::visit_routes(&mut visitor);
     assert!(visitor.found, "{path}: not in the table's visitor");
 }
 
@@ -230,7 +230,7 @@ mod tests {
     #[test]
     fn every_route_of_the_table_holds_the_invariants_with_an_empty_request() {
         let mut data = Vec::new();
-        for (i, route) in seam_api::ROUTES.iter().enumerate() {
+        for (i, route) in seamapi_api::ROUTES.iter().enumerate() {
             if i % MAX_REQUESTS == 0 && !data.is_empty() {
                 handle_requests(&data);
                 data.clear();

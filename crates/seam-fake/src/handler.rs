@@ -1,4 +1,4 @@
-//! One request against a [`State`]: routing by [`seam_api::ROUTES`], authentication, method
+//! One request against a [`State`]: routing by [`seamapi_api::ROUTES`], authentication, method
 //! and body checks, validation with core's rules and the route's parameters, then the rules of
 //! the [`MODELLED`] routes, or `501 not_implemented` for every other route of the table.
 //! Pure: no I/O, no lock, no clock but the creation time of new identities.
@@ -10,14 +10,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use bytes::Bytes;
 use http::header::{AUTHORIZATION, CONTENT_TYPE, HOST};
 use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode};
-use seam_api::resources::{AcsUser, UserIdentity};
-use seam_api::routes::{
+use seamapi_api::resources::{AcsUser, UserIdentity};
+use seamapi_api::routes::{
     AddAcsUser, CreateUserIdentity, DeleteUserIdentity, GetAcsUser, GetUserIdentity, ListAcsUsers,
     ListUserIdentities, ListUserIdentityAcsUsers, RemoveAcsUser, UserIdentityRef,
 };
-use seam_core::codec::{REQUEST_ID_HEADER, WORKSPACE_HEADER};
-use seam_core::params::{json_type, validate_json};
-use seam_core::{AuthSet, Pagination, Route, RouteInfo, ValidationErrors};
+use seamapi_core::codec::{REQUEST_ID_HEADER, WORKSPACE_HEADER};
+use seamapi_core::params::{json_type, validate_json};
+use seamapi_core::{AuthSet, Pagination, Route, RouteInfo, ValidationErrors};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
@@ -121,7 +121,7 @@ pub fn handle(state: &mut State, request: &Request<Bytes>) -> Handled {
 }
 
 /// The routes the fake models (answers with its rules); every other route of
-/// [`seam_api::ROUTES`] is checked like these, then answered `501 not_implemented`.
+/// [`seamapi_api::ROUTES`] is checked like these, then answered `501 not_implemented`.
 pub static MODELLED: [&RouteInfo; 9] = [
     &AddAcsUser::INFO,
     &CreateUserIdentity::INFO,
@@ -171,11 +171,11 @@ impl Model {
 }
 
 /// The route of the table at `path` (a trailing `/` is ignored), from a map built once from
-/// [`seam_api::ROUTES`].
+/// [`seamapi_api::ROUTES`].
 pub fn route_of(path: &str) -> Option<&'static RouteInfo> {
     static TABLE: OnceLock<HashMap<&'static str, &'static RouteInfo>> = OnceLock::new();
     let table = TABLE.get_or_init(|| {
-        seam_api::ROUTES
+        seamapi_api::ROUTES
             .iter()
             .map(|info| (info.path, *info))
             .collect()
@@ -320,7 +320,7 @@ fn authenticate(
             _ => return Err(unauthorized("API Key not found")),
         }
     };
-    seam_core::check_auth_kind(route.name, route.auth, caller.kind)
+    seamapi_core::check_auth_kind(route.name, route.auth, caller.kind)
         .map_err(|e| unauthorized(&e.to_string()))?;
     Ok(caller)
 }
@@ -410,7 +410,7 @@ fn has_long_string(value: &Value) -> bool {
 fn typed<R: DeserializeOwned>(object: Map<String, Value>) -> Result<R, Reply> {
     serde_json::from_value::<R>(Value::Object(object)).map_err(|e| {
         let mut errors = ValidationErrors::new();
-        errors.add_form(seam_core::params::bounded_message(e.to_string()));
+        errors.add_form(seamapi_core::params::bounded_message(e.to_string()));
         ApiFailure::invalid_input(errors).into()
     })
 }
@@ -818,7 +818,7 @@ mod tests {
         assert!(route_of("/user_identities/nope").is_none());
         assert!(route_of("").is_none());
         assert_eq!(MODELLED.iter().filter(|r| models(r)).count(), 9);
-        let modelled = seam_api::ROUTES.iter().filter(|r| models(r)).count();
+        let modelled = seamapi_api::ROUTES.iter().filter(|r| models(r)).count();
         assert_eq!(modelled, MODELLED.len());
         for info in MODELLED {
             assert_eq!(route_of(info.path), Some(info));

@@ -4,7 +4,7 @@
 //!
 //! Three ways to use it, all with the same [seed] and the same answers:
 //!
-//! 1. [`FakeSeam`]: in memory, as a [`Transport`](seam_transport::Transport) for tests
+//! 1. [`FakeSeam`]: in memory, as a [`Transport`](seamapi_transport::Transport) for tests
 //!    (no sockets): give it to a client (`Seam::builder().transport(fake.clone())` with
 //!    [`IN_MEMORY_ENDPOINT`]), or call [`FakeSeam::handle`].
 //! 2. [`FakeServer`] / [`serve`]: over HTTP on a TCP listener, for any HTTP client. The
@@ -14,12 +14,12 @@
 //! 3. [`Sandbox`]: the state in a JSON file shared by separate processes, with a file lock
 //!    and atomic writes.
 //!
-//! Every route of Seam's API document ([`seam_api::ROUTES`], 201 of them) is known to the
+//! Every route of Seam's API document ([`seamapi_api::ROUTES`], 201 of them) is known to the
 //! fake, and every request is checked in the order Seam's own fake checks it: route (`404`
 //! text `404` for a path that is not in the table), credentials (`401`, including credentials
 //! the route does not accept), method (`405`: `POST` and the route's own method), content type
 //! (`400 invalid_content_type`), JSON (`400` text `Invalid JSON`), then parameters with
-//! core's [`validate_json`](seam_core::params::validate_json) and the route's parameters
+//! core's [`validate_json`](seamapi_core::params::validate_json) and the route's parameters
 //! (`400 invalid_input`, zod-shaped `validation_errors`). A `GET` or `DELETE` may carry them in
 //! the query string, as Seam's SDKs send them ([`query`]). Then the nine routes of
 //! [`handler::MODELLED`] follow their rules; every other route is answered
@@ -28,9 +28,9 @@
 //! [`ErrorType`] and in `docs/sandbox.md`.
 //!
 //! ```
-//! use seam_api::routes::{AddAcsUser, LocksUnlockDoor, UserIdentityRef};
-//! use seam_core::{Config, Encoder, Error, decode};
-//! use seam_fake::{FakeSeam, IN_MEMORY_ENDPOINT, seed};
+//! use seamapi_api::routes::{AddAcsUser, LocksUnlockDoor, UserIdentityRef};
+//! use seamapi_core::{Config, Encoder, Error, decode};
+//! use seamapi_fake::{FakeSeam, IN_MEMORY_ENDPOINT, seed};
 //!
 //! let fake = FakeSeam::new();
 //! let config = Config::builder().api_key(seed::API_KEY).endpoint(IN_MEMORY_ENDPOINT).build()?;
@@ -50,7 +50,7 @@
 //! assert_eq!((e.status.as_u16(), e.error_type.as_str()), (501, "not_implemented"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
-#![doc(html_root_url = "https://docs.rs/seam-fake/0.1.0")]
+#![doc(html_root_url = "https://docs.rs/seamapi-fake/0.1.0")]
 
 pub mod error;
 mod fake;

@@ -2,7 +2,7 @@
 //!
 //! Seam's JavaScript SDK sends the parameters of a `GET` or `DELETE` in the query string, by
 //! the rules of `@seamapi/url-search-params-serializer` (in Rust:
-//! [`seam_core::codec::query_string`]): arrays repeat their name (`ids=a&ids=b`; an empty
+//! [`seamapi_core::codec::query_string`]): arrays repeat their name (`ids=a&ids=b`; an empty
 //! array is `ids=`), nested objects flatten to dotted names (`a.b=1`), `null` is an empty value
 //! (`name=`), empty strings are left out, everything is form-encoded (`+` for a space) and
 //! `_strict=true` is appended. [`parse`] undoes that, so a server sees the JSON the caller
@@ -14,7 +14,7 @@
 //! Text that is not of the parameter's type stays a string (`limit=abc` is `"abc"`), so that
 //! validation names the parameter and its type, as for a JSON body.
 
-use seam_core::params::{ParamKind, ParamSpec};
+use seamapi_core::params::{ParamKind, ParamSpec};
 use serde_json::{Map, Number, Value};
 
 /// The parameter `_strict=true` that Seam's SDKs append; it is not a parameter of any route
@@ -31,12 +31,12 @@ pub const STRICT: &str = "_strict";
 ///   last; nothing panics, whatever the input.
 ///
 /// ```
-/// use seam_core::params::{ParamKind, ParamSpec, Requirement};
+/// use seamapi_core::params::{ParamKind, ParamSpec, Requirement};
 /// const SPECS: &[ParamSpec] = &[
 ///     ParamSpec::new("limit", ParamKind::Integer, Requirement::Optional, ""),
 ///     ParamSpec::new("ids", ParamKind::Array(&ParamKind::Uuid), Requirement::Optional, ""),
 /// ];
-/// let object = seam_fake::query::parse("ids=a&ids=b&limit=10&_strict=true", SPECS);
+/// let object = seamapi_fake::query::parse("ids=a&ids=b&limit=10&_strict=true", SPECS);
 /// assert_eq!(
 ///     serde_json::Value::Object(object),
 ///     serde_json::json!({"ids": ["a", "b"], "limit": 10})
@@ -228,7 +228,7 @@ pub fn form_decode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use seam_core::params::Requirement;
+    use seamapi_core::params::Requirement;
     use serde_json::json;
 
     const MODES: &[&str] = &["heat", "cool"];

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http::{Request, Response};
-use seam_transport::{Transport, TransportError, TransportErrorKind};
+use seamapi_transport::{Transport, TransportError, TransportErrorKind};
 
 use crate::error::SandboxError;
 use crate::handler;
@@ -33,11 +33,11 @@ use crate::state::State;
 /// the lock is bounded ([`Sandbox::with_lock_timeout`], [`SandboxError::Locked`]).
 ///
 /// ```
-/// let dir = std::env::temp_dir().join(format!("seam-fake-doc-{}", std::process::id()));
-/// let sandbox = seam_fake::Sandbox::open(dir.join("state.json"))?;
+/// let dir = std::env::temp_dir().join(format!("seamapi-fake-doc-{}", std::process::id()));
+/// let sandbox = seamapi_fake::Sandbox::open(dir.join("state.json"))?;
 /// assert_eq!(sandbox.state()?.user_identities.len(), 1);
 /// # std::fs::remove_dir_all(&dir).ok();
-/// # Ok::<(), seam_fake::SandboxError>(())
+/// # Ok::<(), seamapi_fake::SandboxError>(())
 /// ```
 #[derive(Debug, Clone)]
 pub struct Sandbox {

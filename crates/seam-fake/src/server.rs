@@ -16,7 +16,7 @@ use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use seam_transport::Transport;
+use seamapi_transport::Transport;
 use tokio::net::{TcpListener, TcpStream, ToSocketAddrs};
 use tokio::sync::{Semaphore, oneshot, watch};
 use tokio::task::{JoinHandle, JoinSet};
@@ -32,7 +32,7 @@ pub const MAX_BODY_BYTES: usize = 1 << 20;
 ///
 /// ```
 /// use std::time::Duration;
-/// let mut options = seam_fake::ServerOptions::default();
+/// let mut options = seamapi_fake::ServerOptions::default();
 /// options.header_read_timeout = Duration::from_secs(5);
 /// assert_eq!(options.max_connections, 1024);
 /// ```
@@ -407,13 +407,13 @@ async fn answer(
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// use seam_transport::{HyperTransport, Transport};
+/// use seamapi_transport::{HyperTransport, Transport};
 ///
-/// let fake = seam_fake::FakeSeam::new();
-/// let server = seam_fake::FakeServer::start("127.0.0.1:0", fake.clone()).await?;
+/// let fake = seamapi_fake::FakeSeam::new();
+/// let server = seamapi_fake::FakeServer::start("127.0.0.1:0", fake.clone()).await?;
 /// // Any HTTP client: a Seam client given `server.endpoint()`, curl, Seam's other SDKs.
 /// let request = http::Request::post(format!("{}/user_identities/get", server.endpoint()))
-///     .header("authorization", format!("Bearer {}", seam_fake::seed::API_KEY))
+///     .header("authorization", format!("Bearer {}", seamapi_fake::seed::API_KEY))
 ///     .header("content-type", "application/json")
 ///     .body(bytes::Bytes::from_static(br#"{"user_identity_key":"jane"}"#))?;
 /// let http = HyperTransport::builder().allow_insecure_http(true).build()?;

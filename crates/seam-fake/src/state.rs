@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use http::StatusCode;
-use seam_api::resources::{AcsUser, UserIdentity};
+use seamapi_api::resources::{AcsUser, UserIdentity};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use time::OffsetDateTime;
@@ -312,7 +312,7 @@ impl State {
     /// [`seed::MAX_EXTRA_ACS_USERS`].
     ///
     /// ```
-    /// use seam_fake::{State, seed};
+    /// use seamapi_fake::{State, seed};
     /// let state = State::seeded_with_extra_acs_users(3);
     /// assert_eq!(state.acs_users.len(), State::seeded().acs_users.len() + 3);
     /// let third = &state.acs_users[&seed::extra_acs_user_id(2)];
@@ -653,7 +653,7 @@ impl State {
 
 #[cfg(test)]
 mod tests {
-    use seam_core::params::is_uuid;
+    use seamapi_core::params::is_uuid;
 
     use super::*;
 

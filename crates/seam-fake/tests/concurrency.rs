@@ -4,8 +4,8 @@
 mod common;
 
 use common::Client;
-use seam_api::routes::{AddAcsUser, ListUserIdentities, UserIdentityRef};
-use seam_fake::{FakeSeam, FakeServer, seed};
+use seamapi_api::routes::{AddAcsUser, ListUserIdentities, UserIdentityRef};
+use seamapi_fake::{FakeSeam, FakeServer, seed};
 
 async fn same_new_key(seam: Client, fake: &FakeSeam) {
     // 32 tasks add the same ACS user under the same new key: exactly one identity appears,

@@ -29,7 +29,7 @@ use std::os::unix::process::ExitStatusExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use seam_fake::{Sandbox, State, seed};
+use seamapi_fake::{Sandbox, State, seed};
 
 const BIN: &str = env!("CARGO_BIN_EXE_seam-fake");
 

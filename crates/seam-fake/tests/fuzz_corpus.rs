@@ -4,5 +4,5 @@
 
 #[test]
 fn fake_request_corpus() {
-    seam_core::fuzzing::replay_corpus("fake_request", seam_fake::fuzzing::handle_requests);
+    seamapi_core::fuzzing::replay_corpus("fake_request", seamapi_fake::fuzzing::handle_requests);
 }

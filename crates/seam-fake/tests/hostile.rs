@@ -12,7 +12,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use common::{Req, over_tcp, temp_dir};
-use seam_fake::{FakeSeam, FakeServer, Sandbox, ServerOptions, seed};
+use seamapi_fake::{FakeSeam, FakeServer, Sandbox, ServerOptions, seed};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -60,7 +60,7 @@ async fn a_megabyte_of_bad_items_gets_an_answer_of_a_few_kilobytes() {
     let server = start(ServerOptions::default()).await;
     let items = vec!["0"; 524_000].join(",");
     let body = format!(r#"{{"acs_system_ids":[{items}]}}"#);
-    assert!(body.len() < seam_fake::MAX_BODY_BYTES);
+    assert!(body.len() < seamapi_fake::MAX_BODY_BYTES);
     let raw = over_tcp(
         server.local_addr(),
         &Req::post("/user_identities/create", &body),

@@ -1,21 +1,21 @@
-//! Every route of the generated table (`seam_api::ROUTES`) through the in-memory fake: the
+//! Every route of the generated table (`seamapi_api::ROUTES`) through the in-memory fake: the
 //! routes the fake does not model are authenticated, method-checked and validated as Seam
 //! would, then refused by name with `501 not_implemented`; nothing panics; and query strings
-//! written by Seam's rules (`seam_core::codec::query_string`) read back as the JSON they came
+//! written by Seam's rules (`seamapi_core::codec::query_string`) read back as the JSON they came
 //! from.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
 use common::{Raw, Req, in_memory};
-use seam_core::codec::query_string;
-use seam_core::params::{ParamKind, ParamSpec, Requirement, Rules, validate_json};
-use seam_core::{AuthSet, HttpMethod, RouteInfo};
-use seam_fake::{FakeSeam, handler, seed};
+use seamapi_core::codec::query_string;
+use seamapi_core::params::{ParamKind, ParamSpec, Requirement, Rules, validate_json};
+use seamapi_core::{AuthSet, HttpMethod, RouteInfo};
+use seamapi_fake::{FakeSeam, handler, seed};
 use serde_json::{Map, Value, json};
 
 fn not_modelled() -> impl Iterator<Item = &'static RouteInfo> {
-    seam_api::ROUTES
+    seamapi_api::ROUTES
         .iter()
         .copied()
         .filter(|r| !handler::models(r))
@@ -150,7 +150,7 @@ fn a_route_not_modelled_with_no_parameters_names_each_required_one_or_is_not_imp
     eprintln!("{not_implemented} answers 501, {invalid} answers 400 invalid_input");
     assert_eq!(
         not_implemented + invalid,
-        3 * (seam_api::ROUTES.len() - handler::MODELLED.len())
+        3 * (seamapi_api::ROUTES.len() - handler::MODELLED.len())
     );
     assert!(not_implemented > 0 && invalid > 0);
 }
@@ -315,7 +315,7 @@ fn query_strings_of_every_get_and_delete_route_read_back_as_their_json() {
     let fake = FakeSeam::new();
     let mut covered = Covered::default();
     let mut routes = 0;
-    for route in seam_api::ROUTES.iter().copied() {
+    for route in seamapi_api::ROUTES.iter().copied() {
         if !route.method.uses_query() {
             continue;
         }
@@ -323,7 +323,7 @@ fn query_strings_of_every_get_and_delete_route_read_back_as_their_json() {
             panic!("{}: no sample of its required parameters", route.name);
         };
         let query = query_string(&params).unwrap();
-        let seen = seam_fake::query::parse(&query, route.params);
+        let seen = seamapi_fake::query::parse(&query, route.params);
         assert!(
             same(&Value::Object(params.clone()), &Value::Object(seen.clone())),
             "{}: {query}\n sent {}\n seen {}",
@@ -401,7 +401,10 @@ fn one_query_with_an_integer_a_boolean_an_array_and_a_nested_object() {
             seed::ACS_USER_IDS[1]
         )
     );
-    assert_eq!(Value::Object(seam_fake::query::parse(&query, SPECS)), body);
+    assert_eq!(
+        Value::Object(seamapi_fake::query::parse(&query, SPECS)),
+        body
+    );
 }
 
 #[test]
@@ -569,7 +572,7 @@ fn no_route_panics_and_every_answer_is_one_seam_gives() {
 #[test]
 fn a_personal_access_token_without_a_workspace_reaches_the_routes_that_take_one() {
     let fake = FakeSeam::new();
-    let list = seam_api::route_by_path("/workspaces/list").unwrap();
+    let list = seamapi_api::route_by_path("/workspaces/list").unwrap();
     assert!(
         list.auth
             .contains(AuthSet::PERSONAL_ACCESS_TOKEN_WITHOUT_WORKSPACE)

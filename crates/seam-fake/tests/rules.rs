@@ -9,12 +9,12 @@ use std::collections::HashSet;
 
 use common::{Client, get_identity_by_id, get_identity_by_key};
 use http::StatusCode;
-use seam_api::routes::{
+use seamapi_api::routes::{
     AddAcsUser, CreateUserIdentity, DeleteUserIdentity, GetAcsUser, ListAcsUsers,
     ListUserIdentities, ListUserIdentityAcsUsers, RemoveAcsUser, UserIdentityRef,
 };
-use seam_core::{Config, Error};
-use seam_fake::{FakeSeam, FakeServer, IN_MEMORY_ENDPOINT, seed};
+use seamapi_core::{Config, Error};
+use seamapi_fake::{FakeSeam, FakeServer, IN_MEMORY_ENDPOINT, seed};
 
 struct Env {
     fake: FakeSeam,

@@ -7,8 +7,8 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
 use common::{Client, get_identity_by_key};
-use seam_api::routes::{AddAcsUser, ListAcsUsers, UserIdentityRef};
-use seam_fake::{FakeServer, Sandbox, State, seed};
+use seamapi_api::routes::{AddAcsUser, ListAcsUsers, UserIdentityRef};
+use seamapi_fake::{FakeServer, Sandbox, State, seed};
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_seam-fake");
@@ -19,7 +19,7 @@ fn open_creates_the_seed_and_reset_restores_it() {
     let path = dir.join("nested").join("state.json");
     let sandbox = Sandbox::open(&path).unwrap();
     assert!(path.exists());
-    assert_eq!(sandbox.state().unwrap(), seam_fake::State::seeded());
+    assert_eq!(sandbox.state().unwrap(), seamapi_fake::State::seeded());
     // A sibling lock file, and no temporary file left behind.
     let names: Vec<String> = std::fs::read_dir(path.parent().unwrap())
         .unwrap()
@@ -39,7 +39,7 @@ fn open_creates_the_seed_and_reset_restores_it() {
         .unwrap();
     assert!(sandbox.state().unwrap().user_identities.is_empty());
     Sandbox::reset(&path).unwrap();
-    assert_eq!(sandbox.state().unwrap(), seam_fake::State::seeded());
+    assert_eq!(sandbox.state().unwrap(), seamapi_fake::State::seeded());
 }
 
 #[test]
@@ -49,7 +49,7 @@ fn a_corrupt_file_is_a_typed_error() {
     std::fs::write(&path, "not json").unwrap();
     let err = Sandbox::open(&path).unwrap_err();
     assert!(
-        matches!(err, seam_fake::SandboxError::Corrupt { .. }),
+        matches!(err, seamapi_fake::SandboxError::Corrupt { .. }),
         "{err}"
     );
 }
@@ -199,7 +199,7 @@ async fn the_binary_prints_its_line_serves_and_stops_on_sigterm() {
     assert_eq!(line["acs_user_ids"].as_array().unwrap().len(), 24);
     assert_eq!(line["api_key"], seed::API_KEY);
     let seam = Client::over_http(
-        seam_core::Config::builder().api_key(line["api_key"].as_str().unwrap()),
+        seamapi_core::Config::builder().api_key(line["api_key"].as_str().unwrap()),
         line["endpoint"].as_str().unwrap(),
     );
     seam.call(AddAcsUser::new(

@@ -5,10 +5,10 @@
 mod common;
 
 use common::{Raw, Req, in_memory, over_tcp};
-use seam_api::routes::AddAcsUser;
-use seam_core::Route;
-use seam_core::params::validate_json;
-use seam_fake::{FakeSeam, FakeServer, seed};
+use seamapi_api::routes::AddAcsUser;
+use seamapi_core::Route;
+use seamapi_core::params::validate_json;
+use seamapi_fake::{FakeSeam, FakeServer, seed};
 use serde_json::{Value, json};
 
 const ADD: &str = "/user_identities/add_acs_user";

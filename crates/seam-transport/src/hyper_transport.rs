@@ -8,7 +8,7 @@ use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
-use seam_core::{Proxies, TlsFailure};
+use seamapi_core::{Proxies, TlsFailure};
 
 use crate::proxy::{ProxyConnector, ProxyError};
 use crate::{Transport, TransportError, TransportErrorKind};
@@ -85,7 +85,7 @@ impl HyperTransportBuilder {
     /// The options a client's configuration asks for: its proxies and extra root
     /// certificates, insecure http if allowed, and a connect timeout no longer than its
     /// per-attempt timeout. What the Seam clients build when given no transport.
-    pub fn from_config(config: &seam_core::Config) -> Self {
+    pub fn from_config(config: &seamapi_core::Config) -> Self {
         let mut builder = Self::default()
             .allow_insecure_http(config.allow_insecure_http)
             .proxies(config.proxies.clone())
@@ -267,7 +267,9 @@ impl HyperTransport {
             Some("https") => Ok(()),
             Some("http")
                 if self.allow_insecure_http
-                    || uri.host().is_some_and(seam_core::config::is_loopback_host) =>
+                    || uri
+                        .host()
+                        .is_some_and(seamapi_core::config::is_loopback_host) =>
             {
                 Ok(())
             }
@@ -413,7 +415,7 @@ mod tests {
     #[test]
     fn a_clients_configuration_sets_the_connect_timeout_within_the_attempt_timeout() {
         let config = |timeout| {
-            seam_core::Config::builder()
+            seamapi_core::Config::builder()
                 .api_key("seam_k")
                 .timeout(timeout)
                 .no_proxy()

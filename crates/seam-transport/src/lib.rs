@@ -4,18 +4,18 @@
 //! A transport sends one buffered `http::Request<Bytes>` and returns one buffered
 //! `http::Response<Bytes>`, or a [`TransportError`] that says whether the request may have
 //! reached the server. It knows nothing of Seam's routes, retries or errors: the clients in
-//! the `seam` and `seam-blocking` crates drive it, and apply the per-attempt timeout and the
+//! the `seam` and `seamapi-blocking` crates drive it, and apply the per-attempt timeout and the
 //! overall deadline around any transport, this one or yours.
 //!
 //! With the `test-util` feature, the `test_util` module holds doubles for tests: a transport from a
 //! closure, one that records every request, and one that replays a script of answers.
-#![doc(html_root_url = "https://docs.rs/seam-transport/0.1.0")]
+#![doc(html_root_url = "https://docs.rs/seamapi-transport/0.1.0")]
 
 use std::sync::Arc;
 
 use bytes::Bytes;
 use http::{Request, Response};
-pub use seam_core::{TransportError, TransportErrorKind};
+pub use seamapi_core::{TransportError, TransportErrorKind};
 
 mod hyper_transport;
 mod proxy;
@@ -34,7 +34,7 @@ pub use hyper_transport::{
 ///
 /// ```
 /// use bytes::Bytes;
-/// use seam_transport::{Transport, TransportError};
+/// use seamapi_transport::{Transport, TransportError};
 ///
 /// #[derive(Debug)]
 /// struct AlwaysOk;
@@ -54,13 +54,13 @@ pub trait Transport: Send + Sync + std::fmt::Debug {
 }
 
 /// A transport as a client holds it, shared by the client's clones: what the clients'
-/// builders take in `transport(…)` (`seam_core::BuildClient::Transport`). Anything that
+/// builders take in `transport(…)` (`seamapi_core::BuildClient::Transport`). Anything that
 /// implements [`Transport`] converts into one, so a builder takes the transport itself:
 ///
 /// ```
-/// use seam_transport::{HyperTransport, SharedTransport};
+/// use seamapi_transport::{HyperTransport, SharedTransport};
 /// let shared: SharedTransport = HyperTransport::new()?.into();
-/// # let _ = shared; Ok::<(), seam_transport::TransportError>(())
+/// # let _ = shared; Ok::<(), seamapi_transport::TransportError>(())
 /// ```
 #[derive(Clone, Debug)]
 pub struct SharedTransport(Arc<dyn Transport>);

@@ -12,7 +12,7 @@ use hyper_util::client::legacy::connect::proxy::Tunnel;
 use hyper_util::client::legacy::connect::{Connected, Connection, HttpConnector};
 use hyper_util::client::proxy::matcher::{Intercept, Matcher};
 use hyper_util::rt::TokioIo;
-use seam_core::{Proxies, ProxyFailure, TransportError, TransportErrorKind};
+use seamapi_core::{Proxies, ProxyFailure, TransportError, TransportErrorKind};
 use tokio::net::TcpStream;
 use tower_service::Service;
 
@@ -79,7 +79,11 @@ impl ProxyConnector {
 
     fn route(&self, dst: &Uri) -> Option<Route> {
         let matcher = self.matcher.as_ref()?;
-        if self.skip_loopback && dst.host().is_some_and(seam_core::config::is_loopback_host) {
+        if self.skip_loopback
+            && dst
+                .host()
+                .is_some_and(seamapi_core::config::is_loopback_host)
+        {
             return None;
         }
         matcher.intercept(dst).map(Route)

@@ -21,7 +21,7 @@ type Handler = dyn Fn(&Request<Bytes>) -> Result<Response<Bytes>, TransportError
 /// A transport that answers every request with a closure.
 ///
 /// ```
-/// use seam_transport::test_util::FnTransport;
+/// use seamapi_transport::test_util::FnTransport;
 /// let t = FnTransport::new(|_req| Ok(FnTransport::json(200, r#"{"ok":true}"#)));
 /// # let _ = t;
 /// ```
@@ -73,7 +73,7 @@ impl RequestLog {
         self.0
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .push(seam_core::clone_request(request));
+            .push(seamapi_core::clone_request(request));
     }
 
     fn snapshot(&self) -> Vec<Request<Bytes>> {
@@ -81,7 +81,7 @@ impl RequestLog {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .iter()
-            .map(seam_core::clone_request)
+            .map(seamapi_core::clone_request)
             .collect()
     }
 

@@ -5,9 +5,9 @@
 #![allow(clippy::unwrap_used)]
 
 use bytes::Bytes;
-use seam_core::{Proxies, ProxyFailure, TlsFailure, TransportError, TransportErrorKind};
-use seam_transport::test_util::{ProxyBehaviour, Reply, TestCa, TestProxy, TestServer};
-use seam_transport::{HyperTransport, HyperTransportBuilder, Transport};
+use seamapi_core::{Proxies, ProxyFailure, TlsFailure, TransportError, TransportErrorKind};
+use seamapi_transport::test_util::{ProxyBehaviour, Reply, TestCa, TestProxy, TestServer};
+use seamapi_transport::{HyperTransport, HyperTransportBuilder, Transport};
 
 fn ok() -> Reply {
     Reply::json(200, r#"{"ok":true}"#)
@@ -241,7 +241,7 @@ async fn proxies_from_the_environment_skip_loopback_and_no_proxy_hosts() {
     let addr = format!("127.0.0.1:{}", server.port()).parse().unwrap();
     let proxy = TestProxy::upstream(addr);
     let env = |pairs: &'static [(&'static str, &'static str)], proxy: String| {
-        seam_core::ProxyEnvironment::from_lookup(move |name| {
+        seamapi_core::ProxyEnvironment::from_lookup(move |name| {
             pairs
                 .iter()
                 .find(|(k, _)| *k == name)

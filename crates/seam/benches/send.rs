@@ -4,15 +4,15 @@
 //! the same transport and parses the answer by hand. The transport answers `{"ok":true}` at
 //! once, in memory, so the difference is the facade's own work and nothing of the network's.
 //!
-//! Run with `cargo bench -p seam --bench send`. Quote the ratio of the two from the same run.
+//! Run with `cargo bench -p seamapi --bench send`. Quote the ratio of the two from the same run.
 
 use std::sync::Arc;
 
 use bytes::Bytes;
 use divan::black_box;
-use seam::Transport;
-use seam::routes::{AddAcsUser, UserIdentityRef};
-use seam_transport::test_util::FnTransport;
+use seamapi::Transport;
+use seamapi::routes::{AddAcsUser, UserIdentityRef};
+use seamapi_transport::test_util::FnTransport;
 
 const ENDPOINT: &str = "http://127.0.0.1:8080";
 const API_KEY: &str = "seam_bench_api_key_0000000000000001";
@@ -48,7 +48,7 @@ mod add_acs_user {
     fn seam_send(bencher: divan::Bencher) {
         let (Some(rt), Ok(seam)) = (
             runtime(),
-            seam::Seam::builder()
+            seamapi::Seam::builder()
                 .api_key(API_KEY)
                 .endpoint(ENDPOINT)
                 .transport(transport())
@@ -74,14 +74,14 @@ mod add_acs_user {
     #[divan::bench]
     fn baseline(bencher: divan::Bencher) {
         let Some(rt) = runtime() else { return };
-        let Ok(config) = seam_core::Config::builder()
+        let Ok(config) = seamapi_core::Config::builder()
             .api_key(API_KEY)
             .endpoint(ENDPOINT)
             .build()
         else {
             return;
         };
-        let Ok(template) = seam_core::Encoder::new(&config).encode(&AddAcsUser::new(
+        let Ok(template) = seamapi_core::Encoder::new(&config).encode(&AddAcsUser::new(
             ACS_USER_ID,
             UserIdentityRef::id(USER_IDENTITY_ID),
         )) else {
@@ -90,7 +90,7 @@ mod add_acs_user {
         let transport: Arc<dyn Transport> = Arc::new(transport());
         bencher.bench_local(|| {
             rt.block_on(async {
-                let request = seam_core::clone_request(black_box(&template));
+                let request = seamapi_core::clone_request(black_box(&template));
                 match transport.send(request).await {
                     Ok(answer) => {
                         answer.status().is_success()

@@ -1,7 +1,7 @@
 //! Adds an ACS user to a user identity with the async client.
 //!
 //! ```text
-//! SEAM_API_KEY=seam_… cargo run -p seam --example add_acs_user -- \
+//! SEAM_API_KEY=seam_… cargo run -p seamapi --example add_acs_user -- \
 //!     --acs_user_id d73f4706-67e3-419d-899e-ec957a75ee0c --user_identity_key jane
 //! ```
 //! Prints `{}` on success; on failure prints the error to stderr and exits 1 (2 for bad
@@ -22,7 +22,7 @@ async fn main() -> ExitCode {
         }
     };
     let result = async {
-        let seam = seam::Seam::from_env()?;
+        let seam = seamapi::Seam::from_env()?;
         seam.user_identities().add_acs_user(request).await
     }
     .await;

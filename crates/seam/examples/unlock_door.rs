@@ -2,16 +2,16 @@
 //! add_acs_user, written as it would be against the real API.
 //!
 //! ```text
-//! SEAM_API_KEY=seam_… cargo run -p seam --example unlock_door             # lists the locks
-//! SEAM_API_KEY=seam_… cargo run -p seam --example unlock_door -- DEVICE_ID # unlocks one
+//! SEAM_API_KEY=seam_… cargo run -p seamapi --example unlock_door             # lists the locks
+//! SEAM_API_KEY=seam_… cargo run -p seamapi --example unlock_door -- DEVICE_ID # unlocks one
 //! ```
 //! Exits 1 with the error on stderr when a call fails.
 
-use seam::routes::{LocksList, LocksUnlockDoor};
+use seamapi::routes::{LocksList, LocksUnlockDoor};
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<(), seam::Error> {
-    let seam = seam::Seam::from_env()?;
+async fn main() -> Result<(), seamapi::Error> {
+    let seam = seamapi::Seam::from_env()?;
     let Some(device_id) = std::env::args().nth(1) else {
         for lock in seam.locks().list(LocksList::new().limit(20)).await? {
             let locked = match lock.properties.as_ref().and_then(|p| p.locked) {
@@ -32,11 +32,11 @@ async fn main() -> Result<(), seam::Error> {
         .await
     {
         Ok(attempt) => println!("{} {}", attempt.action_attempt_id(), attempt.kind()),
-        Err(seam::Error::ActionAttemptFailed(failed)) => {
+        Err(seamapi::Error::ActionAttemptFailed(failed)) => {
             eprintln!("the unlock failed: {failed:?}");
             std::process::exit(1);
         }
-        Err(seam::Error::ActionAttemptTimedOut(pending)) => {
+        Err(seamapi::Error::ActionAttemptTimedOut(pending)) => {
             // The action may still happen: look again later.
             let attempt = seam
                 .wait_for_action_attempt(&pending.action_attempt_id)

@@ -1,9 +1,9 @@
 //! A webhook endpoint for Seam's deliveries: a small hyper server on loopback that verifies
-//! each delivery with `seam::webhook::Webhook` and prints the event's type.
+//! each delivery with `seamapi::webhook::Webhook` and prints the event's type.
 //!
 //! ```text
-//! SEAM_WEBHOOK_SECRET=whsec_… cargo run -p seam --example webhook_server -- --listen 127.0.0.1:8080
-//! cargo run -p seam --example webhook_server -- --demo   # sends itself three deliveries, then exits
+//! SEAM_WEBHOOK_SECRET=whsec_… cargo run -p seamapi --example webhook_server -- --listen 127.0.0.1:8080
+//! cargo run -p seamapi --example webhook_server -- --demo   # sends itself three deliveries, then exits
 //! ```
 //!
 //! Put it behind an HTTPS tunnel or proxy and give Seam its URL (`seam webhooks create --url …`
@@ -24,7 +24,7 @@ use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
-use seam::webhook::Webhook;
+use seamapi::webhook::Webhook;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 

@@ -2,15 +2,15 @@ use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
 use bytes::Bytes;
-use seam_api::resources::ActionAttempt;
-use seam_api::routes::ActionAttemptsGet;
-use seam_core::action::{self, ActionWait, WaitStep};
-use seam_core::retry::{Attempt, Decision, Outcome, StopReason};
-use seam_core::{
+use seamapi_api::resources::ActionAttempt;
+use seamapi_api::routes::ActionAttemptsGet;
+use seamapi_core::action::{self, ActionWait, WaitStep};
+use seamapi_core::retry::{Attempt, Decision, Outcome, StopReason};
+use seamapi_core::{
     BuildClient, Config, Encoder, Error, Paginated, RawRequest, Route, TransportError,
     TransportErrorKind, check_route_auth,
 };
-use seam_transport::{HyperTransportBuilder, SharedTransport, Transport};
+use seamapi_transport::{HyperTransportBuilder, SharedTransport, Transport};
 use tracing::Instrument;
 
 use crate::paginate::PageStream;
@@ -55,7 +55,7 @@ impl BuildClient for Seam {
         Ok(Seam {
             action_wait: config.action_wait,
             inner: Arc::new(Inner {
-                encoder: Encoder::with_routes(&config, &seam_api::ROUTES),
+                encoder: Encoder::with_routes(&config, &seamapi_api::ROUTES),
                 config,
                 transport,
             }),
@@ -71,14 +71,14 @@ impl BuildClient for Seam {
 ///
 /// ```
 /// use std::time::Duration;
-/// let seam = seam::Seam::builder()
+/// let seam = seamapi::Seam::builder()
 ///     .api_key("seam_test_key")
 ///     .endpoint("http://127.0.0.1:8080")
 ///     .timeout(Duration::from_secs(5))
 ///     .build()?;
-/// # Ok::<(), seam::Error>(())
+/// # Ok::<(), seamapi::Error>(())
 /// ```
-pub type SeamBuilder<C = Seam> = seam_core::Builder<C>;
+pub type SeamBuilder<C = Seam> = seamapi_core::Builder<C>;
 
 impl Seam {
     /// Options for a client.
@@ -96,9 +96,9 @@ impl Seam {
     /// `SeamHttpWithoutWorkspace`:
     ///
     /// ```no_run
-    /// use seam::routes::{WorkspacesCreate, WorkspacesList};
-    /// # async fn run() -> seam::Result<()> {
-    /// let seam = seam::Seam::without_workspace("seam_at1_…")?;
+    /// use seamapi::routes::{WorkspacesCreate, WorkspacesList};
+    /// # async fn run() -> seamapi::Result<()> {
+    /// let seam = seamapi::Seam::without_workspace("seam_at1_…")?;
     /// let workspaces = seam.workspaces().list(WorkspacesList::new()).await?;
     /// # let _ = workspaces; Ok(()) }
     /// ```
@@ -116,8 +116,8 @@ impl Seam {
     ///
     /// ```no_run
     /// use std::time::Duration;
-    /// use seam::{ActionWait, routes::LocksUnlockDoor};
-    /// # async fn run(seam: seam::Seam) -> seam::Result<()> {
+    /// use seamapi::{ActionWait, routes::LocksUnlockDoor};
+    /// # async fn run(seam: seamapi::Seam) -> seamapi::Result<()> {
     /// // Hand back the pending attempt at once, and wait for it later.
     /// let pending = seam
     ///     .with_action_wait(ActionWait::off())
@@ -141,7 +141,7 @@ impl Seam {
 
     /// Sends any [`Route`]: checks the credentials fit it, validates, encodes, sends with
     /// retries, waits for the action the call started (for the routes that answer with an
-    /// action attempt; see [`seam_core::action`]), decodes. Every namespace method is this
+    /// action attempt; see [`seamapi_core::action`]), decodes. Every namespace method is this
     /// with the route's type.
     pub async fn send<R: Route>(&self, params: R) -> Result<R::Output, Error> {
         let info = &R::INFO;
@@ -156,7 +156,7 @@ impl Seam {
             let response = self
                 .dispatch(request, &again, info.idempotent, self.wait_of(info))
                 .await?;
-            seam_core::decode::<R>(&response)
+            seamapi_core::decode::<R>(&response)
         };
         call.instrument(span).await.map_err(|e| self.scrub(e))
     }
@@ -166,7 +166,7 @@ impl Seam {
     /// the caller's logs. Every error a call returns passes through here.
     #[doc(hidden)]
     pub fn scrub(&self, error: Error) -> Error {
-        seam_core::scrub::scrub_error(error, self.inner.config.credentials.token().expose())
+        seamapi_core::scrub::scrub_error(error, self.inner.config.credentials.token().expose())
     }
 
     /// Waits for an action attempt obtained earlier (from a call made with waiting off, or one
@@ -193,7 +193,7 @@ impl Seam {
                     Some(self.action_wait.on()),
                 )
                 .await?;
-            seam_core::decode::<ActionAttemptsGet>(&response)
+            seamapi_core::decode::<ActionAttemptsGet>(&response)
         };
         call.instrument(request_span(info.name))
             .await
@@ -202,7 +202,7 @@ impl Seam {
 
     /// The wait for calls of `route`: this handle's when the route answers with an action
     /// attempt, none otherwise.
-    fn wait_of(&self, route: &seam_core::RouteInfo) -> Option<ActionWait> {
+    fn wait_of(&self, route: &seamapi_core::RouteInfo) -> Option<ActionWait> {
         action::waits(route).then_some(self.action_wait)
     }
 
@@ -253,8 +253,8 @@ impl Seam {
     /// answer's JSON as sent (the last read of the attempt, when waited for).
     ///
     /// ```no_run
-    /// use seam::{RawRequest, HttpMethod};
-    /// # async fn run(seam: seam::Seam) -> seam::Result<()> {
+    /// use seamapi::{RawRequest, HttpMethod};
+    /// # async fn run(seam: seamapi::Seam) -> seamapi::Result<()> {
     /// let answer = seam
     ///     .send_raw(RawRequest::new(HttpMethod::Post, "/devices/a_new_route").param("device_id", "…"))
     ///     .await?;
@@ -272,7 +272,7 @@ impl Seam {
             let again = || inner.encoder.encode_raw(&raw);
             let wait = raw.action_attempt.then_some(self.action_wait);
             let response = self.dispatch(request, &again, raw.idempotent, wait).await?;
-            seam_core::decode_raw(&response)
+            seamapi_core::decode_raw(&response)
         };
         call.instrument(span).await.map_err(|e| self.scrub(e))
     }
@@ -355,7 +355,7 @@ impl Seam {
                     response = answer;
                 }
                 Ok(answer) => {
-                    return Err(seam_core::decode_error(
+                    return Err(seamapi_core::decode_error(
                         answer.status(),
                         answer.headers(),
                         answer.body(),
@@ -407,7 +407,7 @@ impl Seam {
                     span.record("status", response.status().as_u16());
                     if let Some(id) = response
                         .headers()
-                        .get(seam_core::codec::REQUEST_ID_HEADER)
+                        .get(seamapi_core::codec::REQUEST_ID_HEADER)
                         .and_then(|v| v.to_str().ok())
                     {
                         span.record("request_id", id);
@@ -449,7 +449,7 @@ impl Seam {
                             if reason == Some(StopReason::DeadlinePassed)
                                 && !response.status().is_success() =>
                         {
-                            let last = seam_core::decode_error(
+                            let last = seamapi_core::decode_error(
                                 response.status(),
                                 response.headers(),
                                 response.body(),

@@ -3,9 +3,9 @@
 //! users to user identities.
 //!
 //! ```no_run
-//! use seam::{Seam, routes::{AddAcsUser, UserIdentityRef}};
+//! use seamapi::{Seam, routes::{AddAcsUser, UserIdentityRef}};
 //!
-//! # async fn run() -> Result<(), seam::Error> {
+//! # async fn run() -> Result<(), seamapi::Error> {
 //! let seam = Seam::from_env()?; // SEAM_API_KEY, or SEAM_PERSONAL_ACCESS_TOKEN + SEAM_WORKSPACE_ID
 //! seam.user_identities()
 //!     .add_acs_user(AddAcsUser::new(
@@ -20,9 +20,9 @@
 //! from [`routes`] and answering with types from [`resources`]:
 //!
 //! ```no_run
-//! use seam::{resources::ActionAttempt, routes::{LocksList, LocksUnlockDoor}};
+//! use seamapi::{resources::ActionAttempt, routes::{LocksList, LocksUnlockDoor}};
 //!
-//! # async fn run(seam: seam::Seam) -> Result<(), seam::Error> {
+//! # async fn run(seam: seamapi::Seam) -> Result<(), seamapi::Error> {
 //! for lock in seam.locks().list(LocksList::new().limit(20)).await? {
 //!     let locked = lock.properties.as_ref().and_then(|p| p.locked);
 //!     println!("{} {} {locked:?}", lock.device_id, lock.display_name);
@@ -40,7 +40,7 @@
 //! }
 //! // What this version lacks: any path, with the same credentials, errors and deadline.
 //! let raw = seam
-//!     .send_raw(seam::RawRequest::new(seam::HttpMethod::Get, "/devices/list").param("limit", 5))
+//!     .send_raw(seamapi::RawRequest::new(seamapi::HttpMethod::Get, "/devices/list").param("limit", 5))
 //!     .await?;
 //! # let _ = raw; Ok(()) }
 //! ```
@@ -49,17 +49,17 @@
 //!
 //! A user identity can be named by your own key: an unknown key creates it. The endpoint is
 //! `https://connect.getseam.com` unless the builder (or `SEAM_ENDPOINT`) says otherwise, and
-//! any [`Transport`] can stand in for the network. `seam-fake`'s in-memory `FakeSeam` is one,
+//! any [`Transport`] can stand in for the network. `seamapi-fake`'s in-memory `FakeSeam` is one,
 //! with Seam's rules for the user-identity routes, so your own code is testable offline:
 //!
 //! ```
-//! use seam::routes::{AddAcsUser, GetUserIdentity, UserIdentityRef};
-//! use seam_fake::{FakeSeam, IN_MEMORY_ENDPOINT, seed};
+//! use seamapi::routes::{AddAcsUser, GetUserIdentity, UserIdentityRef};
+//! use seamapi_fake::{FakeSeam, IN_MEMORY_ENDPOINT, seed};
 //!
 //! # #[tokio::main(flavor = "current_thread")]
-//! # async fn main() -> seam::Result<()> {
+//! # async fn main() -> seamapi::Result<()> {
 //! let fake = FakeSeam::new(); // seeded: a workspace, its API key, 24 ACS users
-//! let seam = seam::Seam::builder()
+//! let seam = seamapi::Seam::builder()
 //!     .api_key(seed::API_KEY)
 //!     .endpoint(IN_MEMORY_ENDPOINT) // or "http://127.0.0.1:8080", a staging URL, …
 //!     .transport(fake.clone())
@@ -88,19 +88,19 @@
 //! # Ok(()) }
 //! ```
 //!
-//! The blocking client (`seam-blocking`) takes the same builder and the same fake. For a test
-//! of the wire itself, `seam-transport`'s `test-util` feature has recording, replaying and
+//! The blocking client (`seamapi-blocking`) takes the same builder and the same fake. For a test
+//! of the wire itself, `seamapi-transport`'s `test-util` feature has recording, replaying and
 //! closure transports, and a scripted HTTP server on 127.0.0.1.
 //!
 //! Every method validates its parameters before sending ([`Error::InvalidInput`], the same
 //! shape as the server's `invalid_input`), retries what is safe to retry (see
 //! [`RetryPolicy`]), and reports the server's error type, message, status and request id.
 //! The client needs a tokio runtime with its time driver enabled (as `#[tokio::main]` has).
-//! For code without async, the `seam-blocking` crate offers the same API.
+//! For code without async, the `seamapi-blocking` crate offers the same API.
 //!
 //! Seam's webhook deliveries are verified and decoded into [`resources::Event`]s by
 //! [`webhook::Webhook`], which does no I/O and fits any web framework.
-#![doc(html_root_url = "https://docs.rs/seam/0.1.0")]
+#![doc(html_root_url = "https://docs.rs/seamapi/0.1.0")]
 
 mod client;
 mod generated;
@@ -109,16 +109,16 @@ mod paginate;
 pub use client::{Prepared, Seam, SeamBuilder};
 pub use generated::*;
 pub use paginate::PageStream;
-pub use seam_api::{resources, routes, webhook};
-pub use seam_core::pager::WalkLimits;
-pub use seam_core::{
+pub use seamapi_api::{resources, routes, webhook};
+pub use seamapi_core::pager::WalkLimits;
+pub use seamapi_core::{
     ActionAttemptError, ActionWait, ApiError, AuthSet, BuildClient, Builder, Config, ConfigBuilder,
     ConfigError, Credentials, Endpoint, Environment, Error, FieldErrors, HttpMethod, InvalidInput,
     Page, Pagination, RawRequest, RetryPolicy, Route, RouteInfo, Timestamp, TokenKind,
     TransportError, TransportErrorKind, UnexpectedResponse, UnknownKind, UnknownValue,
     ValidationErrors,
 };
-pub use seam_transport::{HyperTransport, SharedTransport, Transport};
+pub use seamapi_transport::{HyperTransport, SharedTransport, Transport};
 
 /// The result of a call.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

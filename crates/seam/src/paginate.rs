@@ -4,8 +4,8 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use futures_core::Stream;
-use seam_core::pager::{Pager, Step, WalkLimits};
-use seam_core::{Error, Paginated, Route};
+use seamapi_core::pager::{Pager, Step, WalkLimits};
+use seamapi_core::{Error, Paginated, Route};
 
 use crate::Seam;
 
@@ -54,8 +54,8 @@ impl<R: Paginated> PageStream<R> {
     /// [`WalkLimits::default`]. Call it before the first poll.
     ///
     /// ```no_run
-    /// # async fn run(seam: seam::Seam) {
-    /// use seam::{WalkLimits, routes::ListUserIdentities};
+    /// # async fn run(seam: seamapi::Seam) {
+    /// use seamapi::{WalkLimits, routes::ListUserIdentities};
     /// let all = seam
     ///     .paginate(ListUserIdentities::new())
     ///     .limits(WalkLimits { max_pages: 10_000, max_items: 1_000_000 });
@@ -72,8 +72,8 @@ impl<R: Paginated> PageStream<R> {
     /// another crate.
     ///
     /// ```no_run
-    /// use seam::routes::ListAcsUsers;
-    /// # async fn run(seam: seam::Seam) -> seam::Result<()> {
+    /// use seamapi::routes::ListAcsUsers;
+    /// # async fn run(seam: seamapi::Seam) -> seamapi::Result<()> {
     /// let mut users = seam.acs().users().list_all(ListAcsUsers::new());
     /// while let Some(user) = users.next().await {
     ///     println!("{}", user?.acs_user_id);
@@ -87,8 +87,8 @@ impl<R: Paginated> PageStream<R> {
     /// Every item left, page after page, or the first error.
     ///
     /// ```no_run
-    /// use seam::routes::ListAcsUsers;
-    /// # async fn run(seam: seam::Seam) -> seam::Result<()> {
+    /// use seamapi::routes::ListAcsUsers;
+    /// # async fn run(seam: seamapi::Seam) -> seamapi::Result<()> {
     /// let users = seam.acs().users().list_all(ListAcsUsers::new()).try_collect().await?;
     /// # let _ = users; Ok(()) }
     /// ```

@@ -5,9 +5,9 @@ mod common;
 
 use std::sync::OnceLock;
 
-use seam::resources::UserIdentity;
-use seam::routes::{AddAcsUser, CreateUserIdentity, ListUserIdentities};
-use seam::{Error, Seam};
+use seamapi::resources::UserIdentity;
+use seamapi::routes::{AddAcsUser, CreateUserIdentity, ListUserIdentities};
+use seamapi::{Error, Seam};
 
 fn runtime() -> &'static tokio::runtime::Runtime {
     static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
@@ -35,13 +35,13 @@ impl common::Facade for Async {
     }
 
     fn list_all(client: &Seam, req: ListUserIdentities) -> Vec<Result<UserIdentity, Error>> {
-        Self::list_all_within(client, req, seam::WalkLimits::default())
+        Self::list_all_within(client, req, seamapi::WalkLimits::default())
     }
 
     fn list_all_within(
         client: &Seam,
         req: ListUserIdentities,
-        limits: seam::WalkLimits,
+        limits: seamapi::WalkLimits,
     ) -> Vec<Result<UserIdentity, Error>> {
         runtime().block_on(async {
             // The stream's own `next`, no other crate.
@@ -54,18 +54,18 @@ impl common::Facade for Async {
         })
     }
 
-    fn send<R: seam_core::Route>(client: &Seam, req: R) -> Result<R::Output, Error> {
+    fn send<R: seamapi_core::Route>(client: &Seam, req: R) -> Result<R::Output, Error> {
         runtime().block_on(client.send(req))
     }
 
-    fn with_action_wait(client: &Seam, wait: seam::ActionWait) -> Seam {
+    fn with_action_wait(client: &Seam, wait: seamapi::ActionWait) -> Seam {
         client.with_action_wait(wait)
     }
 
     fn wait_for_action_attempt(
         client: &Seam,
         id: &str,
-    ) -> Result<seam::resources::ActionAttempt, Error> {
+    ) -> Result<seamapi::resources::ActionAttempt, Error> {
         runtime().block_on(client.wait_for_action_attempt(id))
     }
 }
@@ -87,8 +87,8 @@ fn options_reach_the_client_as_they_reach_a_bare_config() {
 async fn the_client_is_cheap_to_clone_and_shared_across_tasks() {
     fn assert_send_sync<T: Send + Sync + Clone>() {}
     assert_send_sync::<Seam>();
-    let server = seam_transport::test_util::TestServer::always(
-        seam_transport::test_util::Reply::json(200, "{}"),
+    let server = seamapi_transport::test_util::TestServer::always(
+        seamapi_transport::test_util::Reply::json(200, "{}"),
     );
     let seam = common::client::<Async>(server.url());
     let tasks: Vec<_> = (0..8)
@@ -112,9 +112,9 @@ fn debug_output_never_holds_the_token() {
 
 mod without_workspace_and_raw {
     use super::runtime;
-    use seam::routes::{GetUserIdentity, UserIdentityRef, WorkspacesList};
-    use seam::{HttpMethod, RawRequest, Seam};
-    use seam_transport::test_util::{Reply, TestServer};
+    use seamapi::routes::{GetUserIdentity, UserIdentityRef, WorkspacesList};
+    use seamapi::{HttpMethod, RawRequest, Seam};
+    use seamapi_transport::test_util::{Reply, TestServer};
 
     #[test]
     fn a_client_without_a_workspace_calls_the_workspace_routes_only() {
@@ -226,11 +226,12 @@ fn try_collect_gathers_every_page_or_stops_at_the_first_error() {
         )
         .unwrap();
     assert_eq!(all.len(), 3);
-    let failing =
-        seam_transport::test_util::TestServer::always(seam_transport::test_util::Reply::json(
+    let failing = seamapi_transport::test_util::TestServer::always(
+        seamapi_transport::test_util::Reply::json(
             404,
             r#"{"error":{"type":"not_found","message":"gone"}}"#,
-        ));
+        ),
+    );
     let e = runtime()
         .block_on(
             common::client::<Async>(failing.url())

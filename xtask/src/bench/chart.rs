@@ -18,8 +18,8 @@ pub(super) fn svg(rows: &[Row]) -> String {
     let colors = [
         ("raw-hyper", "#444444"),
         ("seam-async", "#1f77b4"),
-        ("seam-blocking", "#2ca02c"),
-        ("seam-cli", "#d62728"),
+        ("seamapi-blocking", "#2ca02c"),
+        ("seamapi-cli", "#d62728"),
         ("seam-js", "#ff7f0e"),
         ("seam-python", "#9467bd"),
     ];

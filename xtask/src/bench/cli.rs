@@ -1,4 +1,4 @@
-//! `seam-cli`: one `seam` process per call.
+//! `seamapi-cli`: one `seam` process per call.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -12,7 +12,7 @@ use super::{ACS_USER_ID, API_KEY, USER_IDENTITY_ID};
 /// Builds `seam` in release and returns its path, or notes why it is skipped.
 pub(super) fn seam_cli_binary(root: &Path, notes: &mut Vec<String>) -> Option<PathBuf> {
     if !root.join("crates/seam-cli/Cargo.toml").exists() {
-        notes.push("seam-cli: skipped, crates/seam-cli does not exist".into());
+        notes.push("seamapi-cli: skipped, crates/seam-cli does not exist".into());
         return None;
     }
     let built = cargo()
@@ -21,7 +21,7 @@ pub(super) fn seam_cli_binary(root: &Path, notes: &mut Vec<String>) -> Option<Pa
             "--release",
             "--quiet",
             "--package",
-            "seam-cli",
+            "seamapi-cli",
             "--bin",
             "seam",
         ])
@@ -29,7 +29,7 @@ pub(super) fn seam_cli_binary(root: &Path, notes: &mut Vec<String>) -> Option<Pa
         .stdout(Stdio::null())
         .status();
     if !built.is_ok_and(|s| s.success()) {
-        notes.push("seam-cli: skipped, `cargo build --release -p seam-cli` failed".into());
+        notes.push("seamapi-cli: skipped, `cargo build --release -p seamapi-cli` failed".into());
         return None;
     }
     // This binary runs from target/release; `seam` sits beside it.
@@ -38,7 +38,10 @@ pub(super) fn seam_cli_binary(root: &Path, notes: &mut Vec<String>) -> Option<Pa
     if seam.exists() {
         Some(seam)
     } else {
-        notes.push(format!("seam-cli: skipped, {} not found", seam.display()));
+        notes.push(format!(
+            "seamapi-cli: skipped, {} not found",
+            seam.display()
+        ));
         None
     }
 }
@@ -68,7 +71,7 @@ pub(super) fn cli_command(program: &Path, endpoint: &str) -> Command {
     cmd
 }
 
-pub(super) fn seam_cli(program: &Path, endpoint: &str, calls: usize) -> Result<Sample, String> {
+pub(super) fn seamapi_cli(program: &Path, endpoint: &str, calls: usize) -> Result<Sample, String> {
     std::fs::create_dir_all(cli_home()).map_err(|e| format!("bench: cli home: {e}"))?;
     Ok(drive_threads(1, calls, Duration::from_secs(30), 3, || {
         cli_command(program, endpoint)

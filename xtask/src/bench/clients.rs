@@ -1,4 +1,4 @@
-//! The in-process clients: `raw-hyper`, `seam-async` and `seam-blocking`.
+//! The in-process clients: `raw-hyper`, `seam-async` and `seamapi-blocking`.
 
 use std::sync::Arc;
 
@@ -8,19 +8,19 @@ use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
-use seam_api::routes::{AddAcsUser, UserIdentityRef};
+use seamapi_api::routes::{AddAcsUser, UserIdentityRef};
 
 use super::sample::{Sample, drive_async, drive_threads};
 use super::{ACS_USER_ID, API_KEY, Budget, USER_IDENTITY_ID};
 
-/// The request every client sends, as `seam-core` encodes it: the bytes `raw-hyper` replays.
+/// The request every client sends, as `seamapi-core` encodes it: the bytes `raw-hyper` replays.
 fn template(endpoint: &str) -> Result<(Method, Uri, HeaderMap, Bytes), String> {
-    let config = seam_core::Config::builder()
+    let config = seamapi_core::Config::builder()
         .api_key(API_KEY)
         .endpoint(endpoint)
         .build()
         .map_err(|e| format!("bench: config: {e}"))?;
-    let request = seam_core::Encoder::new(&config)
+    let request = seamapi_core::Encoder::new(&config)
         .encode(&AddAcsUser::new(
             ACS_USER_ID,
             UserIdentityRef::id(USER_IDENTITY_ID),
@@ -71,7 +71,7 @@ where
 }
 
 pub(super) fn seam_async(endpoint: &str, c: usize, budget: &Budget) -> Result<Sample, String> {
-    let seam = seam::Seam::builder()
+    let seam = seamapi::Seam::builder()
         .api_key(API_KEY)
         .endpoint(endpoint)
         .build()
@@ -80,7 +80,7 @@ pub(super) fn seam_async(endpoint: &str, c: usize, budget: &Budget) -> Result<Sa
 }
 
 pub(super) fn seam_async_with(
-    seam: seam::Seam,
+    seam: seamapi::Seam,
     c: usize,
     budget: &Budget,
 ) -> Result<Sample, String> {
@@ -98,8 +98,12 @@ pub(super) fn seam_async_with(
     })
 }
 
-pub(super) fn seam_blocking(endpoint: &str, c: usize, budget: &Budget) -> Result<Sample, String> {
-    let seam = seam_blocking::Seam::builder()
+pub(super) fn seamapi_blocking(
+    endpoint: &str,
+    c: usize,
+    budget: &Budget,
+) -> Result<Sample, String> {
+    let seam = seamapi_blocking::Seam::builder()
         .api_key(API_KEY)
         .endpoint(endpoint)
         .build()
@@ -108,7 +112,7 @@ pub(super) fn seam_blocking(endpoint: &str, c: usize, budget: &Budget) -> Result
 }
 
 pub(super) fn seam_blocking_with(
-    seam: seam_blocking::Seam,
+    seam: seamapi_blocking::Seam,
     c: usize,
     budget: &Budget,
 ) -> Result<Sample, String> {

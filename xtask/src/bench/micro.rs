@@ -7,7 +7,7 @@ use crate::cargo;
 
 /// The divan benchmarks of the full run: the codec (core's encode and decode over generated
 /// routes) and the async facade's cost per call.
-const MICRO: [(&str, &str); 2] = [("seam-api", "codec"), ("seam", "send")];
+const MICRO: [(&str, &str); 2] = [("seamapi-api", "codec"), ("seam", "send")];
 
 /// Runs each of [`MICRO`] with `cargo bench` and keeps their tables.
 pub(super) fn micro_benchmarks(root: &Path, notes: &mut Vec<String>) -> Option<String> {

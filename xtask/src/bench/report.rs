@@ -171,21 +171,21 @@ pub(super) fn markdown(
         s,
         "- One `PUT /user_identities/add_acs_user` call (API key, `user_identity_id`, `acs_user_id`), on\n  \
          127.0.0.1, HTTP/1.1 with keep-alive.\n\
-         - `raw-hyper`: a bare hyper-util legacy client sending the bytes `seam-core` encodes (method, URL,\n  \
+         - `raw-hyper`: a bare hyper-util legacy client sending the bytes `seamapi-core` encodes (method, URL,\n  \
          headers, body prepared once), reading the whole answer: the limit for a client on this machine.\n\
-         - `seam-async`: `seam::Seam` (validation, encoding, retry policy, decoding per call);\n  \
-         `seam-blocking`: `seam_blocking::Seam`, one OS thread per concurrent caller.\n\
-         - `seam-cli`: one `seam` process (release build) per call, sequential.\n\
+         - `seam-async`: `seamapi::Seam` (validation, encoding, retry policy, decoding per call);\n  \
+         `seamapi-blocking`: `seamapi_blocking::Seam`, one OS thread per concurrent caller.\n\
+         - `seamapi-cli`: one `seam` process (release build) per call, sequential.\n\
          - `seam-js`, `seam-python`: Seam's official SDKs (`@seamapi/http`, `seam` on PyPI) through\n  \
          `../shared/peers/*add*acs*user*` scripts, sequential; those scripts report a mean latency only.\n\
-         - Servers: `minimal` answers `{{\"ok\":true}}` at once (the client dominates); `fake` is `seam-fake`'s\n  \
+         - Servers: `minimal` answers `{{\"ok\":true}}` at once (the client dominates); `fake` is `seamapi-fake`'s\n  \
          HTTP server with the seeded state (routing, auth, validation, state lock). Each server runs in\n  \
          its own thread on a current-thread tokio runtime; async clients run on another current-thread\n  \
          runtime. `raw-hyper` against `fake` is the fake server's own throughput.\n\
          - Each async/blocking measurement: at most 10 000 requests or 2 s after a warm-up; 5 interleaved\n  \
          rounds (the clients' order turns each round). The table shows the round with the median\n  \
          requests/s; `× raw-hyper` and the target ratios are the median of the per-round ratios (each\n  \
-         pair ran moments apart), which the machine's noise disturbs least. `seam-cli`: 200 calls;\n  \
+         pair ran moments apart), which the machine's noise disturbs least. `seamapi-cli`: 200 calls;\n  \
          peers: 1 000 calls; those are measured once, so their ratios are of single figures.\n"
     );
     let _ = writeln!(s, "## Results\n");
@@ -221,21 +221,21 @@ pub(super) fn markdown(
         r.map(|r| r >= 0.9),
     );
     for (pass, label) in passes.iter().filter(|(p, _)| !p.is_empty()) {
-        let r = ratio(pass, "seam-blocking", "seam-async", "minimal", 1);
+        let r = ratio(pass, "seamapi-blocking", "seam-async", "minimal", 1);
         target_line(
             &mut s,
-            &format!("seam-blocking / seam-async, minimal, c=1{label}"),
+            &format!("seamapi-blocking / seam-async, minimal, c=1{label}"),
             r,
             "≥ 0.8",
             r.map(|r| r >= 0.8),
         );
     }
-    let cli_p50_ms = find(rows, "seam-cli", "minimal", 1)
+    let cli_p50_ms = find(rows, "seamapi-cli", "minimal", 1)
         .and_then(|r| r.p50_us)
         .map(|us| us / 1000.0);
     target_line(
         &mut s,
-        "seam-cli median per call, ms (minimal)",
+        "seamapi-cli median per call, ms (minimal)",
         cli_p50_ms,
         "≤ 10",
         cli_p50_ms.map(|v| v <= 10.0),
@@ -243,7 +243,7 @@ pub(super) fn markdown(
     let mem_mb = cli_memory_kb.map(|kb| kb as f64 / 1024.0);
     target_line(
         &mut s,
-        "seam-cli peak memory, MiB",
+        "seamapi-cli peak memory, MiB",
         mem_mb,
         "≤ 15",
         mem_mb.map(|v| v <= 15.0),
@@ -268,17 +268,17 @@ pub(super) fn markdown(
         for (what, ours, base) in [
             (
                 "encode (validate + encode)",
-                "encode::seam_core",
+                "encode::seamapi_core",
                 "encode::baseline",
             ),
             (
                 "decode `{\"ok\":true}`",
-                "decode_ok::seam_core",
+                "decode_ok::seamapi_core",
                 "decode_ok::baseline",
             ),
             (
                 "decode invalid_input",
-                "decode_invalid_input::seam_core",
+                "decode_invalid_input::seamapi_core",
                 "decode_invalid_input::baseline",
             ),
         ] {
@@ -291,7 +291,7 @@ pub(super) fn markdown(
                 r.map(|r| r <= 1.5),
             );
         }
-        let devices = get("decode_devices_page::seam_api")
+        let devices = get("decode_devices_page::seamapi_api")
             .zip(get("decode_devices_page::json_value"))
             .map(|(a, b)| a / b);
         target_line(
@@ -313,12 +313,12 @@ pub(super) fn markdown(
         );
         let _ = writeln!(
             s,
-            "\n## Micro benchmarks\n\n`cargo bench -p seam-api --bench codec` and `cargo bench -p seam --bench send`\n\
-             (divan), from the same run. Lower is better; `validate_only` is the part of `encode::seam_core` the\n\
+            "\n## Micro benchmarks\n\n`cargo bench -p seamapi-api --bench codec` and `cargo bench -p seamapi --bench send`\n\
+             (divan), from the same run. Lower is better; `validate_only` is the part of `encode::seamapi_core` the\n\
              `baseline` does not do; `send` runs a whole `add_acs_user` call through the async client over a\n\
              transport that answers in memory, beside the same bytes through the same transport by hand;\n\
              `decode_devices_page` decodes a 100-device `devices/list` answer into the generated `Device`s\n\
-             (`seam_api`) and into `serde_json::Value` (`json_value`).\n\n```\n{}\n```",
+             (`seamapi_api`) and into `serde_json::Value` (`json_value`).\n\n```\n{}\n```",
             micro.trim_end()
         );
     }

@@ -1,4 +1,4 @@
-//! The servers measured against: `minimal` (written here) and `fake` (`seam-fake`).
+//! The servers measured against: `minimal` (written here) and `fake` (`seamapi-fake`).
 
 use std::convert::Infallible;
 use std::time::Duration;
@@ -10,7 +10,7 @@ use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
-use seam_transport::test_util::{Loopback, serve_loopback};
+use seamapi_transport::test_util::{Loopback, serve_loopback};
 use tokio::sync::oneshot;
 
 /// A server on 127.0.0.1 in a thread of its own with a current-thread runtime, so that server
@@ -21,9 +21,9 @@ pub(super) struct ServerHandle {
 }
 
 enum Running {
-    /// `minimal`, on the loopback accept loop of `seam_transport::test_util`.
+    /// `minimal`, on the loopback accept loop of `seamapi_transport::test_util`.
     Minimal(Option<Loopback>),
-    /// `fake`, `seam-fake`'s own server.
+    /// `fake`, `seamapi-fake`'s own server.
     Fake {
         stop: Option<oneshot::Sender<()>>,
         thread: Option<std::thread::JoinHandle<()>>,
@@ -64,8 +64,8 @@ impl ServerHandle {
                     }
                 };
                 runtime.block_on(async move {
-                    let fake = seam_fake::FakeSeam::new();
-                    match seam_fake::FakeServer::start("127.0.0.1:0", fake).await {
+                    let fake = seamapi_fake::FakeSeam::new();
+                    match seamapi_fake::FakeServer::start("127.0.0.1:0", fake).await {
                         Ok(server) => {
                             let _ = ready_tx.send(Ok(server.endpoint().to_owned()));
                             let _ = stopped.await;

@@ -2,11 +2,11 @@
 //! is what users run, and HTTP/1.1 against HTTP/2.
 //!
 //! A minimal server (the same `{"ok":true}` answer as the plain bench) serves a certificate
-//! from a test CA made at this run (`seam_transport::test_util::TestCa`), offering `h2` and
+//! from a test CA made at this run (`seamapi_transport::test_util::TestCa`), offering `h2` and
 //! `http/1.1` by ALPN, and counts the TCP connections it accepts. Measured: `raw-hyper`
-//! (hyper-util + hyper-rustls, the limit), `seam-async` and `seam-blocking` (the project's
+//! (hyper-util + hyper-rustls, the limit), `seam-async` and `seamapi-blocking` (the project's
 //! transport with the CA added), each offering HTTP/1.1 only or HTTP/2 too, at concurrency 1
-//! and 64; the same three over plain HTTP for the cost of TLS; `seam-cli` (one process, so one
+//! and 64; the same three over plain HTTP for the cost of TLS; `seamapi-cli` (one process, so one
 //! handshake, per call, `--ca-cert`); Seam's JS and Python SDKs trusting the CA through
 //! `NODE_EXTRA_CA_CERTS` and `SSL_CERT_FILE` / `REQUESTS_CA_BUNDLE`. The full run rewrites the
 //! `## TLS and HTTP/2` section of docs/performance.md.
@@ -21,12 +21,12 @@ use hyper::service::service_fn;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioIo};
-use seam_transport::HyperTransportBuilder;
-use seam_transport::test_util::{Loopback, TestCa, serve_loopback};
+use seamapi_transport::HyperTransportBuilder;
+use seamapi_transport::test_util::{Loopback, TestCa, serve_loopback};
 
 use super::cli::{cli_command, cli_home, seam_cli_binary};
 use super::clients::{
-    raw_hyper, raw_hyper_with, seam_async, seam_async_with, seam_blocking, seam_blocking_with,
+    raw_hyper, raw_hyper_with, seam_async, seam_async_with, seam_blocking_with, seamapi_blocking,
 };
 use super::peers::Peers;
 use super::report::fmt_opt;
@@ -109,7 +109,7 @@ pub(super) fn run(args: &[String]) -> Result<(), String> {
     let plain = ServerHandle::start("minimal")?;
     eprintln!("bench: TLS server on {}", server.endpoint);
 
-    let clients = ["raw-hyper", "seam-async", "seam-blocking"];
+    let clients = ["raw-hyper", "seam-async", "seamapi-blocking"];
     let wires = [Wire::Plain, Wire::H1, Wire::H2];
     let mut runs: Vec<(RunKey, Vec<(Named, usize)>)> = Vec::new();
     for round in 0..budget.rounds {
@@ -176,10 +176,10 @@ pub(super) fn run(args: &[String]) -> Result<(), String> {
                 .is_ok_and(|s| s.success())
         });
         let opened = server.connections() - before;
-        eprintln!("bench: seam-cli over TLS: {:.0} calls/s", sample.rps());
+        eprintln!("bench: seamapi-cli over TLS: {:.0} calls/s", sample.rps());
         sequential.push((
-            "seam-cli",
-            sample.named("seam-cli", "minimal", 1).row(),
+            "seamapi-cli",
+            sample.named("seamapi-cli", "minimal", 1).row(),
             opened,
         ));
     }
@@ -245,7 +245,7 @@ fn measure_one(
         return match client {
             "raw-hyper" => raw_hyper(endpoint, c, budget),
             "seam-async" => seam_async(endpoint, c, budget),
-            _ => seam_blocking(endpoint, c, budget),
+            _ => seamapi_blocking(endpoint, c, budget),
         };
     }
     let h2 = wire == Wire::H2;
@@ -283,7 +283,7 @@ fn measure_one(
             raw_hyper_with(client, endpoint, c, budget)
         }
         "seam-async" => {
-            let seam = seam::Seam::builder()
+            let seam = seamapi::Seam::builder()
                 .api_key(API_KEY)
                 .endpoint(endpoint)
                 .transport(transport(endpoint, ca_pem, h2)?)
@@ -292,7 +292,7 @@ fn measure_one(
             seam_async_with(seam, c, budget)
         }
         _ => {
-            let seam = seam_blocking::Seam::builder()
+            let seam = seamapi_blocking::Seam::builder()
                 .api_key(API_KEY)
                 .endpoint(endpoint)
                 .transport(transport(endpoint, ca_pem, h2)?)
@@ -309,8 +309,8 @@ fn transport(
     endpoint: &str,
     ca_pem: &str,
     h2: bool,
-) -> Result<seam_transport::HyperTransport, String> {
-    let config = seam_core::Config::builder()
+) -> Result<seamapi_transport::HyperTransport, String> {
+    let config = seamapi_core::Config::builder()
         .api_key(API_KEY)
         .endpoint(endpoint)
         .no_proxy()
@@ -401,7 +401,7 @@ fn report(
             .find(|m| m.client == client && m.wire == wire && m.concurrency == c)
             .map_or(0, |m| m.connections)
     };
-    for client in ["raw-hyper", "seam-async", "seam-blocking"] {
+    for client in ["raw-hyper", "seam-async", "seamapi-blocking"] {
         let _ = writeln!(
             s,
             "\n- {client}, concurrency 64: HTTP/2 makes {} × the requests/s of HTTP/1.1 over TLS, \
@@ -416,7 +416,7 @@ fn report(
     if !sequential.is_empty() {
         let _ = writeln!(
             s,
-            "\nSequential clients over TLS (one call at a time; `seam-cli` starts one process, so \
+            "\nSequential clients over TLS (one call at a time; `seamapi-cli` starts one process, so \
              makes one handshake, per call; the SDK scripts report a mean only):\n"
         );
         let _ = writeln!(
@@ -443,7 +443,7 @@ fn report(
 }
 
 /// A minimal server over TLS (`h2` and `http/1.1` by ALPN) on the loopback accept loop of
-/// `seam_transport::test_util` (its own thread and current-thread runtime), counting the TCP
+/// `seamapi_transport::test_util` (its own thread and current-thread runtime), counting the TCP
 /// connections it accepts.
 struct TlsServer {
     endpoint: String,

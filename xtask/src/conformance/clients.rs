@@ -6,8 +6,8 @@ use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
-use seam_api::routes::{AddAcsUser, UserIdentityRef};
-use seam_core::{Error, Route};
+use seamapi_api::routes::{AddAcsUser, UserIdentityRef};
+use seamapi_core::{Error, Route};
 use serde_json::Value;
 
 use super::outcome::Outcome;
@@ -15,8 +15,8 @@ use super::process::output;
 use super::{Env, PROCESS_LIMIT};
 
 pub(super) enum Facade<'a> {
-    Async(seam::Seam, &'a tokio::runtime::Runtime),
-    Blocking(seam_blocking::Seam),
+    Async(seamapi::Seam, &'a tokio::runtime::Runtime),
+    Blocking(seamapi_blocking::Seam),
 }
 
 impl Facade<'_> {
@@ -43,7 +43,7 @@ pub(super) fn facades<'a>(
     let build = |what: &str| format!("conformance: building the {what} client failed");
     Ok(vec![
         Facade::Async(
-            seam::Seam::builder()
+            seamapi::Seam::builder()
                 .api_key(api_key)
                 .endpoint(endpoint)
                 .build()
@@ -51,7 +51,7 @@ pub(super) fn facades<'a>(
             &env.runtime,
         ),
         Facade::Blocking(
-            seam_blocking::Seam::builder()
+            seamapi_blocking::Seam::builder()
                 .api_key(api_key)
                 .endpoint(endpoint)
                 .build()
@@ -134,7 +134,7 @@ impl Raw<'_> {
         if status.is_success() {
             return Ok(Outcome::ok());
         }
-        Ok(Outcome::of_error(&seam_core::decode_error(
+        Ok(Outcome::of_error(&seamapi_core::decode_error(
             status, &headers, &body,
         )))
     }

@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 use std::process::Command;
 
 use http::Method;
-use seam_api::routes::{AddAcsUser, GetUserIdentity, UserIdentityRef};
-use seam_core::Route;
-use seam_fake::seed;
+use seamapi_api::routes::{AddAcsUser, GetUserIdentity, UserIdentityRef};
+use seamapi_core::Route;
+use seamapi_fake::seed;
 use serde_json::json;
 
 use super::clients::{Raw, facades, typed_add};
@@ -24,7 +24,7 @@ const UNKNOWN_USER_IDENTITY_ID: &str = "5eed0003-0000-4000-8000-000000000999";
 
 /// Starts `seam-fake serve` and runs the add_acs_user cases through our client and Seam's SDKs.
 pub(super) fn run(env: &Env, report: &mut Report) -> Result<(), String> {
-    let mut cmd = Command::new(&env.bins.seam_fake);
+    let mut cmd = Command::new(&env.bins.seamapi_fake);
     cmd.args(["serve", "--listen", "127.0.0.1:0"]);
     let fake = ServerProcess::start("seam-fake serve", cmd)?;
     let endpoint = fake.endpoint();

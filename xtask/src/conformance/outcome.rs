@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use seam_core::Error;
+use seamapi_core::Error;
 use serde_json::Value;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -166,7 +166,7 @@ impl Outcome {
         o.request_id = e["request_id"].as_str().map(str::to_owned);
         o.local = e["local"] == Value::Bool(true);
         if let Ok(ve) =
-            serde_json::from_value::<seam_core::ValidationErrors>(e["validation_errors"].clone())
+            serde_json::from_value::<seamapi_core::ValidationErrors>(e["validation_errors"].clone())
         {
             o.validation = ve
                 .fields

@@ -4,9 +4,9 @@
 use std::process::Command;
 
 use http::Method;
-use seam_api::routes::{AddAcsUser, CreateUserIdentity, GetAcsUser, ListAcsUsers};
-use seam_core::{ConfigError, Error, Route};
-use seam_fake::seed;
+use seamapi_api::routes::{AddAcsUser, CreateUserIdentity, GetAcsUser, ListAcsUsers};
+use seamapi_core::{ConfigError, Error, Route};
+use seamapi_fake::seed;
 use serde_json::{Value, json};
 
 use super::clients::{Raw, cli, facades, typed_add};
@@ -284,7 +284,7 @@ pub(super) fn run(env: &Env, report: &mut Report) -> Result<(), String> {
 
     // What our facades refuse to send, sent raw: core decodes the answer.
     report.table(
-        &format!("Seam's fake ({version}): requests our client refuses to send, sent raw and decoded by `seam_core::decode_error`"),
+        &format!("Seam's fake ({version}): requests our client refuses to send, sent raw and decoded by `seamapi_core::decode_error`"),
         &["request", "our facades", "the raw answer decodes to", "as Seam's SDKs map it?"],
     );
     let body =
@@ -293,13 +293,13 @@ pub(super) fn run(env: &Env, report: &mut Report) -> Result<(), String> {
     let bearer = format!("Bearer {}", seed::API_KEY);
     let auth = ("authorization", bearer.as_str());
     let pat = format!("Bearer {}", seed::PERSONAL_ACCESS_TOKEN);
-    let no_key = seam::Seam::builder()
+    let no_key = seamapi::Seam::builder()
         .endpoint(&endpoint)
-        .environment(seam_core::Environment::default())
+        .environment(seamapi_core::Environment::default())
         .build()
         .err();
-    let pat_only = seam::Seam::builder()
-        .environment(seam_core::Environment::from_lookup(|name| {
+    let pat_only = seamapi::Seam::builder()
+        .environment(seamapi_core::Environment::from_lookup(|name| {
             (name == "SEAM_PERSONAL_ACCESS_TOKEN").then(|| seed::PERSONAL_ACCESS_TOKEN.to_owned())
         }))
         .endpoint(&endpoint)
@@ -401,7 +401,7 @@ fn finish_read_row(
     report.row(cells);
 }
 
-/// What Seam's fake answers each add_acs_user case with, as a `seam_core::Error`.
+/// What Seam's fake answers each add_acs_user case with, as a `seamapi_core::Error`.
 fn expected_from_seams_fake(case: &str, got: &Outcome) -> bool {
     match case {
         c if c.starts_with("by id") => not_implemented(got),

@@ -64,7 +64,7 @@ impl Tools {
 /// Our binaries, built in xtask's own profile, and the target directory they are in.
 pub(super) struct Binaries {
     pub(super) seam: PathBuf,
-    pub(super) seam_fake: PathBuf,
+    pub(super) seamapi_fake: PathBuf,
     pub(super) target_dir: PathBuf,
 }
 
@@ -74,18 +74,18 @@ pub(super) fn build_binaries() -> Result<Binaries, String> {
         "build",
         "--quiet",
         "-p",
-        "seam-cli",
+        "seamapi-cli",
         "--bin",
         "seam",
         "-p",
-        "seam-fake",
+        "seamapi-fake",
         "--bin",
         "seam-fake",
     ]);
     if !cfg!(debug_assertions) {
         build.arg("--release");
     }
-    crate::run("cargo build -p seam-cli -p seam-fake", build)?;
+    crate::run("cargo build -p seamapi-cli -p seamapi-fake", build)?;
     // This binary runs from target/<profile>; the others are beside it.
     let exe = std::env::current_exe().map_err(|e| format!("conformance: {e}"))?;
     let profile_dir = exe
@@ -98,7 +98,7 @@ pub(super) fn build_binaries() -> Result<Binaries, String> {
         .to_path_buf();
     Ok(Binaries {
         seam: profile_dir.join("seam"),
-        seam_fake: profile_dir.join("seam-fake"),
+        seamapi_fake: profile_dir.join("seam-fake"),
         target_dir,
     })
 }

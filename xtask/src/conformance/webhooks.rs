@@ -4,12 +4,12 @@
 //! `requirements.txt`, the library Seam's SDKs verify with): signs the body with one or more
 //! secrets, then changes what the case changes (the body, a header, the secret, the clock).
 //! It verifies the delivery with `svix.Webhook` and with Seam's own `seam.SeamWebhook`. Our
-//! `seam_api::webhook::Webhook` and `seam webhooks verify` then check the same delivery, and
+//! `seamapi_api::webhook::Webhook` and `seam webhooks verify` then check the same delivery, and
 //! every case must end the same way on every side (see [`same`]).
 
 use std::process::Command;
 
-use seam_api::webhook::Webhook;
+use seamapi_api::webhook::Webhook;
 use serde_json::{Value, json};
 
 use super::process::{json_line, output_with_input};
@@ -241,7 +241,7 @@ pub(super) fn run(env: &Env, report: &mut Report) -> Result<(), String> {
         "Webhook deliveries signed by Svix's library",
         &[
             "case",
-            "`seam_api::webhook::Webhook`",
+            "`seamapi_api::webhook::Webhook`",
             "`seam webhooks verify`",
             &svix_column,
             &seam_column,

@@ -3,12 +3,12 @@
 //!
 //! - The routes come from the package: `seam-connect-fake.mjs` reads the route table of
 //!   `@seamapi/fake-seam-connect` (and the methods its route types accept) and prints them. Each
-//!   one that is in our route table ([`seam_api::ROUTES`]) is called; the others are listed
+//!   one that is in our route table ([`seamapi_api::ROUTES`]) is called; the others are listed
 //!   with the reason they are not documented.
 //! - The fake runs with Seam's own seed (`fake.seed()`), every id a UUID (see the script), so
 //!   our client validates ids as it does for real use.
-//! - Each call goes through [`seam::Seam::send`] with the route's own request type, built from
-//!   JSON by [`seam_api::visit_routes`]. The parameters come from the seed and from earlier
+//! - Each call goes through [`seamapi::Seam::send`] with the route's own request type, built from
+//!   JSON by [`seamapi_api::visit_routes`]. The parameters come from the seed and from earlier
 //!   answers (creates first, then lists, gets, the rest, deletes last). A transport in front
 //!   of the client's keeps the answer as sent, so one request gives both what the client
 //!   decoded and the fake's JSON: the call succeeds and decodes, or fails with the typed error
@@ -17,7 +17,7 @@
 //!   (every 20 ms), and both the route's own answer and the last read of the attempt are
 //!   checked; unlocks whose attempts the fake is told to fail or to leave pending must end with
 //!   `Error::ActionAttemptFailed` and `Error::ActionAttemptTimedOut`.
-//! - The method each route is sent with ([`seam_core::RouteInfo::method`]) is compared with
+//! - The method each route is sent with ([`seamapi_core::RouteInfo::method`]) is compared with
 //!   the one `@seamapi/http` 2.32.0 sends (`http-methods.mjs` reads its code), for every route
 //!   of our table.
 
@@ -28,11 +28,11 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http::{Request, Response};
-use seam_api::routes::{ActionAttemptsGet, LocksUnlockDoor};
-use seam_core::action::ActionWait;
-use seam_core::params::Requirement;
-use seam_core::{AuthSet, HttpMethod, RawRequest, RetryPolicy, Route, RouteInfo};
-use seam_transport::{HyperTransport, Transport, TransportError};
+use seamapi_api::routes::{ActionAttemptsGet, LocksUnlockDoor};
+use seamapi_core::action::ActionWait;
+use seamapi_core::params::Requirement;
+use seamapi_core::{AuthSet, HttpMethod, RawRequest, RetryPolicy, Route, RouteInfo};
+use seamapi_transport::{HyperTransport, Transport, TransportError};
 use serde_json::{Map, Value, json};
 
 use super::Env;
@@ -182,7 +182,7 @@ pub(super) fn run(env: &Env, report: &mut Report) -> Result<(), String> {
     let clients = Clients::new(&endpoint)?;
     // First, while the workspace is whole (the route table ends with resetting it).
     failed_attempt(report, &clients, env, &endpoint, &plan)?;
-    let mut routes: Vec<&'static RouteInfo> = seam_api::ROUTES
+    let mut routes: Vec<&'static RouteInfo> = seamapi_api::ROUTES
         .iter()
         .copied()
         .filter(|r| served.contains_key(r.path))
@@ -212,7 +212,7 @@ pub(super) fn run(env: &Env, report: &mut Report) -> Result<(), String> {
         let params = plan.params(info);
         let mut call = Call::new(info.path, params.clone(), &clients, env, info.auth);
         let version = version.as_str();
-        seam_api::visit_routes(&mut call);
+        seamapi_api::visit_routes(&mut call);
         let not_waited = call.not_waited;
         let done = call
             .done
@@ -278,7 +278,7 @@ pub(super) fn run(env: &Env, report: &mut Report) -> Result<(), String> {
         &["route", "why"],
     );
     for path in served.keys() {
-        if seam_api::route_by_path(path).is_none() {
+        if seamapi_api::route_by_path(path).is_none() {
             report.row(vec![
                 format!("`{path}`"),
                 undocumented_reason(path).to_owned(),
@@ -323,12 +323,12 @@ fn methods_table(report: &mut Report, sdk: &str, sdk_methods: &BTreeMap<String, 
     report.table(
         &format!(
             "HTTP methods: ours against {sdk}, for all {} routes of our table",
-            seam_api::ROUTES.len()
+            seamapi_api::ROUTES.len()
         ),
         &["route", "we send", sdk, "why"],
     );
     let mut same = 0;
-    for info in seam_api::ROUTES.iter() {
+    for info in seamapi_api::ROUTES.iter() {
         let ours = info.method.as_str();
         let theirs = sdk_methods.get(info.path).map(String::as_str);
         let reason = METHOD_DIFFERENCES
@@ -355,7 +355,7 @@ fn methods_table(report: &mut Report, sdk: &str, sdk_methods: &BTreeMap<String, 
         }
     }
     for path in sdk_methods.keys() {
-        if seam_api::route_by_path(path).is_none() {
+        if seamapi_api::route_by_path(path).is_none() {
             report.row(vec![
                 format!("`{path}`"),
                 "(no such route)".to_owned(),
@@ -368,7 +368,7 @@ fn methods_table(report: &mut Report, sdk: &str, sdk_methods: &BTreeMap<String, 
         }
     }
     report.row(vec![
-        format!("{same} of {} routes", seam_api::ROUTES.len()),
+        format!("{same} of {} routes", seamapi_api::ROUTES.len()),
         "the same".to_owned(),
         "the same".to_owned(),
         String::new(),
@@ -577,9 +577,9 @@ impl Plan {
 /// retries, so that every request is seen once. A call that starts an action waits for it (as
 /// by default), reading the attempt every 20 ms rather than 0.5 s.
 struct Clients {
-    api_key: seam::Seam,
-    without_workspace: seam::Seam,
-    publishable_key: seam::Seam,
+    api_key: seamapi::Seam,
+    without_workspace: seamapi::Seam,
+    publishable_key: seamapi::Seam,
     answers: Arc<Mutex<Vec<Answer>>>,
 }
 
@@ -593,7 +593,7 @@ impl Clients {
             answers: Arc::default(),
         };
         let answers = Arc::clone(&recorder.answers);
-        let build = |b: seam::SeamBuilder<seam::Seam>| {
+        let build = |b: seamapi::SeamBuilder<seamapi::Seam>| {
             b.endpoint(endpoint)
                 .retry_policy(RetryPolicy::none())
                 .action_wait(ActionWait::default().every(POLL_EVERY))
@@ -602,14 +602,14 @@ impl Clients {
                 .map_err(|e| format!("conformance 4: client: {e}"))
         };
         Ok(Self {
-            api_key: build(seam::Seam::builder().api_key(SEED_API_KEY))?,
+            api_key: build(seamapi::Seam::builder().api_key(SEED_API_KEY))?,
             without_workspace: build(
-                seam::Seam::builder()
+                seamapi::Seam::builder()
                     .personal_access_token_without_workspace(SEED_PERSONAL_ACCESS_TOKEN),
             )?,
             publishable_key: build(
-                seam::Seam::builder().credentials(
-                    seam_core::Credentials::publishable_key(SEED_PUBLISHABLE_KEY)
+                seamapi::Seam::builder().credentials(
+                    seamapi_core::Credentials::publishable_key(SEED_PUBLISHABLE_KEY)
                         .map_err(|e| format!("conformance 4: publishable key: {e}"))?,
                 ),
             )?,
@@ -618,7 +618,7 @@ impl Clients {
     }
 
     /// The client whose credentials the route takes.
-    fn for_route(&self, path: &str, auth: AuthSet) -> &seam::Seam {
+    fn for_route(&self, path: &str, auth: AuthSet) -> &seamapi::Seam {
         if OTHER_CREDENTIALS.iter().any(|(p, _)| *p == path) {
             &self.publishable_key
         } else if auth.contains(AuthSet::API_KEY) {
@@ -673,7 +673,7 @@ impl Transport for Recorder {
 /// What one call did.
 struct Done {
     /// The client's result: the decoded value serialised again, or the error.
-    result: Result<Value, seam_core::Error>,
+    result: Result<Value, seamapi_core::Error>,
     /// The last answer's status and JSON: the one the result was decoded from.
     status: Option<u16>,
     body: Option<Value>,
@@ -707,7 +707,7 @@ impl Done {
 
     /// The outcome of a call whose answers were `answers`; `decode` reads the route's own.
     fn of(
-        result: Result<Value, seam_core::Error>,
+        result: Result<Value, seamapi_core::Error>,
         answers: Vec<Answer>,
         decode: impl Fn(&Value) -> Result<Value, String>,
     ) -> Self {
@@ -779,7 +779,7 @@ impl<'a> Call<'a> {
     }
 }
 
-impl seam_core::RouteVisitor for Call<'_> {
+impl seamapi_core::RouteVisitor for Call<'_> {
     fn route<R: Route + serde::de::DeserializeOwned>(&mut self) {
         if R::INFO.path != self.path {
             return;
@@ -801,7 +801,7 @@ impl seam_core::RouteVisitor for Call<'_> {
         let client = &client;
         let got = self.env.runtime.block_on(client.send(request));
         let result = got.and_then(|out| {
-            serde_json::to_value(&out).map_err(|e| seam_core::Error::Encode(e.to_string()))
+            serde_json::to_value(&out).map_err(|e| seamapi_core::Error::Encode(e.to_string()))
         });
         let mut done = Done::of(result, self.clients.take(), decode_as::<R>);
         // Seam's fake predates some of the methods Seam's SDK sends (405), and reads the
@@ -816,7 +816,7 @@ impl seam_core::RouteVisitor for Call<'_> {
             let got = self.env.runtime.block_on(client.send_raw(raw));
             let result = got.and_then(|answer| {
                 decode_as::<R>(&answer)
-                    .map_err(|e| seam_core::Error::Encode(format!("decoding: {e}")))
+                    .map_err(|e| seamapi_core::Error::Encode(format!("decoding: {e}")))
             });
             done.as_post = Some(Box::new(Done::of(
                 result,
@@ -1240,15 +1240,15 @@ fn same_instant(a: &str, b: &str) -> bool {
 /// answers it took.
 fn send_json<R: Route + serde::de::DeserializeOwned>(
     clients: &Clients,
-    client: &seam::Seam,
+    client: &seamapi::Seam,
     env: &Env,
     params: Value,
-) -> Result<(Result<Value, seam_core::Error>, Vec<Answer>), String> {
+) -> Result<(Result<Value, seamapi_core::Error>, Vec<Answer>), String> {
     let request: R = serde_json::from_value(params)
         .map_err(|e| format!("conformance 4: {}: {e}", R::INFO.path))?;
     let got = env.runtime.block_on(client.send(request));
     let got = got.and_then(|out| {
-        serde_json::to_value(&out).map_err(|e| seam_core::Error::Encode(e.to_string()))
+        serde_json::to_value(&out).map_err(|e| seamapi_core::Error::Encode(e.to_string()))
     });
     Ok((got, clients.take()))
 }
@@ -1317,7 +1317,7 @@ fn failed_attempt(
     let (got, answers) =
         send_json::<LocksUnlockDoor>(clients, &clients.api_key, env, unlock.clone())?;
     let good = accepted
-        && matches!(&got, Err(seam_core::Error::ActionAttemptFailed(e))
+        && matches!(&got, Err(seamapi_core::Error::ActionAttemptFailed(e))
             if e.error_type.as_deref() == Some("lock_jammed")
                 && e.message.as_deref() == Some("The lock is jammed")
                 && e.status == "error"
@@ -1337,11 +1337,11 @@ fn failed_attempt(
         .with_action_wait(ActionWait::up_to(Duration::from_millis(200)).every(POLL_EVERY));
     let (got, answers) = send_json::<LocksUnlockDoor>(clients, &short, env, unlock)?;
     let id = match &got {
-        Err(seam_core::Error::ActionAttemptTimedOut(e)) => Some(e.action_attempt_id.clone()),
+        Err(seamapi_core::Error::ActionAttemptTimedOut(e)) => Some(e.action_attempt_id.clone()),
         _ => None,
     };
     let good = accepted
-        && matches!(&got, Err(seam_core::Error::ActionAttemptTimedOut(e))
+        && matches!(&got, Err(seamapi_core::Error::ActionAttemptTimedOut(e))
             if e.status == "pending" && e.attempt["status"] == "pending")
         && answers.len() >= 2;
     report.check(good, || format!("unlock left pending: {got:?}"));
@@ -1360,7 +1360,7 @@ fn failed_attempt(
         .block_on(clients.api_key.wait_for_action_attempt(id.as_str()));
     let answers = clients.take();
     let got = got.and_then(|a| {
-        serde_json::to_value(&a).map_err(|e| seam_core::Error::Encode(e.to_string()))
+        serde_json::to_value(&a).map_err(|e| seamapi_core::Error::Encode(e.to_string()))
     });
     let good = accepted && got.as_ref().is_ok_and(|a| a["status"] == "success");
     report.check(good, || format!("wait_for_action_attempt: {got:?}"));
@@ -1373,7 +1373,7 @@ fn failed_attempt(
 }
 
 /// `ok: `action_attempt` "success"`, or the error as our client reports it.
-fn result_text(got: &Result<Value, seam_core::Error>) -> String {
+fn result_text(got: &Result<Value, seamapi_core::Error>) -> String {
     match got {
         Ok(a) => format!("ok: `action_attempt` {}", a["status"]),
         Err(e) => format!("{e}"),
@@ -1400,7 +1400,7 @@ mod tests {
     use super::*;
 
     fn route(path: &str) -> &'static RouteInfo {
-        seam_api::route_by_path(path).expect("a route of the table")
+        seamapi_api::route_by_path(path).expect("a route of the table")
     }
 
     #[test]

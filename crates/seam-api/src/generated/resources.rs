@@ -3,7 +3,7 @@
 
 //! Every resource of the Seam API: the schemas of Seam's OpenAPI document, and the objects
 //! routes answer with inline. Unknown fields are ignored, unknown enum values and union kinds
-//! are kept (see [`seam_core::UnknownValue`] and [`seam_core::UnknownKind`]).
+//! are kept (see [`seamapi_core::UnknownValue`] and [`seamapi_core::UnknownKind`]).
 
 // The docs are the API document's prose, as Seam wrote it.
 #![allow(
@@ -35,7 +35,7 @@ pub struct AccessCode {
     pub common_code_key: Option<String>,
     /// Date and time at which the access code was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Unique identifier for the device associated with the access code.
     #[serde(default)]
     pub device_id: String,
@@ -48,7 +48,7 @@ pub struct AccessCode {
         with = "time::serde::rfc3339::option",
         skip_serializing_if = "Option::is_none"
     )]
-    pub ends_at: Option<seam_core::Timestamp>,
+    pub ends_at: Option<seamapi_core::Timestamp>,
     /// Errors associated with the [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes).
     #[serde(default)]
     pub errors: Vec<crate::resources::AccessCodeError>,
@@ -91,7 +91,7 @@ pub struct AccessCode {
         with = "time::serde::rfc3339::option",
         skip_serializing_if = "Option::is_none"
     )]
-    pub starts_at: Option<seam_core::Timestamp>,
+    pub starts_at: Option<seamapi_core::Timestamp>,
     /// Current status of the access code within the operational lifecycle. Values are `setting`, a transitional phase that indicates that the code is being configured or activated; `set`, which indicates that the code is active and operational; `unset`, which indicates a deactivated or unused state, either before activation or after deliberate deactivation; `removing`, which indicates a transitional period in which the code is being deleted or made inactive; and `unknown`, which indicates an indeterminate state, due to reasons such as system errors or incomplete data, that highlights a potential need for system review or troubleshooting. See also [Lifecycle of Access Codes](https://docs.seam.co/low-level-apis/smart-locks/access-codes/lifecycle-of-access-codes).
     pub status: crate::resources::AccessCodeStatus,
     /// Type of the access code. `ongoing` access codes are active continuously until deactivated manually. `time_bound` access codes have a specific duration.
@@ -122,7 +122,7 @@ pub struct AccessCodeBackupAccessCodePulledEvent {
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Custom metadata of the device, present when device_id is provided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -139,7 +139,7 @@ pub struct AccessCodeBackupAccessCodePulledEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -166,7 +166,7 @@ pub struct AccessCodeChangedEvent {
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Custom metadata of the device, present when device_id is provided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -183,7 +183,7 @@ pub struct AccessCodeChangedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -219,7 +219,7 @@ pub struct AccessCodeCodeChangedEvent {
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Human-readable description of the change and its source.
     #[serde(default)]
     pub description: String,
@@ -242,7 +242,7 @@ pub struct AccessCodeCodeChangedEvent {
     pub from: Option<crate::resources::AccessCodeCodeChangedEventFrom>,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// New pin code configuration.
     #[serde(default)]
     pub to: Option<crate::resources::AccessCodeCodeChangedEventTo>,
@@ -284,7 +284,7 @@ pub struct AccessCodeCreatedEvent {
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Custom metadata of the device, present when device_id is provided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -301,7 +301,7 @@ pub struct AccessCodeCreatedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -338,7 +338,7 @@ pub struct AccessCodeDelayInRemovingFromDeviceEvent {
         Vec<crate::resources::AccessCodeDelayInSettingOnDeviceEventAccessCodeWarning>,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Custom metadata of the device, present when device_id is provided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -362,7 +362,7 @@ pub struct AccessCodeDelayInRemovingFromDeviceEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -399,7 +399,7 @@ pub struct AccessCodeDelayInSettingOnDeviceEvent {
         Vec<crate::resources::AccessCodeDelayInSettingOnDeviceEventAccessCodeWarning>,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Custom metadata of the device, present when device_id is provided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -423,7 +423,7 @@ pub struct AccessCodeDelayInSettingOnDeviceEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -434,7 +434,7 @@ pub struct AccessCodeDelayInSettingOnDeviceEvent {
 pub struct AccessCodeDelayInSettingOnDeviceEventAccessCodeError {
     /// Date and time at which Seam created the error.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
     #[serde(default)]
     pub error_code: String,
@@ -449,7 +449,7 @@ pub struct AccessCodeDelayInSettingOnDeviceEventAccessCodeError {
 pub struct AccessCodeDelayInSettingOnDeviceEventAccessCodeWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -477,7 +477,7 @@ pub struct AccessCodeDeletedEvent {
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Custom metadata of the device, present when device_id is provided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -494,7 +494,7 @@ pub struct AccessCodeDeletedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -515,7 +515,7 @@ pub struct AccessCodeDeletedExternalToSeamEvent {
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Custom metadata of the device, present when device_id is provided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -532,7 +532,7 @@ pub struct AccessCodeDeletedExternalToSeamEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -615,7 +615,7 @@ pub enum AccessCodeError {
     /// `bridge_disconnected`: Indicates that the Seam API cannot communicate with [Seam Bridge](https://docs.seam.co/capability-guides/seam-bridge), for example, if the Seam Bridge executable has stopped or if the computer running the Seam Bridge executable is offline. See also [Troubleshooting Your Access Control System](https://docs.seam.co/low-level-apis/access-systems/troubleshooting-your-access-control-system#acs_system-errors-seam_bridge_disconnected).
     BridgeDisconnected(BridgeDisconnectedAccessCodeError),
     /// A `error_code` this version of the client does not know, with the object as sent.
-    Unknown(seam_core::UnknownKind),
+    Unknown(seamapi_core::UnknownKind),
 }
 
 impl AccessCodeError {
@@ -770,7 +770,7 @@ impl<'de> serde::Deserialize<'de> for AccessCodeError {
             "bridge_disconnected" => {
                 Self::BridgeDisconnected(crate::support::variant::<_, D>(value)?)
             }
-            _ => Self::Unknown(seam_core::UnknownKind::new(kind, value)),
+            _ => Self::Unknown(seamapi_core::UnknownKind::new(kind, value)),
         })
     }
 }
@@ -807,7 +807,7 @@ pub struct AccessCodeFailedToRemoveFromDeviceEvent {
         Vec<crate::resources::AccessCodeDelayInSettingOnDeviceEventAccessCodeWarning>,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Custom metadata of the device, present when device_id is provided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -831,7 +831,7 @@ pub struct AccessCodeFailedToRemoveFromDeviceEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -868,7 +868,7 @@ pub struct AccessCodeFailedToSetOnDeviceEvent {
         Vec<crate::resources::AccessCodeDelayInSettingOnDeviceEventAccessCodeWarning>,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Custom metadata of the device, present when device_id is provided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -892,7 +892,7 @@ pub struct AccessCodeFailedToSetOnDeviceEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -907,7 +907,7 @@ pub struct AccessCodeInactiveAccessCodeError {
         with = "time::serde::rfc3339::option",
         skip_serializing_if = "Option::is_none"
     )]
-    pub created_at: Option<seam_core::Timestamp>,
+    pub created_at: Option<seamapi_core::Timestamp>,
     /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
     #[serde(default)]
     pub error_code: String,
@@ -935,7 +935,7 @@ pub struct AccessCodeModifiedExternalToSeamEvent {
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Custom metadata of the device, present when device_id is provided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -952,7 +952,7 @@ pub struct AccessCodeModifiedExternalToSeamEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -973,7 +973,7 @@ pub struct AccessCodeMutationsRequestedEvent {
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Custom metadata of the device, present when device_id is provided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -990,7 +990,7 @@ pub struct AccessCodeMutationsRequestedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// Array of mutations requested on the access code, each containing the mutation type and from/to values.
     #[serde(default)]
     pub requested_mutations:
@@ -1048,7 +1048,7 @@ pub struct AccessCodeNameChangedEvent {
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Human-readable description of the change and its source.
     #[serde(default)]
     pub description: String,
@@ -1071,7 +1071,7 @@ pub struct AccessCodeNameChangedEvent {
     pub from: Option<crate::resources::AccessCodeNameChangedEventFrom>,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// New access code name configuration.
     #[serde(default)]
     pub to: Option<crate::resources::AccessCodeNameChangedEventTo>,
@@ -1115,7 +1115,7 @@ pub enum AccessCodePendingMutation {
     /// `updating_time_frame`: Seam is in the process of pushing an updated time frame to the device.
     UpdatingTimeFrame(UpdatingTimeFrameAccessCodePendingMutation),
     /// A `mutation_code` this version of the client does not know, with the object as sent.
-    Unknown(seam_core::UnknownKind),
+    Unknown(seamapi_core::UnknownKind),
 }
 
 impl AccessCodePendingMutation {
@@ -1180,7 +1180,7 @@ impl<'de> serde::Deserialize<'de> for AccessCodePendingMutation {
             "updating_time_frame" => {
                 Self::UpdatingTimeFrame(crate::support::variant::<_, D>(value)?)
             }
-            _ => Self::Unknown(seam_core::UnknownKind::new(kind, value)),
+            _ => Self::Unknown(seamapi_core::UnknownKind::new(kind, value)),
         })
     }
 }
@@ -1201,7 +1201,7 @@ pub struct AccessCodeRemovedFromDeviceEvent {
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Custom metadata of the device, present when device_id is provided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -1218,7 +1218,7 @@ pub struct AccessCodeRemovedFromDeviceEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -1242,7 +1242,7 @@ pub struct AccessCodeScheduledOnDeviceEvent {
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Custom metadata of the device, present when device_id is provided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -1259,7 +1259,7 @@ pub struct AccessCodeScheduledOnDeviceEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -1283,7 +1283,7 @@ pub struct AccessCodeSetOnDeviceEvent {
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Custom metadata of the device, present when device_id is provided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -1300,7 +1300,7 @@ pub struct AccessCodeSetOnDeviceEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -1337,7 +1337,7 @@ pub struct AccessCodeTimeFrameChangedEvent {
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Human-readable description of the change and its source.
     #[serde(default)]
     pub description: String,
@@ -1360,7 +1360,7 @@ pub struct AccessCodeTimeFrameChangedEvent {
     pub from: Option<crate::resources::AccessCodeTimeFrameChangedEventFrom>,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// New time frame configuration.
     #[serde(default)]
     pub to: Option<crate::resources::AccessCodeTimeFrameChangedEventTo>,
@@ -1418,7 +1418,7 @@ pub struct AccessCodeUnmanagedConvertedToManagedEvent {
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Custom metadata of the device, present when device_id is provided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -1435,7 +1435,7 @@ pub struct AccessCodeUnmanagedConvertedToManagedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -1456,7 +1456,7 @@ pub struct AccessCodeUnmanagedCreatedEvent {
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Custom metadata of the device, present when device_id is provided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -1473,7 +1473,7 @@ pub struct AccessCodeUnmanagedCreatedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -1510,7 +1510,7 @@ pub struct AccessCodeUnmanagedFailedToConvertToManagedEvent {
         Vec<crate::resources::AccessCodeDelayInSettingOnDeviceEventAccessCodeWarning>,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Custom metadata of the device, present when device_id is provided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -1534,7 +1534,7 @@ pub struct AccessCodeUnmanagedFailedToConvertToManagedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -1555,7 +1555,7 @@ pub struct AccessCodeUnmanagedRemovedEvent {
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Custom metadata of the device, present when device_id is provided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -1572,7 +1572,7 @@ pub struct AccessCodeUnmanagedRemovedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -1606,7 +1606,7 @@ pub enum AccessCodeWarning {
     /// `unknown_issue_with_access_code`: An unknown issue occurred with the access code.
     UnknownIssueWithAccessCode(UnknownIssueWithAccessCodeAccessCodeWarning),
     /// A `warning_code` this version of the client does not know, with the object as sent.
-    Unknown(seam_core::UnknownKind),
+    Unknown(seamapi_core::UnknownKind),
 }
 
 impl AccessCodeWarning {
@@ -1711,7 +1711,7 @@ impl<'de> serde::Deserialize<'de> for AccessCodeWarning {
             "unknown_issue_with_access_code" => {
                 Self::UnknownIssueWithAccessCode(crate::support::variant::<_, D>(value)?)
             }
-            _ => Self::Unknown(seam_core::UnknownKind::new(kind, value)),
+            _ => Self::Unknown(seamapi_core::UnknownKind::new(kind, value)),
         })
     }
 }
@@ -1733,7 +1733,7 @@ pub struct AccessGrant {
     pub client_session_token: Option<String>,
     /// Date and time at which the Access Grant was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// ID of the customization profile associated with the Access Grant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customization_profile_id: Option<String>,
@@ -1742,7 +1742,7 @@ pub struct AccessGrant {
     pub display_name: String,
     /// Date and time at which the Access Grant ends.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub ends_at: Option<seam_core::Timestamp>,
+    pub ends_at: Option<seamapi_core::Timestamp>,
     /// Errors associated with the [access grant](https://docs.seam.co/use-cases/granting-access).
     #[serde(default)]
     pub errors: Vec<crate::resources::AccessGrantError>,
@@ -1769,7 +1769,7 @@ pub struct AccessGrant {
     pub space_ids: Vec<String>,
     /// Date and time at which the Access Grant starts.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub starts_at: Option<seam_core::Timestamp>,
+    pub starts_at: Option<seamapi_core::Timestamp>,
     /// ID of user identity to which the Access Grant gives access.
     #[serde(default)]
     pub user_identity_id: String,
@@ -1789,7 +1789,7 @@ pub struct AccessGrantAccessGrantedToAllDoorsEvent {
     pub access_grant_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_description: Option<String>,
@@ -1800,7 +1800,7 @@ pub struct AccessGrantAccessGrantedToAllDoorsEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -1817,7 +1817,7 @@ pub struct AccessGrantAccessGrantedToDoorEvent {
     pub acs_entrance_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_description: Option<String>,
@@ -1828,7 +1828,7 @@ pub struct AccessGrantAccessGrantedToDoorEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -1845,7 +1845,7 @@ pub struct AccessGrantAccessTimesChangedEvent {
     pub access_grant_key: Option<String>,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// The new end time for the access grant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ends_at: Option<String>,
@@ -1859,7 +1859,7 @@ pub struct AccessGrantAccessTimesChangedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// The new start time for the access grant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starts_at: Option<String>,
@@ -1879,7 +1879,7 @@ pub struct AccessGrantAccessToDoorLostEvent {
     pub acs_entrance_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_description: Option<String>,
@@ -1890,7 +1890,7 @@ pub struct AccessGrantAccessToDoorLostEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -1904,7 +1904,7 @@ pub struct AccessGrantCouldNotCreateRequestedAccessMethodsEvent {
     pub access_grant_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Description of why the access methods could not be created.
     #[serde(default)]
     pub error_message: String,
@@ -1921,7 +1921,7 @@ pub struct AccessGrantCouldNotCreateRequestedAccessMethodsEvent {
     pub missing_device_ids: Option<Vec<String>>,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -1935,7 +1935,7 @@ pub struct AccessGrantCreatedEvent {
     pub access_grant_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_description: Option<String>,
@@ -1946,7 +1946,7 @@ pub struct AccessGrantCreatedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -1960,7 +1960,7 @@ pub struct AccessGrantDeletedEvent {
     pub access_grant_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_description: Option<String>,
@@ -1971,7 +1971,7 @@ pub struct AccessGrantDeletedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -1984,7 +1984,7 @@ pub enum AccessGrantError {
     /// `cannot_create_requested_access_methods`: Indicates that Seam could not create one or more of the requested access methods for the access grant.
     CannotCreateRequestedAccessMethods(CannotCreateRequestedAccessMethodsAccessGrantError),
     /// A `error_code` this version of the client does not know, with the object as sent.
-    Unknown(seam_core::UnknownKind),
+    Unknown(seamapi_core::UnknownKind),
 }
 
 impl AccessGrantError {
@@ -2027,7 +2027,7 @@ impl<'de> serde::Deserialize<'de> for AccessGrantError {
             "cannot_create_requested_access_methods" => {
                 Self::CannotCreateRequestedAccessMethods(crate::support::variant::<_, D>(value)?)
             }
-            _ => Self::Unknown(seam_core::UnknownKind::new(kind, value)),
+            _ => Self::Unknown(seamapi_core::UnknownKind::new(kind, value)),
         })
     }
 }
@@ -2042,7 +2042,7 @@ pub enum AccessGrantPendingMutation {
     /// `updating_access_times`: Seam is in the process of updating the access times for this access grant.
     UpdatingAccessTimes(UpdatingAccessTimesAccessGrantPendingMutation),
     /// A `mutation_code` this version of the client does not know, with the object as sent.
-    Unknown(seam_core::UnknownKind),
+    Unknown(seamapi_core::UnknownKind),
 }
 
 impl AccessGrantPendingMutation {
@@ -2089,7 +2089,7 @@ impl<'de> serde::Deserialize<'de> for AccessGrantPendingMutation {
             "updating_access_times" => {
                 Self::UpdatingAccessTimes(crate::support::variant::<_, D>(value)?)
             }
-            _ => Self::Unknown(seam_core::UnknownKind::new(kind, value)),
+            _ => Self::Unknown(seamapi_core::UnknownKind::new(kind, value)),
         })
     }
 }
@@ -2106,7 +2106,7 @@ pub struct AccessGrantRequestedAccessMethod {
     pub created_access_method_ids: Vec<String>,
     /// Date and time at which the requested access method was added to the Access Grant.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Display name of the access method.
     #[serde(default)]
     pub display_name: String,
@@ -2152,7 +2152,7 @@ pub enum AccessGrantWarning {
     /// `device_time_constraints_violated`: Indicates that a device in the access grant cannot program an access code for the grant's time range because of device-specific time constraints.
     DeviceTimeConstraintsViolated(DeviceTimeConstraintsViolatedAccessGrantWarning),
     /// A `warning_code` this version of the client does not know, with the object as sent.
-    Unknown(seam_core::UnknownKind),
+    Unknown(seamapi_core::UnknownKind),
 }
 
 impl AccessGrantWarning {
@@ -2229,7 +2229,7 @@ impl<'de> serde::Deserialize<'de> for AccessGrantWarning {
             "device_time_constraints_violated" => {
                 Self::DeviceTimeConstraintsViolated(crate::support::variant::<_, D>(value)?)
             }
-            _ => Self::Unknown(seam_core::UnknownKind::new(kind, value)),
+            _ => Self::Unknown(seamapi_core::UnknownKind::new(kind, value)),
         })
     }
 }
@@ -2278,7 +2278,7 @@ pub struct AccessMethod {
     pub code: Option<String>,
     /// Date and time at which the access method was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// ID of the customization profile associated with the access method.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customization_profile_id: Option<String>,
@@ -2308,7 +2308,7 @@ pub struct AccessMethod {
     pub is_ready_for_encoding: Option<bool>,
     /// Date and time at which the access method was issued.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub issued_at: Option<seam_core::Timestamp>,
+    pub issued_at: Option<seamapi_core::Timestamp>,
     /// Access method mode. Supported values: `code`, `card`, `mobile_key`, `cloud_key`.
     pub mode: crate::resources::AccessGrantRequestedAccessMethodMode,
     /// Pending mutations for the [access method](https://docs.seam.co/use-cases/granting-access/creating-an-access-grant). Indicates operations that are in progress.
@@ -2336,7 +2336,7 @@ pub struct AccessMethodCardEncodingRequiredEvent {
     pub access_method_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_description: Option<String>,
@@ -2347,7 +2347,7 @@ pub struct AccessMethodCardEncodingRequiredEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -2367,7 +2367,7 @@ pub struct AccessMethodCreatedEvent {
     pub access_method_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_description: Option<String>,
@@ -2378,7 +2378,7 @@ pub struct AccessMethodCreatedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -2398,7 +2398,7 @@ pub struct AccessMethodDelayInIssuingEvent {
     pub access_method_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_description: Option<String>,
@@ -2409,7 +2409,7 @@ pub struct AccessMethodDelayInIssuingEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -2429,7 +2429,7 @@ pub struct AccessMethodDeletedEvent {
     pub access_method_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_description: Option<String>,
@@ -2440,7 +2440,7 @@ pub struct AccessMethodDeletedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -2454,7 +2454,7 @@ pub enum AccessMethodError {
     /// `failed_to_issue`: Indicates that Seam was unable to issue this [access method](https://docs.seam.co/use-cases/granting-access/creating-an-access-grant) before its access grant started, so the recipient may be unable to access the space. This usually points to a problem that needs attention, such as an offline or disconnected device. Seam keeps retrying, and this error clears automatically if the access method is eventually issued.
     FailedToIssue(FailedToIssueAccessMethodError),
     /// A `error_code` this version of the client does not know, with the object as sent.
-    Unknown(seam_core::UnknownKind),
+    Unknown(seamapi_core::UnknownKind),
 }
 
 impl AccessMethodError {
@@ -2495,7 +2495,7 @@ impl<'de> serde::Deserialize<'de> for AccessMethodError {
         let (kind, value) = crate::support::tagged::<D>(d, "error_code")?;
         Ok(match kind.as_str() {
             "failed_to_issue" => Self::FailedToIssue(crate::support::variant::<_, D>(value)?),
-            _ => Self::Unknown(seam_core::UnknownKind::new(kind, value)),
+            _ => Self::Unknown(seamapi_core::UnknownKind::new(kind, value)),
         })
     }
 }
@@ -2515,7 +2515,7 @@ pub struct AccessMethodFailedToIssueEvent {
     pub access_method_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_description: Option<String>,
@@ -2526,7 +2526,7 @@ pub struct AccessMethodFailedToIssueEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -2549,7 +2549,7 @@ pub struct AccessMethodIssuedEvent {
     pub code: Option<String>,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_description: Option<String>,
@@ -2563,7 +2563,7 @@ pub struct AccessMethodIssuedEvent {
     pub is_backup_code: Option<bool>,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -2580,7 +2580,7 @@ pub enum AccessMethodPendingMutation {
     /// `updating_access_times`: Seam is in the process of updating the access times for this access method.
     UpdatingAccessTimes(UpdatingAccessTimesAccessMethodPendingMutation),
     /// A `mutation_code` this version of the client does not know, with the object as sent.
-    Unknown(seam_core::UnknownKind),
+    Unknown(seamapi_core::UnknownKind),
 }
 
 impl AccessMethodPendingMutation {
@@ -2633,7 +2633,7 @@ impl<'de> serde::Deserialize<'de> for AccessMethodPendingMutation {
             "updating_access_times" => {
                 Self::UpdatingAccessTimes(crate::support::variant::<_, D>(value)?)
             }
-            _ => Self::Unknown(seam_core::UnknownKind::new(kind, value)),
+            _ => Self::Unknown(seamapi_core::UnknownKind::new(kind, value)),
         })
     }
 }
@@ -2656,7 +2656,7 @@ pub struct AccessMethodReissuedEvent {
     pub code: Option<String>,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_description: Option<String>,
@@ -2670,7 +2670,7 @@ pub struct AccessMethodReissuedEvent {
     pub is_backup_code: Option<bool>,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -2690,7 +2690,7 @@ pub struct AccessMethodRevokedEvent {
     pub access_method_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_description: Option<String>,
@@ -2701,7 +2701,7 @@ pub struct AccessMethodRevokedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -2721,7 +2721,7 @@ pub enum AccessMethodWarning {
     /// `delay_in_issuing`: Indicates that Seam has not yet issued this [access method](https://docs.seam.co/use-cases/granting-access/creating-an-access-grant), even though its access grant is about to begin, so access may not be ready when the recipient arrives. Seam is still attempting to issue it, and this warning clears automatically once issuance succeeds.
     DelayInIssuing(DelayInIssuingAccessMethodWarning),
     /// A `warning_code` this version of the client does not know, with the object as sent.
-    Unknown(seam_core::UnknownKind),
+    Unknown(seamapi_core::UnknownKind),
 }
 
 impl AccessMethodWarning {
@@ -2778,7 +2778,7 @@ impl<'de> serde::Deserialize<'de> for AccessMethodWarning {
                 Self::PulledBackupAccessCode(crate::support::variant::<_, D>(value)?)
             }
             "delay_in_issuing" => Self::DelayInIssuing(crate::support::variant::<_, D>(value)?),
-            _ => Self::Unknown(seam_core::UnknownKind::new(kind, value)),
+            _ => Self::Unknown(seamapi_core::UnknownKind::new(kind, value)),
         })
     }
 }
@@ -2819,7 +2819,7 @@ pub struct AccessMethodsBatch {
 pub struct AccessoryKeypadSetupRequiredDeviceWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -2834,7 +2834,7 @@ pub struct AccessoryKeypadSetupRequiredDeviceWarning {
 pub struct AccountDisconnectedAccessCodeError {
     /// Date and time at which Seam created the error.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
     #[serde(default)]
     pub error_code: String,
@@ -2855,7 +2855,7 @@ pub struct AccountDisconnectedAccessCodeError {
 pub struct AccountDisconnectedAcsSystemError {
     /// Date and time at which Seam created the error.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
     #[serde(default)]
     pub error_code: String,
@@ -2870,7 +2870,7 @@ pub struct AccountDisconnectedAcsSystemError {
 pub struct AccountDisconnectedConnectedAccountError {
     /// Date and time at which Seam created the error.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
     #[serde(default)]
     pub error_code: String,
@@ -2891,7 +2891,7 @@ pub struct AccountDisconnectedConnectedAccountError {
 pub struct AccountDisconnectedDeviceError {
     /// Date and time at which Seam created the error.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
     #[serde(default)]
     pub error_code: String,
@@ -2912,7 +2912,7 @@ pub struct AccountDisconnectedDeviceError {
 pub struct AccountReauthorizationRequestedConnectedAccountWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -2947,7 +2947,7 @@ pub struct AcsAccessGroup {
     pub connected_account_id: String,
     /// Date and time at which the access group was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Display name for the access group.
     #[serde(default)]
     pub display_name: String,
@@ -3005,10 +3005,10 @@ AcsAccessGroupAccessGroupType {
 pub struct AcsAccessGroupAccessSchedule {
     /// Date and time at which the user's access ends, in [ISO 8601](https://www.iso.org/iso-8601-date-and-time-format.html) format.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub ends_at: Option<seam_core::Timestamp>,
+    pub ends_at: Option<seamapi_core::Timestamp>,
     /// Date and time at which the user's access starts, in [ISO 8601](https://www.iso.org/iso-8601-date-and-time-format.html) format.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub starts_at: Option<seam_core::Timestamp>,
+    pub starts_at: Option<seamapi_core::Timestamp>,
 }
 
 /// An ACS access group was deleted.
@@ -3026,7 +3026,7 @@ pub struct AcsAccessGroupDeletedEvent {
     pub connected_account_id: Option<String>,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_description: Option<String>,
@@ -3037,7 +3037,7 @@ pub struct AcsAccessGroupDeletedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -3051,7 +3051,7 @@ pub enum AcsAccessGroupError {
     /// `failed_to_create_on_acs_system`: Indicates that the [access group](https://docs.seam.co/low-level-apis/access-systems/user-management/assigning-users-to-access-groups) was not created on the [access system](https://docs.seam.co/low-level-apis/access-systems). This is likely due to an internal unexpected error. Contact Seam [support](mailto:support@seam.co).
     FailedToCreateOnAcsSystem(FailedToCreateOnAcsSystemAcsAccessGroupError),
     /// A `error_code` this version of the client does not know, with the object as sent.
-    Unknown(seam_core::UnknownKind),
+    Unknown(seamapi_core::UnknownKind),
 }
 
 impl AcsAccessGroupError {
@@ -3094,7 +3094,7 @@ impl<'de> serde::Deserialize<'de> for AcsAccessGroupError {
             "failed_to_create_on_acs_system" => {
                 Self::FailedToCreateOnAcsSystem(crate::support::variant::<_, D>(value)?)
             }
-            _ => Self::Unknown(seam_core::UnknownKind::new(kind, value)),
+            _ => Self::Unknown(seamapi_core::UnknownKind::new(kind, value)),
         })
     }
 }
@@ -3121,7 +3121,7 @@ pub enum AcsAccessGroupPendingMutation {
     /// `deferring_user_membership_update`: A scheduled user membership change is pending for this access group.
     DeferringUserMembershipUpdate(DeferringUserMembershipUpdateAcsAccessGroupPendingMutation),
     /// A `mutation_code` this version of the client does not know, with the object as sent.
-    Unknown(seam_core::UnknownKind),
+    Unknown(seamapi_core::UnknownKind),
 }
 
 impl AcsAccessGroupPendingMutation {
@@ -3202,7 +3202,7 @@ impl<'de> serde::Deserialize<'de> for AcsAccessGroupPendingMutation {
             "deferring_user_membership_update" => {
                 Self::DeferringUserMembershipUpdate(crate::support::variant::<_, D>(value)?)
             }
-            _ => Self::Unknown(seam_core::UnknownKind::new(kind, value)),
+            _ => Self::Unknown(seamapi_core::UnknownKind::new(kind, value)),
         })
     }
 }
@@ -3218,7 +3218,7 @@ pub enum AcsAccessGroupWarning {
     /// `being_deleted`: Indicates that the access group is being deleted from the access system. This is a temporary state, and the access group will be deleted shortly.
     BeingDeleted(BeingDeletedAcsAccessGroupWarning),
     /// A `warning_code` this version of the client does not know, with the object as sent.
-    Unknown(seam_core::UnknownKind),
+    Unknown(seamapi_core::UnknownKind),
 }
 
 impl AcsAccessGroupWarning {
@@ -3265,7 +3265,7 @@ impl<'de> serde::Deserialize<'de> for AcsAccessGroupWarning {
                 Self::UnknownIssueWithAcsAccessGroup(crate::support::variant::<_, D>(value)?)
             }
             "being_deleted" => Self::BeingDeleted(crate::support::variant::<_, D>(value)?),
-            _ => Self::Unknown(seam_core::UnknownKind::new(kind, value)),
+            _ => Self::Unknown(seamapi_core::UnknownKind::new(kind, value)),
         })
     }
 }
@@ -3307,7 +3307,7 @@ pub struct AcsCredential {
     pub connected_account_id: String,
     /// Date and time at which the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Display name that corresponds to the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) type.
     #[serde(default)]
     pub display_name: String,
@@ -3344,14 +3344,14 @@ pub struct AcsCredential {
         with = "time::serde::rfc3339::option",
         skip_serializing_if = "Option::is_none"
     )]
-    pub issued_at: Option<seam_core::Timestamp>,
+    pub issued_at: Option<seamapi_core::Timestamp>,
     /// Date and time at which the state of the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) was most recently synced from Seam to the provider.
     #[serde(
         default,
         with = "time::serde::rfc3339::option",
         skip_serializing_if = "Option::is_none"
     )]
-    pub latest_desired_state_synced_with_provider_at: Option<seam_core::Timestamp>,
+    pub latest_desired_state_synced_with_provider_at: Option<seamapi_core::Timestamp>,
     /// ID of the parent [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_acs_credential_id: Option<String>,
@@ -3410,7 +3410,7 @@ pub struct AcsCredentialDeletedEvent {
     pub connected_account_id: Option<String>,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_description: Option<String>,
@@ -3421,7 +3421,7 @@ pub struct AcsCredentialDeletedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -3432,7 +3432,7 @@ pub struct AcsCredentialDeletedEvent {
 pub struct AcsCredentialError {
     /// Date and time at which Seam created the error.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// `error_code`.
     #[serde(default)]
     pub error_code: String,
@@ -3488,7 +3488,7 @@ pub struct AcsCredentialInvalidatedEvent {
     pub connected_account_id: Option<String>,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_description: Option<String>,
@@ -3499,7 +3499,7 @@ pub struct AcsCredentialInvalidatedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -3519,7 +3519,7 @@ pub struct AcsCredentialIssuedEvent {
     pub connected_account_id: Option<String>,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_description: Option<String>,
@@ -3530,7 +3530,7 @@ pub struct AcsCredentialIssuedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -3546,7 +3546,7 @@ pub struct AcsCredentialPool {
     pub acs_system_id: String,
     /// `created_at`.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// `display_name`.
     #[serde(default)]
     pub display_name: String,
@@ -3575,7 +3575,7 @@ pub struct AcsCredentialProvisioningAutomation {
     pub acs_credential_provisioning_automation_id: String,
     /// `created_at`.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// `credential_manager_acs_system_id`.
     #[serde(default)]
     pub credential_manager_acs_system_id: String,
@@ -3601,7 +3601,7 @@ pub struct AcsCredentialReissuedEvent {
     pub connected_account_id: Option<String>,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_description: Option<String>,
@@ -3612,7 +3612,7 @@ pub struct AcsCredentialReissuedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -3677,7 +3677,7 @@ pub enum AcsCredentialWarning {
     /// `needs_to_be_reissued`: Access permissions for the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) have changed. [Reissue](https://docs.seam.co/low-level-apis/access-systems/working-with-card-encoders-and-scanners/creating-and-encoding-card-based-credentials) (re-encode) the credential. This issue may affect the proper functioning of the credential.
     NeedsToBeReissued(NeedsToBeReissuedAcsCredentialWarning),
     /// A `warning_code` this version of the client does not know, with the object as sent.
-    Unknown(seam_core::UnknownKind),
+    Unknown(seamapi_core::UnknownKind),
 }
 
 impl AcsCredentialWarning {
@@ -3746,7 +3746,7 @@ impl<'de> serde::Deserialize<'de> for AcsCredentialWarning {
             "needs_to_be_reissued" => {
                 Self::NeedsToBeReissued(crate::support::variant::<_, D>(value)?)
             }
-            _ => Self::Unknown(seam_core::UnknownKind::new(kind, value)),
+            _ => Self::Unknown(seamapi_core::UnknownKind::new(kind, value)),
         })
     }
 }
@@ -3778,7 +3778,7 @@ pub struct AcsEncoder {
     pub connected_account_id: String,
     /// Date and time at which the [encoder](https://docs.seam.co/low-level-apis/access-systems/working-with-card-encoders-and-scanners) was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Display name for the [encoder](https://docs.seam.co/low-level-apis/access-systems/working-with-card-encoders-and-scanners).
     #[serde(default)]
     pub display_name: String,
@@ -3804,7 +3804,7 @@ pub struct AcsEncoderAddedEvent {
     pub connected_account_id: Option<String>,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_description: Option<String>,
@@ -3815,7 +3815,7 @@ pub struct AcsEncoderAddedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -3826,7 +3826,7 @@ pub struct AcsEncoderAddedEvent {
 pub struct AcsEncoderError {
     /// Date and time at which Seam created the error.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
     pub error_code: crate::resources::AcsEncoderErrorErrorCode,
     /// Detailed description of the error. Provides insights into the issue and potentially how to rectify it.
@@ -3857,7 +3857,7 @@ pub struct AcsEncoderRemovedEvent {
     pub connected_account_id: Option<String>,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_description: Option<String>,
@@ -3868,7 +3868,7 @@ pub struct AcsEncoderRemovedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -3913,7 +3913,7 @@ pub struct AcsEntrance {
     pub connected_account_id: String,
     /// Date and time at which the [entrance](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details) was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Display name for the [entrance](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details).
     #[serde(default)]
     pub display_name: String,
@@ -3968,7 +3968,7 @@ pub struct AcsEntranceAddedEvent {
     pub connected_account_id: Option<String>,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_description: Option<String>,
@@ -3979,7 +3979,7 @@ pub struct AcsEntranceAddedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -4085,7 +4085,7 @@ pub struct AcsEntranceDormakabaCommunityMetadata {
 pub struct AcsEntranceError {
     /// Date and time at which Seam created the error.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
     #[serde(default)]
     pub error_code: String,
@@ -4142,7 +4142,7 @@ pub struct AcsEntranceRemovedEvent {
     pub connected_account_id: Option<String>,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_description: Option<String>,
@@ -4153,7 +4153,7 @@ pub struct AcsEntranceRemovedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -4287,7 +4287,7 @@ pub enum AcsEntranceWarning {
     /// `privacy_mode`: Indicates that this entrance is in privacy mode. When privacy mode is enabled, access codes, mobile keys, and remote unlocks will not work unless the user has admin access.
     PrivacyMode(PrivacyModeAcsEntranceWarning),
     /// A `warning_code` this version of the client does not know, with the object as sent.
-    Unknown(seam_core::UnknownKind),
+    Unknown(seamapi_core::UnknownKind),
 }
 
 impl AcsEntranceWarning {
@@ -4356,7 +4356,7 @@ impl<'de> serde::Deserialize<'de> for AcsEntranceWarning {
                 Self::SaltoKsPrivacyMode(crate::support::variant::<_, D>(value)?)
             }
             "privacy_mode" => Self::PrivacyMode(crate::support::variant::<_, D>(value)?),
-            _ => Self::Unknown(seam_core::UnknownKind::new(kind, value)),
+            _ => Self::Unknown(seamapi_core::UnknownKind::new(kind, value)),
         })
     }
 }
@@ -4387,7 +4387,7 @@ pub struct AcsSystem {
     pub connected_account_ids: Vec<String>,
     /// Date and time at which the [access control system](https://docs.seam.co/low-level-apis/access-systems) was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// ID of the default credential manager `acs_system` for this [access control system](https://docs.seam.co/low-level-apis/access-systems).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_credential_manager_acs_system_id: Option<String>,
@@ -4443,7 +4443,7 @@ pub struct AcsSystemAddedEvent {
     pub connected_account_id: Option<String>,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_description: Option<String>,
@@ -4454,7 +4454,7 @@ pub struct AcsSystemAddedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -4471,7 +4471,7 @@ pub struct AcsSystemConnectedEvent {
     pub connected_account_id: Option<String>,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_description: Option<String>,
@@ -4482,7 +4482,7 @@ pub struct AcsSystemConnectedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -4493,7 +4493,7 @@ pub struct AcsSystemConnectedEvent {
 pub struct AcsSystemDisconnectedAcsSystemError {
     /// Date and time at which Seam created the error.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
     #[serde(default)]
     pub error_code: String,
@@ -4530,7 +4530,7 @@ pub struct AcsSystemDisconnectedEvent {
         Vec<crate::resources::AccessCodeDelayInSettingOnDeviceEventAccessCodeWarning>,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_description: Option<String>,
@@ -4541,7 +4541,7 @@ pub struct AcsSystemDisconnectedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -4574,7 +4574,7 @@ pub enum AcsSystemError {
     /// `provider_service_unavailable`: Indicates that the access control system provider's service is temporarily unavailable. Seam will automatically retry and reconnect when the service becomes available again.
     ProviderServiceUnavailable(ProviderServiceUnavailableAcsSystemError),
     /// A `error_code` this version of the client does not know, with the object as sent.
-    Unknown(seam_core::UnknownKind),
+    Unknown(seamapi_core::UnknownKind),
 }
 
 impl AcsSystemError {
@@ -4659,7 +4659,7 @@ impl<'de> serde::Deserialize<'de> for AcsSystemError {
             "provider_service_unavailable" => {
                 Self::ProviderServiceUnavailable(crate::support::variant::<_, D>(value)?)
             }
-            _ => Self::Unknown(seam_core::UnknownKind::new(kind, value)),
+            _ => Self::Unknown(seamapi_core::UnknownKind::new(kind, value)),
         })
     }
 }
@@ -4739,7 +4739,7 @@ pub enum AcsSystemWarning {
     /// `setup_required`: Indicates that the access control system requires additional setup before it can be fully operational. Follow the instructions in the warning message to complete the setup.
     SetupRequired(SetupRequiredAcsSystemWarning),
     /// A `warning_code` this version of the client does not know, with the object as sent.
-    Unknown(seam_core::UnknownKind),
+    Unknown(seamapi_core::UnknownKind),
 }
 
 impl AcsSystemWarning {
@@ -4794,7 +4794,7 @@ impl<'de> serde::Deserialize<'de> for AcsSystemWarning {
                 Self::TimeZoneDoesNotMatchLocation(crate::support::variant::<_, D>(value)?)
             }
             "setup_required" => Self::SetupRequired(crate::support::variant::<_, D>(value)?),
-            _ => Self::Unknown(seam_core::UnknownKind::new(kind, value)),
+            _ => Self::Unknown(seamapi_core::UnknownKind::new(kind, value)),
         })
     }
 }
@@ -4820,7 +4820,7 @@ pub struct AcsUser {
     pub connected_account_id: String,
     /// Date and time at which the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Display name for the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management).
     #[serde(default)]
     pub display_name: String,
@@ -4855,7 +4855,7 @@ pub struct AcsUser {
     ///
     /// Undocumented by Seam: may change without notice.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub last_successful_sync_at: Option<seam_core::Timestamp>,
+    pub last_successful_sync_at: Option<seamapi_core::Timestamp>,
     /// Pending mutations associated with the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management). Seam is in the process of pushing these mutations to the integrated access system.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_mutations: Option<Vec<crate::resources::AcsUserPendingMutation>>,
@@ -4893,10 +4893,10 @@ pub struct AcsUser {
 pub struct AcsUserAccessSchedule {
     /// Date and time at which the user's access ends, in [ISO 8601](https://www.iso.org/iso-8601-date-and-time-format.html) format.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub ends_at: Option<seam_core::Timestamp>,
+    pub ends_at: Option<seamapi_core::Timestamp>,
     /// Date and time at which the user's access starts, in [ISO 8601](https://www.iso.org/iso-8601-date-and-time-format.html) format.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub starts_at: Option<seam_core::Timestamp>,
+    pub starts_at: Option<seamapi_core::Timestamp>,
 }
 
 /// An [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) was created.
@@ -4914,7 +4914,7 @@ pub struct AcsUserCreatedEvent {
     pub connected_account_id: Option<String>,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_description: Option<String>,
@@ -4925,7 +4925,7 @@ pub struct AcsUserCreatedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -4945,7 +4945,7 @@ pub struct AcsUserDeletedEvent {
     pub connected_account_id: Option<String>,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_description: Option<String>,
@@ -4956,7 +4956,7 @@ pub struct AcsUserDeletedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -4980,7 +4980,7 @@ pub enum AcsUserError {
     /// `latch_conflict_with_resident_user`: Indicates that the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) was created from the Seam API but also exists on Mission Control. This is unsupported. Contact Seam [support](mailto:support@seam.co).
     LatchConflictWithResidentUser(LatchConflictWithResidentUserAcsUserError),
     /// A `error_code` this version of the client does not know, with the object as sent.
-    Unknown(seam_core::UnknownKind),
+    Unknown(seamapi_core::UnknownKind),
 }
 
 impl AcsUserError {
@@ -5053,7 +5053,7 @@ impl<'de> serde::Deserialize<'de> for AcsUserError {
             "latch_conflict_with_resident_user" => {
                 Self::LatchConflictWithResidentUser(crate::support::variant::<_, D>(value)?)
             }
-            _ => Self::Unknown(seam_core::UnknownKind::new(kind, value)),
+            _ => Self::Unknown(seamapi_core::UnknownKind::new(kind, value)),
         })
     }
 }
@@ -5088,7 +5088,7 @@ AcsUserExternalType {
 pub struct AcsUserInactiveAcsUserWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -5121,7 +5121,7 @@ pub enum AcsUserPendingMutation {
     /// `updating_credential_assignment`: Seam is in the process of assigning or unassigning a credential to the user on the integrated access system.
     UpdatingCredentialAssignment(UpdatingCredentialAssignmentAcsUserPendingMutation),
     /// A `mutation_code` this version of the client does not know, with the object as sent.
-    Unknown(seam_core::UnknownKind),
+    Unknown(seamapi_core::UnknownKind),
 }
 
 impl AcsUserPendingMutation {
@@ -5208,7 +5208,7 @@ impl<'de> serde::Deserialize<'de> for AcsUserPendingMutation {
             "updating_credential_assignment" => {
                 Self::UpdatingCredentialAssignment(crate::support::variant::<_, D>(value)?)
             }
-            _ => Self::Unknown(seam_core::UnknownKind::new(kind, value)),
+            _ => Self::Unknown(seamapi_core::UnknownKind::new(kind, value)),
         })
     }
 }
@@ -5219,7 +5219,7 @@ impl<'de> serde::Deserialize<'de> for AcsUserPendingMutation {
 pub struct AcsUserProfileDoesNotMatchUserIdentityPhoneSessionUserIdentityWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -5266,7 +5266,7 @@ pub enum AcsUserWarning {
     /// `latch_resident_user`: Indicates that the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) was created on Latch Mission Control. Please use the Latch Mission Control to manage this user.
     LatchResidentUser(LatchResidentUserAcsUserWarning),
     /// A `warning_code` this version of the client does not know, with the object as sent.
-    Unknown(seam_core::UnknownKind),
+    Unknown(seamapi_core::UnknownKind),
 }
 
 impl AcsUserWarning {
@@ -5329,7 +5329,7 @@ impl<'de> serde::Deserialize<'de> for AcsUserWarning {
             "latch_resident_user" => {
                 Self::LatchResidentUser(crate::support::variant::<_, D>(value)?)
             }
-            _ => Self::Unknown(seam_core::UnknownKind::new(kind, value)),
+            _ => Self::Unknown(seamapi_core::UnknownKind::new(kind, value)),
         })
     }
 }
@@ -5443,7 +5443,7 @@ pub enum ActionAttempt {
     /// `UPDATE_NOISE_THRESHOLD`.
     UpdateNoiseThreshold(UpdateNoiseThresholdActionAttempt),
     /// A `action_type` this version of the client does not know, with the object as sent.
-    Unknown(seam_core::UnknownKind),
+    Unknown(seamapi_core::UnknownKind),
 }
 
 impl ActionAttempt {
@@ -5584,7 +5584,7 @@ impl<'de> serde::Deserialize<'de> for ActionAttempt {
             "UPDATE_NOISE_THRESHOLD" => {
                 Self::UpdateNoiseThreshold(crate::support::variant::<_, D>(value)?)
             }
-            _ => Self::Unknown(seam_core::UnknownKind::new(kind, value)),
+            _ => Self::Unknown(seamapi_core::UnknownKind::new(kind, value)),
         })
     }
 }
@@ -5652,7 +5652,7 @@ pub struct ActionAttemptLockDoorFailedEvent {
     pub connected_account_id: Option<String>,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// ID of the device associated with the action attempt, if applicable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_id: Option<String>,
@@ -5666,7 +5666,7 @@ pub struct ActionAttemptLockDoorFailedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// Status of the action.
     #[serde(default)]
     pub status: String,
@@ -5689,7 +5689,7 @@ pub struct ActionAttemptLockDoorSucceededEvent {
     pub connected_account_id: Option<String>,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// ID of the device associated with the action attempt, if applicable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_id: Option<String>,
@@ -5703,7 +5703,7 @@ pub struct ActionAttemptLockDoorSucceededEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// Status of the action.
     #[serde(default)]
     pub status: String,
@@ -5726,7 +5726,7 @@ pub struct ActionAttemptSimulateKeypadCodeEntryFailedEvent {
     pub connected_account_id: Option<String>,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// ID of the device associated with the action attempt, if applicable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_id: Option<String>,
@@ -5740,7 +5740,7 @@ pub struct ActionAttemptSimulateKeypadCodeEntryFailedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// Status of the action.
     #[serde(default)]
     pub status: String,
@@ -5763,7 +5763,7 @@ pub struct ActionAttemptSimulateKeypadCodeEntrySucceededEvent {
     pub connected_account_id: Option<String>,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// ID of the device associated with the action attempt, if applicable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_id: Option<String>,
@@ -5777,7 +5777,7 @@ pub struct ActionAttemptSimulateKeypadCodeEntrySucceededEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// Status of the action.
     #[serde(default)]
     pub status: String,
@@ -5800,7 +5800,7 @@ pub struct ActionAttemptSimulateManualLockViaKeypadFailedEvent {
     pub connected_account_id: Option<String>,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// ID of the device associated with the action attempt, if applicable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_id: Option<String>,
@@ -5814,7 +5814,7 @@ pub struct ActionAttemptSimulateManualLockViaKeypadFailedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// Status of the action.
     #[serde(default)]
     pub status: String,
@@ -5837,7 +5837,7 @@ pub struct ActionAttemptSimulateManualLockViaKeypadSucceededEvent {
     pub connected_account_id: Option<String>,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// ID of the device associated with the action attempt, if applicable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_id: Option<String>,
@@ -5851,7 +5851,7 @@ pub struct ActionAttemptSimulateManualLockViaKeypadSucceededEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// Status of the action.
     #[serde(default)]
     pub status: String,
@@ -5874,7 +5874,7 @@ pub struct ActionAttemptUnlockDoorFailedEvent {
     pub connected_account_id: Option<String>,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// ID of the device associated with the action attempt, if applicable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_id: Option<String>,
@@ -5888,7 +5888,7 @@ pub struct ActionAttemptUnlockDoorFailedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// Status of the action.
     #[serde(default)]
     pub status: String,
@@ -5911,7 +5911,7 @@ pub struct ActionAttemptUnlockDoorSucceededEvent {
     pub connected_account_id: Option<String>,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// ID of the device associated with the action attempt, if applicable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_id: Option<String>,
@@ -5925,7 +5925,7 @@ pub struct ActionAttemptUnlockDoorSucceededEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// Status of the action.
     #[serde(default)]
     pub status: String,
@@ -5983,7 +5983,7 @@ pub enum AssignCredentialActionAttemptError {
     /// `credential_not_found`: Error to indicate that no matching credential was found.
     CredentialNotFound(CredentialNotFoundAssignCredentialActionAttemptError),
     /// A `type` this version of the client does not know, with the object as sent.
-    Unknown(seam_core::UnknownKind),
+    Unknown(seamapi_core::UnknownKind),
 }
 
 impl AssignCredentialActionAttemptError {
@@ -6038,7 +6038,7 @@ impl<'de> serde::Deserialize<'de> for AssignCredentialActionAttemptError {
             "credential_not_found" => {
                 Self::CredentialNotFound(crate::support::variant::<_, D>(value)?)
             }
-            _ => Self::Unknown(seam_core::UnknownKind::new(kind, value)),
+            _ => Self::Unknown(seamapi_core::UnknownKind::new(kind, value)),
         })
     }
 }
@@ -6058,7 +6058,7 @@ pub struct AssignCredentialActionAttemptResult {
     pub code: Option<String>,
     /// Date and time at which the access method was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// ID of the customization profile associated with the access method.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customization_profile_id: Option<String>,
@@ -6088,7 +6088,7 @@ pub struct AssignCredentialActionAttemptResult {
     pub is_ready_for_encoding: Option<bool>,
     /// Date and time at which the access method was issued.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub issued_at: Option<seam_core::Timestamp>,
+    pub issued_at: Option<seamapi_core::Timestamp>,
     /// Access method mode. Supported values: `code`, `card`, `mobile_key`, `cloud_key`.
     pub mode: crate::resources::AccessGrantRequestedAccessMethodMode,
     /// Pending mutations for the [access method](https://docs.seam.co/use-cases/granting-access/creating-an-access-grant). Indicates operations that are in progress.
@@ -6107,7 +6107,7 @@ pub struct AssignCredentialActionAttemptResult {
 pub struct AugustLockNotAuthorizedAccessCodeError {
     /// Date and time at which Seam created the error.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
     #[serde(default)]
     pub error_code: String,
@@ -6125,7 +6125,7 @@ pub struct AugustLockNotAuthorizedAccessCodeError {
 pub struct AugustLockNotAuthorizedDeviceError {
     /// Date and time at which Seam created the error.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
     #[serde(default)]
     pub error_code: String,
@@ -6143,7 +6143,7 @@ pub struct AugustLockNotAuthorizedDeviceError {
 pub struct AuxiliaryHeatRunningAccessCodeError {
     /// Date and time at which Seam created the error.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
     #[serde(default)]
     pub error_code: String,
@@ -6161,7 +6161,7 @@ pub struct AuxiliaryHeatRunningAccessCodeError {
 pub struct AuxiliaryHeatRunningDeviceError {
     /// Date and time at which Seam created the error.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
     #[serde(default)]
     pub error_code: String,
@@ -6273,7 +6273,7 @@ pub struct BeingDeletedAccessCodeWarning {
         with = "time::serde::rfc3339::option",
         skip_serializing_if = "Option::is_none"
     )]
-    pub created_at: Option<seam_core::Timestamp>,
+    pub created_at: Option<seamapi_core::Timestamp>,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -6288,7 +6288,7 @@ pub struct BeingDeletedAccessCodeWarning {
 pub struct BeingDeletedAccessGrantWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -6303,7 +6303,7 @@ pub struct BeingDeletedAccessGrantWarning {
 pub struct BeingDeletedAccessMethodWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -6318,7 +6318,7 @@ pub struct BeingDeletedAccessMethodWarning {
 pub struct BeingDeletedAcsAccessGroupWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -6333,7 +6333,7 @@ pub struct BeingDeletedAcsAccessGroupWarning {
 pub struct BeingDeletedAcsCredentialWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -6348,7 +6348,7 @@ pub struct BeingDeletedAcsCredentialWarning {
 pub struct BeingDeletedAcsUserWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -6363,7 +6363,7 @@ pub struct BeingDeletedAcsUserWarning {
 pub struct BeingDeletedConnectedAccountWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -6378,7 +6378,7 @@ pub struct BeingDeletedConnectedAccountWarning {
 pub struct BeingDeletedPhoneSessionUserIdentityWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -6407,7 +6407,7 @@ pub struct BridgeClientSession {
     pub bridge_client_time_zone: String,
     /// Date and time at which the Seam Bridge client session was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Errors associated with the Seam Bridge client session.
     #[serde(default)]
     pub errors: Vec<crate::resources::BridgeClientSessionError>,
@@ -6416,7 +6416,7 @@ pub struct BridgeClientSession {
     pub pairing_code: String,
     /// Date and time at which the pairing code expires.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub pairing_code_expires_at: Option<seam_core::Timestamp>,
+    pub pairing_code_expires_at: Option<seamapi_core::Timestamp>,
     /// Tailscale authorization key for Seam Bridge.
     #[serde(default)]
     pub tailscale_auth_key: Option<String>,
@@ -6428,7 +6428,7 @@ pub struct BridgeClientSession {
     pub telemetry_token: Option<String>,
     /// Date and time at which the telemetry token for the Seam Bridge client session expires.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub telemetry_token_expires_at: Option<seam_core::Timestamp>,
+    pub telemetry_token_expires_at: Option<seamapi_core::Timestamp>,
     /// Telemetry URL for the Seam Bridge client session.
     #[serde(default)]
     pub telemetry_url: Option<String>,
@@ -6445,7 +6445,7 @@ pub enum BridgeClientSessionError {
     /// `no_communication_from_bridge`: Indicates that Seam Bridge has stopped communicating with Seam.
     NoCommunicationFromBridge(NoCommunicationFromBridgeBridgeClientSessionError),
     /// A `error_code` this version of the client does not know, with the object as sent.
-    Unknown(seam_core::UnknownKind),
+    Unknown(seamapi_core::UnknownKind),
 }
 
 impl BridgeClientSessionError {
@@ -6494,7 +6494,7 @@ impl<'de> serde::Deserialize<'de> for BridgeClientSessionError {
             "no_communication_from_bridge" => {
                 Self::NoCommunicationFromBridge(crate::support::variant::<_, D>(value)?)
             }
-            _ => Self::Unknown(seam_core::UnknownKind::new(kind, value)),
+            _ => Self::Unknown(seamapi_core::UnknownKind::new(kind, value)),
         })
     }
 }
@@ -6511,13 +6511,13 @@ pub struct BridgeConnectedSystems {
     pub acs_system_id: String,
     /// Date and time at which Seam Bridge was created.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub bridge_created_at: Option<seam_core::Timestamp>,
+    pub bridge_created_at: Option<seamapi_core::Timestamp>,
     /// ID of Seam Bridge connected to the access system.
     #[serde(default)]
     pub bridge_id: String,
     /// Date and time at which the connected account associated with Seam Bridge was created.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub connected_account_created_at: Option<seam_core::Timestamp>,
+    pub connected_account_created_at: Option<seamapi_core::Timestamp>,
     /// ID of the connected account associated with Seam Bridge.
     #[serde(default)]
     pub connected_account_id: String,
@@ -6534,7 +6534,7 @@ pub struct BridgeConnectedSystems {
 pub struct BridgeDisconnectedAccessCodeError {
     /// Date and time at which Seam created the error.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
     #[serde(default)]
     pub error_code: String,
@@ -6556,7 +6556,7 @@ pub struct BridgeDisconnectedAccessCodeError {
 pub struct BridgeDisconnectedAcsSystemError {
     /// Date and time at which Seam created the error.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
     #[serde(default)]
     pub error_code: String,
@@ -6574,7 +6574,7 @@ pub struct BridgeDisconnectedAcsSystemError {
 pub struct BridgeDisconnectedConnectedAccountError {
     /// Date and time at which Seam created the error.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
     #[serde(default)]
     pub error_code: String,
@@ -6595,7 +6595,7 @@ pub struct BridgeDisconnectedConnectedAccountError {
 pub struct BridgeDisconnectedDeviceError {
     /// Date and time at which Seam created the error.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
     #[serde(default)]
     pub error_code: String,
@@ -6646,7 +6646,7 @@ pub struct BridgeLanUnreachableBridgeClientSessionError {
     pub can_tailscale_proxy_reach_tailscale_network: Option<bool>,
     /// Date and time at which Seam created the error.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
     #[serde(default)]
     pub error_code: String,
@@ -6679,7 +6679,7 @@ pub struct CameraActivatedEvent {
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// The customer key associated with the device, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_key: Option<String>,
@@ -6705,7 +6705,7 @@ pub struct CameraActivatedEvent {
     pub motion_sub_type: Option<crate::resources::CameraActivatedEventMotionSubType>,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// URL to a short video clip captured at the time of activation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_url: Option<String>,
@@ -6741,7 +6741,7 @@ CameraActivatedEventMotionSubType {
 pub struct CannotCreateRequestedAccessMethodsAccessGrantError {
     /// Date and time at which Seam created the error.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
     #[serde(default)]
     pub error_code: String,
@@ -6775,7 +6775,7 @@ pub struct ClientSession {
     pub connected_account_ids: Vec<String>,
     /// Date and time at which the [client session](https://docs.seam.co/core-concepts/authentication/client-session-tokens) was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Customer key associated with the [client session](https://docs.seam.co/core-concepts/authentication/client-session-tokens).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_key: Option<String>,
@@ -6784,7 +6784,7 @@ pub struct ClientSession {
     pub device_count: Option<f64>,
     /// Date and time at which the [client session](https://docs.seam.co/core-concepts/authentication/client-session-tokens) expires.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub expires_at: Option<seam_core::Timestamp>,
+    pub expires_at: Option<seamapi_core::Timestamp>,
     /// Client session token associated with the [client session](https://docs.seam.co/core-concepts/authentication/client-session-tokens).
     #[serde(default)]
     pub token: String,
@@ -6812,7 +6812,7 @@ pub struct ClientSessionDeletedEvent {
     pub client_session_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_description: Option<String>,
@@ -6823,7 +6823,7 @@ pub struct ClientSessionDeletedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -6838,7 +6838,7 @@ pub struct CodeRotatesPeriodicallyAccessCodeWarning {
         with = "time::serde::rfc3339::option",
         skip_serializing_if = "Option::is_none"
     )]
-    pub created_at: Option<seam_core::Timestamp>,
+    pub created_at: Option<seamapi_core::Timestamp>,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -6880,7 +6880,7 @@ pub struct ConflictingExternalModificationAccessCodeError {
         with = "time::serde::rfc3339::option",
         skip_serializing_if = "Option::is_none"
     )]
-    pub created_at: Option<seam_core::Timestamp>,
+    pub created_at: Option<seamapi_core::Timestamp>,
     /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
     #[serde(default)]
     pub error_code: String,
@@ -6956,7 +6956,7 @@ pub struct ConnectWebview {
     pub any_provider_allowed: bool,
     /// Date and time at which the user authorized (through the Connect Webview) the management of their devices.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub authorized_at: Option<seam_core::Timestamp>,
+    pub authorized_at: Option<seamapi_core::Timestamp>,
     /// Indicates whether Seam should [import all new devices](https://docs.seam.co/core-concepts/connect-webviews/customizing-connect-webviews#automatically_manage_new_devices) for the connected account to make these devices available for use and management by the Seam API.
     #[serde(default)]
     pub automatically_manage_new_devices: bool,
@@ -6967,7 +6967,7 @@ pub struct ConnectWebview {
     pub connected_account_id: Option<String>,
     /// Date and time at which the Connect Webview was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Set of key:value pairs. Adding custom metadata to a resource, such as a [Connect Webview](https://docs.seam.co/core-concepts/connect-webviews/attaching-custom-data-to-the-connect-webview), [connected account](https://docs.seam.co/core-concepts/connected-accounts/adding-custom-metadata-to-a-connected-account), or [device](https://docs.seam.co/core-concepts/devices/adding-custom-metadata-to-a-device), enables you to store custom information, like customer details or internal IDs from your application.
     #[serde(default)]
     pub custom_metadata: std::collections::BTreeMap<String, serde_json::Value>,
@@ -7038,7 +7038,7 @@ pub struct ConnectWebviewLoginFailedEvent {
     pub connect_webview_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_description: Option<String>,
@@ -7049,7 +7049,7 @@ pub struct ConnectWebviewLoginFailedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -7070,7 +7070,7 @@ pub struct ConnectWebviewLoginSucceededEvent {
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// The customer key associated with this connect webview, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_key: Option<String>,
@@ -7084,7 +7084,7 @@ pub struct ConnectWebviewLoginSucceededEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -7125,7 +7125,7 @@ pub struct ConnectedAccount {
         with = "time::serde::rfc3339::option",
         skip_serializing_if = "Option::is_none"
     )]
-    pub created_at: Option<seam_core::Timestamp>,
+    pub created_at: Option<seamapi_core::Timestamp>,
     /// Set of key:value pairs. Adding custom metadata to a resource, such as a [Connect Webview](https://docs.seam.co/core-concepts/connect-webviews/attaching-custom-data-to-the-connect-webview), [connected account](https://docs.seam.co/core-concepts/connected-accounts/adding-custom-metadata-to-a-connected-account), or [device](https://docs.seam.co/core-concepts/devices/adding-custom-metadata-to-a-device), enables you to store custom information, like customer details or internal IDs from your application.
     #[serde(default)]
     pub custom_metadata: std::collections::BTreeMap<String, serde_json::Value>,
@@ -7179,7 +7179,7 @@ pub struct ConnectedAccountCompletedFirstSyncAfterReconnectionEvent {
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_description: Option<String>,
@@ -7190,7 +7190,7 @@ pub struct ConnectedAccountCompletedFirstSyncAfterReconnectionEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -7208,7 +7208,7 @@ pub struct ConnectedAccountCompletedFirstSyncEvent {
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_description: Option<String>,
@@ -7219,7 +7219,7 @@ pub struct ConnectedAccountCompletedFirstSyncEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -7240,7 +7240,7 @@ pub struct ConnectedAccountConnectedEvent {
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// The customer key associated with this connected account, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_key: Option<String>,
@@ -7254,7 +7254,7 @@ pub struct ConnectedAccountConnectedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -7275,7 +7275,7 @@ pub struct ConnectedAccountCreatedEvent {
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_description: Option<String>,
@@ -7286,7 +7286,7 @@ pub struct ConnectedAccountCreatedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -7307,7 +7307,7 @@ pub struct ConnectedAccountDeletedEvent {
     pub connected_account_type: Option<String>,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// The customer key associated with this connected account, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_key: Option<String>,
@@ -7321,7 +7321,7 @@ pub struct ConnectedAccountDeletedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -7347,7 +7347,7 @@ pub struct ConnectedAccountDisconnectedEvent {
         Vec<crate::resources::AccessCodeDelayInSettingOnDeviceEventAccessCodeWarning>,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_description: Option<String>,
@@ -7358,7 +7358,7 @@ pub struct ConnectedAccountDisconnectedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -7377,7 +7377,7 @@ pub enum ConnectedAccountError {
     /// `dormakaba_sites_disconnected`: Indicates that one or more dormakaba sites associated with the connected account could not be connected. Contact dormakaba support.
     DormakabaSitesDisconnected(DormakabaSitesDisconnectedConnectedAccountError),
     /// A `error_code` this version of the client does not know, with the object as sent.
-    Unknown(seam_core::UnknownKind),
+    Unknown(seamapi_core::UnknownKind),
 }
 
 impl ConnectedAccountError {
@@ -7438,7 +7438,7 @@ impl<'de> serde::Deserialize<'de> for ConnectedAccountError {
             "dormakaba_sites_disconnected" => {
                 Self::DormakabaSitesDisconnected(crate::support::variant::<_, D>(value)?)
             }
-            _ => Self::Unknown(seam_core::UnknownKind::new(kind, value)),
+            _ => Self::Unknown(seamapi_core::UnknownKind::new(kind, value)),
         })
     }
 }
@@ -7464,7 +7464,7 @@ pub struct ConnectedAccountReauthorizationRequestedEvent {
         Vec<crate::resources::AccessCodeDelayInSettingOnDeviceEventAccessCodeWarning>,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_description: Option<String>,
@@ -7475,7 +7475,7 @@ pub struct ConnectedAccountReauthorizationRequestedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -7498,7 +7498,7 @@ pub struct ConnectedAccountSuccessfulLoginEvent {
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Human-readable description of the event. Persisted when the event is created (so the creating code, including a provider, can supply a tailored description) and otherwise derived from the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_description: Option<String>,
@@ -7509,7 +7509,7 @@ pub struct ConnectedAccountSuccessfulLoginEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -7562,7 +7562,7 @@ pub enum ConnectedAccountWarning {
     /// `dormakaba_sites_unapproved`: Indicates that one or more dormakaba sites associated with the connected account are not approved. Contact support@getseam.com to finish setting up your account.
     DormakabaSitesUnapproved(DormakabaSitesUnapprovedConnectedAccountWarning),
     /// A `warning_code` this version of the client does not know, with the object as sent.
-    Unknown(seam_core::UnknownKind),
+    Unknown(seamapi_core::UnknownKind),
 }
 
 impl ConnectedAccountWarning {
@@ -7645,7 +7645,7 @@ impl<'de> serde::Deserialize<'de> for ConnectedAccountWarning {
             "dormakaba_sites_unapproved" => {
                 Self::DormakabaSitesUnapproved(crate::support::variant::<_, D>(value)?)
             }
-            _ => Self::Unknown(seam_core::UnknownKind::new(kind, value)),
+            _ => Self::Unknown(seamapi_core::UnknownKind::new(kind, value)),
         })
     }
 }
@@ -7712,7 +7712,7 @@ pub struct CreateNoiseThresholdActionAttemptResult {
 pub struct CreatingAccessCodePendingMutation {
     /// Date and time at which the mutation was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the mutation.
     #[serde(default)]
     pub message: String,
@@ -7727,7 +7727,7 @@ pub struct CreatingAccessCodePendingMutation {
 pub struct CreatingAcsAccessGroupPendingMutation {
     /// Date and time at which the mutation was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the mutation.
     #[serde(default)]
     pub message: String,
@@ -7742,7 +7742,7 @@ pub struct CreatingAcsAccessGroupPendingMutation {
 pub struct CreatingAcsUserPendingMutation {
     /// Date and time at which the mutation was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the mutation.
     #[serde(default)]
     pub message: String,
@@ -7793,7 +7793,7 @@ pub struct CredentialNotFoundAssignCredentialActionAttemptError {
 pub struct Customer {
     /// Date and time at which the customer was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Unique key for the customer within the workspace.
     #[serde(default)]
     pub customer_key: String,
@@ -7811,13 +7811,13 @@ pub struct Customer {
 pub struct CustomerPortal {
     /// Date and time at which the customer portal link was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Customer key for the customer portal.
     #[serde(default)]
     pub customer_key: String,
     /// Date and time at which the customer portal link expires.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub expires_at: Option<seam_core::Timestamp>,
+    pub expires_at: Option<seamapi_core::Timestamp>,
     /// URL for the customer portal.
     #[serde(default)]
     pub url: String,
@@ -7831,7 +7831,7 @@ pub struct CustomerPortal {
 pub struct CustomizationProfile {
     /// `created_at`.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// `customer_portal_theme`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_portal_theme: Option<crate::resources::CustomizationProfileCustomerPortalTheme>,
@@ -7887,7 +7887,7 @@ pub struct CustomizationProfileCustomerPortalTheme {
 pub struct DeferringCreationAccessCodePendingMutation {
     /// Date and time at which the mutation was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the mutation.
     #[serde(default)]
     pub message: String,
@@ -7896,7 +7896,7 @@ pub struct DeferringCreationAccessCodePendingMutation {
     pub mutation_code: String,
     /// Date and time at which Seam will attempt to program this access code on the device.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub scheduled_at: Option<seam_core::Timestamp>,
+    pub scheduled_at: Option<seamapi_core::Timestamp>,
 }
 
 /// User exists in Seam but has not been pushed to the provider yet. Will be created when a credential is issued.
@@ -7905,7 +7905,7 @@ pub struct DeferringCreationAccessCodePendingMutation {
 pub struct DeferringCreationAcsUserPendingMutation {
     /// Date and time at which the mutation was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the mutation.
     #[serde(default)]
     pub message: String,
@@ -7918,7 +7918,7 @@ pub struct DeferringCreationAcsUserPendingMutation {
         with = "time::serde::rfc3339::option",
         skip_serializing_if = "Option::is_none"
     )]
-    pub scheduled_at: Option<seam_core::Timestamp>,
+    pub scheduled_at: Option<seamapi_core::Timestamp>,
 }
 
 /// This access group is scheduled for automatic deletion when its access window expires.
@@ -7927,7 +7927,7 @@ pub struct DeferringCreationAcsUserPendingMutation {
 pub struct DeferringDeletionAcsAccessGroupPendingMutation {
     /// Date and time at which the mutation was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the mutation.
     #[serde(default)]
     pub message: String,
@@ -7945,7 +7945,7 @@ pub struct DeferringGroupMembershipUpdateAcsUserPendingMutation {
     pub acs_access_group_id: String,
     /// Date and time at which the mutation was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the mutation.
     #[serde(default)]
     pub message: String,
@@ -7966,7 +7966,7 @@ pub struct DeferringUserMembershipUpdateAcsAccessGroupPendingMutation {
     pub acs_user_id: String,
     /// Date and time at which the mutation was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the mutation.
     #[serde(default)]
     pub message: String,
@@ -7994,7 +7994,7 @@ DeferringUserMembershipUpdateAcsAccessGroupPendingMutationVariant {
 pub struct DelayInIssuingAccessMethodWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -8013,7 +8013,7 @@ pub struct DelayInRemovingFromDeviceAccessCodeWarning {
         with = "time::serde::rfc3339::option",
         skip_serializing_if = "Option::is_none"
     )]
-    pub created_at: Option<seam_core::Timestamp>,
+    pub created_at: Option<seamapi_core::Timestamp>,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -8032,7 +8032,7 @@ pub struct DelayInSettingOnDeviceAccessCodeWarning {
         with = "time::serde::rfc3339::option",
         skip_serializing_if = "Option::is_none"
     )]
-    pub created_at: Option<seam_core::Timestamp>,
+    pub created_at: Option<seamapi_core::Timestamp>,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -8085,7 +8085,7 @@ pub struct DeleteNoiseThresholdActionAttempt {
 pub struct DeletedExternallyAcsUserError {
     /// Date and time at which Seam created the error.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// `error_code`.
     #[serde(default)]
     pub error_code: String,
@@ -8100,7 +8100,7 @@ pub struct DeletedExternallyAcsUserError {
 pub struct DeletingAccessCodePendingMutation {
     /// Date and time at which the mutation was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the mutation.
     #[serde(default)]
     pub message: String,
@@ -8115,7 +8115,7 @@ pub struct DeletingAccessCodePendingMutation {
 pub struct DeletingAcsAccessGroupPendingMutation {
     /// Date and time at which the mutation was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the mutation.
     #[serde(default)]
     pub message: String,
@@ -8130,7 +8130,7 @@ pub struct DeletingAcsAccessGroupPendingMutation {
 pub struct DeletingAcsUserPendingMutation {
     /// Date and time at which the mutation was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the mutation.
     #[serde(default)]
     pub message: String,
@@ -8211,7 +8211,7 @@ pub struct Device {
     pub connected_account_id: String,
     /// Date and time at which the device object was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Set of key:value pairs. Adding custom metadata to a resource, such as a [Connect Webview](https://docs.seam.co/core-concepts/connect-webviews/attaching-custom-data-to-the-connect-webview), [connected account](https://docs.seam.co/core-concepts/connected-accounts/adding-custom-metadata-to-a-connected-account), or [device](https://docs.seam.co/core-concepts/devices/adding-custom-metadata-to-a-device), enables you to store custom information, like customer details or internal IDs from your application.
     #[serde(default)]
     pub custom_metadata: std::collections::BTreeMap<String, serde_json::Value>,
@@ -8266,7 +8266,7 @@ pub struct DeviceAccessoryKeypadConnectedEvent {
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// The customer key associated with the device, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_key: Option<String>,
@@ -8286,7 +8286,7 @@ pub struct DeviceAccessoryKeypadConnectedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -8312,7 +8312,7 @@ pub struct DeviceAccessoryKeypadDisconnectedEvent {
         Vec<crate::resources::AccessCodeDelayInSettingOnDeviceEventAccessCodeWarning>,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// The customer key associated with the device, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_key: Option<String>,
@@ -8339,7 +8339,7 @@ pub struct DeviceAccessoryKeypadDisconnectedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -8357,7 +8357,7 @@ pub struct DeviceAddedEvent {
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// The customer key associated with the device, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_key: Option<String>,
@@ -8377,7 +8377,7 @@ pub struct DeviceAddedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -8400,7 +8400,7 @@ pub struct DeviceBatteryStatusChangedEvent {
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// The customer key associated with the device, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_key: Option<String>,
@@ -8420,7 +8420,7 @@ pub struct DeviceBatteryStatusChangedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -8449,7 +8449,7 @@ DeviceCapabilitiesSupported {
 pub struct DeviceCommunicationDegradedDeviceWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -8471,7 +8471,7 @@ pub struct DeviceConnectedEvent {
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// The customer key associated with the device, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_key: Option<String>,
@@ -8491,7 +8491,7 @@ pub struct DeviceConnectedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -8517,7 +8517,7 @@ pub struct DeviceConnectionBecameFlakyEvent {
         Vec<crate::resources::AccessCodeDelayInSettingOnDeviceEventAccessCodeWarning>,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// The customer key associated with the device, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_key: Option<String>,
@@ -8544,7 +8544,7 @@ pub struct DeviceConnectionBecameFlakyEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -8562,7 +8562,7 @@ pub struct DeviceConnectionStabilizedEvent {
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// The customer key associated with the device, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_key: Option<String>,
@@ -8582,7 +8582,7 @@ pub struct DeviceConnectionStabilizedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -8600,7 +8600,7 @@ pub struct DeviceConvertedToUnmanagedEvent {
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// The customer key associated with the device, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_key: Option<String>,
@@ -8620,7 +8620,7 @@ pub struct DeviceConvertedToUnmanagedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -8638,7 +8638,7 @@ pub struct DeviceDeletedEvent {
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// The customer key associated with the device, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_key: Option<String>,
@@ -8661,7 +8661,7 @@ pub struct DeviceDeletedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -8793,7 +8793,7 @@ DeviceDeviceType {
 pub struct DeviceDisconnectedAccessCodeError {
     /// Date and time at which Seam created the error.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
     #[serde(default)]
     pub error_code: String,
@@ -8811,7 +8811,7 @@ pub struct DeviceDisconnectedAccessCodeError {
 pub struct DeviceDisconnectedDeviceError {
     /// Date and time at which Seam created the error.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
     #[serde(default)]
     pub error_code: String,
@@ -8844,7 +8844,7 @@ pub struct DeviceDisconnectedEvent {
         Vec<crate::resources::AccessCodeDelayInSettingOnDeviceEventAccessCodeWarning>,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// The customer key associated with the device, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_key: Option<String>,
@@ -8873,7 +8873,7 @@ pub struct DeviceDisconnectedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -8896,7 +8896,7 @@ DeviceDisconnectedEventErrorCode {
 pub struct DeviceDoesNotSupportAccessCodesAccessGrantWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// ID of the device that does not support access codes.
     #[serde(default)]
     pub device_id: String,
@@ -8921,7 +8921,7 @@ pub struct DeviceDoorbellRangEvent {
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// The customer key associated with the device, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_key: Option<String>,
@@ -8944,7 +8944,7 @@ pub struct DeviceDoorbellRangEvent {
     pub image_url: Option<String>,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// URL to a short video clip captured at the time the doorbell was pressed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_url: Option<String>,
@@ -8984,7 +8984,7 @@ pub enum DeviceError {
     /// `bridge_disconnected`: Indicates that the Seam API cannot communicate with [Seam Bridge](https://docs.seam.co/capability-guides/seam-bridge), for example, if the Seam Bridge executable has stopped or if the computer running the Seam Bridge executable is offline. See also [Troubleshooting Your Access Control System](https://docs.seam.co/low-level-apis/access-systems/troubleshooting-your-access-control-system#acs_system-errors-seam_bridge_disconnected).
     BridgeDisconnected(BridgeDisconnectedDeviceError),
     /// A `error_code` this version of the client does not know, with the object as sent.
-    Unknown(seam_core::UnknownKind),
+    Unknown(seamapi_core::UnknownKind),
 }
 
 impl DeviceError {
@@ -9093,7 +9093,7 @@ impl<'de> serde::Deserialize<'de> for DeviceError {
             "bridge_disconnected" => {
                 Self::BridgeDisconnected(crate::support::variant::<_, D>(value)?)
             }
-            _ => Self::Unknown(seam_core::UnknownKind::new(kind, value)),
+            _ => Self::Unknown(seamapi_core::UnknownKind::new(kind, value)),
         })
     }
 }
@@ -9119,7 +9119,7 @@ pub struct DeviceErrorSubscriptionRequiredEvent {
         Vec<crate::resources::AccessCodeDelayInSettingOnDeviceEventAccessCodeWarning>,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// The customer key associated with the device, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_key: Option<String>,
@@ -9146,7 +9146,7 @@ pub struct DeviceErrorSubscriptionRequiredEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -9164,7 +9164,7 @@ pub struct DeviceErrorSubscriptionRequiredResolvedEvent {
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// The customer key associated with the device, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_key: Option<String>,
@@ -9184,7 +9184,7 @@ pub struct DeviceErrorSubscriptionRequiredResolvedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -9195,7 +9195,7 @@ pub struct DeviceErrorSubscriptionRequiredResolvedEvent {
 pub struct DeviceHasFlakyConnectionDeviceWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -9237,7 +9237,7 @@ pub struct DeviceLowBatteryEvent {
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// The customer key associated with the device, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_key: Option<String>,
@@ -9257,7 +9257,7 @@ pub struct DeviceLowBatteryEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -9275,7 +9275,7 @@ pub struct DeviceNameChangedEvent {
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// The customer key associated with the device, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_key: Option<String>,
@@ -9298,7 +9298,7 @@ pub struct DeviceNameChangedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -9311,7 +9311,7 @@ pub struct DeviceNameChangedEvent {
 pub struct DeviceOfflineAccessCodeError {
     /// Date and time at which Seam created the error.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
     #[serde(default)]
     pub error_code: String,
@@ -9331,7 +9331,7 @@ pub struct DeviceOfflineAccessCodeError {
 pub struct DeviceOfflineDeviceError {
     /// Date and time at which Seam created the error.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
     #[serde(default)]
     pub error_code: String,
@@ -9720,13 +9720,13 @@ pub struct DevicePropertiesActiveThermostatSchedule {
     pub climate_preset_key: String,
     /// Date and time at which the [thermostat schedule](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules) was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// ID of the desired [thermostat](https://docs.seam.co/capability-guides/thermostats) device.
     #[serde(default)]
     pub device_id: String,
     /// Date and time at which the [thermostat schedule](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules) ends, in [ISO 8601](https://www.iso.org/iso-8601-date-and-time-format.html) format.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub ends_at: Option<seam_core::Timestamp>,
+    pub ends_at: Option<seamapi_core::Timestamp>,
     /// Errors associated with the [thermostat schedule](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules).
     #[serde(default)]
     pub errors: Vec<crate::resources::AcsEntranceError>,
@@ -9741,7 +9741,7 @@ pub struct DevicePropertiesActiveThermostatSchedule {
     pub name: Option<String>,
     /// Date and time at which the [thermostat schedule](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules) starts, in [ISO 8601](https://www.iso.org/iso-8601-date-and-time-format.html) format.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub starts_at: Option<seam_core::Timestamp>,
+    pub starts_at: Option<seamapi_core::Timestamp>,
     /// ID of the [thermostat schedule](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules).
     pub thermostat_schedule_id: String,
     /// ID of the workspace that contains the thermostat schedule.
@@ -10968,7 +10968,7 @@ pub struct DevicePropertiesTemperatureThreshold {
 pub struct DevicePropertiesThermostatDailyProgram {
     /// Date and time at which the thermostat daily program was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// ID of the thermostat device on which the thermostat daily program is configured.
     #[serde(default)]
     pub device_id: String,
@@ -11002,7 +11002,7 @@ pub struct DevicePropertiesThermostatDailyProgramPeriod {
 pub struct DevicePropertiesThermostatWeeklyProgram {
     /// Date and time at which the thermostat weekly program was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// ID of the thermostat daily program to run on Fridays.
     #[serde(default)]
     pub friday_program_id: Option<String>,
@@ -11397,7 +11397,7 @@ DeviceProviderProviderCategory {
 pub struct DeviceRemovedAccessCodeError {
     /// Date and time at which Seam created the error.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
     #[serde(default)]
     pub error_code: String,
@@ -11415,7 +11415,7 @@ pub struct DeviceRemovedAccessCodeError {
 pub struct DeviceRemovedDeviceError {
     /// Date and time at which Seam created the error.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
     #[serde(default)]
     pub error_code: String,
@@ -11440,7 +11440,7 @@ pub struct DeviceRemovedEvent {
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// The customer key associated with the device, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_key: Option<String>,
@@ -11460,7 +11460,7 @@ pub struct DeviceRemovedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -11478,7 +11478,7 @@ pub struct DeviceSaltoPrivacyModeActivatedEvent {
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// The customer key associated with the device, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_key: Option<String>,
@@ -11498,7 +11498,7 @@ pub struct DeviceSaltoPrivacyModeActivatedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -11516,7 +11516,7 @@ pub struct DeviceSaltoPrivacyModeDeactivatedEvent {
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// The customer key associated with the device, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_key: Option<String>,
@@ -11536,7 +11536,7 @@ pub struct DeviceSaltoPrivacyModeDeactivatedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -11554,7 +11554,7 @@ pub struct DeviceTamperedEvent {
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// The customer key associated with the device, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_key: Option<String>,
@@ -11574,7 +11574,7 @@ pub struct DeviceTamperedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -11592,7 +11592,7 @@ pub struct DeviceThirdPartyIntegrationDetectedEvent {
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// The customer key associated with the device, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_key: Option<String>,
@@ -11612,7 +11612,7 @@ pub struct DeviceThirdPartyIntegrationDetectedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -11630,7 +11630,7 @@ pub struct DeviceThirdPartyIntegrationNoLongerDetectedEvent {
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// The customer key associated with the device, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_key: Option<String>,
@@ -11650,7 +11650,7 @@ pub struct DeviceThirdPartyIntegrationNoLongerDetectedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -11661,7 +11661,7 @@ pub struct DeviceThirdPartyIntegrationNoLongerDetectedEvent {
 pub struct DeviceTimeConstraintsViolatedAccessGrantWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// ID of the device whose time constraints the access grant violates.
     #[serde(default)]
     pub device_id: String,
@@ -11700,7 +11700,7 @@ pub struct DeviceUnmanagedConnectedEvent {
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// The customer key associated with the device, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_key: Option<String>,
@@ -11720,7 +11720,7 @@ pub struct DeviceUnmanagedConnectedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -11738,7 +11738,7 @@ pub struct DeviceUnmanagedConvertedToManagedEvent {
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// The customer key associated with the device, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_key: Option<String>,
@@ -11758,7 +11758,7 @@ pub struct DeviceUnmanagedConvertedToManagedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -11784,7 +11784,7 @@ pub struct DeviceUnmanagedDisconnectedEvent {
         Vec<crate::resources::AccessCodeDelayInSettingOnDeviceEventAccessCodeWarning>,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// The customer key associated with the device, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_key: Option<String>,
@@ -11813,7 +11813,7 @@ pub struct DeviceUnmanagedDisconnectedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -11880,7 +11880,7 @@ pub enum DeviceWarning {
     /// `insufficient_permissions`: Indicates that the connected Kwikset account has member-level access to this lock's home. Admin or owner access is required to manage access codes and control the lock remotely.
     InsufficientPermissions(InsufficientPermissionsDeviceWarning),
     /// A `warning_code` this version of the client does not know, with the object as sent.
-    Unknown(seam_core::UnknownKind),
+    Unknown(seamapi_core::UnknownKind),
 }
 
 impl DeviceWarning {
@@ -12083,7 +12083,7 @@ impl<'de> serde::Deserialize<'de> for DeviceWarning {
             "insufficient_permissions" => {
                 Self::InsufficientPermissions(crate::support::variant::<_, D>(value)?)
             }
-            _ => Self::Unknown(seam_core::UnknownKind::new(kind, value)),
+            _ => Self::Unknown(seamapi_core::UnknownKind::new(kind, value)),
         })
     }
 }
@@ -12094,7 +12094,7 @@ impl<'de> serde::Deserialize<'de> for DeviceWarning {
 pub struct DormakabaSitesDisconnectedAccessCodeError {
     /// Date and time at which Seam created the error.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
     #[serde(default)]
     pub error_code: String,
@@ -12115,7 +12115,7 @@ pub struct DormakabaSitesDisconnectedAccessCodeError {
 pub struct DormakabaSitesDisconnectedConnectedAccountError {
     /// Date and time at which Seam created the error.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
     #[serde(default)]
     pub error_code: String,
@@ -12136,7 +12136,7 @@ pub struct DormakabaSitesDisconnectedConnectedAccountError {
 pub struct DormakabaSitesDisconnectedDeviceError {
     /// Date and time at which Seam created the error.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
     #[serde(default)]
     pub error_code: String,
@@ -12157,7 +12157,7 @@ pub struct DormakabaSitesDisconnectedDeviceError {
 pub struct DormakabaSitesUnapprovedConnectedAccountWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -12176,7 +12176,7 @@ pub struct DuplicateCodeOnDeviceAccessCodeError {
         with = "time::serde::rfc3339::option",
         skip_serializing_if = "Option::is_none"
     )]
-    pub created_at: Option<seam_core::Timestamp>,
+    pub created_at: Option<seamapi_core::Timestamp>,
     /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
     #[serde(default)]
     pub error_code: String,
@@ -12200,7 +12200,7 @@ pub struct DuplicateCodeOnDeviceAccessCodeError {
 pub struct EmptyBackupAccessCodePoolAccessCodeError {
     /// Date and time at which Seam created the error.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
     #[serde(default)]
     pub error_code: String,
@@ -12218,7 +12218,7 @@ pub struct EmptyBackupAccessCodePoolAccessCodeError {
 pub struct EmptyBackupAccessCodePoolDeviceError {
     /// Date and time at which Seam created the error.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
     #[serde(default)]
     pub error_code: String,
@@ -12275,7 +12275,7 @@ pub enum EncodeCredentialActionAttemptError {
     /// `credential_deleted`: Error to indicate that the credential was deleted and can no longer be encoded.
     CredentialDeleted(CredentialDeletedEncodeCredentialActionAttemptError),
     /// A `type` this version of the client does not know, with the object as sent.
-    Unknown(seam_core::UnknownKind),
+    Unknown(seamapi_core::UnknownKind),
 }
 
 impl EncodeCredentialActionAttemptError {
@@ -12370,7 +12370,7 @@ impl<'de> serde::Deserialize<'de> for EncodeCredentialActionAttemptError {
             "credential_deleted" => {
                 Self::CredentialDeleted(crate::support::variant::<_, D>(value)?)
             }
-            _ => Self::Unknown(seam_core::UnknownKind::new(kind, value)),
+            _ => Self::Unknown(seamapi_core::UnknownKind::new(kind, value)),
         })
     }
 }
@@ -12441,7 +12441,7 @@ pub struct EncodingInterruptedEncodeCredentialActionAttemptError {
 pub struct EnrollmentAutomation {
     /// Date and time at which the enrollment automation was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// ID of the associated [ACS system](https://docs.seam.co/low-level-apis/access-systems) that serves as the credential manager.
     #[serde(default)]
     pub credential_manager_acs_system_id: String,
@@ -12460,7 +12460,7 @@ pub struct EnrollmentAutomation {
 pub struct EnrollmentAutomationDeletedEvent {
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// ID of the affected enrollment automation.
     #[serde(default)]
     pub enrollment_automation_id: String,
@@ -12474,7 +12474,7 @@ pub struct EnrollmentAutomationDeletedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -12485,7 +12485,7 @@ pub struct EnrollmentAutomationDeletedEvent {
 pub struct EntranceSetupRequiredAcsEntranceWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -12500,7 +12500,7 @@ pub struct EntranceSetupRequiredAcsEntranceWarning {
 pub struct EntranceSharesZoneAcsEntranceWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -12748,7 +12748,7 @@ pub enum Event {
     /// `space.deleted`: A space was deleted.
     SpaceDeleted(SpaceDeletedEvent),
     /// A `event_type` this version of the client does not know, with the object as sent.
-    Unknown(seam_core::UnknownKind),
+    Unknown(seamapi_core::UnknownKind),
 }
 
 impl Event {
@@ -13587,7 +13587,7 @@ impl<'de> serde::Deserialize<'de> for Event {
             }
             "space.created" => Self::SpaceCreated(crate::support::variant::<_, D>(value)?),
             "space.deleted" => Self::SpaceDeleted(crate::support::variant::<_, D>(value)?),
-            _ => Self::Unknown(seam_core::UnknownKind::new(kind, value)),
+            _ => Self::Unknown(seamapi_core::UnknownKind::new(kind, value)),
         })
     }
 }
@@ -13606,7 +13606,7 @@ pub struct ExternalModificationInEffectAccessCodeWarning {
         with = "time::serde::rfc3339::option",
         skip_serializing_if = "Option::is_none"
     )]
-    pub created_at: Option<seam_core::Timestamp>,
+    pub created_at: Option<seamapi_core::Timestamp>,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -13625,7 +13625,7 @@ pub struct ExternalModificationInEffectAccessCodeWarning {
 pub struct FailedToCreateOnAcsSystemAcsAccessGroupError {
     /// Date and time at which Seam created the error.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
     #[serde(default)]
     pub error_code: String,
@@ -13640,7 +13640,7 @@ pub struct FailedToCreateOnAcsSystemAcsAccessGroupError {
 pub struct FailedToCreateOnAcsSystemAcsUserError {
     /// Date and time at which Seam created the error.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// `error_code`.
     #[serde(default)]
     pub error_code: String,
@@ -13655,7 +13655,7 @@ pub struct FailedToCreateOnAcsSystemAcsUserError {
 pub struct FailedToDeleteOnAcsSystemAcsUserError {
     /// Date and time at which Seam created the error.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// `error_code`.
     #[serde(default)]
     pub error_code: String,
@@ -13670,7 +13670,7 @@ pub struct FailedToDeleteOnAcsSystemAcsUserError {
 pub struct FailedToIssueAccessMethodError {
     /// Date and time at which Seam created the error.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
     #[serde(default)]
     pub error_code: String,
@@ -13689,7 +13689,7 @@ pub struct FailedToRemoveFromDeviceAccessCodeError {
         with = "time::serde::rfc3339::option",
         skip_serializing_if = "Option::is_none"
     )]
-    pub created_at: Option<seam_core::Timestamp>,
+    pub created_at: Option<seamapi_core::Timestamp>,
     /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
     #[serde(default)]
     pub error_code: String,
@@ -13711,7 +13711,7 @@ pub struct FailedToSetOnDeviceAccessCodeError {
         with = "time::serde::rfc3339::option",
         skip_serializing_if = "Option::is_none"
     )]
-    pub created_at: Option<seam_core::Timestamp>,
+    pub created_at: Option<seamapi_core::Timestamp>,
     /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
     #[serde(default)]
     pub error_code: String,
@@ -13729,7 +13729,7 @@ pub struct FailedToSetOnDeviceAccessCodeError {
 pub struct FailedToUpdateOnAcsSystemAcsUserError {
     /// Date and time at which Seam created the error.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// `error_code`.
     #[serde(default)]
     pub error_code: String,
@@ -13744,7 +13744,7 @@ pub struct FailedToUpdateOnAcsSystemAcsUserError {
 pub struct HubDisconnectedAccessCodeError {
     /// Date and time at which Seam created the error.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
     #[serde(default)]
     pub error_code: String,
@@ -13762,7 +13762,7 @@ pub struct HubDisconnectedAccessCodeError {
 pub struct HubDisconnectedDeviceError {
     /// Date and time at which Seam created the error.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
     #[serde(default)]
     pub error_code: String,
@@ -13780,7 +13780,7 @@ pub struct HubDisconnectedDeviceError {
 pub struct HubRequiredForAdditionalCapabilitiesDeviceWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -13799,7 +13799,7 @@ pub struct IglooAlgopinMustBeUsedWithin24HoursAccessCodeWarning {
         with = "time::serde::rfc3339::option",
         skip_serializing_if = "Option::is_none"
     )]
-    pub created_at: Option<seam_core::Timestamp>,
+    pub created_at: Option<seamapi_core::Timestamp>,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -13831,7 +13831,7 @@ pub struct InstantKey {
     pub client_session_id: String,
     /// Date and time at which the Instant Key was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Customization applied to the Instant Key UI.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customization: Option<crate::resources::InstantKeyCustomization>,
@@ -13840,7 +13840,7 @@ pub struct InstantKey {
     pub customization_profile_id: Option<String>,
     /// Date and time at which the Instant Key expires.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub expires_at: Option<seam_core::Timestamp>,
+    pub expires_at: Option<seamapi_core::Timestamp>,
     /// ID of the Instant Key.
     pub instant_key_id: String,
     /// Shareable URL for the Instant Key. Use the URL to deliver the Instant Key to your user through a link in a text message or email or by embedding it in your web app.
@@ -13878,7 +13878,7 @@ pub struct InsufficientPermissionsAccessCodeError {
         with = "time::serde::rfc3339::option",
         skip_serializing_if = "Option::is_none"
     )]
-    pub created_at: Option<seam_core::Timestamp>,
+    pub created_at: Option<seamapi_core::Timestamp>,
     /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
     #[serde(default)]
     pub error_code: String,
@@ -13896,7 +13896,7 @@ pub struct InsufficientPermissionsAccessCodeError {
 pub struct InsufficientPermissionsDeviceWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -13917,7 +13917,7 @@ pub struct IssueWithAcsUserPhoneSessionUserIdentityError {
     pub acs_user_id: String,
     /// Date and time at which Seam created the error.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
     #[serde(default)]
     pub error_code: String,
@@ -13932,7 +13932,7 @@ pub struct IssueWithAcsUserPhoneSessionUserIdentityError {
 pub struct KeynestUnsupportedLockerDeviceWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -13947,7 +13947,7 @@ pub struct KeynestUnsupportedLockerDeviceWarning {
 pub struct LatchConflictWithResidentUserAcsUserError {
     /// Date and time at which Seam created the error.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// `error_code`.
     #[serde(default)]
     pub error_code: String,
@@ -13962,7 +13962,7 @@ pub struct LatchConflictWithResidentUserAcsUserError {
 pub struct LatchResidentUserAcsUserWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -14002,7 +14002,7 @@ pub struct LockAccessDeniedEvent {
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// The customer key associated with the device, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_key: Option<String>,
@@ -14022,7 +14022,7 @@ pub struct LockAccessDeniedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// Why access was denied, when the provider reports a determinable cause. Omitted when unknown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<crate::resources::LockAccessDeniedEventReason>,
@@ -14156,7 +14156,7 @@ pub struct LockLockedEvent {
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// The customer key associated with the device, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_key: Option<String>,
@@ -14184,7 +14184,7 @@ pub struct LockLockedEvent {
     pub method: crate::resources::LockLockedEventMethod,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// undocumented: Unreleased.
     ///   ---
     ///   ID of the user identity associated with the lock event.
@@ -14252,7 +14252,7 @@ pub struct LockUnlockedEvent {
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// The customer key associated with the device, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_key: Option<String>,
@@ -14280,7 +14280,7 @@ pub struct LockUnlockedEvent {
     pub method: crate::resources::LockLockedEventMethod,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// undocumented: Unreleased.
     ///   ---
     ///   ID of the user identity associated with the unlock event.
@@ -14296,7 +14296,7 @@ pub struct LockUnlockedEvent {
 pub struct LocklyTimeZoneNotConfiguredDeviceWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -14315,13 +14315,13 @@ pub struct LocklyTimeZoneNotConfiguredDeviceWarning {
 pub struct MagicLink {
     /// Date and time at which the magic link was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Customer key for the magic link.
     #[serde(default)]
     pub customer_key: String,
     /// Date and time at which the magic link expires.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub expires_at: Option<seam_core::Timestamp>,
+    pub expires_at: Option<seamapi_core::Timestamp>,
     /// URL for the magic link.
     #[serde(default)]
     pub url: String,
@@ -14339,7 +14339,7 @@ pub struct ManagementTransferredAccessCodeWarning {
         with = "time::serde::rfc3339::option",
         skip_serializing_if = "Option::is_none"
     )]
-    pub created_at: Option<seam_core::Timestamp>,
+    pub created_at: Option<seamapi_core::Timestamp>,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -14354,7 +14354,7 @@ pub struct ManagementTransferredAccessCodeWarning {
 pub struct ManyActiveBackupCodesDeviceWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -14372,7 +14372,7 @@ pub struct MaxAccessCodesReachedDeviceWarning {
     pub active_access_code_count: Option<i64>,
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Maximum number of active access codes supported by the device.
     #[serde(default)]
     pub max_active_access_code_count: Option<i64>,
@@ -14390,7 +14390,7 @@ pub struct MaxAccessCodesReachedDeviceWarning {
 pub struct MissingDeviceCredentialsAccessCodeError {
     /// Date and time at which Seam created the error.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
     #[serde(default)]
     pub error_code: String,
@@ -14408,7 +14408,7 @@ pub struct MissingDeviceCredentialsAccessCodeError {
 pub struct MissingDeviceCredentialsDeviceError {
     /// Date and time at which Seam created the error.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
     #[serde(default)]
     pub error_code: String,
@@ -14426,7 +14426,7 @@ pub struct MissingDeviceCredentialsDeviceError {
 pub struct NeedsToBeReissuedAcsCredentialWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -14441,7 +14441,7 @@ pub struct NeedsToBeReissuedAcsCredentialWarning {
 pub struct NoCommunicationFromBridgeBridgeClientSessionError {
     /// Date and time at which Seam created the error.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
     #[serde(default)]
     pub error_code: String,
@@ -14496,7 +14496,7 @@ pub struct NoSpaceForAccessCodeOnDeviceAccessCodeError {
         with = "time::serde::rfc3339::option",
         skip_serializing_if = "Option::is_none"
     )]
-    pub created_at: Option<seam_core::Timestamp>,
+    pub created_at: Option<seamapi_core::Timestamp>,
     /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
     #[serde(default)]
     pub error_code: String,
@@ -14521,7 +14521,7 @@ pub struct NoiseSensorNoiseThresholdTriggeredEvent {
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// The customer key associated with the device, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_key: Option<String>,
@@ -14559,7 +14559,7 @@ pub struct NoiseSensorNoiseThresholdTriggeredEvent {
     pub noiseaware_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -14596,7 +14596,7 @@ pub struct NoiseThreshold {
 pub struct OverprovisionedAccessAccessGrantWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Devices whose access codes could not be revoked during reconciliation. Present when the provider does not support revoking an offline access code (e.g. Dormakaba oracode with exhausted override budget).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed_devices:
@@ -14644,7 +14644,7 @@ pub struct Pagination {
 pub struct PartialBackupAccessCodePoolDeviceWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -14659,7 +14659,7 @@ pub struct PartialBackupAccessCodePoolDeviceWarning {
 pub struct Phone {
     /// Date and time at which the phone was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Optional [custom metadata](https://docs.seam.co/core-concepts/devices/adding-custom-metadata-to-a-device) for the phone.
     #[serde(default)]
     pub custom_metadata: std::collections::BTreeMap<String, serde_json::Value>,
@@ -14693,7 +14693,7 @@ pub struct Phone {
 pub struct PhoneDeactivatedEvent {
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Custom metadata of the device; present when device_id is provided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_custom_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -14710,7 +14710,7 @@ pub struct PhoneDeactivatedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -14731,7 +14731,7 @@ PhoneDeviceType {
 pub struct PhoneError {
     /// Date and time at which Seam created the error.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Unique identifier of the type of error.
     #[serde(default)]
     pub error_code: String,
@@ -14845,7 +14845,7 @@ pub struct PhoneSessionProviderSessionAcsCredential {
     pub connected_account_id: String,
     /// Date and time at which the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Display name that corresponds to the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) type.
     #[serde(default)]
     pub display_name: String,
@@ -14882,14 +14882,14 @@ pub struct PhoneSessionProviderSessionAcsCredential {
         with = "time::serde::rfc3339::option",
         skip_serializing_if = "Option::is_none"
     )]
-    pub issued_at: Option<seam_core::Timestamp>,
+    pub issued_at: Option<seamapi_core::Timestamp>,
     /// Date and time at which the state of the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) was most recently synced from Seam to the provider.
     #[serde(
         default,
         with = "time::serde::rfc3339::option",
         skip_serializing_if = "Option::is_none"
     )]
-    pub latest_desired_state_synced_with_provider_at: Option<seam_core::Timestamp>,
+    pub latest_desired_state_synced_with_provider_at: Option<seamapi_core::Timestamp>,
     /// ID of the parent [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_acs_credential_id: Option<String>,
@@ -14918,7 +14918,7 @@ pub struct PhoneSessionUserIdentity {
     pub acs_user_ids: Vec<String>,
     /// Date and time at which the user identity was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Display name for the user identity.
     #[serde(default)]
     pub display_name: String,
@@ -14955,7 +14955,7 @@ pub enum PhoneSessionUserIdentityError {
     /// `issue_with_acs_user`: Indicates that there is an issue with an access system user associated with this user identity.
     IssueWithAcsUser(IssueWithAcsUserPhoneSessionUserIdentityError),
     /// A `error_code` this version of the client does not know, with the object as sent.
-    Unknown(seam_core::UnknownKind),
+    Unknown(seamapi_core::UnknownKind),
 }
 
 impl PhoneSessionUserIdentityError {
@@ -15026,7 +15026,7 @@ impl<'de> serde::Deserialize<'de> for PhoneSessionUserIdentityError {
             "issue_with_acs_user" => {
                 Self::IssueWithAcsUser(crate::support::variant::<_, D>(value)?)
             }
-            _ => Self::Unknown(seam_core::UnknownKind::new(kind, value)),
+            _ => Self::Unknown(seamapi_core::UnknownKind::new(kind, value)),
         })
     }
 }
@@ -15044,7 +15044,7 @@ pub enum PhoneSessionUserIdentityWarning {
         AcsUserProfileDoesNotMatchUserIdentityPhoneSessionUserIdentityWarning,
     ),
     /// A `warning_code` this version of the client does not know, with the object as sent.
-    Unknown(seam_core::UnknownKind),
+    Unknown(seamapi_core::UnknownKind),
 }
 
 impl PhoneSessionUserIdentityWarning {
@@ -15095,7 +15095,7 @@ impl<'de> serde::Deserialize<'de> for PhoneSessionUserIdentityWarning {
                     value,
                 )?)
             }
-            _ => Self::Unknown(seam_core::UnknownKind::new(kind, value)),
+            _ => Self::Unknown(seamapi_core::UnknownKind::new(kind, value)),
         })
     }
 }
@@ -15106,7 +15106,7 @@ impl<'de> serde::Deserialize<'de> for PhoneSessionUserIdentityWarning {
 pub struct PhoneWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning.
     #[serde(default)]
     pub message: String,
@@ -15121,7 +15121,7 @@ pub struct PhoneWarning {
 pub struct PowerSavingModeDeviceWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -15136,7 +15136,7 @@ pub struct PowerSavingModeDeviceWarning {
 pub struct PrivacyModeAcsEntranceWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -15151,7 +15151,7 @@ pub struct PrivacyModeAcsEntranceWarning {
 pub struct PrivacyModeDeviceWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -15170,7 +15170,7 @@ pub struct ProviderIssueAccessCodeError {
         with = "time::serde::rfc3339::option",
         skip_serializing_if = "Option::is_none"
     )]
-    pub created_at: Option<seam_core::Timestamp>,
+    pub created_at: Option<seamapi_core::Timestamp>,
     /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
     #[serde(default)]
     pub error_code: String,
@@ -15188,7 +15188,7 @@ pub struct ProviderIssueAccessCodeError {
 pub struct ProviderIssueDeviceWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -15203,7 +15203,7 @@ pub struct ProviderIssueDeviceWarning {
 pub struct ProviderServiceUnavailableAcsSystemError {
     /// Date and time at which Seam created the error.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
     #[serde(default)]
     pub error_code: String,
@@ -15218,7 +15218,7 @@ pub struct ProviderServiceUnavailableAcsSystemError {
 pub struct ProviderServiceUnavailableConnectedAccountWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -15233,7 +15233,7 @@ pub struct ProviderServiceUnavailableConnectedAccountWarning {
 pub struct ProvisioningAccessAccessMethodPendingMutation {
     /// Date and time at which the mutation was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Previous device configuration.
     #[serde(default)]
     pub from: Option<crate::resources::ProvisioningAccessAccessMethodPendingMutationFrom>,
@@ -15272,7 +15272,7 @@ pub struct ProvisioningAccessAccessMethodPendingMutationTo {
 pub struct PulledBackupAccessCodeAccessMethodWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -15309,7 +15309,7 @@ pub struct PushThermostatProgramsActionAttempt {
 pub struct RequestedCodeUnavailableAccessGrantWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// ID of the device where the requested code was unavailable.
     #[serde(default)]
     pub device_id: String,
@@ -15352,7 +15352,7 @@ pub struct ResetSandboxWorkspaceActionAttempt {
 pub struct RevokingAccessAccessMethodPendingMutation {
     /// Date and time at which the mutation was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Previous device configuration.
     #[serde(default)]
     pub from: Option<crate::resources::RevokingAccessAccessMethodPendingMutationFrom>,
@@ -15391,7 +15391,7 @@ pub struct RevokingAccessAccessMethodPendingMutationTo {
 pub struct SaltoKsCertificationExpiredAcsSystemError {
     /// Date and time at which Seam created the error.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
     #[serde(default)]
     pub error_code: String,
@@ -15406,7 +15406,7 @@ pub struct SaltoKsCertificationExpiredAcsSystemError {
 pub struct SaltoKsEntranceAccessCodeSupportRemovedAcsEntranceWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -15421,7 +15421,7 @@ pub struct SaltoKsEntranceAccessCodeSupportRemovedAcsEntranceWarning {
 pub struct SaltoKsLockAccessCodeSupportRemovedDeviceWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -15436,7 +15436,7 @@ pub struct SaltoKsLockAccessCodeSupportRemovedDeviceWarning {
 pub struct SaltoKsOfficeModeDeviceWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -15451,7 +15451,7 @@ pub struct SaltoKsOfficeModeDeviceWarning {
 pub struct SaltoKsPrivacyModeAcsEntranceWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -15468,7 +15468,7 @@ pub struct SaltoKsPrivacyModeAcsEntranceWarning {
 pub struct SaltoKsPrivacyModeDeviceWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -15483,7 +15483,7 @@ pub struct SaltoKsPrivacyModeDeviceWarning {
 pub struct SaltoKsSubscriptionLimitAlmostReachedAcsSystemWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -15498,7 +15498,7 @@ pub struct SaltoKsSubscriptionLimitAlmostReachedAcsSystemWarning {
 pub struct SaltoKsSubscriptionLimitAlmostReachedConnectedAccountWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -15543,7 +15543,7 @@ pub struct SaltoKsSubscriptionLimitAlmostReachedConnectedAccountWarningSaltoKsMe
 pub struct SaltoKsSubscriptionLimitAlmostReachedDeviceWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -15558,7 +15558,7 @@ pub struct SaltoKsSubscriptionLimitAlmostReachedDeviceWarning {
 pub struct SaltoKsSubscriptionLimitExceededAccessCodeError {
     /// Date and time at which Seam created the error.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
     #[serde(default)]
     pub error_code: String,
@@ -15579,7 +15579,7 @@ pub struct SaltoKsSubscriptionLimitExceededAccessCodeError {
 pub struct SaltoKsSubscriptionLimitExceededAcsSystemError {
     /// Date and time at which Seam created the error.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
     #[serde(default)]
     pub error_code: String,
@@ -15594,7 +15594,7 @@ pub struct SaltoKsSubscriptionLimitExceededAcsSystemError {
 pub struct SaltoKsSubscriptionLimitExceededAcsUserError {
     /// Date and time at which Seam created the error.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// `error_code`.
     #[serde(default)]
     pub error_code: String,
@@ -15609,7 +15609,7 @@ pub struct SaltoKsSubscriptionLimitExceededAcsUserError {
 pub struct SaltoKsSubscriptionLimitExceededConnectedAccountError {
     /// Date and time at which Seam created the error.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
     #[serde(default)]
     pub error_code: String,
@@ -15662,7 +15662,7 @@ pub struct SaltoKsSubscriptionLimitExceededConnectedAccountErrorSaltoKsMetadataS
 pub struct SaltoKsSubscriptionLimitExceededDeviceError {
     /// Date and time at which Seam created the error.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
     #[serde(default)]
     pub error_code: String,
@@ -15683,7 +15683,7 @@ pub struct SaltoKsSubscriptionLimitExceededDeviceError {
 pub struct SaltoKsUserNotSubscribedAcsUserWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -15729,7 +15729,7 @@ pub enum ScanCredentialActionAttemptError {
     /// `bridge_disconnected`: Error to indicate that the Seam Bridge is disconnected or cannot reach the access control system.
     BridgeDisconnected(BridgeDisconnectedScanCredentialActionAttemptError),
     /// A `type` this version of the client does not know, with the object as sent.
-    Unknown(seam_core::UnknownKind),
+    Unknown(seamapi_core::UnknownKind),
 }
 
 impl ScanCredentialActionAttemptError {
@@ -15800,7 +15800,7 @@ impl<'de> serde::Deserialize<'de> for ScanCredentialActionAttemptError {
             "bridge_disconnected" => {
                 Self::BridgeDisconnected(crate::support::variant::<_, D>(value)?)
             }
-            _ => Self::Unknown(seam_core::UnknownKind::new(kind, value)),
+            _ => Self::Unknown(seamapi_core::UnknownKind::new(kind, value)),
         })
     }
 }
@@ -15830,16 +15830,16 @@ pub struct ScanCredentialActionAttemptResultAcsCredentialOnEncoder {
     pub card_number: Option<String>,
     /// Date and time at which the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) was created.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub created_at: Option<seam_core::Timestamp>,
+    pub created_at: Option<seamapi_core::Timestamp>,
     /// Date and time at which the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) will stop being usable.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub ends_at: Option<seam_core::Timestamp>,
+    pub ends_at: Option<seamapi_core::Timestamp>,
     /// Indicates whether the credential has been issued (encoded onto a card).
     #[serde(default)]
     pub is_issued: Option<bool>,
     /// Date and time at which the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) becomes usable.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub starts_at: Option<seam_core::Timestamp>,
+    pub starts_at: Option<seamapi_core::Timestamp>,
     /// Visionline-specific metadata for the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visionline_metadata: Option<
@@ -15951,7 +15951,7 @@ pub enum ScanToAssignCredentialActionAttemptError {
     /// `no_credential_on_encoder`: Error to indicate that there is no credential on the encoder.
     NoCredentialOnEncoder(NoCredentialOnEncoderScanToAssignCredentialActionAttemptError),
     /// A `type` this version of the client does not know, with the object as sent.
-    Unknown(seam_core::UnknownKind),
+    Unknown(seamapi_core::UnknownKind),
 }
 
 impl ScanToAssignCredentialActionAttemptError {
@@ -16006,7 +16006,7 @@ impl<'de> serde::Deserialize<'de> for ScanToAssignCredentialActionAttemptError {
             "no_credential_on_encoder" => {
                 Self::NoCredentialOnEncoder(crate::support::variant::<_, D>(value)?)
             }
-            _ => Self::Unknown(seam_core::UnknownKind::new(kind, value)),
+            _ => Self::Unknown(seamapi_core::UnknownKind::new(kind, value)),
         })
     }
 }
@@ -16043,7 +16043,7 @@ pub struct ScanToAssignCredentialActionAttemptResult {
     pub connected_account_id: String,
     /// Date and time at which the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Display name that corresponds to the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) type.
     #[serde(default)]
     pub display_name: String,
@@ -16080,14 +16080,14 @@ pub struct ScanToAssignCredentialActionAttemptResult {
         with = "time::serde::rfc3339::option",
         skip_serializing_if = "Option::is_none"
     )]
-    pub issued_at: Option<seam_core::Timestamp>,
+    pub issued_at: Option<seamapi_core::Timestamp>,
     /// Date and time at which the state of the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) was most recently synced from Seam to the provider.
     #[serde(
         default,
         with = "time::serde::rfc3339::option",
         skip_serializing_if = "Option::is_none"
     )]
-    pub latest_desired_state_synced_with_provider_at: Option<seam_core::Timestamp>,
+    pub latest_desired_state_synced_with_provider_at: Option<seamapi_core::Timestamp>,
     /// ID of the parent [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_acs_credential_id: Option<String>,
@@ -16113,7 +16113,7 @@ pub struct ScanToAssignCredentialActionAttemptResult {
 pub struct ScheduleExternallyModifiedAcsCredentialWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -16128,7 +16128,7 @@ pub struct ScheduleExternallyModifiedAcsCredentialWarning {
 pub struct ScheduleModifiedAcsCredentialWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -16143,7 +16143,7 @@ pub struct ScheduleModifiedAcsCredentialWarning {
 pub struct ScheduledMaintenanceWindowConnectedAccountWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -16158,7 +16158,7 @@ pub struct ScheduledMaintenanceWindowConnectedAccountWarning {
 pub struct ScheduledMaintenanceWindowDeviceWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -16175,7 +16175,7 @@ pub struct ScheduledMaintenanceWindowDeviceWarning {
 pub struct SeamBridgeDisconnectedAcsSystemError {
     /// Date and time at which Seam created the error.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
     #[serde(default)]
     pub error_code: String,
@@ -16228,7 +16228,7 @@ pub struct SetHvacModeActionAttempt {
 pub struct SetupRequiredAcsSystemWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -16243,7 +16243,7 @@ pub struct SetupRequiredAcsSystemWarning {
 pub struct SetupRequiredConnectedAccountWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -16299,7 +16299,7 @@ pub struct Space {
     pub acs_entrance_count: Option<f64>,
     /// Date and time at which the space was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Reservation/stay-related defaults for the space. Also carries the provider/PMS-supplied name under a `<connector_type>_name` key (e.g. `guesty_name`), which Seam preserves when you rename the space (read-only — managed by Seam).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_data: Option<crate::resources::SpaceCustomerData>,
@@ -16346,7 +16346,7 @@ pub struct SpaceCreatedEvent {
     pub acs_entrance_ids: Vec<String>,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// IDs of all devices attached to the space when it was created.
     #[serde(default)]
     pub device_ids: Vec<String>,
@@ -16360,7 +16360,7 @@ pub struct SpaceCreatedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the affected space.
     #[serde(default)]
     pub space_id: String,
@@ -16398,7 +16398,7 @@ pub struct SpaceDeletedEvent {
     pub acs_entrance_ids: Vec<String>,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// IDs of all devices attached to the space when it was deleted.
     #[serde(default)]
     pub device_ids: Vec<String>,
@@ -16412,7 +16412,7 @@ pub struct SpaceDeletedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the affected space.
     #[serde(default)]
     pub space_id: String,
@@ -16432,7 +16432,7 @@ pub struct SpaceDeviceMembershipChangedEvent {
     pub acs_entrance_ids: Vec<String>,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// IDs of all devices currently attached to the space.
     #[serde(default)]
     pub device_ids: Vec<String>,
@@ -16446,7 +16446,7 @@ pub struct SpaceDeviceMembershipChangedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the affected space.
     #[serde(default)]
     pub space_id: String,
@@ -16547,7 +16547,7 @@ pub struct StaffMember {
 pub struct SubscriptionRequiredAccessCodeError {
     /// Date and time at which Seam created the error.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
     #[serde(default)]
     pub error_code: String,
@@ -16565,7 +16565,7 @@ pub struct SubscriptionRequiredAccessCodeError {
 pub struct SubscriptionRequiredDeviceError {
     /// Date and time at which Seam created the error.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
     #[serde(default)]
     pub error_code: String,
@@ -16602,7 +16602,7 @@ pub struct SyncAccessCodesActionAttempt {
 pub struct TemperatureThresholdExceededDeviceWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -16627,7 +16627,7 @@ pub struct ThermostatClimatePresetActivatedEvent {
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// The customer key associated with the device, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_key: Option<String>,
@@ -16650,7 +16650,7 @@ pub struct ThermostatClimatePresetActivatedEvent {
     pub is_fallback_climate_preset: bool,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the thermostat schedule that prompted the affected climate preset to be activated.
     #[serde(default)]
     pub thermostat_schedule_id: Option<String>,
@@ -16664,7 +16664,7 @@ pub struct ThermostatClimatePresetActivatedEvent {
 pub struct ThermostatDailyProgram {
     /// Date and time at which the thermostat daily program was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// ID of the thermostat device on which the thermostat daily program is configured.
     #[serde(default)]
     pub device_id: String,
@@ -16699,7 +16699,7 @@ pub struct ThermostatManuallyAdjustedEvent {
     pub cooling_set_point_fahrenheit: Option<f64>,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// The customer key associated with the device, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_key: Option<String>,
@@ -16735,7 +16735,7 @@ pub struct ThermostatManuallyAdjustedEvent {
     pub method: crate::resources::ThermostatManuallyAdjustedEventMethod,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// ID of the workspace associated with the event.
     pub workspace_id: String,
 }
@@ -16759,13 +16759,13 @@ pub struct ThermostatSchedule {
     pub climate_preset_key: String,
     /// Date and time at which the [thermostat schedule](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules) was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// ID of the desired [thermostat](https://docs.seam.co/capability-guides/thermostats) device.
     #[serde(default)]
     pub device_id: String,
     /// Date and time at which the [thermostat schedule](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules) ends, in [ISO 8601](https://www.iso.org/iso-8601-date-and-time-format.html) format.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub ends_at: Option<seam_core::Timestamp>,
+    pub ends_at: Option<seamapi_core::Timestamp>,
     /// Errors associated with the [thermostat schedule](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules).
     #[serde(default)]
     pub errors: Vec<crate::resources::AcsEntranceError>,
@@ -16780,7 +16780,7 @@ pub struct ThermostatSchedule {
     pub name: Option<String>,
     /// Date and time at which the [thermostat schedule](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules) starts, in [ISO 8601](https://www.iso.org/iso-8601-date-and-time-format.html) format.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub starts_at: Option<seam_core::Timestamp>,
+    pub starts_at: Option<seamapi_core::Timestamp>,
     /// ID of the [thermostat schedule](https://docs.seam.co/capability-guides/thermostats/creating-and-managing-thermostat-schedules).
     pub thermostat_schedule_id: String,
     /// ID of the workspace that contains the thermostat schedule.
@@ -16800,7 +16800,7 @@ pub struct ThermostatTemperatureChangedEvent {
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// The customer key associated with the device, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_key: Option<String>,
@@ -16820,7 +16820,7 @@ pub struct ThermostatTemperatureChangedEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// Temperature, in °C, reported by the affected thermostat.
     #[serde(default)]
     pub temperature_celsius: Option<f64>,
@@ -16844,7 +16844,7 @@ pub struct ThermostatTemperatureReachedSetPointEvent {
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// The customer key associated with the device, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_key: Option<String>,
@@ -16870,7 +16870,7 @@ pub struct ThermostatTemperatureReachedSetPointEvent {
     pub event_type: String,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// Temperature, in °C, reported by the affected thermostat.
     #[serde(default)]
     pub temperature_celsius: Option<f64>,
@@ -16894,7 +16894,7 @@ pub struct ThermostatTemperatureThresholdExceededEvent {
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// The customer key associated with the device, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_key: Option<String>,
@@ -16920,7 +16920,7 @@ pub struct ThermostatTemperatureThresholdExceededEvent {
     pub lower_limit_fahrenheit: Option<f64>,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// Temperature, in °C, reported by the affected thermostat.
     #[serde(default)]
     pub temperature_celsius: Option<f64>,
@@ -16950,7 +16950,7 @@ pub struct ThermostatTemperatureThresholdNoLongerExceededEvent {
     pub connected_account_id: String,
     /// Date and time at which the event was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// The customer key associated with the device, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_key: Option<String>,
@@ -16976,7 +16976,7 @@ pub struct ThermostatTemperatureThresholdNoLongerExceededEvent {
     pub lower_limit_fahrenheit: Option<f64>,
     /// Date and time at which the event occurred.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub occurred_at: Option<seam_core::Timestamp>,
+    pub occurred_at: Option<seamapi_core::Timestamp>,
     /// Temperature, in °C, reported by the affected thermostat.
     #[serde(default)]
     pub temperature_celsius: Option<f64>,
@@ -17003,7 +17003,7 @@ pub struct ThirdPartyIntegrationDetectedAccessCodeWarning {
         with = "time::serde::rfc3339::option",
         skip_serializing_if = "Option::is_none"
     )]
-    pub created_at: Option<seam_core::Timestamp>,
+    pub created_at: Option<seamapi_core::Timestamp>,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -17018,7 +17018,7 @@ pub struct ThirdPartyIntegrationDetectedAccessCodeWarning {
 pub struct ThirdPartyIntegrationDetectedDeviceWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -17037,7 +17037,7 @@ pub struct TimeFrameAdjustedForUnknownTimeZoneAccessCodeWarning {
         with = "time::serde::rfc3339::option",
         skip_serializing_if = "Option::is_none"
     )]
-    pub created_at: Option<seam_core::Timestamp>,
+    pub created_at: Option<seamapi_core::Timestamp>,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -17052,7 +17052,7 @@ pub struct TimeFrameAdjustedForUnknownTimeZoneAccessCodeWarning {
 pub struct TimeZoneDoesNotMatchLocationAcsSystemWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -17070,7 +17070,7 @@ pub struct TimeZoneDoesNotMatchLocationAcsSystemWarning {
 pub struct TimeZoneMismatchDeviceWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -17085,7 +17085,7 @@ pub struct TimeZoneMismatchDeviceWarning {
 pub struct TimeZoneUnknownDeviceWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -17100,7 +17100,7 @@ pub struct TimeZoneUnknownDeviceWarning {
 pub struct TtlockLockGatewayUnlockingNotEnabledDeviceWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -17115,7 +17115,7 @@ pub struct TtlockLockGatewayUnlockingNotEnabledDeviceWarning {
 pub struct TtlockWeakGatewaySignalDeviceWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -17130,7 +17130,7 @@ pub struct TtlockWeakGatewaySignalDeviceWarning {
 pub struct TwoNDeviceMissingTimezoneDeviceWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -17145,7 +17145,7 @@ pub struct TwoNDeviceMissingTimezoneDeviceWarning {
 pub struct UltraloqTimeZoneUnknownDeviceWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -17208,7 +17208,7 @@ pub struct UncategorizedErrorScanToAssignCredentialActionAttemptError {
 pub struct UnderprovisionedAccessAccessGrantWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -17227,7 +17227,7 @@ pub struct UnknownIssueWithAccessCodeAccessCodeWarning {
         with = "time::serde::rfc3339::option",
         skip_serializing_if = "Option::is_none"
     )]
-    pub created_at: Option<seam_core::Timestamp>,
+    pub created_at: Option<seamapi_core::Timestamp>,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -17242,7 +17242,7 @@ pub struct UnknownIssueWithAccessCodeAccessCodeWarning {
 pub struct UnknownIssueWithAcsAccessGroupAcsAccessGroupWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -17257,7 +17257,7 @@ pub struct UnknownIssueWithAcsAccessGroupAcsAccessGroupWarning {
 pub struct UnknownIssueWithAcsCredentialAcsCredentialWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -17272,7 +17272,7 @@ pub struct UnknownIssueWithAcsCredentialAcsCredentialWarning {
 pub struct UnknownIssueWithAcsUserAcsUserWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -17287,7 +17287,7 @@ pub struct UnknownIssueWithAcsUserAcsUserWarning {
 pub struct UnknownIssueWithConnectedAccountConnectedAccountWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -17302,7 +17302,7 @@ pub struct UnknownIssueWithConnectedAccountConnectedAccountWarning {
 pub struct UnknownIssueWithPhoneDeviceWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -17366,7 +17366,7 @@ pub struct UnmanagedAccessCode {
     pub code: Option<String>,
     /// Date and time at which the access code was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Unique identifier for the device associated with the access code.
     #[serde(default)]
     pub device_id: String,
@@ -17380,7 +17380,7 @@ pub struct UnmanagedAccessCode {
         with = "time::serde::rfc3339::option",
         skip_serializing_if = "Option::is_none"
     )]
-    pub ends_at: Option<seam_core::Timestamp>,
+    pub ends_at: Option<seamapi_core::Timestamp>,
     /// Errors associated with the [access code](https://docs.seam.co/low-level-apis/smart-locks/access-codes).
     #[serde(default)]
     pub errors: Vec<crate::resources::AccessCodeError>,
@@ -17396,7 +17396,7 @@ pub struct UnmanagedAccessCode {
         with = "time::serde::rfc3339::option",
         skip_serializing_if = "Option::is_none"
     )]
-    pub starts_at: Option<seam_core::Timestamp>,
+    pub starts_at: Option<seamapi_core::Timestamp>,
     /// Current status of the access code within the operational lifecycle. `set` indicates that the code is active and operational. `unset` indicates that the code exists on the provider but is not usable on the device.
     pub status: crate::resources::UnmanagedAccessCodeStatus,
     /// Type of the access code. `ongoing` access codes are active continuously until deactivated manually. `time_bound` access codes have a specific duration.
@@ -17459,13 +17459,13 @@ pub struct UnmanagedAccessGrant {
     pub access_method_ids: Vec<String>,
     /// Date and time at which the Access Grant was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Display name of the Access Grant.
     #[serde(default)]
     pub display_name: String,
     /// Date and time at which the Access Grant ends.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub ends_at: Option<seam_core::Timestamp>,
+    pub ends_at: Option<seamapi_core::Timestamp>,
     /// Errors associated with the [access grant](https://docs.seam.co/use-cases/granting-access).
     #[serde(default)]
     pub errors: Vec<crate::resources::AccessGrantError>,
@@ -17489,7 +17489,7 @@ pub struct UnmanagedAccessGrant {
     pub space_ids: Vec<String>,
     /// Date and time at which the Access Grant starts.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub starts_at: Option<seam_core::Timestamp>,
+    pub starts_at: Option<seamapi_core::Timestamp>,
     /// ID of user identity to which the Access Grant gives access.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_identity_id: Option<String>,
@@ -17511,7 +17511,7 @@ pub struct UnmanagedAccessMethod {
     pub code: Option<String>,
     /// Date and time at which the access method was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Display name of the access method.
     #[serde(default)]
     pub display_name: String,
@@ -17535,7 +17535,7 @@ pub struct UnmanagedAccessMethod {
     pub is_ready_for_encoding: Option<bool>,
     /// Date and time at which the access method was issued.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub issued_at: Option<seam_core::Timestamp>,
+    pub issued_at: Option<seamapi_core::Timestamp>,
     /// Access method mode. Supported values: `code`, `card`, `mobile_key`, `cloud_key`.
     pub mode: crate::resources::AccessGrantRequestedAccessMethodMode,
     /// Pending mutations for the [access method](https://docs.seam.co/use-cases/granting-access/creating-an-access-grant). Indicates operations that are in progress.
@@ -17570,7 +17570,7 @@ pub struct UnmanagedAcsAccessGroup {
     pub connected_account_id: String,
     /// Date and time at which the access group was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Display name for the access group.
     #[serde(default)]
     pub display_name: String,
@@ -17629,7 +17629,7 @@ pub struct UnmanagedAcsCredential {
     pub connected_account_id: String,
     /// Date and time at which the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Display name that corresponds to the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) type.
     #[serde(default)]
     pub display_name: String,
@@ -17666,14 +17666,14 @@ pub struct UnmanagedAcsCredential {
         with = "time::serde::rfc3339::option",
         skip_serializing_if = "Option::is_none"
     )]
-    pub issued_at: Option<seam_core::Timestamp>,
+    pub issued_at: Option<seamapi_core::Timestamp>,
     /// Date and time at which the state of the [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials) was most recently synced from Seam to the provider.
     #[serde(
         default,
         with = "time::serde::rfc3339::option",
         skip_serializing_if = "Option::is_none"
     )]
-    pub latest_desired_state_synced_with_provider_at: Option<seam_core::Timestamp>,
+    pub latest_desired_state_synced_with_provider_at: Option<seamapi_core::Timestamp>,
     /// ID of the parent [credential](https://docs.seam.co/low-level-apis/access-systems/managing-credentials).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_acs_credential_id: Option<String>,
@@ -17710,7 +17710,7 @@ pub struct UnmanagedAcsUser {
     pub connected_account_id: String,
     /// Date and time at which the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management) was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Display name for the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management).
     #[serde(default)]
     pub display_name: String,
@@ -17745,7 +17745,7 @@ pub struct UnmanagedAcsUser {
     ///
     /// Undocumented by Seam: may change without notice.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub last_successful_sync_at: Option<seam_core::Timestamp>,
+    pub last_successful_sync_at: Option<seamapi_core::Timestamp>,
     /// Pending mutations associated with the [access system user](https://docs.seam.co/low-level-apis/access-systems/user-management). Seam is in the process of pushing these mutations to the integrated access system.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_mutations: Option<Vec<crate::resources::AcsUserPendingMutation>>,
@@ -17849,7 +17849,7 @@ pub struct UnmanagedDevice {
     pub connected_account_id: String,
     /// Date and time at which the device object was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Set of key:value pairs. Adding custom metadata to a resource, such as a [Connect Webview](https://docs.seam.co/core-concepts/connect-webviews/attaching-custom-data-to-the-connect-webview), [connected account](https://docs.seam.co/core-concepts/connected-accounts/adding-custom-metadata-to-a-connected-account), or [device](https://docs.seam.co/core-concepts/devices/adding-custom-metadata-to-a-device), enables you to store custom information, like customer details or internal IDs from your application.
     #[serde(default)]
     pub custom_metadata: std::collections::BTreeMap<String, serde_json::Value>,
@@ -17930,7 +17930,7 @@ pub struct UnmanagedUserIdentity {
     pub acs_user_ids: Vec<String>,
     /// Date and time at which the user identity was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Display name for the user identity.
     #[serde(default)]
     pub display_name: String,
@@ -17961,7 +17961,7 @@ pub struct UnmanagedUserIdentity {
 pub struct UnreliableOnlineStatusDeviceWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -18032,7 +18032,7 @@ pub struct UpdateNoiseThresholdActionAttemptResult {
 pub struct UpdatingAccessScheduleAcsAccessGroupPendingMutation {
     /// Date and time at which the mutation was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Old access schedule information.
     #[serde(default)]
     pub from: Option<crate::resources::UpdatingAccessScheduleAcsAccessGroupPendingMutationFrom>,
@@ -18053,10 +18053,10 @@ pub struct UpdatingAccessScheduleAcsAccessGroupPendingMutation {
 pub struct UpdatingAccessScheduleAcsAccessGroupPendingMutationFrom {
     /// Ending time for the access schedule.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub ends_at: Option<seam_core::Timestamp>,
+    pub ends_at: Option<seamapi_core::Timestamp>,
     /// Starting time for the access schedule.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub starts_at: Option<seam_core::Timestamp>,
+    pub starts_at: Option<seamapi_core::Timestamp>,
 }
 
 /// New access schedule information.
@@ -18065,10 +18065,10 @@ pub struct UpdatingAccessScheduleAcsAccessGroupPendingMutationFrom {
 pub struct UpdatingAccessScheduleAcsAccessGroupPendingMutationTo {
     /// Ending time for the access schedule.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub ends_at: Option<seam_core::Timestamp>,
+    pub ends_at: Option<seamapi_core::Timestamp>,
     /// Starting time for the access schedule.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub starts_at: Option<seam_core::Timestamp>,
+    pub starts_at: Option<seamapi_core::Timestamp>,
 }
 
 /// Seam is in the process of pushing an access schedule update to the integrated access system.
@@ -18077,7 +18077,7 @@ pub struct UpdatingAccessScheduleAcsAccessGroupPendingMutationTo {
 pub struct UpdatingAccessScheduleAcsUserPendingMutation {
     /// Date and time at which the mutation was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Old access schedule information.
     #[serde(default)]
     pub from: Option<crate::resources::UpdatingAccessScheduleAcsUserPendingMutationFrom>,
@@ -18098,10 +18098,10 @@ pub struct UpdatingAccessScheduleAcsUserPendingMutation {
 pub struct UpdatingAccessScheduleAcsUserPendingMutationFrom {
     /// Starting time for the access schedule.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub ends_at: Option<seam_core::Timestamp>,
+    pub ends_at: Option<seamapi_core::Timestamp>,
     /// Starting time for the access schedule.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub starts_at: Option<seam_core::Timestamp>,
+    pub starts_at: Option<seamapi_core::Timestamp>,
 }
 
 /// New access schedule information.
@@ -18110,10 +18110,10 @@ pub struct UpdatingAccessScheduleAcsUserPendingMutationFrom {
 pub struct UpdatingAccessScheduleAcsUserPendingMutationTo {
     /// Starting time for the access schedule.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub ends_at: Option<seam_core::Timestamp>,
+    pub ends_at: Option<seamapi_core::Timestamp>,
     /// Starting time for the access schedule.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub starts_at: Option<seam_core::Timestamp>,
+    pub starts_at: Option<seamapi_core::Timestamp>,
 }
 
 /// Seam is in the process of updating the access times for this access grant.
@@ -18125,7 +18125,7 @@ pub struct UpdatingAccessTimesAccessGrantPendingMutation {
     pub access_method_ids: Vec<String>,
     /// Date and time at which the mutation was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Previous access time configuration.
     #[serde(default)]
     pub from: Option<crate::resources::UpdatingAccessTimesAccessGrantPendingMutationFrom>,
@@ -18146,10 +18146,10 @@ pub struct UpdatingAccessTimesAccessGrantPendingMutation {
 pub struct UpdatingAccessTimesAccessGrantPendingMutationFrom {
     /// Previous end time for access.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub ends_at: Option<seam_core::Timestamp>,
+    pub ends_at: Option<seamapi_core::Timestamp>,
     /// Previous start time for access.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub starts_at: Option<seam_core::Timestamp>,
+    pub starts_at: Option<seamapi_core::Timestamp>,
 }
 
 /// New access time configuration.
@@ -18158,10 +18158,10 @@ pub struct UpdatingAccessTimesAccessGrantPendingMutationFrom {
 pub struct UpdatingAccessTimesAccessGrantPendingMutationTo {
     /// New end time for access.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub ends_at: Option<seam_core::Timestamp>,
+    pub ends_at: Option<seamapi_core::Timestamp>,
     /// New start time for access.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub starts_at: Option<seam_core::Timestamp>,
+    pub starts_at: Option<seamapi_core::Timestamp>,
 }
 
 /// Indicates that the access times for this [access grant](https://docs.seam.co/use-cases/granting-access) are being updated.
@@ -18173,7 +18173,7 @@ pub struct UpdatingAccessTimesAccessGrantWarning {
     pub access_method_ids: Vec<String>,
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -18188,7 +18188,7 @@ pub struct UpdatingAccessTimesAccessGrantWarning {
 pub struct UpdatingAccessTimesAccessMethodPendingMutation {
     /// Date and time at which the mutation was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Previous access time configuration.
     #[serde(default)]
     pub from: Option<crate::resources::UpdatingAccessTimesAccessGrantPendingMutationFrom>,
@@ -18209,7 +18209,7 @@ pub struct UpdatingAccessTimesAccessMethodPendingMutation {
 pub struct UpdatingAccessTimesAccessMethodWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -18224,7 +18224,7 @@ pub struct UpdatingAccessTimesAccessMethodWarning {
 pub struct UpdatingCodeAccessCodePendingMutation {
     /// Date and time at which the mutation was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Previous code configuration.
     #[serde(default)]
     pub from: Option<crate::resources::UpdatingCodeAccessCodePendingMutationFrom>,
@@ -18263,7 +18263,7 @@ pub struct UpdatingCodeAccessCodePendingMutationTo {
 pub struct UpdatingCredentialAssignmentAcsUserPendingMutation {
     /// Date and time at which the mutation was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Previous credential assignment.
     #[serde(default)]
     pub from: Option<crate::resources::UpdatingCredentialAssignmentAcsUserPendingMutationFrom>,
@@ -18302,7 +18302,7 @@ pub struct UpdatingCredentialAssignmentAcsUserPendingMutationTo {
 pub struct UpdatingEntranceMembershipAcsAccessGroupPendingMutation {
     /// Date and time at which the mutation was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Old entrance membership.
     #[serde(default)]
     pub from: Option<crate::resources::UpdatingEntranceMembershipAcsAccessGroupPendingMutationFrom>,
@@ -18341,7 +18341,7 @@ pub struct UpdatingEntranceMembershipAcsAccessGroupPendingMutationTo {
 pub struct UpdatingGroupInformationAcsAccessGroupPendingMutation {
     /// Date and time at which the mutation was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Old access group information.
     #[serde(default)]
     pub from: Option<crate::resources::UpdatingGroupInformationAcsAccessGroupPendingMutationFrom>,
@@ -18380,7 +18380,7 @@ pub struct UpdatingGroupInformationAcsAccessGroupPendingMutationTo {
 pub struct UpdatingGroupMembershipAcsUserPendingMutation {
     /// Date and time at which the mutation was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Old access group membership.
     #[serde(default)]
     pub from: Option<crate::resources::UpdatingGroupMembershipAcsUserPendingMutationFrom>,
@@ -18419,7 +18419,7 @@ pub struct UpdatingGroupMembershipAcsUserPendingMutationTo {
 pub struct UpdatingNameAccessCodePendingMutation {
     /// Date and time at which the mutation was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Previous name configuration.
     #[serde(default)]
     pub from: Option<crate::resources::UpdatingNameAccessCodePendingMutationFrom>,
@@ -18458,7 +18458,7 @@ pub struct UpdatingNameAccessCodePendingMutationTo {
 pub struct UpdatingSpacesAccessGrantPendingMutation {
     /// Date and time at which the mutation was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Previous location configuration.
     #[serde(default)]
     pub from: Option<crate::resources::UpdatingSpacesAccessGrantPendingMutationFrom>,
@@ -18500,7 +18500,7 @@ pub struct UpdatingSpacesAccessGrantPendingMutationTo {
 pub struct UpdatingSuspensionStateAcsUserPendingMutation {
     /// Date and time at which the mutation was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Old user suspension state information.
     #[serde(default)]
     pub from: Option<crate::resources::UpdatingSuspensionStateAcsUserPendingMutationFrom>,
@@ -18539,7 +18539,7 @@ pub struct UpdatingSuspensionStateAcsUserPendingMutationTo {
 pub struct UpdatingTimeFrameAccessCodePendingMutation {
     /// Date and time at which the mutation was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Previous time frame configuration.
     #[serde(default)]
     pub from: Option<crate::resources::UpdatingTimeFrameAccessCodePendingMutationFrom>,
@@ -18560,10 +18560,10 @@ pub struct UpdatingTimeFrameAccessCodePendingMutation {
 pub struct UpdatingTimeFrameAccessCodePendingMutationFrom {
     /// Previous end time for the access code.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub ends_at: Option<seam_core::Timestamp>,
+    pub ends_at: Option<seamapi_core::Timestamp>,
     /// Previous start time for the access code.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub starts_at: Option<seam_core::Timestamp>,
+    pub starts_at: Option<seamapi_core::Timestamp>,
 }
 
 /// New time frame configuration.
@@ -18572,10 +18572,10 @@ pub struct UpdatingTimeFrameAccessCodePendingMutationFrom {
 pub struct UpdatingTimeFrameAccessCodePendingMutationTo {
     /// New end time for the access code.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub ends_at: Option<seam_core::Timestamp>,
+    pub ends_at: Option<seamapi_core::Timestamp>,
     /// New start time for the access code.
     #[serde(default, with = "time::serde::rfc3339::option")]
-    pub starts_at: Option<seam_core::Timestamp>,
+    pub starts_at: Option<seamapi_core::Timestamp>,
 }
 
 /// `UpdatingUserInformationAcsUserPendingMutation`.
@@ -18584,7 +18584,7 @@ pub struct UpdatingTimeFrameAccessCodePendingMutationTo {
 pub struct UpdatingUserInformationAcsUserPendingMutation {
     /// Date and time at which the mutation was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Old access system user information.
     #[serde(default)]
     pub from: Option<crate::resources::UpdatingUserInformationAcsUserPendingMutationFrom>,
@@ -18635,7 +18635,7 @@ pub struct UpdatingUserInformationAcsUserPendingMutationTo {
 pub struct UpdatingUserMembershipAcsAccessGroupPendingMutation {
     /// Date and time at which the mutation was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Old user membership.
     #[serde(default)]
     pub from: Option<crate::resources::UpdatingUserMembershipAcsAccessGroupPendingMutationFrom>,
@@ -18677,7 +18677,7 @@ pub struct UserIdentity {
     pub acs_user_ids: Vec<String>,
     /// Date and time at which the user identity was created.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Display name for the user identity.
     #[serde(default)]
     pub display_name: String,
@@ -18715,7 +18715,7 @@ pub struct UsingBackupAccessCodeAccessCodeWarning {
         with = "time::serde::rfc3339::option",
         skip_serializing_if = "Option::is_none"
     )]
-    pub created_at: Option<seam_core::Timestamp>,
+    pub created_at: Option<seamapi_core::Timestamp>,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,
@@ -18732,7 +18732,7 @@ pub struct UsingBackupAccessCodeAccessCodeWarning {
 pub struct VisionlineInstanceUnreachableAcsSystemError {
     /// Date and time at which Seam created the error.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Unique identifier of the type of error. Enables quick recognition and categorization of the issue.
     #[serde(default)]
     pub error_code: String,
@@ -18747,7 +18747,7 @@ pub struct VisionlineInstanceUnreachableAcsSystemError {
 pub struct WaitingToBeIssuedAcsCredentialWarning {
     /// Date and time at which Seam created the warning.
     #[serde(with = "time::serde::rfc3339")]
-    pub created_at: seam_core::Timestamp,
+    pub created_at: seamapi_core::Timestamp,
     /// Detailed description of the warning. Provides insights into the issue and potentially how to rectify it.
     #[serde(default)]
     pub message: String,

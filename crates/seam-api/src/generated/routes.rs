@@ -227,8 +227,8 @@
     rustdoc::bare_urls
 )]
 
-use seam_core::AuthSet;
-use seam_core::params::{ParamKind, ParamSpec, Requirement, Rules};
+use seamapi_core::AuthSet;
+use seamapi_core::params::{ParamKind, ParamSpec, Requirement, Rules};
 
 /// # Create an Access Code
 ///
@@ -415,12 +415,12 @@ impl AccessCodesCreate {
     }
 }
 
-impl seam_core::Route for AccessCodesCreate {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AccessCodesCreate {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 0,
         name: "access_codes.create",
         path: "/access_codes/create",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "answers with an action attempt: a replay could run the action twice",
         params: &[
@@ -539,7 +539,7 @@ impl seam_core::Route for AccessCodesCreate {
     type Output = crate::resources::AccessCode;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "access_code")
+        seamapi_core::codec::decode_field(body, "access_code")
     }
 }
 
@@ -705,12 +705,12 @@ impl AccessCodesCreateMultiple {
     }
 }
 
-impl seam_core::Route for AccessCodesCreateMultiple {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AccessCodesCreateMultiple {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 1,
         name: "access_codes.create_multiple",
         path: "/access_codes/create_multiple",
-        method: seam_core::HttpMethod::Put,
+        method: seamapi_core::HttpMethod::Put,
         idempotent: false,
         retry_reason: "a replay could create a second resource",
         params: &[
@@ -805,7 +805,7 @@ impl seam_core::Route for AccessCodesCreateMultiple {
     type Output = Vec<crate::resources::AccessCode>;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "access_codes")
+        seamapi_core::codec::decode_field(body, "access_codes")
     }
 }
 
@@ -841,12 +841,12 @@ impl AccessCodesDelete {
     }
 }
 
-impl seam_core::Route for AccessCodesDelete {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AccessCodesDelete {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 2,
         name: "access_codes.delete",
         path: "/access_codes/delete",
-        method: seam_core::HttpMethod::Delete,
+        method: seamapi_core::HttpMethod::Delete,
         idempotent: false,
         retry_reason: "answers with an action attempt: a replay could run the action twice",
         params: &[
@@ -876,7 +876,7 @@ impl seam_core::Route for AccessCodesDelete {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -902,12 +902,12 @@ impl AccessCodesGenerateCode {
     }
 }
 
-impl seam_core::Route for AccessCodesGenerateCode {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AccessCodesGenerateCode {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 3,
         name: "access_codes.generate_code",
         path: "/access_codes/generate_code",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[ParamSpec::new(
@@ -929,7 +929,7 @@ impl seam_core::Route for AccessCodesGenerateCode {
     type Output = crate::resources::AccessCode;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "generated_code")
+        seamapi_core::codec::decode_field(body, "generated_code")
     }
 }
 
@@ -984,12 +984,12 @@ impl AccessCodesGet {
     }
 }
 
-impl seam_core::Route for AccessCodesGet {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AccessCodesGet {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 4,
         name: "access_codes.get",
         path: "/access_codes/get",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[
@@ -1025,7 +1025,7 @@ impl seam_core::Route for AccessCodesGet {
     type Output = crate::resources::AccessCode;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "access_code")
+        seamapi_core::codec::decode_field(body, "access_code")
     }
 }
 
@@ -1154,12 +1154,12 @@ impl AccessCodesList {
     }
 }
 
-impl seam_core::Route for AccessCodesList {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AccessCodesList {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 5,
         name: "access_codes.list",
         path: "/access_codes/list",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[
@@ -1184,14 +1184,14 @@ impl seam_core::Route for AccessCodesList {
         doc: "Returns a list of all [access codes](https://docs.seam.co/low-level-apis/smart-locks/access-codes).",
         deprecated: None,
     };
-    type Output = seam_core::Page<crate::resources::AccessCode>;
+    type Output = seamapi_core::Page<crate::resources::AccessCode>;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_page(body, "access_codes")
+        seamapi_core::codec::decode_page(body, "access_codes")
     }
 }
 
-impl seam_core::Paginated for AccessCodesList {
+impl seamapi_core::Paginated for AccessCodesList {
     type Item = crate::resources::AccessCode;
 
     fn page_cursor(&self) -> Option<&str> {
@@ -1235,12 +1235,12 @@ impl AccessCodesPullBackupAccessCode {
     }
 }
 
-impl seam_core::Route for AccessCodesPullBackupAccessCode {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AccessCodesPullBackupAccessCode {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 6,
         name: "access_codes.pull_backup_access_code",
         path: "/access_codes/pull_backup_access_code",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "not known to be safe to repeat",
         params: &[ParamSpec::new(
@@ -1262,7 +1262,7 @@ impl seam_core::Route for AccessCodesPullBackupAccessCode {
     type Output = crate::resources::AccessCode;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "access_code")
+        seamapi_core::codec::decode_field(body, "access_code")
     }
 }
 
@@ -1320,12 +1320,12 @@ impl AccessCodesReportDeviceConstraints {
     }
 }
 
-impl seam_core::Route for AccessCodesReportDeviceConstraints {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AccessCodesReportDeviceConstraints {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 7,
         name: "access_codes.report_device_constraints",
         path: "/access_codes/report_device_constraints",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "not known to be safe to repeat",
         params: &[
@@ -1347,7 +1347,7 @@ impl seam_core::Route for AccessCodesReportDeviceConstraints {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -1383,12 +1383,12 @@ impl AccessCodesSimulateCreateUnmanagedAccessCode {
     }
 }
 
-impl seam_core::Route for AccessCodesSimulateCreateUnmanagedAccessCode {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AccessCodesSimulateCreateUnmanagedAccessCode {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 8,
         name: "access_codes.simulate.create_unmanaged_access_code",
         path: "/access_codes/simulate/create_unmanaged_access_code",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "a replay could create a second resource",
         params: &[
@@ -1429,7 +1429,7 @@ impl seam_core::Route for AccessCodesSimulateCreateUnmanagedAccessCode {
     type Output = crate::resources::UnmanagedAccessCode;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "access_code")
+        seamapi_core::codec::decode_field(body, "access_code")
     }
 }
 
@@ -1489,12 +1489,12 @@ impl AccessCodesUnmanagedConvertToManaged {
     }
 }
 
-impl seam_core::Route for AccessCodesUnmanagedConvertToManaged {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AccessCodesUnmanagedConvertToManaged {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 9,
         name: "access_codes.unmanaged.convert_to_managed",
         path: "/access_codes/unmanaged/convert_to_managed",
-        method: seam_core::HttpMethod::Patch,
+        method: seamapi_core::HttpMethod::Patch,
         idempotent: false,
         retry_reason: "answers with an action attempt: a replay could run the action twice",
         params: &[
@@ -1536,7 +1536,7 @@ impl seam_core::Route for AccessCodesUnmanagedConvertToManaged {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -1562,12 +1562,12 @@ impl AccessCodesUnmanagedDelete {
     }
 }
 
-impl seam_core::Route for AccessCodesUnmanagedDelete {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AccessCodesUnmanagedDelete {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 10,
         name: "access_codes.unmanaged.delete",
         path: "/access_codes/unmanaged/delete",
-        method: seam_core::HttpMethod::Delete,
+        method: seamapi_core::HttpMethod::Delete,
         idempotent: false,
         retry_reason: "answers with an action attempt: a replay could run the action twice",
         params: &[ParamSpec::new(
@@ -1589,7 +1589,7 @@ impl seam_core::Route for AccessCodesUnmanagedDelete {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -1644,12 +1644,12 @@ impl AccessCodesUnmanagedGet {
     }
 }
 
-impl seam_core::Route for AccessCodesUnmanagedGet {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AccessCodesUnmanagedGet {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 11,
         name: "access_codes.unmanaged.get",
         path: "/access_codes/unmanaged/get",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[
@@ -1685,7 +1685,7 @@ impl seam_core::Route for AccessCodesUnmanagedGet {
     type Output = crate::resources::UnmanagedAccessCode;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "access_code")
+        seamapi_core::codec::decode_field(body, "access_code")
     }
 }
 
@@ -1755,12 +1755,12 @@ impl AccessCodesUnmanagedList {
     }
 }
 
-impl seam_core::Route for AccessCodesUnmanagedList {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AccessCodesUnmanagedList {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 12,
         name: "access_codes.unmanaged.list",
         path: "/access_codes/unmanaged/list",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[
@@ -1780,14 +1780,14 @@ impl seam_core::Route for AccessCodesUnmanagedList {
         doc: "Returns a list of all [unmanaged access codes](https://docs.seam.co/low-level-apis/smart-locks/access-codes/migrating-existing-access-codes).",
         deprecated: None,
     };
-    type Output = seam_core::Page<crate::resources::UnmanagedAccessCode>;
+    type Output = seamapi_core::Page<crate::resources::UnmanagedAccessCode>;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_page(body, "access_codes")
+        seamapi_core::codec::decode_page(body, "access_codes")
     }
 }
 
-impl seam_core::Paginated for AccessCodesUnmanagedList {
+impl seamapi_core::Paginated for AccessCodesUnmanagedList {
     type Item = crate::resources::UnmanagedAccessCode;
 
     fn page_cursor(&self) -> Option<&str> {
@@ -1856,12 +1856,12 @@ impl AccessCodesUnmanagedUpdate {
     }
 }
 
-impl seam_core::Route for AccessCodesUnmanagedUpdate {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AccessCodesUnmanagedUpdate {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 13,
         name: "access_codes.unmanaged.update",
         path: "/access_codes/unmanaged/update",
-        method: seam_core::HttpMethod::Patch,
+        method: seamapi_core::HttpMethod::Patch,
         idempotent: true,
         retry_reason: "an update to given values: repeating it leaves the same state",
         params: &[
@@ -1909,7 +1909,7 @@ impl seam_core::Route for AccessCodesUnmanagedUpdate {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -2120,12 +2120,12 @@ impl AccessCodesUpdate {
     }
 }
 
-impl seam_core::Route for AccessCodesUpdate {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AccessCodesUpdate {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 14,
         name: "access_codes.update",
         path: "/access_codes/update",
-        method: seam_core::HttpMethod::Patch,
+        method: seamapi_core::HttpMethod::Patch,
         idempotent: false,
         retry_reason: "answers with an action attempt: a replay could run the action twice",
         params: &[
@@ -2256,7 +2256,7 @@ impl seam_core::Route for AccessCodesUpdate {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -2328,12 +2328,12 @@ impl AccessCodesUpdateMultiple {
     }
 }
 
-impl seam_core::Route for AccessCodesUpdateMultiple {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AccessCodesUpdateMultiple {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 15,
         name: "access_codes.update_multiple",
         path: "/access_codes/update_multiple",
-        method: seam_core::HttpMethod::Patch,
+        method: seamapi_core::HttpMethod::Patch,
         idempotent: true,
         retry_reason: "an update to given values: repeating it leaves the same state",
         params: &[
@@ -2375,7 +2375,7 @@ impl seam_core::Route for AccessCodesUpdateMultiple {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -2544,12 +2544,12 @@ impl AccessGrantsCreate {
     }
 }
 
-impl seam_core::Route for AccessGrantsCreate {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AccessGrantsCreate {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 16,
         name: "access_grants.create",
         path: "/access_grants/create",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "a replay could create a second resource",
         params: &[
@@ -2663,7 +2663,7 @@ impl seam_core::Route for AccessGrantsCreate {
     type Output = crate::resources::AccessGrant;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "access_grant")
+        seamapi_core::codec::decode_field(body, "access_grant")
     }
 }
 
@@ -2689,12 +2689,12 @@ impl AccessGrantsDelete {
     }
 }
 
-impl seam_core::Route for AccessGrantsDelete {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AccessGrantsDelete {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 17,
         name: "access_grants.delete",
         path: "/access_grants/delete",
-        method: seam_core::HttpMethod::Delete,
+        method: seamapi_core::HttpMethod::Delete,
         idempotent: true,
         retry_reason: "deleting twice leaves the same state",
         params: &[ParamSpec::new(
@@ -2716,7 +2716,7 @@ impl seam_core::Route for AccessGrantsDelete {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -2741,12 +2741,12 @@ impl AccessGrantsGet {
     }
 }
 
-impl seam_core::Route for AccessGrantsGet {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AccessGrantsGet {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 18,
         name: "access_grants.get",
         path: "/access_grants/get",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[
@@ -2776,7 +2776,7 @@ impl seam_core::Route for AccessGrantsGet {
     type Output = crate::resources::AccessGrant;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "access_grant")
+        seamapi_core::codec::decode_field(body, "access_grant")
     }
 }
 
@@ -2845,12 +2845,12 @@ impl AccessGrantsGetRelated {
     }
 }
 
-impl seam_core::Route for AccessGrantsGetRelated {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AccessGrantsGetRelated {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 19,
         name: "access_grants.get_related",
         path: "/access_grants/get_related",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[
@@ -2910,7 +2910,7 @@ impl seam_core::Route for AccessGrantsGetRelated {
     type Output = crate::resources::AccessGrantsBatch;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "batch")
+        seamapi_core::codec::decode_field(body, "batch")
     }
 }
 
@@ -3068,12 +3068,12 @@ impl AccessGrantsList {
     }
 }
 
-impl seam_core::Route for AccessGrantsList {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AccessGrantsList {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 20,
         name: "access_grants.list",
         path: "/access_grants/list",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[
@@ -3166,14 +3166,14 @@ impl seam_core::Route for AccessGrantsList {
         doc: "Gets an Access Grant.",
         deprecated: None,
     };
-    type Output = seam_core::Page<crate::resources::AccessGrant>;
+    type Output = seamapi_core::Page<crate::resources::AccessGrant>;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_page(body, "access_grants")
+        seamapi_core::codec::decode_page(body, "access_grants")
     }
 }
 
-impl seam_core::Paginated for AccessGrantsList {
+impl seamapi_core::Paginated for AccessGrantsList {
     type Item = crate::resources::AccessGrant;
 
     fn page_cursor(&self) -> Option<&str> {
@@ -3217,12 +3217,12 @@ impl AccessGrantsRequestAccessMethods {
     }
 }
 
-impl seam_core::Route for AccessGrantsRequestAccessMethods {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AccessGrantsRequestAccessMethods {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 21,
         name: "access_grants.request_access_methods",
         path: "/access_grants/request_access_methods",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "not known to be safe to repeat",
         params: &[
@@ -3258,7 +3258,7 @@ impl seam_core::Route for AccessGrantsRequestAccessMethods {
     type Output = crate::resources::AccessGrant;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "access_grant")
+        seamapi_core::codec::decode_field(body, "access_grant")
     }
 }
 
@@ -3284,12 +3284,12 @@ impl AccessGrantsUnmanagedGet {
     }
 }
 
-impl seam_core::Route for AccessGrantsUnmanagedGet {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AccessGrantsUnmanagedGet {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 22,
         name: "access_grants.unmanaged.get",
         path: "/access_grants/unmanaged/get",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[ParamSpec::new(
@@ -3311,7 +3311,7 @@ impl seam_core::Route for AccessGrantsUnmanagedGet {
     type Output = crate::resources::UnmanagedAccessGrant;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "access_grant")
+        seamapi_core::codec::decode_field(body, "access_grant")
     }
 }
 
@@ -3398,12 +3398,12 @@ impl AccessGrantsUnmanagedList {
     }
 }
 
-impl seam_core::Route for AccessGrantsUnmanagedList {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AccessGrantsUnmanagedList {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 23,
         name: "access_grants.unmanaged.list",
         path: "/access_grants/unmanaged/list",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[
@@ -3454,14 +3454,14 @@ impl seam_core::Route for AccessGrantsUnmanagedList {
         doc: "Gets unmanaged Access Grants (where is_managed = false).",
         deprecated: None,
     };
-    type Output = seam_core::Page<crate::resources::UnmanagedAccessGrant>;
+    type Output = seamapi_core::Page<crate::resources::UnmanagedAccessGrant>;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_page(body, "access_grants")
+        seamapi_core::codec::decode_page(body, "access_grants")
     }
 }
 
-impl seam_core::Paginated for AccessGrantsUnmanagedList {
+impl seamapi_core::Paginated for AccessGrantsUnmanagedList {
     type Item = crate::resources::UnmanagedAccessGrant;
 
     fn page_cursor(&self) -> Option<&str> {
@@ -3514,12 +3514,12 @@ impl AccessGrantsUnmanagedUpdate {
     }
 }
 
-impl seam_core::Route for AccessGrantsUnmanagedUpdate {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AccessGrantsUnmanagedUpdate {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 24,
         name: "access_grants.unmanaged.update",
         path: "/access_grants/unmanaged/update",
-        method: seam_core::HttpMethod::Patch,
+        method: seamapi_core::HttpMethod::Patch,
         idempotent: true,
         retry_reason: "an update to given values: repeating it leaves the same state",
         params: &[
@@ -3555,7 +3555,7 @@ impl seam_core::Route for AccessGrantsUnmanagedUpdate {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -3628,12 +3628,12 @@ impl AccessGrantsUpdate {
     }
 }
 
-impl seam_core::Route for AccessGrantsUpdate {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AccessGrantsUpdate {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 25,
         name: "access_grants.update",
         path: "/access_grants/update",
-        method: seam_core::HttpMethod::Patch,
+        method: seamapi_core::HttpMethod::Patch,
         idempotent: true,
         retry_reason: "an update to given values: repeating it leaves the same state",
         params: &[
@@ -3656,7 +3656,7 @@ impl seam_core::Route for AccessGrantsUpdate {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -3685,12 +3685,12 @@ impl AccessMethodsAssignCard {
     }
 }
 
-impl seam_core::Route for AccessMethodsAssignCard {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AccessMethodsAssignCard {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 26,
         name: "access_methods.assign_card",
         path: "/access_methods/assign_card",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "answers with an action attempt: a replay could run the action twice",
         params: &[
@@ -3720,7 +3720,7 @@ impl seam_core::Route for AccessMethodsAssignCard {
     type Output = crate::resources::ActionAttempt;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "action_attempt")
+        seamapi_core::codec::decode_field(body, "action_attempt")
     }
 }
 
@@ -3745,12 +3745,12 @@ impl AccessMethodsDelete {
     }
 }
 
-impl seam_core::Route for AccessMethodsDelete {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AccessMethodsDelete {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 27,
         name: "access_methods.delete",
         path: "/access_methods/delete",
-        method: seam_core::HttpMethod::Delete,
+        method: seamapi_core::HttpMethod::Delete,
         idempotent: true,
         retry_reason: "deleting twice leaves the same state",
         params: &[
@@ -3786,7 +3786,7 @@ impl seam_core::Route for AccessMethodsDelete {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -3815,12 +3815,12 @@ impl AccessMethodsEncode {
     }
 }
 
-impl seam_core::Route for AccessMethodsEncode {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AccessMethodsEncode {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 28,
         name: "access_methods.encode",
         path: "/access_methods/encode",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "answers with an action attempt: a replay could run the action twice",
         params: &[
@@ -3850,7 +3850,7 @@ impl seam_core::Route for AccessMethodsEncode {
     type Output = crate::resources::ActionAttempt;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "action_attempt")
+        seamapi_core::codec::decode_field(body, "action_attempt")
     }
 }
 
@@ -3876,12 +3876,12 @@ impl AccessMethodsGet {
     }
 }
 
-impl seam_core::Route for AccessMethodsGet {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AccessMethodsGet {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 29,
         name: "access_methods.get",
         path: "/access_methods/get",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[ParamSpec::new(
@@ -3903,7 +3903,7 @@ impl seam_core::Route for AccessMethodsGet {
     type Output = crate::resources::AccessMethod;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "access_method")
+        seamapi_core::codec::decode_field(body, "access_method")
     }
 }
 
@@ -3955,12 +3955,12 @@ impl AccessMethodsGetRelated {
     }
 }
 
-impl seam_core::Route for AccessMethodsGetRelated {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AccessMethodsGetRelated {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 30,
         name: "access_methods.get_related",
         path: "/access_methods/get_related",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[
@@ -4014,7 +4014,7 @@ impl seam_core::Route for AccessMethodsGetRelated {
     type Output = crate::resources::AccessMethodsBatch;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "batch")
+        seamapi_core::codec::decode_field(body, "batch")
     }
 }
 
@@ -4097,12 +4097,12 @@ impl AccessMethodsList {
     }
 }
 
-impl seam_core::Route for AccessMethodsList {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AccessMethodsList {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 31,
         name: "access_methods.list",
         path: "/access_methods/list",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[
@@ -4160,7 +4160,7 @@ impl seam_core::Route for AccessMethodsList {
     type Output = Vec<crate::resources::AccessMethod>;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "access_methods")
+        seamapi_core::codec::decode_field(body, "access_methods")
     }
 }
 
@@ -4189,12 +4189,12 @@ impl AccessMethodsUnlockDoor {
     }
 }
 
-impl seam_core::Route for AccessMethodsUnlockDoor {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AccessMethodsUnlockDoor {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 32,
         name: "access_methods.unlock_door",
         path: "/access_methods/unlock_door",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "answers with an action attempt: a replay could run the action twice",
         params: &[
@@ -4224,7 +4224,7 @@ impl seam_core::Route for AccessMethodsUnlockDoor {
     type Output = crate::resources::ActionAttempt;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "action_attempt")
+        seamapi_core::codec::decode_field(body, "action_attempt")
     }
 }
 
@@ -4250,12 +4250,12 @@ impl AccessMethodsUnmanagedGet {
     }
 }
 
-impl seam_core::Route for AccessMethodsUnmanagedGet {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AccessMethodsUnmanagedGet {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 33,
         name: "access_methods.unmanaged.get",
         path: "/access_methods/unmanaged/get",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[ParamSpec::new(
@@ -4277,7 +4277,7 @@ impl seam_core::Route for AccessMethodsUnmanagedGet {
     type Output = crate::resources::UnmanagedAccessMethod;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "access_method")
+        seamapi_core::codec::decode_field(body, "access_method")
     }
 }
 
@@ -4333,12 +4333,12 @@ impl AccessMethodsUnmanagedList {
     }
 }
 
-impl seam_core::Route for AccessMethodsUnmanagedList {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AccessMethodsUnmanagedList {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 34,
         name: "access_methods.unmanaged.list",
         path: "/access_methods/unmanaged/list",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[
@@ -4380,7 +4380,7 @@ impl seam_core::Route for AccessMethodsUnmanagedList {
     type Output = Vec<crate::resources::UnmanagedAccessMethod>;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "access_methods")
+        seamapi_core::codec::decode_field(body, "access_methods")
     }
 }
 
@@ -4426,12 +4426,12 @@ impl AcsAccessGroupsAddUser {
     }
 }
 
-impl seam_core::Route for AcsAccessGroupsAddUser {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AcsAccessGroupsAddUser {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 35,
         name: "acs.access_groups.add_user",
         path: "/acs/access_groups/add_user",
-        method: seam_core::HttpMethod::Put,
+        method: seamapi_core::HttpMethod::Put,
         idempotent: true,
         retry_reason: "sent as PUT: repeating it leaves the same state",
         params: &[
@@ -4467,7 +4467,7 @@ impl seam_core::Route for AcsAccessGroupsAddUser {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -4493,12 +4493,12 @@ impl AcsAccessGroupsDelete {
     }
 }
 
-impl seam_core::Route for AcsAccessGroupsDelete {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AcsAccessGroupsDelete {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 36,
         name: "acs.access_groups.delete",
         path: "/acs/access_groups/delete",
-        method: seam_core::HttpMethod::Delete,
+        method: seamapi_core::HttpMethod::Delete,
         idempotent: true,
         retry_reason: "deleting twice leaves the same state",
         params: &[ParamSpec::new(
@@ -4520,7 +4520,7 @@ impl seam_core::Route for AcsAccessGroupsDelete {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -4546,12 +4546,12 @@ impl AcsAccessGroupsGet {
     }
 }
 
-impl seam_core::Route for AcsAccessGroupsGet {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AcsAccessGroupsGet {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 37,
         name: "acs.access_groups.get",
         path: "/acs/access_groups/get",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[ParamSpec::new(
@@ -4573,7 +4573,7 @@ impl seam_core::Route for AcsAccessGroupsGet {
     type Output = crate::resources::AcsAccessGroup;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "acs_access_group")
+        seamapi_core::codec::decode_field(body, "acs_access_group")
     }
 }
 
@@ -4636,12 +4636,12 @@ impl AcsAccessGroupsList {
     }
 }
 
-impl seam_core::Route for AcsAccessGroupsList {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AcsAccessGroupsList {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 38,
         name: "acs.access_groups.list",
         path: "/acs/access_groups/list",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[
@@ -4663,7 +4663,7 @@ impl seam_core::Route for AcsAccessGroupsList {
     type Output = Vec<crate::resources::AcsAccessGroup>;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "acs_access_groups")
+        seamapi_core::codec::decode_field(body, "acs_access_groups")
     }
 }
 
@@ -4689,12 +4689,12 @@ impl AcsAccessGroupsListAccessibleEntrances {
     }
 }
 
-impl seam_core::Route for AcsAccessGroupsListAccessibleEntrances {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AcsAccessGroupsListAccessibleEntrances {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 39,
         name: "acs.access_groups.list_accessible_entrances",
         path: "/acs/access_groups/list_accessible_entrances",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[ParamSpec::new(
@@ -4716,7 +4716,7 @@ impl seam_core::Route for AcsAccessGroupsListAccessibleEntrances {
     type Output = Vec<crate::resources::AcsEntrance>;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "acs_entrances")
+        seamapi_core::codec::decode_field(body, "acs_entrances")
     }
 }
 
@@ -4742,12 +4742,12 @@ impl AcsAccessGroupsListUsers {
     }
 }
 
-impl seam_core::Route for AcsAccessGroupsListUsers {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AcsAccessGroupsListUsers {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 40,
         name: "acs.access_groups.list_users",
         path: "/acs/access_groups/list_users",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[ParamSpec::new(
@@ -4769,7 +4769,7 @@ impl seam_core::Route for AcsAccessGroupsListUsers {
     type Output = Vec<crate::resources::AcsUser>;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "acs_users")
+        seamapi_core::codec::decode_field(body, "acs_users")
     }
 }
 
@@ -4815,12 +4815,12 @@ impl AcsAccessGroupsRemoveUser {
     }
 }
 
-impl seam_core::Route for AcsAccessGroupsRemoveUser {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AcsAccessGroupsRemoveUser {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 41,
         name: "acs.access_groups.remove_user",
         path: "/acs/access_groups/remove_user",
-        method: seam_core::HttpMethod::Delete,
+        method: seamapi_core::HttpMethod::Delete,
         idempotent: true,
         retry_reason: "deleting twice leaves the same state",
         params: &[
@@ -4856,7 +4856,7 @@ impl seam_core::Route for AcsAccessGroupsRemoveUser {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -4902,12 +4902,12 @@ impl AcsCredentialsAssign {
     }
 }
 
-impl seam_core::Route for AcsCredentialsAssign {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AcsCredentialsAssign {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 42,
         name: "acs.credentials.assign",
         path: "/acs/credentials/assign",
-        method: seam_core::HttpMethod::Patch,
+        method: seamapi_core::HttpMethod::Patch,
         idempotent: true,
         retry_reason: "an update to given values: repeating it leaves the same state",
         params: &[
@@ -4943,7 +4943,7 @@ impl seam_core::Route for AcsCredentialsAssign {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -5110,12 +5110,12 @@ impl AcsCredentialsCreate {
     }
 }
 
-impl seam_core::Route for AcsCredentialsCreate {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AcsCredentialsCreate {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 43,
         name: "acs.credentials.create",
         path: "/acs/credentials/create",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "a replay could create a second resource",
         params: &[
@@ -5211,7 +5211,7 @@ impl seam_core::Route for AcsCredentialsCreate {
     type Output = crate::resources::AcsCredential;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "acs_credential")
+        seamapi_core::codec::decode_field(body, "acs_credential")
     }
 }
 
@@ -5237,12 +5237,12 @@ impl AcsCredentialsDelete {
     }
 }
 
-impl seam_core::Route for AcsCredentialsDelete {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AcsCredentialsDelete {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 44,
         name: "acs.credentials.delete",
         path: "/acs/credentials/delete",
-        method: seam_core::HttpMethod::Delete,
+        method: seamapi_core::HttpMethod::Delete,
         idempotent: true,
         retry_reason: "deleting twice leaves the same state",
         params: &[ParamSpec::new(
@@ -5264,7 +5264,7 @@ impl seam_core::Route for AcsCredentialsDelete {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -5290,12 +5290,12 @@ impl AcsCredentialsGet {
     }
 }
 
-impl seam_core::Route for AcsCredentialsGet {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AcsCredentialsGet {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 45,
         name: "acs.credentials.get",
         path: "/acs/credentials/get",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[ParamSpec::new(
@@ -5317,7 +5317,7 @@ impl seam_core::Route for AcsCredentialsGet {
     type Output = crate::resources::AcsCredential;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "acs_credential")
+        seamapi_core::codec::decode_field(body, "acs_credential")
     }
 }
 
@@ -5424,12 +5424,12 @@ impl AcsCredentialsList {
     }
 }
 
-impl seam_core::Route for AcsCredentialsList {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AcsCredentialsList {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 46,
         name: "acs.credentials.list",
         path: "/acs/credentials/list",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[
@@ -5452,14 +5452,14 @@ impl seam_core::Route for AcsCredentialsList {
         doc: "Returns a list of all [credentials](https://docs.seam.co/low-level-apis/access-systems/managing-credentials).",
         deprecated: None,
     };
-    type Output = seam_core::Page<crate::resources::AcsCredential>;
+    type Output = seamapi_core::Page<crate::resources::AcsCredential>;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_page(body, "acs_credentials")
+        seamapi_core::codec::decode_page(body, "acs_credentials")
     }
 }
 
-impl seam_core::Paginated for AcsCredentialsList {
+impl seamapi_core::Paginated for AcsCredentialsList {
     type Item = crate::resources::AcsCredential;
 
     fn page_cursor(&self) -> Option<&str> {
@@ -5495,12 +5495,12 @@ impl AcsCredentialsListAccessibleEntrances {
     }
 }
 
-impl seam_core::Route for AcsCredentialsListAccessibleEntrances {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AcsCredentialsListAccessibleEntrances {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 47,
         name: "acs.credentials.list_accessible_entrances",
         path: "/acs/credentials/list_accessible_entrances",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[ParamSpec::new(
@@ -5522,7 +5522,7 @@ impl seam_core::Route for AcsCredentialsListAccessibleEntrances {
     type Output = Vec<crate::resources::AcsEntrance>;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "acs_entrances")
+        seamapi_core::codec::decode_field(body, "acs_entrances")
     }
 }
 
@@ -5568,12 +5568,12 @@ impl AcsCredentialsUnassign {
     }
 }
 
-impl seam_core::Route for AcsCredentialsUnassign {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AcsCredentialsUnassign {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 48,
         name: "acs.credentials.unassign",
         path: "/acs/credentials/unassign",
-        method: seam_core::HttpMethod::Patch,
+        method: seamapi_core::HttpMethod::Patch,
         idempotent: true,
         retry_reason: "an update to given values: repeating it leaves the same state",
         params: &[
@@ -5609,7 +5609,7 @@ impl seam_core::Route for AcsCredentialsUnassign {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -5655,12 +5655,12 @@ impl AcsCredentialsUpdate {
     }
 }
 
-impl seam_core::Route for AcsCredentialsUpdate {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AcsCredentialsUpdate {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 49,
         name: "acs.credentials.update",
         path: "/acs/credentials/update",
-        method: seam_core::HttpMethod::Patch,
+        method: seamapi_core::HttpMethod::Patch,
         idempotent: true,
         retry_reason: "an update to given values: repeating it leaves the same state",
         params: &[
@@ -5696,7 +5696,7 @@ impl seam_core::Route for AcsCredentialsUpdate {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -5742,12 +5742,12 @@ impl AcsEncodersEncodeCredential {
     }
 }
 
-impl seam_core::Route for AcsEncodersEncodeCredential {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AcsEncodersEncodeCredential {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 50,
         name: "acs.encoders.encode_credential",
         path: "/acs/encoders/encode_credential",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "answers with an action attempt: a replay could run the action twice",
         params: &[
@@ -5783,7 +5783,7 @@ impl seam_core::Route for AcsEncodersEncodeCredential {
     type Output = crate::resources::ActionAttempt;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "action_attempt")
+        seamapi_core::codec::decode_field(body, "action_attempt")
     }
 }
 
@@ -5809,12 +5809,12 @@ impl AcsEncodersGet {
     }
 }
 
-impl seam_core::Route for AcsEncodersGet {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AcsEncodersGet {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 51,
         name: "acs.encoders.get",
         path: "/acs/encoders/get",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[ParamSpec::new(
@@ -5836,7 +5836,7 @@ impl seam_core::Route for AcsEncodersGet {
     type Output = crate::resources::AcsEncoder;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "acs_encoder")
+        seamapi_core::codec::decode_field(body, "acs_encoder")
     }
 }
 
@@ -5887,12 +5887,12 @@ impl AcsEncodersList {
     }
 }
 
-impl seam_core::Route for AcsEncodersList {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AcsEncodersList {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 52,
         name: "acs.encoders.list",
         path: "/acs/encoders/list",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[
@@ -5937,14 +5937,14 @@ impl seam_core::Route for AcsEncodersList {
         doc: "Returns a list of all [encoders](https://docs.seam.co/low-level-apis/access-systems/working-with-card-encoders-and-scanners).",
         deprecated: None,
     };
-    type Output = seam_core::Page<crate::resources::AcsEncoder>;
+    type Output = seamapi_core::Page<crate::resources::AcsEncoder>;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_page(body, "acs_encoders")
+        seamapi_core::codec::decode_page(body, "acs_encoders")
     }
 }
 
-impl seam_core::Paginated for AcsEncodersList {
+impl seamapi_core::Paginated for AcsEncodersList {
     type Item = crate::resources::AcsEncoder;
 
     fn page_cursor(&self) -> Option<&str> {
@@ -5993,12 +5993,12 @@ impl AcsEncodersScanCredential {
     }
 }
 
-impl seam_core::Route for AcsEncodersScanCredential {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AcsEncodersScanCredential {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 53,
         name: "acs.encoders.scan_credential",
         path: "/acs/encoders/scan_credential",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "answers with an action attempt: a replay could run the action twice",
         params: &[
@@ -6028,7 +6028,7 @@ impl seam_core::Route for AcsEncodersScanCredential {
     type Output = crate::resources::ActionAttempt;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "action_attempt")
+        seamapi_core::codec::decode_field(body, "action_attempt")
     }
 }
 
@@ -6087,12 +6087,12 @@ impl AcsEncodersScanToAssignCredential {
     }
 }
 
-impl seam_core::Route for AcsEncodersScanToAssignCredential {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AcsEncodersScanToAssignCredential {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 54,
         name: "acs.encoders.scan_to_assign_credential",
         path: "/acs/encoders/scan_to_assign_credential",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "answers with an action attempt: a replay could run the action twice",
         params: &[
@@ -6134,7 +6134,7 @@ impl seam_core::Route for AcsEncodersScanToAssignCredential {
     type Output = crate::resources::ActionAttempt;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "action_attempt")
+        seamapi_core::codec::decode_field(body, "action_attempt")
     }
 }
 
@@ -6187,12 +6187,12 @@ impl AcsEncodersSimulateNextCredentialEncodeWillFail {
     }
 }
 
-impl seam_core::Route for AcsEncodersSimulateNextCredentialEncodeWillFail {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AcsEncodersSimulateNextCredentialEncodeWillFail {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 55,
         name: "acs.encoders.simulate.next_credential_encode_will_fail",
         path: "/acs/encoders/simulate/next_credential_encode_will_fail",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "not known to be safe to repeat",
         params: &[
@@ -6233,7 +6233,7 @@ impl seam_core::Route for AcsEncodersSimulateNextCredentialEncodeWillFail {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -6276,12 +6276,12 @@ impl AcsEncodersSimulateNextCredentialEncodeWillSucceed {
     }
 }
 
-impl seam_core::Route for AcsEncodersSimulateNextCredentialEncodeWillSucceed {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AcsEncodersSimulateNextCredentialEncodeWillSucceed {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 56,
         name: "acs.encoders.simulate.next_credential_encode_will_succeed",
         path: "/acs/encoders/simulate/next_credential_encode_will_succeed",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "not known to be safe to repeat",
         params: &[
@@ -6311,7 +6311,7 @@ impl seam_core::Route for AcsEncodersSimulateNextCredentialEncodeWillSucceed {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -6360,12 +6360,12 @@ impl AcsEncodersSimulateNextCredentialScanWillFail {
     }
 }
 
-impl seam_core::Route for AcsEncodersSimulateNextCredentialScanWillFail {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AcsEncodersSimulateNextCredentialScanWillFail {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 57,
         name: "acs.encoders.simulate.next_credential_scan_will_fail",
         path: "/acs/encoders/simulate/next_credential_scan_will_fail",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "not known to be safe to repeat",
         params: &[
@@ -6405,7 +6405,7 @@ impl seam_core::Route for AcsEncodersSimulateNextCredentialScanWillFail {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -6458,12 +6458,12 @@ impl AcsEncodersSimulateNextCredentialScanWillSucceed {
     }
 }
 
-impl seam_core::Route for AcsEncodersSimulateNextCredentialScanWillSucceed {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AcsEncodersSimulateNextCredentialScanWillSucceed {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 58,
         name: "acs.encoders.simulate.next_credential_scan_will_succeed",
         path: "/acs/encoders/simulate/next_credential_scan_will_succeed",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "not known to be safe to repeat",
         params: &[
@@ -6504,7 +6504,7 @@ impl seam_core::Route for AcsEncodersSimulateNextCredentialScanWillSucceed {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -6530,12 +6530,12 @@ impl AcsEntrancesGet {
     }
 }
 
-impl seam_core::Route for AcsEntrancesGet {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AcsEntrancesGet {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 59,
         name: "acs.entrances.get",
         path: "/acs/entrances/get",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[ParamSpec::new(
@@ -6557,7 +6557,7 @@ impl seam_core::Route for AcsEntrancesGet {
     type Output = crate::resources::AcsEntrance;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "acs_entrance")
+        seamapi_core::codec::decode_field(body, "acs_entrance")
     }
 }
 
@@ -6603,12 +6603,12 @@ impl AcsEntrancesGrantAccess {
     }
 }
 
-impl seam_core::Route for AcsEntrancesGrantAccess {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AcsEntrancesGrantAccess {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 60,
         name: "acs.entrances.grant_access",
         path: "/acs/entrances/grant_access",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "not known to be safe to repeat",
         params: &[
@@ -6644,7 +6644,7 @@ impl seam_core::Route for AcsEntrancesGrantAccess {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -6772,12 +6772,12 @@ impl AcsEntrancesList {
     }
 }
 
-impl seam_core::Route for AcsEntrancesList {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AcsEntrancesList {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 61,
         name: "acs.entrances.list",
         path: "/acs/entrances/list",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[
@@ -6802,14 +6802,14 @@ impl seam_core::Route for AcsEntrancesList {
         doc: "Returns a list of all [access system entrances](https://docs.seam.co/low-level-apis/access-systems/retrieving-entrance-details).",
         deprecated: None,
     };
-    type Output = seam_core::Page<crate::resources::AcsEntrance>;
+    type Output = seamapi_core::Page<crate::resources::AcsEntrance>;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_page(body, "acs_entrances")
+        seamapi_core::codec::decode_page(body, "acs_entrances")
     }
 }
 
-impl seam_core::Paginated for AcsEntrancesList {
+impl seamapi_core::Paginated for AcsEntrancesList {
     type Item = crate::resources::AcsEntrance;
 
     fn page_cursor(&self) -> Option<&str> {
@@ -6858,12 +6858,12 @@ impl AcsEntrancesListCredentialsWithAccess {
     }
 }
 
-impl seam_core::Route for AcsEntrancesListCredentialsWithAccess {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AcsEntrancesListCredentialsWithAccess {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 62,
         name: "acs.entrances.list_credentials_with_access",
         path: "/acs/entrances/list_credentials_with_access",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[
@@ -6893,7 +6893,7 @@ impl seam_core::Route for AcsEntrancesListCredentialsWithAccess {
     type Output = Vec<crate::resources::AcsCredential>;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "acs_credentials")
+        seamapi_core::codec::decode_field(body, "acs_credentials")
     }
 }
 
@@ -6922,12 +6922,12 @@ impl AcsEntrancesUnlock {
     }
 }
 
-impl seam_core::Route for AcsEntrancesUnlock {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AcsEntrancesUnlock {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 63,
         name: "acs.entrances.unlock",
         path: "/acs/entrances/unlock",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "answers with an action attempt: a replay could run the action twice",
         params: &[
@@ -6957,7 +6957,7 @@ impl seam_core::Route for AcsEntrancesUnlock {
     type Output = crate::resources::ActionAttempt;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "action_attempt")
+        seamapi_core::codec::decode_field(body, "action_attempt")
     }
 }
 
@@ -6983,12 +6983,12 @@ impl AcsSystemsGet {
     }
 }
 
-impl seam_core::Route for AcsSystemsGet {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AcsSystemsGet {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 64,
         name: "acs.systems.get",
         path: "/acs/systems/get",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[ParamSpec::new(
@@ -7010,7 +7010,7 @@ impl seam_core::Route for AcsSystemsGet {
     type Output = crate::resources::AcsSystem;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "acs_system")
+        seamapi_core::codec::decode_field(body, "acs_system")
     }
 }
 
@@ -7065,12 +7065,12 @@ impl AcsSystemsList {
     }
 }
 
-impl seam_core::Route for AcsSystemsList {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AcsSystemsList {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 65,
         name: "acs.systems.list",
         path: "/acs/systems/list",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[
@@ -7091,7 +7091,7 @@ impl seam_core::Route for AcsSystemsList {
     type Output = Vec<crate::resources::AcsSystem>;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "acs_systems")
+        seamapi_core::codec::decode_field(body, "acs_systems")
     }
 }
 
@@ -7119,12 +7119,12 @@ impl AcsSystemsListCompatibleCredentialManagerAcsSystems {
     }
 }
 
-impl seam_core::Route for AcsSystemsListCompatibleCredentialManagerAcsSystems {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AcsSystemsListCompatibleCredentialManagerAcsSystems {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 66,
         name: "acs.systems.list_compatible_credential_manager_acs_systems",
         path: "/acs/systems/list_compatible_credential_manager_acs_systems",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[ParamSpec::new(
@@ -7146,7 +7146,7 @@ impl seam_core::Route for AcsSystemsListCompatibleCredentialManagerAcsSystems {
     type Output = Vec<crate::resources::AcsSystem>;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "acs_systems")
+        seamapi_core::codec::decode_field(body, "acs_systems")
     }
 }
 
@@ -7206,12 +7206,12 @@ impl AcsSystemsReportDevices {
     }
 }
 
-impl seam_core::Route for AcsSystemsReportDevices {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AcsSystemsReportDevices {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 67,
         name: "acs.systems.report_devices",
         path: "/acs/systems/report_devices",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "not known to be safe to repeat",
         params: &[
@@ -7251,7 +7251,7 @@ impl seam_core::Route for AcsSystemsReportDevices {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -7280,12 +7280,12 @@ impl AcsUsersAddToAccessGroup {
     }
 }
 
-impl seam_core::Route for AcsUsersAddToAccessGroup {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AcsUsersAddToAccessGroup {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 68,
         name: "acs.users.add_to_access_group",
         path: "/acs/users/add_to_access_group",
-        method: seam_core::HttpMethod::Put,
+        method: seamapi_core::HttpMethod::Put,
         idempotent: true,
         retry_reason: "sent as PUT: repeating it leaves the same state",
         params: &[
@@ -7315,7 +7315,7 @@ impl seam_core::Route for AcsUsersAddToAccessGroup {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -7409,12 +7409,12 @@ impl AcsUsersCreate {
     }
 }
 
-impl seam_core::Route for AcsUsersCreate {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AcsUsersCreate {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 69,
         name: "acs.users.create",
         path: "/acs/users/create",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "a replay could create a second resource",
         params: &[
@@ -7480,7 +7480,7 @@ impl seam_core::Route for AcsUsersCreate {
     type Output = crate::resources::AcsUser;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "acs_user")
+        seamapi_core::codec::decode_field(body, "acs_user")
     }
 }
 
@@ -7533,12 +7533,12 @@ impl AcsUsersDelete {
     }
 }
 
-impl seam_core::Route for AcsUsersDelete {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AcsUsersDelete {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 70,
         name: "acs.users.delete",
         path: "/acs/users/delete",
-        method: seam_core::HttpMethod::Delete,
+        method: seamapi_core::HttpMethod::Delete,
         idempotent: true,
         retry_reason: "deleting twice leaves the same state",
         params: &[
@@ -7574,7 +7574,7 @@ impl seam_core::Route for AcsUsersDelete {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -7627,12 +7627,12 @@ impl GetAcsUser {
     }
 }
 
-impl seam_core::Route for GetAcsUser {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for GetAcsUser {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 71,
         name: "acs.users.get",
         path: "/acs/users/get",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[
@@ -7668,7 +7668,7 @@ impl seam_core::Route for GetAcsUser {
     type Output = crate::resources::AcsUser;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "acs_user")
+        seamapi_core::codec::decode_field(body, "acs_user")
     }
 }
 
@@ -7775,12 +7775,12 @@ impl ListAcsUsers {
     }
 }
 
-impl seam_core::Route for ListAcsUsers {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for ListAcsUsers {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 72,
         name: "acs.users.list",
         path: "/acs/users/list",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[
@@ -7803,14 +7803,14 @@ impl seam_core::Route for ListAcsUsers {
         doc: "Returns a list of all [access system users](https://docs.seam.co/low-level-apis/access-systems/user-management).",
         deprecated: None,
     };
-    type Output = seam_core::Page<crate::resources::AcsUser>;
+    type Output = seamapi_core::Page<crate::resources::AcsUser>;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_page(body, "acs_users")
+        seamapi_core::codec::decode_page(body, "acs_users")
     }
 }
 
-impl seam_core::Paginated for ListAcsUsers {
+impl seamapi_core::Paginated for ListAcsUsers {
     type Item = crate::resources::AcsUser;
 
     fn page_cursor(&self) -> Option<&str> {
@@ -7873,12 +7873,12 @@ impl AcsUsersListAccessibleEntrances {
     }
 }
 
-impl seam_core::Route for AcsUsersListAccessibleEntrances {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AcsUsersListAccessibleEntrances {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 73,
         name: "acs.users.list_accessible_entrances",
         path: "/acs/users/list_accessible_entrances",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[
@@ -7914,7 +7914,7 @@ impl seam_core::Route for AcsUsersListAccessibleEntrances {
     type Output = Vec<crate::resources::AcsEntrance>;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "acs_entrances")
+        seamapi_core::codec::decode_field(body, "acs_entrances")
     }
 }
 
@@ -7960,12 +7960,12 @@ impl AcsUsersRemoveFromAccessGroup {
     }
 }
 
-impl seam_core::Route for AcsUsersRemoveFromAccessGroup {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AcsUsersRemoveFromAccessGroup {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 74,
         name: "acs.users.remove_from_access_group",
         path: "/acs/users/remove_from_access_group",
-        method: seam_core::HttpMethod::Delete,
+        method: seamapi_core::HttpMethod::Delete,
         idempotent: true,
         retry_reason: "deleting twice leaves the same state",
         params: &[
@@ -8001,7 +8001,7 @@ impl seam_core::Route for AcsUsersRemoveFromAccessGroup {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -8054,12 +8054,12 @@ impl AcsUsersRevokeAccessToAllEntrances {
     }
 }
 
-impl seam_core::Route for AcsUsersRevokeAccessToAllEntrances {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AcsUsersRevokeAccessToAllEntrances {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 75,
         name: "acs.users.revoke_access_to_all_entrances",
         path: "/acs/users/revoke_access_to_all_entrances",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "not known to be safe to repeat",
         params: &[
@@ -8095,7 +8095,7 @@ impl seam_core::Route for AcsUsersRevokeAccessToAllEntrances {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -8148,12 +8148,12 @@ impl AcsUsersSuspend {
     }
 }
 
-impl seam_core::Route for AcsUsersSuspend {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AcsUsersSuspend {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 76,
         name: "acs.users.suspend",
         path: "/acs/users/suspend",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "not known to be safe to repeat",
         params: &[
@@ -8189,7 +8189,7 @@ impl seam_core::Route for AcsUsersSuspend {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -8242,12 +8242,12 @@ impl AcsUsersUnsuspend {
     }
 }
 
-impl seam_core::Route for AcsUsersUnsuspend {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AcsUsersUnsuspend {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 77,
         name: "acs.users.unsuspend",
         path: "/acs/users/unsuspend",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "not known to be safe to repeat",
         params: &[
@@ -8283,7 +8283,7 @@ impl seam_core::Route for AcsUsersUnsuspend {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -8397,12 +8397,12 @@ impl AcsUsersUpdate {
     }
 }
 
-impl seam_core::Route for AcsUsersUpdate {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AcsUsersUpdate {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 78,
         name: "acs.users.update",
         path: "/acs/users/update",
-        method: seam_core::HttpMethod::Patch,
+        method: seamapi_core::HttpMethod::Patch,
         idempotent: true,
         retry_reason: "an update to given values: repeating it leaves the same state",
         params: &[
@@ -8429,7 +8429,7 @@ impl seam_core::Route for AcsUsersUpdate {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -8455,12 +8455,12 @@ impl ActionAttemptsGet {
     }
 }
 
-impl seam_core::Route for ActionAttemptsGet {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for ActionAttemptsGet {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 79,
         name: "action_attempts.get",
         path: "/action_attempts/get",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[ParamSpec::new(
@@ -8482,7 +8482,7 @@ impl seam_core::Route for ActionAttemptsGet {
     type Output = crate::resources::ActionAttempt;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "action_attempt")
+        seamapi_core::codec::decode_field(body, "action_attempt")
     }
 }
 
@@ -8549,12 +8549,12 @@ impl ActionAttemptsList {
     }
 }
 
-impl seam_core::Route for ActionAttemptsList {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for ActionAttemptsList {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 80,
         name: "action_attempts.list",
         path: "/action_attempts/list",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[
@@ -8597,14 +8597,14 @@ impl seam_core::Route for ActionAttemptsList {
         doc: "Returns a list of the [action attempts](https://docs.seam.co/core-concepts/action-attempts) that you specify as an array of `action_attempt_id`s.",
         deprecated: None,
     };
-    type Output = seam_core::Page<crate::resources::ActionAttempt>;
+    type Output = seamapi_core::Page<crate::resources::ActionAttempt>;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_page(body, "action_attempts")
+        seamapi_core::codec::decode_page(body, "action_attempts")
     }
 }
 
-impl seam_core::Paginated for ActionAttemptsList {
+impl seamapi_core::Paginated for ActionAttemptsList {
     type Item = crate::resources::ActionAttempt;
 
     fn page_cursor(&self) -> Option<&str> {
@@ -8722,12 +8722,12 @@ impl ClientSessionsCreate {
     }
 }
 
-impl seam_core::Route for ClientSessionsCreate {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for ClientSessionsCreate {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 81,
         name: "client_sessions.create",
         path: "/client_sessions/create",
-        method: seam_core::HttpMethod::Put,
+        method: seamapi_core::HttpMethod::Put,
         idempotent: false,
         retry_reason: "a replay could create a second resource",
         params: &[
@@ -8753,7 +8753,7 @@ impl seam_core::Route for ClientSessionsCreate {
     type Output = crate::resources::ClientSession;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "client_session")
+        seamapi_core::codec::decode_field(body, "client_session")
     }
 }
 
@@ -8779,12 +8779,12 @@ impl ClientSessionsDelete {
     }
 }
 
-impl seam_core::Route for ClientSessionsDelete {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for ClientSessionsDelete {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 82,
         name: "client_sessions.delete",
         path: "/client_sessions/delete",
-        method: seam_core::HttpMethod::Delete,
+        method: seamapi_core::HttpMethod::Delete,
         idempotent: true,
         retry_reason: "deleting twice leaves the same state",
         params: &[ParamSpec::new(
@@ -8806,7 +8806,7 @@ impl seam_core::Route for ClientSessionsDelete {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -8849,12 +8849,12 @@ impl ClientSessionsGet {
     }
 }
 
-impl seam_core::Route for ClientSessionsGet {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for ClientSessionsGet {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 83,
         name: "client_sessions.get",
         path: "/client_sessions/get",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[
@@ -8884,7 +8884,7 @@ impl seam_core::Route for ClientSessionsGet {
     type Output = crate::resources::ClientSession;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "client_session")
+        seamapi_core::codec::decode_field(body, "client_session")
     }
 }
 
@@ -8972,12 +8972,12 @@ impl ClientSessionsGetOrCreate {
     }
 }
 
-impl seam_core::Route for ClientSessionsGetOrCreate {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for ClientSessionsGetOrCreate {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 84,
         name: "client_sessions.get_or_create",
         path: "/client_sessions/get_or_create",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "a replay could create a second resource",
         params: &[
@@ -9001,7 +9001,7 @@ impl seam_core::Route for ClientSessionsGetOrCreate {
     type Output = crate::resources::ClientSession;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "client_session")
+        seamapi_core::codec::decode_field(body, "client_session")
     }
 }
 
@@ -9089,12 +9089,12 @@ impl ClientSessionsGrantAccess {
     }
 }
 
-impl seam_core::Route for ClientSessionsGrantAccess {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for ClientSessionsGrantAccess {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 85,
         name: "client_sessions.grant_access",
         path: "/client_sessions/grant_access",
-        method: seam_core::HttpMethod::Patch,
+        method: seamapi_core::HttpMethod::Patch,
         idempotent: true,
         retry_reason: "an update to given values: repeating it leaves the same state",
         params: &[
@@ -9118,7 +9118,7 @@ impl seam_core::Route for ClientSessionsGrantAccess {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -9191,12 +9191,12 @@ impl ClientSessionsList {
     }
 }
 
-impl seam_core::Route for ClientSessionsList {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for ClientSessionsList {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 86,
         name: "client_sessions.list",
         path: "/client_sessions/list",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[
@@ -9244,7 +9244,7 @@ impl seam_core::Route for ClientSessionsList {
     type Output = Vec<crate::resources::ClientSession>;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "client_sessions")
+        seamapi_core::codec::decode_field(body, "client_sessions")
     }
 }
 
@@ -9272,12 +9272,12 @@ impl ClientSessionsRevoke {
     }
 }
 
-impl seam_core::Route for ClientSessionsRevoke {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for ClientSessionsRevoke {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 87,
         name: "client_sessions.revoke",
         path: "/client_sessions/revoke",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "not known to be safe to repeat",
         params: &[ParamSpec::new(
@@ -9299,7 +9299,7 @@ impl seam_core::Route for ClientSessionsRevoke {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -9444,12 +9444,12 @@ impl ConnectWebviewsCreate {
     }
 }
 
-impl seam_core::Route for ConnectWebviewsCreate {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for ConnectWebviewsCreate {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 88,
         name: "connect_webviews.create",
         path: "/connect_webviews/create",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "a replay could create a second resource",
         params: &[
@@ -9477,7 +9477,7 @@ impl seam_core::Route for ConnectWebviewsCreate {
     type Output = crate::resources::ConnectWebview;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "connect_webview")
+        seamapi_core::codec::decode_field(body, "connect_webview")
     }
 }
 
@@ -9505,12 +9505,12 @@ impl ConnectWebviewsDelete {
     }
 }
 
-impl seam_core::Route for ConnectWebviewsDelete {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for ConnectWebviewsDelete {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 89,
         name: "connect_webviews.delete",
         path: "/connect_webviews/delete",
-        method: seam_core::HttpMethod::Delete,
+        method: seamapi_core::HttpMethod::Delete,
         idempotent: true,
         retry_reason: "deleting twice leaves the same state",
         params: &[ParamSpec::new(
@@ -9532,7 +9532,7 @@ impl seam_core::Route for ConnectWebviewsDelete {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -9560,12 +9560,12 @@ impl ConnectWebviewsGet {
     }
 }
 
-impl seam_core::Route for ConnectWebviewsGet {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for ConnectWebviewsGet {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 90,
         name: "connect_webviews.get",
         path: "/connect_webviews/get",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[ParamSpec::new(
@@ -9587,7 +9587,7 @@ impl seam_core::Route for ConnectWebviewsGet {
     type Output = crate::resources::ConnectWebview;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "connect_webview")
+        seamapi_core::codec::decode_field(body, "connect_webview")
     }
 }
 
@@ -9677,12 +9677,12 @@ impl ConnectWebviewsList {
     }
 }
 
-impl seam_core::Route for ConnectWebviewsList {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for ConnectWebviewsList {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 91,
         name: "connect_webviews.list",
         path: "/connect_webviews/list",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[
@@ -9703,14 +9703,14 @@ impl seam_core::Route for ConnectWebviewsList {
         doc: "Returns a list of all [Connect Webviews](https://docs.seam.co/core-concepts/connect-webviews).",
         deprecated: None,
     };
-    type Output = seam_core::Page<crate::resources::ConnectWebview>;
+    type Output = seamapi_core::Page<crate::resources::ConnectWebview>;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_page(body, "connect_webviews")
+        seamapi_core::codec::decode_page(body, "connect_webviews")
     }
 }
 
-impl seam_core::Paginated for ConnectWebviewsList {
+impl seamapi_core::Paginated for ConnectWebviewsList {
     type Item = crate::resources::ConnectWebview;
 
     fn page_cursor(&self) -> Option<&str> {
@@ -9750,12 +9750,12 @@ impl ConnectedAccountsDelete {
     }
 }
 
-impl seam_core::Route for ConnectedAccountsDelete {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for ConnectedAccountsDelete {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 92,
         name: "connected_accounts.delete",
         path: "/connected_accounts/delete",
-        method: seam_core::HttpMethod::Delete,
+        method: seamapi_core::HttpMethod::Delete,
         idempotent: true,
         retry_reason: "deleting twice leaves the same state",
         params: &[ParamSpec::new(
@@ -9777,7 +9777,7 @@ impl seam_core::Route for ConnectedAccountsDelete {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -9802,12 +9802,12 @@ impl ConnectedAccountsGet {
     }
 }
 
-impl seam_core::Route for ConnectedAccountsGet {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for ConnectedAccountsGet {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 93,
         name: "connected_accounts.get",
         path: "/connected_accounts/get",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[
@@ -9837,7 +9837,7 @@ impl seam_core::Route for ConnectedAccountsGet {
     type Output = crate::resources::ConnectedAccount;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "connected_account")
+        seamapi_core::codec::decode_field(body, "connected_account")
     }
 }
 
@@ -9937,12 +9937,12 @@ impl ConnectedAccountsList {
     }
 }
 
-impl seam_core::Route for ConnectedAccountsList {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for ConnectedAccountsList {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 94,
         name: "connected_accounts.list",
         path: "/connected_accounts/list",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[
@@ -9964,14 +9964,14 @@ impl seam_core::Route for ConnectedAccountsList {
         doc: "Returns a list of all [connected accounts](https://docs.seam.co/core-concepts/connected-accounts).",
         deprecated: None,
     };
-    type Output = seam_core::Page<crate::resources::ConnectedAccount>;
+    type Output = seamapi_core::Page<crate::resources::ConnectedAccount>;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_page(body, "connected_accounts")
+        seamapi_core::codec::decode_page(body, "connected_accounts")
     }
 }
 
-impl seam_core::Paginated for ConnectedAccountsList {
+impl seamapi_core::Paginated for ConnectedAccountsList {
     type Item = crate::resources::ConnectedAccount;
 
     fn page_cursor(&self) -> Option<&str> {
@@ -10007,12 +10007,12 @@ impl ConnectedAccountsSimulateDisconnect {
     }
 }
 
-impl seam_core::Route for ConnectedAccountsSimulateDisconnect {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for ConnectedAccountsSimulateDisconnect {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 95,
         name: "connected_accounts.simulate.disconnect",
         path: "/connected_accounts/simulate/disconnect",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "not known to be safe to repeat",
         params: &[ParamSpec::new(
@@ -10034,7 +10034,7 @@ impl seam_core::Route for ConnectedAccountsSimulateDisconnect {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -10060,12 +10060,12 @@ impl ConnectedAccountsSync {
     }
 }
 
-impl seam_core::Route for ConnectedAccountsSync {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for ConnectedAccountsSync {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 96,
         name: "connected_accounts.sync",
         path: "/connected_accounts/sync",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "not known to be safe to repeat",
         params: &[ParamSpec::new(
@@ -10087,7 +10087,7 @@ impl seam_core::Route for ConnectedAccountsSync {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -10169,12 +10169,12 @@ impl ConnectedAccountsUpdate {
     }
 }
 
-impl seam_core::Route for ConnectedAccountsUpdate {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for ConnectedAccountsUpdate {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 97,
         name: "connected_accounts.update",
         path: "/connected_accounts/update",
-        method: seam_core::HttpMethod::Patch,
+        method: seamapi_core::HttpMethod::Patch,
         idempotent: true,
         retry_reason: "an update to given values: repeating it leaves the same state",
         params: &[
@@ -10198,7 +10198,7 @@ impl seam_core::Route for ConnectedAccountsUpdate {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -10344,12 +10344,12 @@ impl CustomersCreatePortal {
     }
 }
 
-impl seam_core::Route for CustomersCreatePortal {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for CustomersCreatePortal {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 98,
         name: "customers.create_portal",
         path: "/customers/create_portal",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "a replay could create a second resource",
         params: &[
@@ -10432,7 +10432,7 @@ impl seam_core::Route for CustomersCreatePortal {
     type Output = crate::resources::CustomerPortal;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "customer_portal")
+        seamapi_core::codec::decode_field(body, "customer_portal")
     }
 }
 
@@ -10646,12 +10646,12 @@ impl CustomersDeleteData {
     }
 }
 
-impl seam_core::Route for CustomersDeleteData {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for CustomersDeleteData {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 99,
         name: "customers.delete_data",
         path: "/customers/delete_data",
-        method: seam_core::HttpMethod::Delete,
+        method: seamapi_core::HttpMethod::Delete,
         idempotent: true,
         retry_reason: "deleting twice leaves the same state",
         params: &[
@@ -10783,7 +10783,7 @@ impl seam_core::Route for CustomersDeleteData {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -11057,12 +11057,12 @@ impl CustomersPushData {
     }
 }
 
-impl seam_core::Route for CustomersPushData {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for CustomersPushData {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 100,
         name: "customers.push_data",
         path: "/customers/push_data",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "not known to be safe to repeat",
         params: &[
@@ -11242,7 +11242,7 @@ impl seam_core::Route for CustomersPushData {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -11287,12 +11287,12 @@ impl DevicesGet {
     }
 }
 
-impl seam_core::Route for DevicesGet {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for DevicesGet {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 101,
         name: "devices.get",
         path: "/devices/get",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[
@@ -11322,7 +11322,7 @@ impl seam_core::Route for DevicesGet {
     type Output = crate::resources::Device;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "device")
+        seamapi_core::codec::decode_field(body, "device")
     }
 }
 
@@ -11516,12 +11516,12 @@ impl DevicesList {
     }
 }
 
-impl seam_core::Route for DevicesList {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for DevicesList {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 102,
         name: "devices.list",
         path: "/devices/list",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[
@@ -11552,14 +11552,14 @@ impl seam_core::Route for DevicesList {
         doc: "Returns a list of all [devices](https://docs.seam.co/core-concepts/devices).",
         deprecated: None,
     };
-    type Output = seam_core::Page<crate::resources::Device>;
+    type Output = seamapi_core::Page<crate::resources::Device>;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_page(body, "devices")
+        seamapi_core::codec::decode_page(body, "devices")
     }
 }
 
-impl seam_core::Paginated for DevicesList {
+impl seamapi_core::Paginated for DevicesList {
     type Item = crate::resources::Device;
 
     fn page_cursor(&self) -> Option<&str> {
@@ -11609,12 +11609,12 @@ impl DevicesListDeviceProviders {
     }
 }
 
-impl seam_core::Route for DevicesListDeviceProviders {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for DevicesListDeviceProviders {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 103,
         name: "devices.list_device_providers",
         path: "/devices/list_device_providers",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[ParamSpec::new(
@@ -11645,7 +11645,7 @@ impl seam_core::Route for DevicesListDeviceProviders {
     type Output = Vec<crate::resources::DeviceProvider>;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "device_providers")
+        seamapi_core::codec::decode_field(body, "device_providers")
     }
 }
 
@@ -11673,12 +11673,12 @@ impl DevicesReportProviderMetadata {
     }
 }
 
-impl seam_core::Route for DevicesReportProviderMetadata {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for DevicesReportProviderMetadata {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 104,
         name: "devices.report_provider_metadata",
         path: "/devices/report_provider_metadata",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "not known to be safe to repeat",
         params: &[ParamSpec::new(
@@ -11706,7 +11706,7 @@ impl seam_core::Route for DevicesReportProviderMetadata {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -11732,12 +11732,12 @@ impl DevicesSimulateConnect {
     }
 }
 
-impl seam_core::Route for DevicesSimulateConnect {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for DevicesSimulateConnect {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 105,
         name: "devices.simulate.connect",
         path: "/devices/simulate/connect",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "not known to be safe to repeat",
         params: &[ParamSpec::new(
@@ -11759,7 +11759,7 @@ impl seam_core::Route for DevicesSimulateConnect {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -11788,12 +11788,12 @@ impl DevicesSimulateConnectToHub {
     }
 }
 
-impl seam_core::Route for DevicesSimulateConnectToHub {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for DevicesSimulateConnectToHub {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 106,
         name: "devices.simulate.connect_to_hub",
         path: "/devices/simulate/connect_to_hub",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "not known to be safe to repeat",
         params: &[ParamSpec::new(
@@ -11815,7 +11815,7 @@ impl seam_core::Route for DevicesSimulateConnectToHub {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -11841,12 +11841,12 @@ impl DevicesSimulateDisconnect {
     }
 }
 
-impl seam_core::Route for DevicesSimulateDisconnect {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for DevicesSimulateDisconnect {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 107,
         name: "devices.simulate.disconnect",
         path: "/devices/simulate/disconnect",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "not known to be safe to repeat",
         params: &[ParamSpec::new(
@@ -11868,7 +11868,7 @@ impl seam_core::Route for DevicesSimulateDisconnect {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -11898,12 +11898,12 @@ impl DevicesSimulateDisconnectFromHub {
     }
 }
 
-impl seam_core::Route for DevicesSimulateDisconnectFromHub {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for DevicesSimulateDisconnectFromHub {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 108,
         name: "devices.simulate.disconnect_from_hub",
         path: "/devices/simulate/disconnect_from_hub",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "not known to be safe to repeat",
         params: &[ParamSpec::new(
@@ -11925,7 +11925,7 @@ impl seam_core::Route for DevicesSimulateDisconnectFromHub {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -11956,12 +11956,12 @@ impl DevicesSimulatePaidSubscription {
     }
 }
 
-impl seam_core::Route for DevicesSimulatePaidSubscription {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for DevicesSimulatePaidSubscription {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 109,
         name: "devices.simulate.paid_subscription",
         path: "/devices/simulate/paid_subscription",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "not known to be safe to repeat",
         params: &[
@@ -11991,7 +11991,7 @@ impl seam_core::Route for DevicesSimulatePaidSubscription {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -12017,12 +12017,12 @@ impl DevicesSimulateRemove {
     }
 }
 
-impl seam_core::Route for DevicesSimulateRemove {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for DevicesSimulateRemove {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 110,
         name: "devices.simulate.remove",
         path: "/devices/simulate/remove",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "not known to be safe to repeat",
         params: &[ParamSpec::new(
@@ -12044,7 +12044,7 @@ impl seam_core::Route for DevicesSimulateRemove {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -12091,12 +12091,12 @@ impl DevicesUnmanagedGet {
     }
 }
 
-impl seam_core::Route for DevicesUnmanagedGet {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for DevicesUnmanagedGet {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 111,
         name: "devices.unmanaged.get",
         path: "/devices/unmanaged/get",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[
@@ -12126,7 +12126,7 @@ impl seam_core::Route for DevicesUnmanagedGet {
     type Output = crate::resources::UnmanagedDevice;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "device")
+        seamapi_core::codec::decode_field(body, "device")
     }
 }
 
@@ -12322,12 +12322,12 @@ impl DevicesUnmanagedList {
     }
 }
 
-impl seam_core::Route for DevicesUnmanagedList {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for DevicesUnmanagedList {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 112,
         name: "devices.unmanaged.list",
         path: "/devices/unmanaged/list",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[
@@ -12358,14 +12358,14 @@ impl seam_core::Route for DevicesUnmanagedList {
         doc: "Returns a list of all [unmanaged devices](https://docs.seam.co/core-concepts/devices/managed-and-unmanaged-devices).",
         deprecated: None,
     };
-    type Output = seam_core::Page<crate::resources::UnmanagedDevice>;
+    type Output = seamapi_core::Page<crate::resources::UnmanagedDevice>;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_page(body, "devices")
+        seamapi_core::codec::decode_page(body, "devices")
     }
 }
 
-impl seam_core::Paginated for DevicesUnmanagedList {
+impl seamapi_core::Paginated for DevicesUnmanagedList {
     type Item = crate::resources::UnmanagedDevice;
 
     fn page_cursor(&self) -> Option<&str> {
@@ -12426,12 +12426,12 @@ impl DevicesUnmanagedUpdate {
     }
 }
 
-impl seam_core::Route for DevicesUnmanagedUpdate {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for DevicesUnmanagedUpdate {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 113,
         name: "devices.unmanaged.update",
         path: "/devices/unmanaged/update",
-        method: seam_core::HttpMethod::Patch,
+        method: seamapi_core::HttpMethod::Patch,
         idempotent: true,
         retry_reason: "an update to given values: repeating it leaves the same state",
         params: &[
@@ -12467,7 +12467,7 @@ impl seam_core::Route for DevicesUnmanagedUpdate {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -12552,12 +12552,12 @@ impl DevicesUpdate {
     }
 }
 
-impl seam_core::Route for DevicesUpdate {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for DevicesUpdate {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 114,
         name: "devices.update",
         path: "/devices/update",
-        method: seam_core::HttpMethod::Patch,
+        method: seamapi_core::HttpMethod::Patch,
         idempotent: true,
         retry_reason: "an update to given values: repeating it leaves the same state",
         params: &[
@@ -12611,7 +12611,7 @@ impl seam_core::Route for DevicesUpdate {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -12664,12 +12664,12 @@ impl EventsGet {
     }
 }
 
-impl seam_core::Route for EventsGet {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for EventsGet {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 115,
         name: "events.get",
         path: "/events/get",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[
@@ -12705,7 +12705,7 @@ impl seam_core::Route for EventsGet {
     type Output = crate::resources::Event;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "event")
+        seamapi_core::codec::decode_field(body, "event")
     }
 }
 
@@ -13015,12 +13015,12 @@ impl EventsList {
     }
 }
 
-impl seam_core::Route for EventsList {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for EventsList {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 116,
         name: "events.list",
         path: "/events/list",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[
@@ -13066,7 +13066,7 @@ impl seam_core::Route for EventsList {
     type Output = Vec<crate::resources::Event>;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "events")
+        seamapi_core::codec::decode_field(body, "events")
     }
 }
 
@@ -13092,12 +13092,12 @@ impl InstantKeysDelete {
     }
 }
 
-impl seam_core::Route for InstantKeysDelete {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for InstantKeysDelete {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 117,
         name: "instant_keys.delete",
         path: "/instant_keys/delete",
-        method: seam_core::HttpMethod::Delete,
+        method: seamapi_core::HttpMethod::Delete,
         idempotent: true,
         retry_reason: "deleting twice leaves the same state",
         params: &[ParamSpec::new(
@@ -13119,7 +13119,7 @@ impl seam_core::Route for InstantKeysDelete {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -13162,12 +13162,12 @@ impl InstantKeysGet {
     }
 }
 
-impl seam_core::Route for InstantKeysGet {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for InstantKeysGet {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 118,
         name: "instant_keys.get",
         path: "/instant_keys/get",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[
@@ -13197,7 +13197,7 @@ impl seam_core::Route for InstantKeysGet {
     type Output = crate::resources::InstantKey;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "instant_key")
+        seamapi_core::codec::decode_field(body, "instant_key")
     }
 }
 
@@ -13230,12 +13230,12 @@ impl InstantKeysList {
     }
 }
 
-impl seam_core::Route for InstantKeysList {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for InstantKeysList {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 119,
         name: "instant_keys.list",
         path: "/instant_keys/list",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[ParamSpec::new(
@@ -13257,7 +13257,7 @@ impl seam_core::Route for InstantKeysList {
     type Output = Vec<crate::resources::InstantKey>;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "instant_keys")
+        seamapi_core::codec::decode_field(body, "instant_keys")
     }
 }
 
@@ -13296,12 +13296,12 @@ impl LocksConfigureAutoLock {
     }
 }
 
-impl seam_core::Route for LocksConfigureAutoLock {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for LocksConfigureAutoLock {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 120,
         name: "locks.configure_auto_lock",
         path: "/locks/configure_auto_lock",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "answers with an action attempt: a replay could run the action twice",
         params: &[
@@ -13322,7 +13322,7 @@ impl seam_core::Route for LocksConfigureAutoLock {
     type Output = crate::resources::ActionAttempt;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "action_attempt")
+        seamapi_core::codec::decode_field(body, "action_attempt")
     }
 }
 
@@ -13367,12 +13367,12 @@ impl LocksGet {
     }
 }
 
-impl seam_core::Route for LocksGet {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for LocksGet {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 121,
         name: "locks.get",
         path: "/locks/get",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[
@@ -13402,7 +13402,7 @@ impl seam_core::Route for LocksGet {
     type Output = crate::resources::Device;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "device")
+        seamapi_core::codec::decode_field(body, "device")
     }
 }
 
@@ -13596,12 +13596,12 @@ impl LocksList {
     }
 }
 
-impl seam_core::Route for LocksList {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for LocksList {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 122,
         name: "locks.list",
         path: "/locks/list",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[
@@ -13635,7 +13635,7 @@ impl seam_core::Route for LocksList {
     type Output = Vec<crate::resources::Device>;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "devices")
+        seamapi_core::codec::decode_field(body, "devices")
     }
 }
 
@@ -13661,12 +13661,12 @@ impl LocksLockDoor {
     }
 }
 
-impl seam_core::Route for LocksLockDoor {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for LocksLockDoor {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 123,
         name: "locks.lock_door",
         path: "/locks/lock_door",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "answers with an action attempt: a replay could run the action twice",
         params: &[ParamSpec::new(
@@ -13688,7 +13688,7 @@ impl seam_core::Route for LocksLockDoor {
     type Output = crate::resources::ActionAttempt;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "action_attempt")
+        seamapi_core::codec::decode_field(body, "action_attempt")
     }
 }
 
@@ -13717,12 +13717,12 @@ impl LocksSimulateKeypadCodeEntry {
     }
 }
 
-impl seam_core::Route for LocksSimulateKeypadCodeEntry {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for LocksSimulateKeypadCodeEntry {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 124,
         name: "locks.simulate.keypad_code_entry",
         path: "/locks/simulate/keypad_code_entry",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "answers with an action attempt: a replay could run the action twice",
         params: &[
@@ -13752,7 +13752,7 @@ impl seam_core::Route for LocksSimulateKeypadCodeEntry {
     type Output = crate::resources::ActionAttempt;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "action_attempt")
+        seamapi_core::codec::decode_field(body, "action_attempt")
     }
 }
 
@@ -13778,12 +13778,12 @@ impl LocksSimulateManualLockViaKeypad {
     }
 }
 
-impl seam_core::Route for LocksSimulateManualLockViaKeypad {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for LocksSimulateManualLockViaKeypad {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 125,
         name: "locks.simulate.manual_lock_via_keypad",
         path: "/locks/simulate/manual_lock_via_keypad",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "answers with an action attempt: a replay could run the action twice",
         params: &[ParamSpec::new(
@@ -13805,7 +13805,7 @@ impl seam_core::Route for LocksSimulateManualLockViaKeypad {
     type Output = crate::resources::ActionAttempt;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "action_attempt")
+        seamapi_core::codec::decode_field(body, "action_attempt")
     }
 }
 
@@ -13831,12 +13831,12 @@ impl LocksUnlockDoor {
     }
 }
 
-impl seam_core::Route for LocksUnlockDoor {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for LocksUnlockDoor {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 126,
         name: "locks.unlock_door",
         path: "/locks/unlock_door",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "answers with an action attempt: a replay could run the action twice",
         params: &[ParamSpec::new(
@@ -13858,7 +13858,7 @@ impl seam_core::Route for LocksUnlockDoor {
     type Output = crate::resources::ActionAttempt;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "action_attempt")
+        seamapi_core::codec::decode_field(body, "action_attempt")
     }
 }
 
@@ -14052,12 +14052,12 @@ impl NoiseSensorsList {
     }
 }
 
-impl seam_core::Route for NoiseSensorsList {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for NoiseSensorsList {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 127,
         name: "noise_sensors.list",
         path: "/noise_sensors/list",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[
@@ -14091,7 +14091,7 @@ impl seam_core::Route for NoiseSensorsList {
     type Output = Vec<crate::resources::Device>;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "devices")
+        seamapi_core::codec::decode_field(body, "devices")
     }
 }
 
@@ -14157,12 +14157,12 @@ impl NoiseSensorsNoiseThresholdsCreate {
     }
 }
 
-impl seam_core::Route for NoiseSensorsNoiseThresholdsCreate {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for NoiseSensorsNoiseThresholdsCreate {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 128,
         name: "noise_sensors.noise_thresholds.create",
         path: "/noise_sensors/noise_thresholds/create",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "answers with an action attempt: a replay could run the action twice",
         params: &[
@@ -14216,7 +14216,7 @@ impl seam_core::Route for NoiseSensorsNoiseThresholdsCreate {
     type Output = crate::resources::NoiseThreshold;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "noise_threshold")
+        seamapi_core::codec::decode_field(body, "noise_threshold")
     }
 }
 
@@ -14245,12 +14245,12 @@ impl NoiseSensorsNoiseThresholdsDelete {
     }
 }
 
-impl seam_core::Route for NoiseSensorsNoiseThresholdsDelete {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for NoiseSensorsNoiseThresholdsDelete {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 129,
         name: "noise_sensors.noise_thresholds.delete",
         path: "/noise_sensors/noise_thresholds/delete",
-        method: seam_core::HttpMethod::Delete,
+        method: seamapi_core::HttpMethod::Delete,
         idempotent: false,
         retry_reason: "answers with an action attempt: a replay could run the action twice",
         params: &[
@@ -14280,7 +14280,7 @@ impl seam_core::Route for NoiseSensorsNoiseThresholdsDelete {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -14306,12 +14306,12 @@ impl NoiseSensorsNoiseThresholdsGet {
     }
 }
 
-impl seam_core::Route for NoiseSensorsNoiseThresholdsGet {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for NoiseSensorsNoiseThresholdsGet {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 130,
         name: "noise_sensors.noise_thresholds.get",
         path: "/noise_sensors/noise_thresholds/get",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[ParamSpec::new(
@@ -14333,7 +14333,7 @@ impl seam_core::Route for NoiseSensorsNoiseThresholdsGet {
     type Output = crate::resources::NoiseThreshold;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "noise_threshold")
+        seamapi_core::codec::decode_field(body, "noise_threshold")
     }
 }
 
@@ -14359,12 +14359,12 @@ impl NoiseSensorsNoiseThresholdsList {
     }
 }
 
-impl seam_core::Route for NoiseSensorsNoiseThresholdsList {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for NoiseSensorsNoiseThresholdsList {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 131,
         name: "noise_sensors.noise_thresholds.list",
         path: "/noise_sensors/noise_thresholds/list",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[ParamSpec::new(
@@ -14386,7 +14386,7 @@ impl seam_core::Route for NoiseSensorsNoiseThresholdsList {
     type Output = Vec<crate::resources::NoiseThreshold>;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "noise_thresholds")
+        seamapi_core::codec::decode_field(body, "noise_thresholds")
     }
 }
 
@@ -14465,12 +14465,12 @@ impl NoiseSensorsNoiseThresholdsUpdate {
     }
 }
 
-impl seam_core::Route for NoiseSensorsNoiseThresholdsUpdate {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for NoiseSensorsNoiseThresholdsUpdate {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 132,
         name: "noise_sensors.noise_thresholds.update",
         path: "/noise_sensors/noise_thresholds/update",
-        method: seam_core::HttpMethod::Patch,
+        method: seamapi_core::HttpMethod::Patch,
         idempotent: false,
         retry_reason: "answers with an action attempt: a replay could run the action twice",
         params: &[
@@ -14530,7 +14530,7 @@ impl seam_core::Route for NoiseSensorsNoiseThresholdsUpdate {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -14556,12 +14556,12 @@ impl NoiseSensorsSimulateTriggerNoiseThreshold {
     }
 }
 
-impl seam_core::Route for NoiseSensorsSimulateTriggerNoiseThreshold {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for NoiseSensorsSimulateTriggerNoiseThreshold {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 133,
         name: "noise_sensors.simulate.trigger_noise_threshold",
         path: "/noise_sensors/simulate/trigger_noise_threshold",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "not known to be safe to repeat",
         params: &[ParamSpec::new(
@@ -14583,7 +14583,7 @@ impl seam_core::Route for NoiseSensorsSimulateTriggerNoiseThreshold {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -14609,12 +14609,12 @@ impl PhonesDeactivate {
     }
 }
 
-impl seam_core::Route for PhonesDeactivate {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for PhonesDeactivate {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 134,
         name: "phones.deactivate",
         path: "/phones/deactivate",
-        method: seam_core::HttpMethod::Delete,
+        method: seamapi_core::HttpMethod::Delete,
         idempotent: true,
         retry_reason: "deleting twice leaves the same state",
         params: &[ParamSpec::new(
@@ -14636,7 +14636,7 @@ impl seam_core::Route for PhonesDeactivate {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -14662,12 +14662,12 @@ impl PhonesGet {
     }
 }
 
-impl seam_core::Route for PhonesGet {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for PhonesGet {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 135,
         name: "phones.get",
         path: "/phones/get",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[ParamSpec::new(
@@ -14689,7 +14689,7 @@ impl seam_core::Route for PhonesGet {
     type Output = crate::resources::Phone;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "phone")
+        seamapi_core::codec::decode_field(body, "phone")
     }
 }
 
@@ -14732,12 +14732,12 @@ impl PhonesList {
     }
 }
 
-impl seam_core::Route for PhonesList {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for PhonesList {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 136,
         name: "phones.list",
         path: "/phones/list",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[
@@ -14767,7 +14767,7 @@ impl seam_core::Route for PhonesList {
     type Output = Vec<crate::resources::Phone>;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "phones")
+        seamapi_core::codec::decode_field(body, "phones")
     }
 }
 
@@ -14838,12 +14838,12 @@ impl PhonesSimulateCreateSandboxPhone {
     }
 }
 
-impl seam_core::Route for PhonesSimulateCreateSandboxPhone {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for PhonesSimulateCreateSandboxPhone {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 137,
         name: "phones.simulate.create_sandbox_phone",
         path: "/phones/simulate/create_sandbox_phone",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "a replay could create a second resource",
         params: &[
@@ -14885,7 +14885,7 @@ impl seam_core::Route for PhonesSimulateCreateSandboxPhone {
     type Output = crate::resources::Phone;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "phone")
+        seamapi_core::codec::decode_field(body, "phone")
     }
 }
 
@@ -14917,12 +14917,12 @@ impl SpacesAddAcsEntrances {
     }
 }
 
-impl seam_core::Route for SpacesAddAcsEntrances {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for SpacesAddAcsEntrances {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 138,
         name: "spaces.add_acs_entrances",
         path: "/spaces/add_acs_entrances",
-        method: seam_core::HttpMethod::Put,
+        method: seamapi_core::HttpMethod::Put,
         idempotent: true,
         retry_reason: "sent as PUT: repeating it leaves the same state",
         params: &[
@@ -14956,7 +14956,7 @@ impl seam_core::Route for SpacesAddAcsEntrances {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -14985,12 +14985,12 @@ impl SpacesAddConnectedAccount {
     }
 }
 
-impl seam_core::Route for SpacesAddConnectedAccount {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for SpacesAddConnectedAccount {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 139,
         name: "spaces.add_connected_account",
         path: "/spaces/add_connected_account",
-        method: seam_core::HttpMethod::Put,
+        method: seamapi_core::HttpMethod::Put,
         idempotent: true,
         retry_reason: "sent as PUT: repeating it leaves the same state",
         params: &[
@@ -15020,7 +15020,7 @@ impl seam_core::Route for SpacesAddConnectedAccount {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -15052,12 +15052,12 @@ impl SpacesAddDevices {
     }
 }
 
-impl seam_core::Route for SpacesAddDevices {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for SpacesAddDevices {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 140,
         name: "spaces.add_devices",
         path: "/spaces/add_devices",
-        method: seam_core::HttpMethod::Put,
+        method: seamapi_core::HttpMethod::Put,
         idempotent: true,
         retry_reason: "sent as PUT: repeating it leaves the same state",
         params: &[
@@ -15091,7 +15091,7 @@ impl seam_core::Route for SpacesAddDevices {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -15177,12 +15177,12 @@ impl SpacesCreate {
     }
 }
 
-impl seam_core::Route for SpacesCreate {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for SpacesCreate {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 141,
         name: "spaces.create",
         path: "/spaces/create",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "a replay could create a second resource",
         params: &[
@@ -15246,7 +15246,7 @@ impl seam_core::Route for SpacesCreate {
     type Output = crate::resources::Space;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "space")
+        seamapi_core::codec::decode_field(body, "space")
     }
 }
 
@@ -15272,12 +15272,12 @@ impl SpacesDelete {
     }
 }
 
-impl seam_core::Route for SpacesDelete {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for SpacesDelete {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 142,
         name: "spaces.delete",
         path: "/spaces/delete",
-        method: seam_core::HttpMethod::Delete,
+        method: seamapi_core::HttpMethod::Delete,
         idempotent: true,
         retry_reason: "deleting twice leaves the same state",
         params: &[ParamSpec::new(
@@ -15299,7 +15299,7 @@ impl seam_core::Route for SpacesDelete {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -15324,12 +15324,12 @@ impl SpacesGet {
     }
 }
 
-impl seam_core::Route for SpacesGet {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for SpacesGet {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 143,
         name: "spaces.get",
         path: "/spaces/get",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[
@@ -15359,7 +15359,7 @@ impl seam_core::Route for SpacesGet {
     type Output = crate::resources::Space;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "space")
+        seamapi_core::codec::decode_field(body, "space")
     }
 }
 
@@ -15428,12 +15428,12 @@ impl SpacesGetRelated {
     }
 }
 
-impl seam_core::Route for SpacesGetRelated {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for SpacesGetRelated {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 144,
         name: "spaces.get_related",
         path: "/spaces/get_related",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[
@@ -15489,7 +15489,7 @@ impl seam_core::Route for SpacesGetRelated {
     type Output = crate::resources::SpacesBatch;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "batch")
+        seamapi_core::codec::decode_field(body, "batch")
     }
 }
 
@@ -15566,12 +15566,12 @@ impl SpacesList {
     }
 }
 
-impl seam_core::Route for SpacesList {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for SpacesList {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 145,
         name: "spaces.list",
         path: "/spaces/list",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[
@@ -15591,14 +15591,14 @@ impl seam_core::Route for SpacesList {
         doc: "Returns a list of all spaces.",
         deprecated: None,
     };
-    type Output = seam_core::Page<crate::resources::Space>;
+    type Output = seamapi_core::Page<crate::resources::Space>;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_page(body, "spaces")
+        seamapi_core::codec::decode_page(body, "spaces")
     }
 }
 
-impl seam_core::Paginated for SpacesList {
+impl seamapi_core::Paginated for SpacesList {
     type Item = crate::resources::Space;
 
     fn page_cursor(&self) -> Option<&str> {
@@ -15640,12 +15640,12 @@ impl SpacesRemoveAcsEntrances {
     }
 }
 
-impl seam_core::Route for SpacesRemoveAcsEntrances {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for SpacesRemoveAcsEntrances {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 146,
         name: "spaces.remove_acs_entrances",
         path: "/spaces/remove_acs_entrances",
-        method: seam_core::HttpMethod::Delete,
+        method: seamapi_core::HttpMethod::Delete,
         idempotent: true,
         retry_reason: "deleting twice leaves the same state",
         params: &[
@@ -15675,7 +15675,7 @@ impl seam_core::Route for SpacesRemoveAcsEntrances {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -15704,12 +15704,12 @@ impl SpacesRemoveConnectedAccount {
     }
 }
 
-impl seam_core::Route for SpacesRemoveConnectedAccount {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for SpacesRemoveConnectedAccount {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 147,
         name: "spaces.remove_connected_account",
         path: "/spaces/remove_connected_account",
-        method: seam_core::HttpMethod::Delete,
+        method: seamapi_core::HttpMethod::Delete,
         idempotent: true,
         retry_reason: "deleting twice leaves the same state",
         params: &[
@@ -15739,7 +15739,7 @@ impl seam_core::Route for SpacesRemoveConnectedAccount {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -15771,12 +15771,12 @@ impl SpacesRemoveDevices {
     }
 }
 
-impl seam_core::Route for SpacesRemoveDevices {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for SpacesRemoveDevices {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 148,
         name: "spaces.remove_devices",
         path: "/spaces/remove_devices",
-        method: seam_core::HttpMethod::Delete,
+        method: seamapi_core::HttpMethod::Delete,
         idempotent: true,
         retry_reason: "deleting twice leaves the same state",
         params: &[
@@ -15806,7 +15806,7 @@ impl seam_core::Route for SpacesRemoveDevices {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -15889,12 +15889,12 @@ impl SpacesUpdate {
     }
 }
 
-impl seam_core::Route for SpacesUpdate {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for SpacesUpdate {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 149,
         name: "spaces.update",
         path: "/spaces/update",
-        method: seam_core::HttpMethod::Patch,
+        method: seamapi_core::HttpMethod::Patch,
         idempotent: true,
         retry_reason: "an update to given values: repeating it leaves the same state",
         params: &[
@@ -15948,7 +15948,7 @@ impl seam_core::Route for SpacesUpdate {
     type Output = crate::resources::Space;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "space")
+        seamapi_core::codec::decode_field(body, "space")
     }
 }
 
@@ -15977,12 +15977,12 @@ impl ThermostatsActivateClimatePreset {
     }
 }
 
-impl seam_core::Route for ThermostatsActivateClimatePreset {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for ThermostatsActivateClimatePreset {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 150,
         name: "thermostats.activate_climate_preset",
         path: "/thermostats/activate_climate_preset",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "answers with an action attempt: a replay could run the action twice",
         params: &[
@@ -16012,7 +16012,7 @@ impl seam_core::Route for ThermostatsActivateClimatePreset {
     type Output = crate::resources::ActionAttempt;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "action_attempt")
+        seamapi_core::codec::decode_field(body, "action_attempt")
     }
 }
 
@@ -16058,12 +16058,12 @@ impl ThermostatsCool {
     }
 }
 
-impl seam_core::Route for ThermostatsCool {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for ThermostatsCool {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 151,
         name: "thermostats.cool",
         path: "/thermostats/cool",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "answers with an action attempt: a replay could run the action twice",
         params: &[
@@ -16099,7 +16099,7 @@ impl seam_core::Route for ThermostatsCool {
     type Output = crate::resources::ActionAttempt;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "action_attempt")
+        seamapi_core::codec::decode_field(body, "action_attempt")
     }
 }
 
@@ -16253,12 +16253,12 @@ impl ThermostatsCreateClimatePreset {
     }
 }
 
-impl seam_core::Route for ThermostatsCreateClimatePreset {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for ThermostatsCreateClimatePreset {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 152,
         name: "thermostats.create_climate_preset",
         path: "/thermostats/create_climate_preset",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "a replay could create a second resource",
         params: &[
@@ -16348,7 +16348,7 @@ impl seam_core::Route for ThermostatsCreateClimatePreset {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -16384,12 +16384,12 @@ impl ThermostatsDailyProgramsCreate {
     }
 }
 
-impl seam_core::Route for ThermostatsDailyProgramsCreate {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for ThermostatsDailyProgramsCreate {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 153,
         name: "thermostats.daily_programs.create",
         path: "/thermostats/daily_programs/create",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "a replay could create a second resource",
         params: &[
@@ -16427,7 +16427,7 @@ impl seam_core::Route for ThermostatsDailyProgramsCreate {
     type Output = crate::resources::ThermostatDailyProgram;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "thermostat_daily_program")
+        seamapi_core::codec::decode_field(body, "thermostat_daily_program")
     }
 }
 
@@ -16453,12 +16453,12 @@ impl ThermostatsDailyProgramsDelete {
     }
 }
 
-impl seam_core::Route for ThermostatsDailyProgramsDelete {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for ThermostatsDailyProgramsDelete {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 154,
         name: "thermostats.daily_programs.delete",
         path: "/thermostats/daily_programs/delete",
-        method: seam_core::HttpMethod::Delete,
+        method: seamapi_core::HttpMethod::Delete,
         idempotent: true,
         retry_reason: "deleting twice leaves the same state",
         params: &[ParamSpec::new(
@@ -16480,7 +16480,7 @@ impl seam_core::Route for ThermostatsDailyProgramsDelete {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -16516,12 +16516,12 @@ impl ThermostatsDailyProgramsUpdate {
     }
 }
 
-impl seam_core::Route for ThermostatsDailyProgramsUpdate {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for ThermostatsDailyProgramsUpdate {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 155,
         name: "thermostats.daily_programs.update",
         path: "/thermostats/daily_programs/update",
-        method: seam_core::HttpMethod::Patch,
+        method: seamapi_core::HttpMethod::Patch,
         idempotent: false,
         retry_reason: "answers with an action attempt: a replay could run the action twice",
         params: &[
@@ -16559,7 +16559,7 @@ impl seam_core::Route for ThermostatsDailyProgramsUpdate {
     type Output = crate::resources::ActionAttempt;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "action_attempt")
+        seamapi_core::codec::decode_field(body, "action_attempt")
     }
 }
 
@@ -16588,12 +16588,12 @@ impl ThermostatsDeleteClimatePreset {
     }
 }
 
-impl seam_core::Route for ThermostatsDeleteClimatePreset {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for ThermostatsDeleteClimatePreset {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 156,
         name: "thermostats.delete_climate_preset",
         path: "/thermostats/delete_climate_preset",
-        method: seam_core::HttpMethod::Delete,
+        method: seamapi_core::HttpMethod::Delete,
         idempotent: true,
         retry_reason: "deleting twice leaves the same state",
         params: &[
@@ -16623,7 +16623,7 @@ impl seam_core::Route for ThermostatsDeleteClimatePreset {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -16669,12 +16669,12 @@ impl ThermostatsHeat {
     }
 }
 
-impl seam_core::Route for ThermostatsHeat {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for ThermostatsHeat {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 157,
         name: "thermostats.heat",
         path: "/thermostats/heat",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "answers with an action attempt: a replay could run the action twice",
         params: &[
@@ -16710,7 +16710,7 @@ impl seam_core::Route for ThermostatsHeat {
     type Output = crate::resources::ActionAttempt;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "action_attempt")
+        seamapi_core::codec::decode_field(body, "action_attempt")
     }
 }
 
@@ -16776,12 +16776,12 @@ impl ThermostatsHeatCool {
     }
 }
 
-impl seam_core::Route for ThermostatsHeatCool {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for ThermostatsHeatCool {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 158,
         name: "thermostats.heat_cool",
         path: "/thermostats/heat_cool",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "answers with an action attempt: a replay could run the action twice",
         params: &[
@@ -16829,7 +16829,7 @@ impl seam_core::Route for ThermostatsHeatCool {
     type Output = crate::resources::ActionAttempt;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "action_attempt")
+        seamapi_core::codec::decode_field(body, "action_attempt")
     }
 }
 
@@ -17023,12 +17023,12 @@ impl ThermostatsList {
     }
 }
 
-impl seam_core::Route for ThermostatsList {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for ThermostatsList {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 159,
         name: "thermostats.list",
         path: "/thermostats/list",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[
@@ -17062,7 +17062,7 @@ impl seam_core::Route for ThermostatsList {
     type Output = Vec<crate::resources::Device>;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "devices")
+        seamapi_core::codec::decode_field(body, "devices")
     }
 }
 
@@ -17088,12 +17088,12 @@ impl ThermostatsOff {
     }
 }
 
-impl seam_core::Route for ThermostatsOff {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for ThermostatsOff {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 160,
         name: "thermostats.off",
         path: "/thermostats/off",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "answers with an action attempt: a replay could run the action twice",
         params: &[ParamSpec::new(
@@ -17115,7 +17115,7 @@ impl seam_core::Route for ThermostatsOff {
     type Output = crate::resources::ActionAttempt;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "action_attempt")
+        seamapi_core::codec::decode_field(body, "action_attempt")
     }
 }
 
@@ -17185,12 +17185,12 @@ impl ThermostatsSchedulesCreate {
     }
 }
 
-impl seam_core::Route for ThermostatsSchedulesCreate {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for ThermostatsSchedulesCreate {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 161,
         name: "thermostats.schedules.create",
         path: "/thermostats/schedules/create",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "a replay could create a second resource",
         params: &[
@@ -17215,7 +17215,7 @@ impl seam_core::Route for ThermostatsSchedulesCreate {
     type Output = crate::resources::ThermostatSchedule;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "thermostat_schedule")
+        seamapi_core::codec::decode_field(body, "thermostat_schedule")
     }
 }
 
@@ -17241,12 +17241,12 @@ impl ThermostatsSchedulesDelete {
     }
 }
 
-impl seam_core::Route for ThermostatsSchedulesDelete {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for ThermostatsSchedulesDelete {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 162,
         name: "thermostats.schedules.delete",
         path: "/thermostats/schedules/delete",
-        method: seam_core::HttpMethod::Delete,
+        method: seamapi_core::HttpMethod::Delete,
         idempotent: true,
         retry_reason: "deleting twice leaves the same state",
         params: &[ParamSpec::new(
@@ -17268,7 +17268,7 @@ impl seam_core::Route for ThermostatsSchedulesDelete {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -17294,12 +17294,12 @@ impl ThermostatsSchedulesGet {
     }
 }
 
-impl seam_core::Route for ThermostatsSchedulesGet {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for ThermostatsSchedulesGet {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 163,
         name: "thermostats.schedules.get",
         path: "/thermostats/schedules/get",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[ParamSpec::new(
@@ -17321,7 +17321,7 @@ impl seam_core::Route for ThermostatsSchedulesGet {
     type Output = crate::resources::ThermostatSchedule;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "thermostat_schedule")
+        seamapi_core::codec::decode_field(body, "thermostat_schedule")
     }
 }
 
@@ -17357,12 +17357,12 @@ impl ThermostatsSchedulesList {
     }
 }
 
-impl seam_core::Route for ThermostatsSchedulesList {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for ThermostatsSchedulesList {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 164,
         name: "thermostats.schedules.list",
         path: "/thermostats/schedules/list",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[
@@ -17392,7 +17392,7 @@ impl seam_core::Route for ThermostatsSchedulesList {
     type Output = Vec<crate::resources::ThermostatSchedule>;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "thermostat_schedules")
+        seamapi_core::codec::decode_field(body, "thermostat_schedules")
     }
 }
 
@@ -17478,12 +17478,12 @@ impl ThermostatsSchedulesUpdate {
     }
 }
 
-impl seam_core::Route for ThermostatsSchedulesUpdate {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for ThermostatsSchedulesUpdate {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 165,
         name: "thermostats.schedules.update",
         path: "/thermostats/schedules/update",
-        method: seam_core::HttpMethod::Patch,
+        method: seamapi_core::HttpMethod::Patch,
         idempotent: true,
         retry_reason: "an update to given values: repeating it leaves the same state",
         params: &[
@@ -17508,7 +17508,7 @@ impl seam_core::Route for ThermostatsSchedulesUpdate {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -17537,12 +17537,12 @@ impl ThermostatsSetFallbackClimatePreset {
     }
 }
 
-impl seam_core::Route for ThermostatsSetFallbackClimatePreset {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for ThermostatsSetFallbackClimatePreset {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 166,
         name: "thermostats.set_fallback_climate_preset",
         path: "/thermostats/set_fallback_climate_preset",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "not known to be safe to repeat",
         params: &[
@@ -17572,7 +17572,7 @@ impl seam_core::Route for ThermostatsSetFallbackClimatePreset {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -17629,12 +17629,12 @@ impl ThermostatsSetFanMode {
     }
 }
 
-impl seam_core::Route for ThermostatsSetFanMode {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for ThermostatsSetFanMode {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 167,
         name: "thermostats.set_fan_mode",
         path: "/thermostats/set_fan_mode",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "answers with an action attempt: a replay could run the action twice",
         params: &[
@@ -17670,7 +17670,7 @@ impl seam_core::Route for ThermostatsSetFanMode {
     type Output = crate::resources::ActionAttempt;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "action_attempt")
+        seamapi_core::codec::decode_field(body, "action_attempt")
     }
 }
 
@@ -17742,12 +17742,12 @@ impl ThermostatsSetHvacMode {
     }
 }
 
-impl seam_core::Route for ThermostatsSetHvacMode {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for ThermostatsSetHvacMode {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 168,
         name: "thermostats.set_hvac_mode",
         path: "/thermostats/set_hvac_mode",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "answers with an action attempt: a replay could run the action twice",
         params: &[
@@ -17801,7 +17801,7 @@ impl seam_core::Route for ThermostatsSetHvacMode {
     type Output = crate::resources::ActionAttempt;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "action_attempt")
+        seamapi_core::codec::decode_field(body, "action_attempt")
     }
 }
 
@@ -17883,12 +17883,12 @@ impl ThermostatsSetTemperatureThreshold {
     }
 }
 
-impl seam_core::Route for ThermostatsSetTemperatureThreshold {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for ThermostatsSetTemperatureThreshold {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 169,
         name: "thermostats.set_temperature_threshold",
         path: "/thermostats/set_temperature_threshold",
-        method: seam_core::HttpMethod::Patch,
+        method: seamapi_core::HttpMethod::Patch,
         idempotent: true,
         retry_reason: "an update to given values: repeating it leaves the same state",
         params: &[
@@ -17936,7 +17936,7 @@ impl seam_core::Route for ThermostatsSetTemperatureThreshold {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -18008,12 +18008,12 @@ impl ThermostatsSimulateHvacModeAdjusted {
     }
 }
 
-impl seam_core::Route for ThermostatsSimulateHvacModeAdjusted {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for ThermostatsSimulateHvacModeAdjusted {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 170,
         name: "thermostats.simulate.hvac_mode_adjusted",
         path: "/thermostats/simulate/hvac_mode_adjusted",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "not known to be safe to repeat",
         params: &[
@@ -18067,7 +18067,7 @@ impl seam_core::Route for ThermostatsSimulateHvacModeAdjusted {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -18113,12 +18113,12 @@ impl ThermostatsSimulateTemperatureReached {
     }
 }
 
-impl seam_core::Route for ThermostatsSimulateTemperatureReached {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for ThermostatsSimulateTemperatureReached {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 171,
         name: "thermostats.simulate.temperature_reached",
         path: "/thermostats/simulate/temperature_reached",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "not known to be safe to repeat",
         params: &[
@@ -18154,7 +18154,7 @@ impl seam_core::Route for ThermostatsSimulateTemperatureReached {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -18304,12 +18304,12 @@ impl ThermostatsUpdateClimatePreset {
     }
 }
 
-impl seam_core::Route for ThermostatsUpdateClimatePreset {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for ThermostatsUpdateClimatePreset {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 172,
         name: "thermostats.update_climate_preset",
         path: "/thermostats/update_climate_preset",
-        method: seam_core::HttpMethod::Patch,
+        method: seamapi_core::HttpMethod::Patch,
         idempotent: true,
         retry_reason: "an update to given values: repeating it leaves the same state",
         params: &[
@@ -18399,7 +18399,7 @@ impl seam_core::Route for ThermostatsUpdateClimatePreset {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -18495,12 +18495,12 @@ impl ThermostatsUpdateWeeklyProgram {
     }
 }
 
-impl seam_core::Route for ThermostatsUpdateWeeklyProgram {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for ThermostatsUpdateWeeklyProgram {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 173,
         name: "thermostats.update_weekly_program",
         path: "/thermostats/update_weekly_program",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "answers with an action attempt: a replay could run the action twice",
         params: &[
@@ -18566,7 +18566,7 @@ impl seam_core::Route for ThermostatsUpdateWeeklyProgram {
     type Output = crate::resources::ActionAttempt;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "action_attempt")
+        seamapi_core::codec::decode_field(body, "action_attempt")
     }
 }
 
@@ -18603,12 +18603,12 @@ impl AddAcsUser {
     }
 }
 
-impl seam_core::Route for AddAcsUser {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for AddAcsUser {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 174,
         name: "user_identities.add_acs_user",
         path: "/user_identities/add_acs_user",
-        method: seam_core::HttpMethod::Put,
+        method: seamapi_core::HttpMethod::Put,
         idempotent: true,
         retry_reason: "sent as PUT, as Seam's SDKs do: re-adding a link changes nothing",
         params: &[
@@ -18644,7 +18644,7 @@ impl seam_core::Route for AddAcsUser {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -18717,12 +18717,12 @@ impl CreateUserIdentity {
     }
 }
 
-impl seam_core::Route for CreateUserIdentity {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for CreateUserIdentity {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 175,
         name: "user_identities.create",
         path: "/user_identities/create",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "a replay could create a second resource",
         params: &[
@@ -18778,7 +18778,7 @@ impl seam_core::Route for CreateUserIdentity {
     type Output = crate::resources::UserIdentity;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "user_identity")
+        seamapi_core::codec::decode_field(body, "user_identity")
     }
 }
 
@@ -18804,12 +18804,12 @@ impl DeleteUserIdentity {
     }
 }
 
-impl seam_core::Route for DeleteUserIdentity {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for DeleteUserIdentity {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 176,
         name: "user_identities.delete",
         path: "/user_identities/delete",
-        method: seam_core::HttpMethod::Delete,
+        method: seamapi_core::HttpMethod::Delete,
         idempotent: true,
         retry_reason: "deleting twice leaves the same state",
         params: &[ParamSpec::new(
@@ -18831,7 +18831,7 @@ impl seam_core::Route for DeleteUserIdentity {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -18881,12 +18881,12 @@ impl UserIdentitiesGenerateInstantKey {
     }
 }
 
-impl seam_core::Route for UserIdentitiesGenerateInstantKey {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for UserIdentitiesGenerateInstantKey {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 177,
         name: "user_identities.generate_instant_key",
         path: "/user_identities/generate_instant_key",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "not known to be safe to repeat",
         params: &[
@@ -18922,7 +18922,7 @@ impl seam_core::Route for UserIdentitiesGenerateInstantKey {
     type Output = crate::resources::InstantKey;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "instant_key")
+        seamapi_core::codec::decode_field(body, "instant_key")
     }
 }
 
@@ -18947,12 +18947,12 @@ impl GetUserIdentity {
     }
 }
 
-impl seam_core::Route for GetUserIdentity {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for GetUserIdentity {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 178,
         name: "user_identities.get",
         path: "/user_identities/get",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[
@@ -18982,7 +18982,7 @@ impl seam_core::Route for GetUserIdentity {
     type Output = crate::resources::UserIdentity;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "user_identity")
+        seamapi_core::codec::decode_field(body, "user_identity")
     }
 }
 
@@ -19011,12 +19011,12 @@ impl UserIdentitiesGrantAccessToDevice {
     }
 }
 
-impl seam_core::Route for UserIdentitiesGrantAccessToDevice {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for UserIdentitiesGrantAccessToDevice {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 179,
         name: "user_identities.grant_access_to_device",
         path: "/user_identities/grant_access_to_device",
-        method: seam_core::HttpMethod::Put,
+        method: seamapi_core::HttpMethod::Put,
         idempotent: true,
         retry_reason: "sent as PUT: repeating it leaves the same state",
         params: &[
@@ -19046,7 +19046,7 @@ impl seam_core::Route for UserIdentitiesGrantAccessToDevice {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -19133,12 +19133,12 @@ impl ListUserIdentities {
     }
 }
 
-impl seam_core::Route for ListUserIdentities {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for ListUserIdentities {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 180,
         name: "user_identities.list",
         path: "/user_identities/list",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[
@@ -19193,14 +19193,14 @@ impl seam_core::Route for ListUserIdentities {
         doc: "Returns a list of all [user identities](https://docs.seam.co/capability-guides/mobile-access/managing-mobile-app-user-accounts-with-user-identities#what-is-a-user-identity).",
         deprecated: None,
     };
-    type Output = seam_core::Page<crate::resources::UserIdentity>;
+    type Output = seamapi_core::Page<crate::resources::UserIdentity>;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_page(body, "user_identities")
+        seamapi_core::codec::decode_page(body, "user_identities")
     }
 }
 
-impl seam_core::Paginated for ListUserIdentities {
+impl seamapi_core::Paginated for ListUserIdentities {
     type Item = crate::resources::UserIdentity;
 
     fn page_cursor(&self) -> Option<&str> {
@@ -19236,12 +19236,12 @@ impl UserIdentitiesListAccessibleDevices {
     }
 }
 
-impl seam_core::Route for UserIdentitiesListAccessibleDevices {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for UserIdentitiesListAccessibleDevices {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 181,
         name: "user_identities.list_accessible_devices",
         path: "/user_identities/list_accessible_devices",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[ParamSpec::new(
@@ -19263,7 +19263,7 @@ impl seam_core::Route for UserIdentitiesListAccessibleDevices {
     type Output = Vec<crate::resources::Device>;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "devices")
+        seamapi_core::codec::decode_field(body, "devices")
     }
 }
 
@@ -19289,12 +19289,12 @@ impl UserIdentitiesListAccessibleEntrances {
     }
 }
 
-impl seam_core::Route for UserIdentitiesListAccessibleEntrances {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for UserIdentitiesListAccessibleEntrances {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 182,
         name: "user_identities.list_accessible_entrances",
         path: "/user_identities/list_accessible_entrances",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[ParamSpec::new(
@@ -19316,7 +19316,7 @@ impl seam_core::Route for UserIdentitiesListAccessibleEntrances {
     type Output = Vec<crate::resources::AcsEntrance>;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "acs_entrances")
+        seamapi_core::codec::decode_field(body, "acs_entrances")
     }
 }
 
@@ -19342,12 +19342,12 @@ impl UserIdentitiesListAcsSystems {
     }
 }
 
-impl seam_core::Route for UserIdentitiesListAcsSystems {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for UserIdentitiesListAcsSystems {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 183,
         name: "user_identities.list_acs_systems",
         path: "/user_identities/list_acs_systems",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[ParamSpec::new(
@@ -19369,7 +19369,7 @@ impl seam_core::Route for UserIdentitiesListAcsSystems {
     type Output = Vec<crate::resources::AcsSystem>;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "acs_systems")
+        seamapi_core::codec::decode_field(body, "acs_systems")
     }
 }
 
@@ -19395,12 +19395,12 @@ impl ListUserIdentityAcsUsers {
     }
 }
 
-impl seam_core::Route for ListUserIdentityAcsUsers {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for ListUserIdentityAcsUsers {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 184,
         name: "user_identities.list_acs_users",
         path: "/user_identities/list_acs_users",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[ParamSpec::new(
@@ -19422,7 +19422,7 @@ impl seam_core::Route for ListUserIdentityAcsUsers {
     type Output = Vec<crate::resources::AcsUser>;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "acs_users")
+        seamapi_core::codec::decode_field(body, "acs_users")
     }
 }
 
@@ -19451,12 +19451,12 @@ impl RemoveAcsUser {
     }
 }
 
-impl seam_core::Route for RemoveAcsUser {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for RemoveAcsUser {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 185,
         name: "user_identities.remove_acs_user",
         path: "/user_identities/remove_acs_user",
-        method: seam_core::HttpMethod::Delete,
+        method: seamapi_core::HttpMethod::Delete,
         idempotent: true,
         retry_reason: "deleting twice leaves the same state",
         params: &[
@@ -19486,7 +19486,7 @@ impl seam_core::Route for RemoveAcsUser {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -19515,12 +19515,12 @@ impl UserIdentitiesRevokeAccessToDevice {
     }
 }
 
-impl seam_core::Route for UserIdentitiesRevokeAccessToDevice {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for UserIdentitiesRevokeAccessToDevice {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 186,
         name: "user_identities.revoke_access_to_device",
         path: "/user_identities/revoke_access_to_device",
-        method: seam_core::HttpMethod::Delete,
+        method: seamapi_core::HttpMethod::Delete,
         idempotent: true,
         retry_reason: "deleting twice leaves the same state",
         params: &[
@@ -19550,7 +19550,7 @@ impl seam_core::Route for UserIdentitiesRevokeAccessToDevice {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -19576,12 +19576,12 @@ impl UserIdentitiesUnmanagedGet {
     }
 }
 
-impl seam_core::Route for UserIdentitiesUnmanagedGet {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for UserIdentitiesUnmanagedGet {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 187,
         name: "user_identities.unmanaged.get",
         path: "/user_identities/unmanaged/get",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[ParamSpec::new(
@@ -19603,7 +19603,7 @@ impl seam_core::Route for UserIdentitiesUnmanagedGet {
     type Output = crate::resources::UnmanagedUserIdentity;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "user_identity")
+        seamapi_core::codec::decode_field(body, "user_identity")
     }
 }
 
@@ -19670,12 +19670,12 @@ impl UserIdentitiesUnmanagedList {
     }
 }
 
-impl seam_core::Route for UserIdentitiesUnmanagedList {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for UserIdentitiesUnmanagedList {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 188,
         name: "user_identities.unmanaged.list",
         path: "/user_identities/unmanaged/list",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[
@@ -19718,14 +19718,14 @@ impl seam_core::Route for UserIdentitiesUnmanagedList {
         doc: "Returns a list of all unmanaged [user identities](https://docs.seam.co/capability-guides/mobile-access/managing-mobile-app-user-accounts-with-user-identities#what-is-a-user-identity) (where is_managed = false).",
         deprecated: None,
     };
-    type Output = seam_core::Page<crate::resources::UnmanagedUserIdentity>;
+    type Output = seamapi_core::Page<crate::resources::UnmanagedUserIdentity>;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_page(body, "user_identities")
+        seamapi_core::codec::decode_page(body, "user_identities")
     }
 }
 
-impl seam_core::Paginated for UserIdentitiesUnmanagedList {
+impl seamapi_core::Paginated for UserIdentitiesUnmanagedList {
     type Item = crate::resources::UnmanagedUserIdentity;
 
     fn page_cursor(&self) -> Option<&str> {
@@ -19776,12 +19776,12 @@ impl UserIdentitiesUnmanagedUpdate {
     }
 }
 
-impl seam_core::Route for UserIdentitiesUnmanagedUpdate {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for UserIdentitiesUnmanagedUpdate {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 189,
         name: "user_identities.unmanaged.update",
         path: "/user_identities/unmanaged/update",
-        method: seam_core::HttpMethod::Patch,
+        method: seamapi_core::HttpMethod::Patch,
         idempotent: true,
         retry_reason: "an update to given values: repeating it leaves the same state",
         params: &[
@@ -19817,7 +19817,7 @@ impl seam_core::Route for UserIdentitiesUnmanagedUpdate {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -19883,12 +19883,12 @@ impl UserIdentitiesUpdate {
     }
 }
 
-impl seam_core::Route for UserIdentitiesUpdate {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for UserIdentitiesUpdate {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 190,
         name: "user_identities.update",
         path: "/user_identities/update",
-        method: seam_core::HttpMethod::Patch,
+        method: seamapi_core::HttpMethod::Patch,
         idempotent: true,
         retry_reason: "an update to given values: repeating it leaves the same state",
         params: &[
@@ -19944,7 +19944,7 @@ impl seam_core::Route for UserIdentitiesUpdate {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -19984,12 +19984,12 @@ impl WebhooksCreate {
     }
 }
 
-impl seam_core::Route for WebhooksCreate {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for WebhooksCreate {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 191,
         name: "webhooks.create",
         path: "/webhooks/create",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "a replay could create a second resource",
         params: &[
@@ -20019,7 +20019,7 @@ impl seam_core::Route for WebhooksCreate {
     type Output = crate::resources::Webhook;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "webhook")
+        seamapi_core::codec::decode_field(body, "webhook")
     }
 }
 
@@ -20045,12 +20045,12 @@ impl WebhooksDelete {
     }
 }
 
-impl seam_core::Route for WebhooksDelete {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for WebhooksDelete {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 192,
         name: "webhooks.delete",
         path: "/webhooks/delete",
-        method: seam_core::HttpMethod::Delete,
+        method: seamapi_core::HttpMethod::Delete,
         idempotent: true,
         retry_reason: "deleting twice leaves the same state",
         params: &[ParamSpec::new(
@@ -20072,7 +20072,7 @@ impl seam_core::Route for WebhooksDelete {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -20098,12 +20098,12 @@ impl WebhooksGet {
     }
 }
 
-impl seam_core::Route for WebhooksGet {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for WebhooksGet {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 193,
         name: "webhooks.get",
         path: "/webhooks/get",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[ParamSpec::new(
@@ -20125,7 +20125,7 @@ impl seam_core::Route for WebhooksGet {
     type Output = crate::resources::Webhook;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "webhook")
+        seamapi_core::codec::decode_field(body, "webhook")
     }
 }
 
@@ -20146,12 +20146,12 @@ impl WebhooksList {
     }
 }
 
-impl seam_core::Route for WebhooksList {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for WebhooksList {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 194,
         name: "webhooks.list",
         path: "/webhooks/list",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[],
@@ -20168,7 +20168,7 @@ impl seam_core::Route for WebhooksList {
     type Output = Vec<crate::resources::Webhook>;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "webhooks")
+        seamapi_core::codec::decode_field(body, "webhooks")
     }
 }
 
@@ -20200,12 +20200,12 @@ impl WebhooksUpdate {
     }
 }
 
-impl seam_core::Route for WebhooksUpdate {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for WebhooksUpdate {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 195,
         name: "webhooks.update",
         path: "/webhooks/update",
-        method: seam_core::HttpMethod::Put,
+        method: seamapi_core::HttpMethod::Put,
         idempotent: true,
         retry_reason: "sent as PUT: repeating it leaves the same state",
         params: &[
@@ -20235,7 +20235,7 @@ impl seam_core::Route for WebhooksUpdate {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 
@@ -20372,12 +20372,12 @@ impl WorkspacesCreate {
     }
 }
 
-impl seam_core::Route for WorkspacesCreate {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for WorkspacesCreate {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 196,
         name: "workspaces.create",
         path: "/workspaces/create",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "a replay could create a second resource",
         params: &[
@@ -20458,7 +20458,7 @@ impl seam_core::Route for WorkspacesCreate {
     type Output = crate::resources::Workspace;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "workspace")
+        seamapi_core::codec::decode_field(body, "workspace")
     }
 }
 
@@ -20479,12 +20479,12 @@ impl WorkspacesGet {
     }
 }
 
-impl seam_core::Route for WorkspacesGet {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for WorkspacesGet {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 197,
         name: "workspaces.get",
         path: "/workspaces/get",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[],
@@ -20501,7 +20501,7 @@ impl seam_core::Route for WorkspacesGet {
     type Output = crate::resources::Workspace;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "workspace")
+        seamapi_core::codec::decode_field(body, "workspace")
     }
 }
 
@@ -20522,12 +20522,12 @@ impl WorkspacesList {
     }
 }
 
-impl seam_core::Route for WorkspacesList {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for WorkspacesList {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 198,
         name: "workspaces.list",
         path: "/workspaces/list",
-        method: seam_core::HttpMethod::Get,
+        method: seamapi_core::HttpMethod::Get,
         idempotent: true,
         retry_reason: "a read",
         params: &[],
@@ -20547,7 +20547,7 @@ impl seam_core::Route for WorkspacesList {
     type Output = Vec<crate::resources::Workspace>;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "workspaces")
+        seamapi_core::codec::decode_field(body, "workspaces")
     }
 }
 
@@ -20568,12 +20568,12 @@ impl WorkspacesResetSandbox {
     }
 }
 
-impl seam_core::Route for WorkspacesResetSandbox {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for WorkspacesResetSandbox {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 199,
         name: "workspaces.reset_sandbox",
         path: "/workspaces/reset_sandbox",
-        method: seam_core::HttpMethod::Post,
+        method: seamapi_core::HttpMethod::Post,
         idempotent: false,
         retry_reason: "answers with an action attempt: a replay could run the action twice",
         params: &[],
@@ -20590,7 +20590,7 @@ impl seam_core::Route for WorkspacesResetSandbox {
     type Output = crate::resources::ActionAttempt;
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_field(body, "action_attempt")
+        seamapi_core::codec::decode_field(body, "action_attempt")
     }
 }
 
@@ -20677,12 +20677,12 @@ impl WorkspacesUpdate {
     }
 }
 
-impl seam_core::Route for WorkspacesUpdate {
-    const INFO: seam_core::RouteInfo = seam_core::RouteInfo {
+impl seamapi_core::Route for WorkspacesUpdate {
+    const INFO: seamapi_core::RouteInfo = seamapi_core::RouteInfo {
         index: 200,
         name: "workspaces.update",
         path: "/workspaces/update",
-        method: seam_core::HttpMethod::Patch,
+        method: seamapi_core::HttpMethod::Patch,
         idempotent: true,
         retry_reason: "an update to given values: repeating it leaves the same state",
         params: &[
@@ -20736,7 +20736,7 @@ impl seam_core::Route for WorkspacesUpdate {
     type Output = ();
 
     fn decode_output(body: &[u8]) -> Result<Self::Output, serde_json::Error> {
-        seam_core::codec::decode_void(body)
+        seamapi_core::codec::decode_void(body)
     }
 }
 

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-pub use seam_fake::seed;
+pub use seamapi_fake::seed;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_seam");
 
@@ -31,8 +31,10 @@ static COUNTER: AtomicUsize = AtomicUsize::new(0);
 impl Home {
     pub fn new(name: &str) -> Self {
         let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-        let dir =
-            std::env::temp_dir().join(format!("seam-cli-test-{}-{name}-{n}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!(
+            "seamapi-cli-test-{}-{name}-{n}",
+            std::process::id()
+        ));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         Self { dir }

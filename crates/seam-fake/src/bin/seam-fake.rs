@@ -13,7 +13,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use bytes::Bytes;
-use seam_fake::{FakeSeam, Sandbox, State, seed};
+use seamapi_fake::{FakeSeam, Sandbox, State, seed};
 use serde::Serialize;
 
 const USAGE: &str = "usage:
@@ -132,7 +132,7 @@ fn serve(args: &[String]) -> Result<ExitCode, String> {
             "shutdown-grace",
         ],
     )?;
-    let mut options = seam_fake::ServerOptions::default();
+    let mut options = seamapi_fake::ServerOptions::default();
     if let Some(n) = args.get("max-connections") {
         options.max_connections = n
             .parse::<usize>()
@@ -193,11 +193,11 @@ fn serve(args: &[String]) -> Result<ExitCode, String> {
             seed: &seed::SEED,
         })?;
         let served = match sandbox {
-            Some(sandbox) => seam_fake::serve_with(listener, sandbox, shutdown, options).await,
+            Some(sandbox) => seamapi_fake::serve_with(listener, sandbox, shutdown, options).await,
             None => {
                 let state = State::seeded_with_extra_acs_users(extra.unwrap_or(0));
                 let fake = FakeSeam::with_state(state);
-                seam_fake::serve_with(listener, fake, shutdown, options).await
+                seamapi_fake::serve_with(listener, fake, shutdown, options).await
             }
         };
         served.map_err(|e| format!("server failed: {e}"))?;

@@ -1,5 +1,5 @@
 //! Helpers shared by the integration tests: raw requests, in memory and over TCP, and a
-//! typed client made of core's pieces (the clients `seam` and `seam-blocking` are not
+//! typed client made of core's pieces (the clients `seam` and `seamapi-blocking` are not
 //! dependencies of the fake).
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
@@ -9,9 +9,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use bytes::Bytes;
-use seam_api::routes::GetUserIdentity;
-use seam_core::{ConfigBuilder, Encoder, Error, Paginated, Route, decode};
-use seam_transport::{HyperTransport, Transport};
+use seamapi_api::routes::GetUserIdentity;
+use seamapi_core::{ConfigBuilder, Encoder, Error, Paginated, Route, decode};
+use seamapi_transport::{HyperTransport, Transport};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -29,7 +29,7 @@ impl Client {
     pub fn new(config: ConfigBuilder, endpoint: &str, transport: impl Transport + 'static) -> Self {
         let config = config.endpoint(endpoint).build().unwrap();
         Self {
-            encoder: Arc::new(Encoder::with_routes(&config, &seam_api::ROUTES)),
+            encoder: Arc::new(Encoder::with_routes(&config, &seamapi_api::ROUTES)),
             transport: Arc::new(transport),
         }
     }
@@ -37,8 +37,8 @@ impl Client {
     /// The seeded API key, talking to `transport` (a `FakeSeam` or a `Sandbox`) in memory.
     pub fn in_memory(transport: impl Transport + 'static) -> Self {
         Self::new(
-            seam_core::Config::builder().api_key(seam_fake::seed::API_KEY),
-            seam_fake::IN_MEMORY_ENDPOINT,
+            seamapi_core::Config::builder().api_key(seamapi_fake::seed::API_KEY),
+            seamapi_fake::IN_MEMORY_ENDPOINT,
             transport,
         )
     }
@@ -55,7 +55,7 @@ impl Client {
     /// The seeded API key, over HTTP to a server at `endpoint`.
     pub fn seeded_over_http(endpoint: &str) -> Self {
         Self::over_http(
-            seam_core::Config::builder().api_key(seam_fake::seed::API_KEY),
+            seamapi_core::Config::builder().api_key(seamapi_fake::seed::API_KEY),
             endpoint,
         )
     }
@@ -151,7 +151,7 @@ impl Req {
             headers: vec![
                 (
                     "authorization".into(),
-                    format!("Bearer {}", seam_fake::seed::API_KEY),
+                    format!("Bearer {}", seamapi_fake::seed::API_KEY),
                 ),
                 ("content-type".into(), "application/json".into()),
             ],
@@ -186,7 +186,7 @@ impl Req {
 }
 
 /// Sends `req` to the fake in memory.
-pub fn in_memory(fake: &seam_fake::FakeSeam, req: &Req) -> Raw {
+pub fn in_memory(fake: &seamapi_fake::FakeSeam, req: &Req) -> Raw {
     let response = fake.handle(&req.to_http());
     Raw {
         status: response.status().as_u16(),
@@ -272,7 +272,7 @@ fn dechunk(mut data: &[u8]) -> Vec<u8> {
 pub fn temp_dir(name: &str) -> PathBuf {
     static N: AtomicU32 = AtomicU32::new(0);
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!(
-        "seam-fake-{name}-{}-{}",
+        "seamapi-fake-{name}-{}-{}",
         std::process::id(),
         N.fetch_add(1, Ordering::Relaxed)
     ));

@@ -75,7 +75,7 @@ impl TestCa {
         let mut params = CertificateParams::new(Vec::<String>::new()).expect("no names");
         params.distinguished_name.push(
             rcgen::DnType::CommonName,
-            format!("seam-transport test CA {}", {
+            format!("seamapi-transport test CA {}", {
                 static MADE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
                 MADE.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
             }),

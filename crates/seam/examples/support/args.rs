@@ -1,6 +1,6 @@
 // Shared by the async and blocking examples: the command line of `add_acs_user`.
 
-use seam::routes::{AddAcsUser, UserIdentityRef};
+use seamapi::routes::{AddAcsUser, UserIdentityRef};
 
 pub const USAGE: &str = "usage: add_acs_user --acs_user_id ID (--user_identity_id ID | --user_identity_key KEY)\n\
 credentials and endpoint come from SEAM_API_KEY (or SEAM_PERSONAL_ACCESS_TOKEN + SEAM_WORKSPACE_ID) and SEAM_ENDPOINT";

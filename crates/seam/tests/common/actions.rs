@@ -5,11 +5,11 @@
 
 use std::time::Duration;
 
-use seam::ActionWait;
-use seam::resources::ActionAttempt;
-use seam::routes::LocksUnlockDoor;
-use seam_core::Error;
-use seam_transport::test_util::{Reply, TestServer};
+use seamapi::ActionWait;
+use seamapi::resources::ActionAttempt;
+use seamapi::routes::LocksUnlockDoor;
+use seamapi_core::Error;
+use seamapi_transport::test_util::{Reply, TestServer};
 
 use super::{Facade, KEY, fast_policy};
 
@@ -45,7 +45,7 @@ fn success() -> Reply {
 
 /// A client polling every 5 ms for up to `timeout`.
 pub fn client<F: Facade>(url: &str, timeout: Duration) -> F::Client {
-    seam::SeamBuilder::<F::Client>::default()
+    seamapi::SeamBuilder::<F::Client>::default()
         .api_key(KEY)
         .endpoint(url)
         .retry_policy(fast_policy())
@@ -160,7 +160,7 @@ pub fn the_overall_deadline_ends_the_wait_mid_read<F: Facade>() {
     let server = TestServer::script(vec![pending(), Reply::Hang]);
     let mut policy = fast_policy();
     policy.total_timeout = Duration::from_millis(300);
-    let client = seam::SeamBuilder::<F::Client>::default()
+    let client = seamapi::SeamBuilder::<F::Client>::default()
         .api_key(KEY)
         .endpoint(server.url())
         .retry_policy(policy)
@@ -221,7 +221,7 @@ pub fn a_read_refused_is_reported_as_the_server_said<F: Facade>() {
 pub fn waiting_off_returns_the_pending_attempt_at_once<F: Facade>() {
     let server = TestServer::always(pending());
     // Off for the client…
-    let off = seam::SeamBuilder::<F::Client>::default()
+    let off = seamapi::SeamBuilder::<F::Client>::default()
         .api_key(KEY)
         .endpoint(server.url())
         .action_wait(ActionWait::off())
@@ -240,7 +240,7 @@ pub fn waiting_off_returns_the_pending_attempt_at_once<F: Facade>() {
 pub fn a_per_call_wait_overrides_the_client_one<F: Facade>() {
     // The client does not wait; one handle waits.
     let server = TestServer::script(vec![pending(), pending(), success()]);
-    let off = seam::SeamBuilder::<F::Client>::default()
+    let off = seamapi::SeamBuilder::<F::Client>::default()
         .api_key(KEY)
         .endpoint(server.url())
         .retry_policy(fast_policy())
@@ -277,7 +277,7 @@ pub fn a_route_that_does_not_answer_with_an_attempt_is_not_waited_for<F: Facade>
         r#"{"access_code":{"access_code_id":"7a3c0b1e-2f6d-4e8a-9b5c-1d2e3f4a5b6c","device_id":"11111111-1111-1111-1111-444444444444","workspace_id":"00000000-0000-4000-8000-000000000001","created_at":"2024-01-01T00:00:00.000Z","code":"1234","type":"ongoing","status":"setting","errors":[],"warnings":[],"is_managed":true},"action_attempt":{"action_attempt_id":"5f8b2f6e-3d34-4c3c-9a5e-5a2f0e1b7d10","action_type":"CREATE_ACCESS_CODE","status":"pending","result":null,"error":null},"ok":true}"#,
     ));
     let client = client::<F>(server.url(), Duration::from_secs(5));
-    let code = F::send(&client, seam::routes::AccessCodesCreate::new(DEVICE)).unwrap();
+    let code = F::send(&client, seamapi::routes::AccessCodesCreate::new(DEVICE)).unwrap();
     assert_eq!(code.access_code_id, "7a3c0b1e-2f6d-4e8a-9b5c-1d2e3f4a5b6c");
     assert_eq!(server.count(), 1);
 }

@@ -7,10 +7,10 @@
 use std::time::Duration;
 
 use bytes::Bytes;
-use seam::routes::{AddAcsUser, CreateUserIdentity, UserIdentityRef};
-use seam_core::{Error, RetryPolicy, TransportErrorKind};
-use seam_transport::HyperTransport;
-use seam_transport::test_util::{Reply, TestServer};
+use seamapi::routes::{AddAcsUser, CreateUserIdentity, UserIdentityRef};
+use seamapi_core::{Error, RetryPolicy, TransportErrorKind};
+use seamapi_transport::HyperTransport;
+use seamapi_transport::test_util::{Reply, TestServer};
 
 use super::{Facade, KEY, add, fast_policy};
 
@@ -28,8 +28,8 @@ pub fn policy() -> RetryPolicy {
     p
 }
 
-fn builder<F: Facade>(url: &str, token: &str) -> seam::SeamBuilder<F::Client> {
-    seam::SeamBuilder::<F::Client>::default()
+fn builder<F: Facade>(url: &str, token: &str) -> seamapi::SeamBuilder<F::Client> {
+    seamapi::SeamBuilder::<F::Client>::default()
         .api_key(token)
         .endpoint(url)
         .timeout(ATTEMPT)
@@ -585,7 +585,10 @@ pub fn tokens_with_control_or_invisible_characters_are_refused<F: Facade>() {
             .map(|_| ())
             .unwrap_err();
         assert!(
-            matches!(e, Error::Config(seam_core::ConfigError::UnsafeToken { .. })),
+            matches!(
+                e,
+                Error::Config(seamapi_core::ConfigError::UnsafeToken { .. })
+            ),
             "{token:?}: {e:?}"
         );
         let text = e.to_string();
@@ -607,7 +610,7 @@ pub fn plain_http_to_a_remote_host_is_refused_unless_allowed<F: Facade>() {
         assert!(
             matches!(
                 e,
-                Error::Config(seam_core::ConfigError::InsecureEndpoint { .. })
+                Error::Config(seamapi_core::ConfigError::InsecureEndpoint { .. })
             ),
             "{url}: {e:?}"
         );
@@ -665,7 +668,7 @@ where
     let mut seen = Vec::new();
 
     // Configuration errors, with the token inside the refused input.
-    let configs: Vec<(&str, seam::SeamBuilder<F::Client>)> = vec![
+    let configs: Vec<(&str, seamapi::SeamBuilder<F::Client>)> = vec![
         (
             "token with CR/LF",
             builder::<F>(&refused, &format!("{SECRET}\r\nx-evil: 1")),
@@ -676,7 +679,7 @@ where
         ),
         (
             "api key given as a personal access token",
-            seam::SeamBuilder::<F::Client>::default()
+            seamapi::SeamBuilder::<F::Client>::default()
                 .personal_access_token(SECRET, "ws_1")
                 .endpoint(&refused),
         ),
@@ -785,7 +788,7 @@ where
         let e = F::add_acs_user(&c, add()).unwrap_err();
         assert!(visible(&e).contains("[redacted]"), "{what}: {e:?}");
         seen.push((what.to_owned(), visible(&e)));
-        let e = F::send(&c, seam::routes::ListUserIdentities::new()).unwrap_err();
+        let e = F::send(&c, seamapi::routes::ListUserIdentities::new()).unwrap_err();
         seen.push((format!("{what}, a list"), visible(&e)));
     }
 

@@ -5,10 +5,10 @@
 
 use std::time::Duration;
 
-use seam::resources::UserIdentity;
-use seam::routes::{AddAcsUser, CreateUserIdentity, ListUserIdentities, UserIdentityRef};
-use seam_core::{Error, RetryPolicy, TransportErrorKind};
-use seam_transport::test_util::{Reply, TestServer};
+use seamapi::resources::UserIdentity;
+use seamapi::routes::{AddAcsUser, CreateUserIdentity, ListUserIdentities, UserIdentityRef};
+use seamapi_core::{Error, RetryPolicy, TransportErrorKind};
+use seamapi_transport::test_util::{Reply, TestServer};
 
 pub const KEY: &str = "seam_test_key_0123456789";
 pub const ACS: &str = "d73f4706-67e3-419d-899e-ec957a75ee0c";
@@ -17,7 +17,7 @@ pub const UID: &str = "68dd3d7e-c90b-4c89-ad70-3e589014ed87";
 /// The calls a scenario makes, implemented once per facade.
 pub trait Facade {
     /// The client type.
-    type Client: seam::BuildClient<Transport = seam::SharedTransport, Error = seam::Error>;
+    type Client: seamapi::BuildClient<Transport = seamapi::SharedTransport, Error = seamapi::Error>;
     /// Whether the client's runtime keeps polling its connections between calls (the async
     /// client on the caller's multi-thread runtime does; the blocking client's runtime runs
     /// only during a call, and polls its I/O at the start of the next one).
@@ -30,17 +30,17 @@ pub trait Facade {
     fn list_all_within(
         client: &Self::Client,
         req: ListUserIdentities,
-        limits: seam::WalkLimits,
+        limits: seamapi::WalkLimits,
     ) -> Vec<Result<UserIdentity, Error>>;
     /// Any route, through the facade's generic `send`.
-    fn send<R: seam_core::Route>(client: &Self::Client, req: R) -> Result<R::Output, Error>;
+    fn send<R: seamapi_core::Route>(client: &Self::Client, req: R) -> Result<R::Output, Error>;
     /// The facade's `with_action_wait`.
-    fn with_action_wait(client: &Self::Client, wait: seam::ActionWait) -> Self::Client;
+    fn with_action_wait(client: &Self::Client, wait: seamapi::ActionWait) -> Self::Client;
     /// The facade's `wait_for_action_attempt`.
     fn wait_for_action_attempt(
         client: &Self::Client,
         id: &str,
-    ) -> Result<seam::resources::ActionAttempt, Error>;
+    ) -> Result<seamapi::resources::ActionAttempt, Error>;
 }
 
 /// Fast retries so the tests take milliseconds; the policy's numbers are unit-tested in core.
@@ -52,7 +52,7 @@ pub fn fast_policy() -> RetryPolicy {
 }
 
 pub fn client<F: Facade>(url: &str) -> F::Client {
-    seam::SeamBuilder::<F::Client>::default()
+    seamapi::SeamBuilder::<F::Client>::default()
         .api_key(KEY)
         .endpoint(url)
         .retry_policy(fast_policy())
@@ -115,7 +115,7 @@ pub fn by_key_sends_only_the_key<F: Facade>() {
 
 pub fn personal_access_token_sends_the_workspace<F: Facade>() {
     let server = TestServer::always(Reply::json(200, OK));
-    let c = seam::SeamBuilder::<F::Client>::default()
+    let c = seamapi::SeamBuilder::<F::Client>::default()
         .personal_access_token("seam_at1_token", "ws_1")
         .endpoint(server.url())
         .build()
@@ -212,7 +212,7 @@ pub fn retry_after_is_honoured_then_success<F: Facade>() {
     policy.initial_backoff = Duration::from_secs(600);
     policy.max_backoff = Duration::from_secs(600);
     policy.total_timeout = Duration::from_secs(30);
-    let c = seam::SeamBuilder::<F::Client>::default()
+    let c = seamapi::SeamBuilder::<F::Client>::default()
         .api_key(KEY)
         .endpoint(server.url())
         .retry_policy(policy)
@@ -239,7 +239,7 @@ pub fn connection_refused_is_a_transport_error<F: Facade>() {
 
 pub fn a_server_that_never_answers_times_out<F: Facade>() {
     let server = TestServer::always(Reply::Hang);
-    let c = seam::SeamBuilder::<F::Client>::default()
+    let c = seamapi::SeamBuilder::<F::Client>::default()
         .api_key(KEY)
         .endpoint(server.url())
         .timeout(Duration::from_millis(100))
@@ -259,7 +259,7 @@ pub fn the_overall_deadline_bounds_the_call<F: Facade>() {
     let server = TestServer::always(Reply::Hang);
     let mut policy = fast_policy();
     policy.total_timeout = Duration::from_millis(150);
-    let c = seam::SeamBuilder::<F::Client>::default()
+    let c = seamapi::SeamBuilder::<F::Client>::default()
         .api_key(KEY)
         .endpoint(server.url())
         .timeout(Duration::from_secs(30))
@@ -292,7 +292,7 @@ pub fn a_create_is_never_retried<F: Facade>() {
 
 pub fn a_create_that_timed_out_is_not_retried<F: Facade>() {
     let server = TestServer::always(Reply::Hang);
-    let c = seam::SeamBuilder::<F::Client>::default()
+    let c = seamapi::SeamBuilder::<F::Client>::default()
         .api_key(KEY)
         .endpoint(server.url())
         .timeout(Duration::from_millis(100))
@@ -410,16 +410,16 @@ fn endless_server() -> TestServer {
 pub fn list_all_limits_are_configurable<F: Facade>() {
     let server = endless_server();
     let c = client::<F>(server.url());
-    let pages = seam::WalkLimits {
+    let pages = seamapi::WalkLimits {
         max_pages: 5,
-        ..seam::WalkLimits::default()
+        ..seamapi::WalkLimits::default()
     };
     let results = F::list_all_within(&c, ListUserIdentities::new(), pages);
     assert_eq!(results.len(), 6, "{results:?}");
     assert!(matches!(&results[5], Err(Error::Pagination(m)) if m.contains("read 5 pages")));
-    let items = seam::WalkLimits {
+    let items = seamapi::WalkLimits {
         max_items: 3,
-        ..seam::WalkLimits::default()
+        ..seamapi::WalkLimits::default()
     };
     let results = F::list_all_within(&c, ListUserIdentities::new(), items);
     assert_eq!(results.len(), 4, "{results:?}");
@@ -433,13 +433,13 @@ pub fn the_overall_deadline_covers_the_whole_walk<F: Facade>() {
     let server = endless_server();
     let mut policy = fast_policy();
     policy.total_timeout = Duration::from_millis(300);
-    let c = seam::SeamBuilder::<F::Client>::default()
+    let c = seamapi::SeamBuilder::<F::Client>::default()
         .api_key(KEY)
         .endpoint(server.url())
         .retry_policy(policy)
         .build()
         .unwrap();
-    let unbounded = seam::WalkLimits {
+    let unbounded = seamapi::WalkLimits {
         max_pages: u32::MAX,
         max_items: u64::MAX,
     };
@@ -457,29 +457,31 @@ pub fn the_overall_deadline_covers_the_whole_walk<F: Facade>() {
 /// `Config`: the facades' `SeamBuilder` is core's `Builder`, so no option can be left out of
 /// a facade, and `build_client` must keep the `Config` it is handed.
 pub fn options_reach_the_client_as_they_reach_a_bare_config<F: Facade>(
-    config_of: impl Fn(&F::Client) -> &seam::Config,
+    config_of: impl Fn(&F::Client) -> &seamapi::Config,
 ) {
-    fn options<C: seam::BuildClient>(b: seam::Builder<C>, pem: &str) -> seam::Builder<C> {
+    fn options<C: seamapi::BuildClient>(b: seamapi::Builder<C>, pem: &str) -> seamapi::Builder<C> {
         b.api_key(KEY)
             .endpoint("http://10.0.0.1:9")
             .allow_insecure_http(true)
             .timeout(Duration::from_secs(7))
             .retry_policy(RetryPolicy::none())
-            .action_wait(seam::ActionWait::off())
+            .action_wait(seamapi::ActionWait::off())
             .proxy("http://proxy.example:3128")
             .add_root_certificate_pem(pem)
-            .environment(seam::Environment::default())
+            .environment(seamapi::Environment::default())
     }
-    let ca = seam_transport::test_util::TestCa::new();
-    let client = options(seam::SeamBuilder::<F::Client>::default(), ca.pem())
+    let ca = seamapi_transport::test_util::TestCa::new();
+    let client = options(seamapi::SeamBuilder::<F::Client>::default(), ca.pem())
         .build()
         .unwrap();
-    let bare = options(seam::Config::builder(), ca.pem()).build().unwrap();
+    let bare = options(seamapi::Config::builder(), ca.pem())
+        .build()
+        .unwrap();
     let got = config_of(&client);
     assert_eq!(format!("{got:?}"), format!("{bare:?}"));
     assert_eq!(got.timeout, Duration::from_secs(7));
     assert_eq!(got.retry, RetryPolicy::none());
-    assert_eq!(got.action_wait, seam::ActionWait::off());
+    assert_eq!(got.action_wait, seamapi::ActionWait::off());
     assert_eq!(got.root_certificates_pem.len(), 1);
     assert!(got.allow_insecure_http);
 }
@@ -528,7 +530,7 @@ macro_rules! facade_tests {
 
 /// Sends `req` through the facade to a server answering `reply`, checks the exact request on
 /// the wire and returns the decoded output.
-fn exchange<F: Facade, R: seam_core::Route>(
+fn exchange<F: Facade, R: seamapi_core::Route>(
     req: R,
     method: http::Method,
     path: &str,
@@ -544,7 +546,7 @@ fn exchange<F: Facade, R: seam_core::Route>(
     if method == http::Method::GET || method == http::Method::DELETE {
         // Reads and deletes carry their parameters in the query string, as Seam's JavaScript
         // SDK writes it; no body.
-        let query = seam_core::codec::query_string(body.as_object().unwrap()).unwrap();
+        let query = seamapi_core::codec::query_string(body.as_object().unwrap()).unwrap();
         assert_eq!(requests[0].uri().query().unwrap_or(""), query, "{path}");
         assert!(requests[0].body().is_empty(), "{path}");
     } else {
@@ -565,7 +567,7 @@ pub fn acs_user_json(id: &str) -> String {
 
 pub fn every_route_sends_its_method_path_and_body_and_decodes<F: Facade>() {
     use http::Method;
-    use seam::routes::*;
+    use seamapi::routes::*;
     use serde_json::json;
     let identity = format!(r#"{{"user_identity":{},"ok":true}}"#, identity_json(UID));
     let identities = format!(
@@ -666,14 +668,14 @@ pub fn every_route_sends_its_method_path_and_body_and_decodes<F: Facade>() {
     let kept = user.external_type.as_ref().unwrap();
     assert!(matches!(
         kept,
-        seam::resources::AcsUserExternalType::Unknown(_)
+        seamapi::resources::AcsUserExternalType::Unknown(_)
     ));
     assert_eq!(kept.as_str(), "a_kind_from_the_future");
     // Warnings are typed by their `warning_code`.
     assert_eq!(user.warnings[0].kind(), "being_deleted");
     assert!(matches!(
         user.warnings[0],
-        seam::resources::AcsUserWarning::BeingDeleted(_)
+        seamapi::resources::AcsUserWarning::BeingDeleted(_)
     ));
     assert!(user.access_schedule.as_ref().unwrap().ends_at.is_none());
 
@@ -693,7 +695,7 @@ pub fn every_route_sends_its_method_path_and_body_and_decodes<F: Facade>() {
 }
 
 pub fn every_route_reports_not_found_with_its_type<F: Facade>() {
-    use seam::routes::*;
+    use seamapi::routes::*;
     let server = TestServer::always(
         Reply::json(404, r#"{"error":{"type":"user_identity_not_found","message":"User identity not found"},"ok":false}"#)
             .header("seam-request-id", "req_nf"),
@@ -717,7 +719,7 @@ pub fn every_route_reports_not_found_with_its_type<F: Facade>() {
 }
 
 pub fn every_route_validates_before_sending<F: Facade>() {
-    use seam::routes::*;
+    use seamapi::routes::*;
     let server = TestServer::always(Reply::json(200, OK));
     let c = client::<F>(server.url());
     let cases: Vec<(Error, &str, &str)> = vec![
@@ -788,7 +790,7 @@ pub fn a_read_answered_500_is_retried<F: Facade>() {
     ]);
     let u = F::send(
         &client::<F>(server.url()),
-        seam::routes::GetUserIdentity::new(UserIdentityRef::id(UID)),
+        seamapi::routes::GetUserIdentity::new(UserIdentityRef::id(UID)),
     )
     .unwrap();
     assert_eq!(u.user_identity_id, UID);

@@ -4,19 +4,21 @@
 //! `crates/seam-transport/tests/tls_and_proxies.rs`; these prove the builder's options reach
 //! it and that the retry loop treats the failures as final.
 
-use seam_core::{Environment, Error, ProxyFailure, TlsFailure, TransportErrorKind};
-use seam_transport::test_util::{ProxyBehaviour, Reply, TestCa, TestCert, TestProxy, TestServer};
+use seamapi_core::{Environment, Error, ProxyFailure, TlsFailure, TransportErrorKind};
+use seamapi_transport::test_util::{
+    ProxyBehaviour, Reply, TestCa, TestCert, TestProxy, TestServer,
+};
 
 use super::{Facade, KEY, add, fast_policy};
 
-fn builder<F: Facade>(url: &str) -> seam::SeamBuilder<F::Client> {
-    seam::SeamBuilder::<F::Client>::default()
+fn builder<F: Facade>(url: &str) -> seamapi::SeamBuilder<F::Client> {
+    seamapi::SeamBuilder::<F::Client>::default()
         .api_key(KEY)
         .endpoint(url)
         .retry_policy(fast_policy())
 }
 
-fn trusting<F: Facade>(url: &str, ca: &TestCa) -> seam::SeamBuilder<F::Client> {
+fn trusting<F: Facade>(url: &str, ca: &TestCa) -> seamapi::SeamBuilder<F::Client> {
     builder::<F>(url)
         .no_proxy()
         .add_root_certificate_pem(ca.pem())
@@ -45,7 +47,7 @@ pub fn https_with_an_added_root_works_and_one_handshake_serves_every_call<F: Fac
     // the previous connection is back in the pool, hyper's client waits for it and opens
     // another at once, keeping whichever is ready first (on the multi-thread runtime the
     // return is a spawned task). Exactly one is pinned on a single thread in
-    // seam-transport's tests.
+    // seamapi-transport's tests.
     let handshakes = server.handshakes();
     assert!(handshakes.len() <= 2, "{handshakes:?}");
     assert!(
@@ -171,7 +173,7 @@ pub fn the_environments_https_proxy_is_honoured_by_default<F: Facade>() {
         "HTTPS_PROXY" => Some(proxy_url.clone()),
         _ => None,
     });
-    let c = seam::SeamBuilder::<F::Client>::default()
+    let c = seamapi::SeamBuilder::<F::Client>::default()
         .environment(env)
         .endpoint(format!("https://api.seam.test:{}", server.port()))
         .add_root_certificate_pem(ca.pem())

@@ -52,11 +52,11 @@ mod generated;
 
 pub use generated::*;
 pub use seamapi::{
-    ActionAttemptError, ActionWait, ApiError, AuthSet, BuildClient, Config, ConfigBuilder,
-    ConfigError, Credentials, Endpoint, Environment, Error, FieldErrors, HttpMethod, InvalidInput,
-    Page, Pagination, RawRequest, Result, RetryPolicy, Route, RouteInfo, SeamBuilder, Timestamp,
-    TokenKind, Transport, TransportError, TransportErrorKind, UnexpectedResponse, UnknownKind,
-    UnknownValue, ValidationErrors, resources, routes, webhook,
+    ActionAttemptError, ActionWait, ApiError, Attempts, AuthSet, BuildClient, Builder, Config,
+    ConfigBuilder, ConfigError, Credentials, Endpoint, Environment, Error, FieldErrors, HttpMethod,
+    InvalidInput, Page, Pagination, RawRequest, Result, RetryPolicy, Route, RouteInfo, SeamBuilder,
+    SharedTransport, Timestamp, TokenKind, Transport, TransportError, TransportErrorKind,
+    UnexpectedResponse, UnknownKind, UnknownValue, ValidationErrors, resources, routes, webhook,
 };
 use seamapi_core::Paginated;
 pub use seamapi_core::pager::WalkLimits;
@@ -101,7 +101,11 @@ fn shut_down() -> Error {
 }
 
 impl BuildClient for Seam {
-    fn build_client(config: Config, transport: Arc<dyn Transport>) -> Result<Self> {
+    type Transport = SharedTransport;
+    type Error = Error;
+
+    fn build_client(config: Config, transport: Option<SharedTransport>) -> Result<Self> {
+        let client = seamapi::Seam::build_client(config, transport)?;
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -113,7 +117,7 @@ impl BuildClient for Seam {
                 ))
             })?;
         Ok(Self {
-            client: seamapi::Seam::build_client(config, transport)?,
+            client,
             runtime: Arc::new(Driver(Some(runtime))),
         })
     }

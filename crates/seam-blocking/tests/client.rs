@@ -64,6 +64,11 @@ action_tests!(Blocking);
 // HTTPS and proxies (issue 16): cases in `common/tls.rs`.
 tls_tests!(Blocking);
 
+#[test]
+fn options_reach_the_client_as_they_reach_a_bare_config() {
+    common::options_reach_the_client_as_they_reach_a_bare_config::<Blocking>(Seam::config);
+}
+
 fn ok_server() -> TestServer {
     TestServer::always(Reply::json(200, r#"{"ok":true}"#))
 }

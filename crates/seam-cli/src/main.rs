@@ -353,10 +353,11 @@ fn login(session: &Session, m: &ArgMatches) -> Result<Printed, CliError> {
     };
     let endpoint = resolved.endpoint.clone();
     let network = crate::network::Network::from_process(&session.globals)?;
-    let mut builder = seamapi_blocking::Seam::builder()
-        .credentials(credentials)
-        .endpoint(endpoint.clone())
-        .config(|b| network.apply(b));
+    let mut builder = network.apply(
+        seamapi_blocking::Seam::builder()
+            .credentials(credentials)
+            .endpoint(endpoint.clone()),
+    );
     if let Some(t) = session.globals.timeout {
         builder = builder.timeout(std::time::Duration::from_secs_f64(t));
     }

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use seamapi_core::{ConfigBuilder, Proxies, ProxyEnvironment};
+use seamapi_core::{BuildClient, Builder, Proxies, ProxyEnvironment};
 
 use crate::fail::CliError;
 use crate::settings::Globals;
@@ -78,8 +78,8 @@ impl Network {
         }
     }
 
-    /// Sets these on a client's configuration.
-    pub fn apply(&self, builder: ConfigBuilder) -> ConfigBuilder {
+    /// Sets these on a client's options.
+    pub fn apply<C: BuildClient>(&self, builder: Builder<C>) -> Builder<C> {
         let builder = builder.proxies(self.proxies.clone());
         self.roots
             .iter()

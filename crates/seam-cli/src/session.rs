@@ -104,12 +104,13 @@ impl Session {
             return Ok(client.clone());
         }
         let network = crate::network::Network::from_process(&self.globals)?;
-        let mut builder = seamapi_blocking::Seam::builder()
-            .credentials(config.credentials.clone())
-            .endpoint(config.endpoint.as_str())
-            .timeout(config.timeout)
-            .allow_insecure_http(config.allow_insecure_http)
-            .config(|b| network.apply(b));
+        let mut builder = network.apply(
+            seamapi_blocking::Seam::builder()
+                .credentials(config.credentials.clone())
+                .endpoint(config.endpoint.as_str())
+                .timeout(config.timeout)
+                .allow_insecure_http(config.allow_insecure_http),
+        );
         if self.globals.sandbox {
             let sandbox = sandbox::open(&self.globals)?;
             // The sandbox is local: retrying a failed file operation (or a lock wait) helps

@@ -1,6 +1,7 @@
 //! Client configuration: credentials, endpoint, timeouts and retries, from explicit options
 //! and the environment.
 
+use std::convert::Infallible;
 use std::time::Duration;
 
 use crate::action::ActionWait;
@@ -137,7 +138,7 @@ pub struct Config {
 impl Config {
     /// A builder with nothing set.
     pub fn builder() -> ConfigBuilder {
-        ConfigBuilder::default()
+        Builder::default()
     }
 }
 
@@ -155,16 +156,65 @@ enum CredentialOption {
     Ready(Credentials),
 }
 
-/// Collects options for a [`Config`]. Explicit options beat the environment, which is read
-/// only when asked for with [`ConfigBuilder::from_env`].
+/// Makes something from a finished [`Config`] and the transport given to its [`Builder`], if
+/// any: what [`Builder::build`] ends with.
+///
+/// A bare [`Config`] is one ([`ConfigBuilder`]); the clients of the `seam` and `seamapi-blocking`
+/// crates are the others (their `SeamBuilder` is this crate's [`Builder`]), so every client
+/// option is written, checked and documented once, on [`Builder`].
+pub trait BuildClient: Sized {
+    /// What [`Builder::transport`] takes. The clients take anything that implements
+    /// `seamapi_transport::Transport`; a bare [`Config`] takes none ([`Infallible`], which has no
+    /// values).
+    type Transport;
+    /// What [`Builder::build`] fails with: a [`ConfigError`], or the client's own error.
+    type Error: From<ConfigError>;
+    /// Makes `Self` from a validated configuration and the transport given to the builder.
+    fn build_client(
+        config: Config,
+        transport: Option<Self::Transport>,
+    ) -> Result<Self, Self::Error>;
+}
+
+impl BuildClient for Config {
+    type Transport = Infallible;
+    type Error = ConfigError;
+
+    fn build_client(config: Config, transport: Option<Infallible>) -> Result<Self, ConfigError> {
+        match transport {
+            Some(never) => match never {},
+            None => Ok(config),
+        }
+    }
+}
+
+/// The options of a bare [`Config`]: [`Builder`] without a client or a transport.
+pub type ConfigBuilder = Builder<Config>;
+
+/// Collects the options of a client (or of a bare [`Config`]): credentials, endpoint,
+/// timeouts, retries, action waits, proxies, trusted roots and transport. Explicit options
+/// beat the environment, which is read only when asked for with [`Builder::from_env`] or
+/// [`Builder::environment`]. [`Builder::build`] checks them all and makes `C`: a
+/// [`Config`] from [`Config::builder`], a client from the facades' `Seam::builder()`.
+///
+/// ```
+/// use std::time::Duration;
+/// let config = seamapi_core::Config::builder()
+///     .api_key("seam_test_key")
+///     .endpoint("http://127.0.0.1:8080")
+///     .timeout(Duration::from_secs(5))
+///     .build()?;
+/// assert_eq!(config.endpoint.as_str(), "http://127.0.0.1:8080");
+/// # Ok::<(), seamapi_core::ConfigError>(())
+/// ```
 ///
 /// A client without a workspace (for `workspaces/create` and `workspaces/list`, as Seam's
 /// SDKs' `SeamHttpWithoutWorkspace`) is configured with
-/// [`ConfigBuilder::personal_access_token_without_workspace`] or
-/// [`ConfigBuilder::console_session_token_without_workspace`], or from the environment with
-/// [`ConfigBuilder::without_workspace`].
-#[derive(Clone, Default)]
-pub struct ConfigBuilder {
+/// [`Builder::personal_access_token_without_workspace`] or
+/// [`Builder::console_session_token_without_workspace`], or from the environment with
+/// [`Builder::without_workspace`].
+#[must_use]
+pub struct Builder<C: BuildClient> {
     credentials: CredentialOption,
     endpoint: Option<String>,
     timeout: Option<Duration>,
@@ -175,16 +225,60 @@ pub struct ConfigBuilder {
     env: Option<Environment>,
     proxy: ProxyOption,
     root_certificates_pem: Vec<Vec<u8>>,
+    transport: Option<C::Transport>,
 }
 
-impl std::fmt::Debug for ConfigBuilder {
+impl<C: BuildClient> Default for Builder<C> {
+    fn default() -> Self {
+        Self {
+            credentials: CredentialOption::default(),
+            endpoint: None,
+            timeout: None,
+            retry: None,
+            action_wait: ActionWait::default(),
+            allow_insecure_http: false,
+            without_workspace: false,
+            env: None,
+            proxy: ProxyOption::default(),
+            root_certificates_pem: Vec::new(),
+            transport: None,
+        }
+    }
+}
+
+impl<C: BuildClient> Clone for Builder<C>
+where
+    C::Transport: Clone,
+{
+    fn clone(&self) -> Self {
+        Self {
+            credentials: self.credentials.clone(),
+            endpoint: self.endpoint.clone(),
+            timeout: self.timeout,
+            retry: self.retry.clone(),
+            action_wait: self.action_wait,
+            allow_insecure_http: self.allow_insecure_http,
+            without_workspace: self.without_workspace,
+            env: self.env.clone(),
+            proxy: self.proxy.clone(),
+            root_certificates_pem: self.root_certificates_pem.clone(),
+            transport: self.transport.clone(),
+        }
+    }
+}
+
+impl<C: BuildClient> std::fmt::Debug for Builder<C>
+where
+    C::Transport: std::fmt::Debug,
+{
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ConfigBuilder")
+        f.debug_struct("Builder")
             .field("endpoint", &self.endpoint)
             .field("timeout", &self.timeout)
             .field("action_wait", &self.action_wait)
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("without_workspace", &self.without_workspace)
+            .field("transport", &self.transport)
             .finish_non_exhaustive()
     }
 }
@@ -281,7 +375,7 @@ impl Environment {
     }
 }
 
-impl ConfigBuilder {
+impl<C: BuildClient> Builder<C> {
     /// Authenticates with an API key (`seam_…`).
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
         self.credentials = CredentialOption::ApiKey(key.into());
@@ -308,15 +402,17 @@ impl ConfigBuilder {
         self
     }
 
-    /// Authenticates with a personal access token (`seam_at…`) acting in no workspace: no
-    /// `seam-workspace` header is sent, and only the routes about workspaces accept it.
+    /// Authenticates with a personal access token (`seam_at…`) acting in no workspace, as
+    /// Seam's `SeamHttpWithoutWorkspace`: no `seam-workspace` header is sent, and only the
+    /// routes about workspaces (`workspaces/create`, `workspaces/list`) accept it; a client
+    /// refuses any other route before sending.
     pub fn personal_access_token_without_workspace(mut self, token: impl Into<String>) -> Self {
         self.credentials = CredentialOption::PersonalAccessTokenWithoutWorkspace(token.into());
         self
     }
 
-    /// Authenticates with a console session token (a JWT) acting in no workspace: no
-    /// `seam-workspace` header is sent, and only the routes about workspaces accept it.
+    /// Authenticates with a console session token (a JWT) acting in no workspace (see
+    /// [`personal_access_token_without_workspace`](Self::personal_access_token_without_workspace)).
     pub fn console_session_token_without_workspace(mut self, token: impl Into<String>) -> Self {
         self.credentials = CredentialOption::ConsoleSessionTokenWithoutWorkspace(token.into());
         self
@@ -324,7 +420,8 @@ impl ConfigBuilder {
 
     /// Authenticates with a client session token (`seam_cst…`), sent as
     /// `authorization: Bearer …` and `client-session-token`. It is limited to the resources of
-    /// its client session, and the routes that accept it.
+    /// its client session, and to the routes that accept it; a client refuses any other route
+    /// before sending.
     pub fn client_session_token(mut self, token: impl Into<String>) -> Self {
         self.credentials = CredentialOption::ClientSessionToken(token.into());
         self
@@ -344,8 +441,9 @@ impl ConfigBuilder {
     ///   `SEAM_WORKSPACE_ID` is ignored ([`Environment::credentials_without_workspace`]); an
     ///   API key, which always acts in its own workspace, is refused;
     /// - explicit credentials must act in no workspace too
-    ///   ([`ConfigBuilder::personal_access_token_without_workspace`],
-    ///   [`ConfigBuilder::console_session_token_without_workspace`]): anything else is
+    ///   ([`personal_access_token_without_workspace`](Self::personal_access_token_without_workspace),
+    ///   [`console_session_token_without_workspace`](Self::console_session_token_without_workspace)):
+    ///   anything else is
     ///   [`ConfigError::NotWithoutWorkspace`];
     /// - no credentials at all is [`ConfigError::MissingCredentialsWithoutWorkspace`].
     ///
@@ -367,6 +465,19 @@ impl ConfigBuilder {
         self
     }
 
+    /// Authenticates with a personal access token or a console session token (told apart by
+    /// their prefix) acting in no workspace: what the facades' `Seam::without_workspace`
+    /// builds.
+    pub fn token_without_workspace(self, token: impl Into<String>) -> Self {
+        let token = token.into();
+        match crate::TokenKind::of(&token) {
+            crate::TokenKind::ConsoleSessionToken => {
+                self.console_session_token_without_workspace(token)
+            }
+            _ => self.personal_access_token_without_workspace(token),
+        }
+    }
+
     /// Authenticates with credentials built already.
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = CredentialOption::Ready(credentials);
@@ -379,20 +490,22 @@ impl ConfigBuilder {
         self
     }
 
-    /// How long one attempt may take ([`DEFAULT_TIMEOUT`] by default).
+    /// How long one attempt may take ([`DEFAULT_TIMEOUT`], 30 s, by default).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
     }
 
-    /// How failed attempts are retried ([`RetryPolicy::default`] by default).
+    /// How failed attempts are retried ([`RetryPolicy::default`] by default: 3 attempts,
+    /// exponential backoff, 90 s overall).
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
         self
     }
 
-    /// How calls that start an action wait for it: by default every 0.5 s for up to 5 s, as
-    /// Seam's SDKs; [`ActionWait::off`] returns the pending attempt at once. See
+    /// How calls that start an action (an unlock, a thermostat mode) wait for it: by default
+    /// every 0.5 s for up to 5 s, as Seam's SDKs; [`ActionWait::off`] returns the pending
+    /// attempt at once. The clients' `with_action_wait` changes it for some calls only. See
     /// [`crate::action`].
     pub fn action_wait(mut self, wait: ActionWait) -> Self {
         self.action_wait = wait;
@@ -408,8 +521,9 @@ impl ConfigBuilder {
 
     /// Sends every request through the HTTP proxy at `url` (`http://[user:password@]host:port`),
     /// whatever the environment says; `https://` URLs go through a `CONNECT` tunnel, and
-    /// credentials in the URL are sent as `Proxy-Authorization`. By default the proxies of the
-    /// environment are used (see [`crate::network`]).
+    /// credentials in the URL are sent as `Proxy-Authorization`. By default the environment's
+    /// `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` are honoured (see
+    /// [`crate::network`]).
     pub fn proxy(mut self, url: impl Into<String>) -> Self {
         self.proxy = ProxyOption::Set(Proxies::all(url));
         self
@@ -428,25 +542,45 @@ impl ConfigBuilder {
 
     /// Trusts the root certificates in `pem` (one or more `BEGIN CERTIFICATE` blocks) on top
     /// of the built-in ones: for a private CA, or a TLS-inspecting proxy's root. The
-    /// transport refuses a PEM without a certificate when it is built.
+    /// transport refuses a PEM without a certificate when it is built (a client's
+    /// [`build`](Self::build) fails).
     pub fn add_root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
         self.root_certificates_pem.push(pem.into());
         self
     }
 
-    /// Fills what was not set explicitly from the process environment.
+    /// Fills what was not set explicitly from the process environment: `SEAM_API_KEY`, or
+    /// `SEAM_PERSONAL_ACCESS_TOKEN` with `SEAM_WORKSPACE_ID`; `SEAM_ENDPOINT` (or the
+    /// deprecated `SEAM_API_URL`); the proxy variables (see [`Environment`]).
     pub fn from_env(self) -> Self {
         self.environment(Environment::from_process())
     }
 
-    /// Fills what was not set explicitly from `env`.
+    /// Fills what was not set explicitly from `env` instead of the process environment.
     pub fn environment(mut self, env: Environment) -> Self {
         self.env = Some(env);
         self
     }
 
-    /// Checks everything and builds the configuration.
-    pub fn build(self) -> Result<Config, ConfigError> {
+    /// Sends requests through `transport` instead of the built-in HTTP stack (which a client
+    /// otherwise builds from these options): for tests, the fake, or your own HTTP stack. The
+    /// clients' builders take anything that implements `seamapi_transport::Transport`; a
+    /// [`ConfigBuilder`] takes none (see [`BuildClient::Transport`]).
+    pub fn transport(mut self, transport: impl Into<C::Transport>) -> Self {
+        self.transport = Some(transport.into());
+        self
+    }
+
+    /// Checks every option and builds `C`: the [`Config`], or a client made from it. Sends
+    /// nothing.
+    pub fn build(mut self) -> Result<C, C::Error> {
+        let transport = self.transport.take();
+        let config = self.into_config()?;
+        C::build_client(config, transport)
+    }
+
+    /// The options checked, as a [`Config`].
+    fn into_config(self) -> Result<Config, ConfigError> {
         let proxies = self.proxy.resolve(self.env.as_ref().map(|e| &e.proxies))?;
         let env = self.env.unwrap_or_default();
         let credentials = match self.credentials {

@@ -48,7 +48,10 @@ pub mod webhook;
 pub use action::ActionWait;
 pub use auth::{AuthSet, Credentials, TokenKind, check_auth_kind, check_route_auth};
 pub use codec::{Encoder, RawRequest, clone_request, decode, decode_error, decode_raw};
-pub use config::{Config, ConfigBuilder, DEFAULT_ENDPOINT, DEFAULT_TIMEOUT, Endpoint, Environment};
+pub use config::{
+    BuildClient, Builder, Config, ConfigBuilder, DEFAULT_ENDPOINT, DEFAULT_TIMEOUT, Endpoint,
+    Environment,
+};
 pub use error::{
     ActionAttemptError, ApiError, Attempts, ConfigError, Error, FieldErrors, InvalidInput,
     ProxyFailure, TlsFailure, TransportError, TransportErrorKind, UnexpectedResponse,

@@ -53,6 +53,36 @@ pub trait Transport: Send + Sync + std::fmt::Debug {
     async fn send(&self, request: Request<Bytes>) -> Result<Response<Bytes>, TransportError>;
 }
 
+/// A transport as a client holds it, shared by the client's clones: what the clients'
+/// builders take in `transport(…)` (`seamapi_core::BuildClient::Transport`). Anything that
+/// implements [`Transport`] converts into one, so a builder takes the transport itself:
+///
+/// ```
+/// use seamapi_transport::{HyperTransport, SharedTransport};
+/// let shared: SharedTransport = HyperTransport::new()?.into();
+/// # let _ = shared; Ok::<(), seamapi_transport::TransportError>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct SharedTransport(Arc<dyn Transport>);
+
+impl SharedTransport {
+    /// `transport`, shared.
+    pub fn new(transport: impl Transport + 'static) -> Self {
+        Self(Arc::new(transport))
+    }
+
+    /// The transport, as the client calls it.
+    pub fn into_arc(self) -> Arc<dyn Transport> {
+        self.0
+    }
+}
+
+impl<T: Transport + 'static> From<T> for SharedTransport {
+    fn from(transport: T) -> Self {
+        Self::new(transport)
+    }
+}
+
 #[async_trait::async_trait]
 impl<T: Transport + ?Sized> Transport for Arc<T> {
     async fn send(&self, request: Request<Bytes>) -> Result<Response<Bytes>, TransportError> {

@@ -317,51 +317,90 @@ fn head(status: u16, headers: &[(String, String)], length: usize) -> Vec<u8> {
     head.into_bytes()
 }
 
+/// A loopback accept loop started by [`serve_loopback`], on a thread of its own. Dropping it
+/// stops the loop (and with its runtime every connection it serves) without waiting;
+/// [`Loopback::stop`] also waits for the thread to end.
+#[derive(Debug)]
+pub struct Loopback {
+    addr: std::net::SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Loopback {
+    /// The address it listens on: 127.0.0.1 and the port the system chose.
+    pub fn addr(&self) -> std::net::SocketAddr {
+        self.addr
+    }
+
+    /// Stops the loop and waits until its thread (its runtime, and every connection it
+    /// served) has ended.
+    pub fn stop(mut self) {
+        self.signal();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+
+    fn signal(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+impl Drop for Loopback {
+    fn drop(&mut self) {
+        self.signal();
+    }
+}
+
 /// Binds 127.0.0.1:0 and serves each accepted connection with `on_connection` on a
-/// current-thread runtime of its own thread, until the returned sender is dropped or fired:
-/// the loop every loopback test server here shares.
+/// current-thread runtime of its own thread, until the returned [`Loopback`] is dropped or
+/// stopped: the accept loop every loopback server of the tests (and of xtask's benchmarks)
+/// shares.
 ///
-/// # Panics
-/// When no loopback port can be bound (a broken test machine).
-fn serve_loopback<F, Fut>(
-    on_connection: F,
-) -> (std::net::SocketAddr, tokio::sync::oneshot::Sender<()>)
+/// # Errors
+/// When no loopback port can be bound, or the runtime or its thread cannot be started.
+pub fn serve_loopback<F, Fut>(on_connection: F) -> std::io::Result<Loopback>
 where
     F: Fn(tokio::net::TcpStream) -> Fut + Send + 'static,
     Fut: std::future::Future<Output = ()> + Send + 'static,
 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
-    listener
-        .set_nonblocking(true)
-        .expect("nonblocking listener");
-    let addr = listener.local_addr().expect("local addr");
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    listener.set_nonblocking(true)?;
+    let addr = listener.local_addr()?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let listener = {
+        let _context = runtime.enter();
+        tokio::net::TcpListener::from_std(listener)?
+    };
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    std::thread::spawn(move || {
-        let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-        else {
-            return;
-        };
-        runtime.block_on(async move {
-            let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
-                return;
-            };
-            let accept = async {
-                loop {
-                    let Ok((socket, _)) = listener.accept().await else {
-                        continue;
-                    };
-                    tokio::spawn(on_connection(socket));
+    let thread = std::thread::Builder::new()
+        .name(format!("loopback-{}", addr.port()))
+        .spawn(move || {
+            runtime.block_on(async move {
+                let accept = async {
+                    loop {
+                        let Ok((socket, _)) = listener.accept().await else {
+                            continue;
+                        };
+                        tokio::spawn(on_connection(socket));
+                    }
+                };
+                tokio::select! {
+                    _ = accept => {}
+                    _ = stopped => {}
                 }
-            };
-            tokio::select! {
-                _ = accept => {}
-                _ = stopped => {}
-            }
-        });
-    });
-    (addr, stop)
+            });
+        })?;
+    Ok(Loopback {
+        addr,
+        stop: Some(stop),
+        thread: Some(thread),
+    })
 }
 
 type ServerHandler = dyn Fn(&Request<Bytes>) -> Reply + Send + Sync;
@@ -375,7 +414,8 @@ pub struct TestServer {
     requests: RequestLog,
     handshakes: tls::Handshakes,
     connections: Arc<std::sync::atomic::AtomicUsize>,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    /// The accept loop, stopped when the server is dropped.
+    _loopback: Loopback,
 }
 
 /// How a test server speaks on each connection.
@@ -436,7 +476,7 @@ impl TestServer {
         let accepted = connections.clone();
         let wire = Arc::new(wire);
         let tls = !matches!(*wire, Wire::Plain);
-        let (addr, stop) = serve_loopback(move |socket| {
+        let loopback = serve_loopback(move |socket| {
             accepted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             let handler = handler.clone();
             let recorded = recorded.clone();
@@ -455,8 +495,9 @@ impl TestServer {
                     Wire::Tls11 => answer_tls11(socket).await,
                 }
             }
-        });
-        let port = addr.port();
+        })
+        .expect("serve on 127.0.0.1:0");
+        let port = loopback.addr().port();
         let url = if tls {
             format!("https://localhost:{port}")
         } else {
@@ -467,7 +508,7 @@ impl TestServer {
             requests,
             handshakes,
             connections,
-            stop: Some(stop),
+            _loopback: loopback,
         }
     }
 
@@ -522,14 +563,6 @@ impl TestServer {
     /// How many requests were received.
     pub fn count(&self) -> usize {
         self.requests.len()
-    }
-}
-
-impl Drop for TestServer {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
     }
 }
 

@@ -1,6 +1,5 @@
-use std::marker::PhantomData;
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Instant, SystemTime};
 
 use bytes::Bytes;
 use seamapi_api::resources::ActionAttempt;
@@ -8,10 +7,10 @@ use seamapi_api::routes::ActionAttemptsGet;
 use seamapi_core::action::{self, ActionWait, WaitStep};
 use seamapi_core::retry::{Attempt, Decision, Outcome, StopReason};
 use seamapi_core::{
-    Attempts, Config, ConfigBuilder, Credentials, Encoder, Environment, Error, Paginated,
-    RawRequest, RetryPolicy, Route, TransportError, TransportErrorKind, check_route_auth,
+    Attempts, BuildClient, Config, Encoder, Error, Paginated, RawRequest, Route, TransportError,
+    TransportErrorKind, check_route_auth,
 };
-use seamapi_transport::{HyperTransportBuilder, Transport};
+use seamapi_transport::{HyperTransportBuilder, SharedTransport, Transport};
 use tracing::Instrument;
 
 use crate::paginate::PageStream;
@@ -44,15 +43,15 @@ impl std::fmt::Debug for Seam {
     }
 }
 
-/// Makes a client from a finished configuration; lets one [`SeamBuilder`] build both the
-/// async client and the blocking one (`seamapi-blocking`).
-pub trait BuildClient: Sized {
-    /// Builds the client from a validated configuration and a transport.
-    fn build_client(config: Config, transport: Arc<dyn Transport>) -> Result<Self, Error>;
-}
-
 impl BuildClient for Seam {
-    fn build_client(config: Config, transport: Arc<dyn Transport>) -> Result<Self, Error> {
+    type Transport = SharedTransport;
+    type Error = Error;
+
+    fn build_client(config: Config, transport: Option<SharedTransport>) -> Result<Self, Error> {
+        let transport = match transport {
+            Some(t) => t.into_arc(),
+            None => Arc::new(HyperTransportBuilder::from_config(&config).build()?),
+        };
         Ok(Seam {
             action_wait: config.action_wait,
             inner: Arc::new(Inner {
@@ -64,8 +63,11 @@ impl BuildClient for Seam {
     }
 }
 
-/// Options for a client: credentials, endpoint, timeouts, retries, transport. Explicit options
-/// beat the environment, which is read only with [`SeamBuilder::from_env`].
+/// Options for a client: credentials, endpoint, timeouts, retries, proxies, trusted roots,
+/// transport. It is [`Builder`](crate::Builder) (core's), which owns every option and its
+/// documentation; `C` is the client it builds (this crate's [`Seam`], or the blocking one).
+/// Explicit options beat the environment, which is read only with
+/// [`from_env`](crate::Builder::from_env).
 ///
 /// ```
 /// use std::time::Duration;
@@ -76,197 +78,7 @@ impl BuildClient for Seam {
 ///     .build()?;
 /// # Ok::<(), seamapi::Error>(())
 /// ```
-#[must_use]
-pub struct SeamBuilder<C = Seam> {
-    config: ConfigBuilder,
-    transport: Option<Arc<dyn Transport>>,
-    _client: PhantomData<fn() -> C>,
-}
-
-impl<C> std::fmt::Debug for SeamBuilder<C> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SeamBuilder")
-            .field("config", &self.config)
-            .field("transport", &self.transport)
-            .finish()
-    }
-}
-
-impl<C> Default for SeamBuilder<C> {
-    fn default() -> Self {
-        Self {
-            config: ConfigBuilder::default(),
-            transport: None,
-            _client: PhantomData,
-        }
-    }
-}
-
-impl<C: BuildClient> SeamBuilder<C> {
-    /// Authenticates with an API key (`seam_…`).
-    pub fn api_key(mut self, key: impl Into<String>) -> Self {
-        self.config = self.config.api_key(key);
-        self
-    }
-
-    /// Authenticates with a personal access token (`seam_at…`) acting in `workspace_id`.
-    pub fn personal_access_token(
-        mut self,
-        token: impl Into<String>,
-        workspace_id: impl Into<String>,
-    ) -> Self {
-        self.config = self.config.personal_access_token(token, workspace_id);
-        self
-    }
-
-    /// Authenticates with a console session token (a JWT) acting in `workspace_id`.
-    pub fn console_session_token(
-        mut self,
-        token: impl Into<String>,
-        workspace_id: impl Into<String>,
-    ) -> Self {
-        self.config = self.config.console_session_token(token, workspace_id);
-        self
-    }
-
-    /// Authenticates with a personal access token (`seam_at…`) without a workspace: for the
-    /// routes that act on no workspace (`workspaces.create`, `workspaces.list`), as Seam's
-    /// `SeamHttpWithoutWorkspace`. Any other route is refused before sending.
-    pub fn personal_access_token_without_workspace(mut self, token: impl Into<String>) -> Self {
-        self.config = self.config.personal_access_token_without_workspace(token);
-        self
-    }
-
-    /// Authenticates with a console session token (a JWT) without a workspace (see
-    /// [`personal_access_token_without_workspace`](Self::personal_access_token_without_workspace)).
-    pub fn console_session_token_without_workspace(mut self, token: impl Into<String>) -> Self {
-        self.config = self.config.console_session_token_without_workspace(token);
-        self
-    }
-
-    /// Authenticates with a client session token (`seam_cst…`), which the 71 routes a
-    /// client session may call accept; any other route is refused before sending.
-    pub fn client_session_token(mut self, token: impl Into<String>) -> Self {
-        self.config = self.config.client_session_token(token);
-        self
-    }
-
-    /// Reads a personal access token from the environment without a workspace
-    /// (`SEAM_PERSONAL_ACCESS_TOKEN`; `SEAM_WORKSPACE_ID` is ignored), for a client without a
-    /// workspace. Use with [`from_env`](Self::from_env).
-    pub fn without_workspace(mut self) -> Self {
-        self.config = self.config.without_workspace();
-        self
-    }
-
-    /// Authenticates with a personal access token or a console session token (told apart by
-    /// their prefix) without a workspace: what [`Seam::without_workspace`] builds.
-    pub fn token_without_workspace(self, token: impl Into<String>) -> Self {
-        let token = token.into();
-        match seamapi_core::TokenKind::of(&token) {
-            seamapi_core::TokenKind::ConsoleSessionToken => {
-                self.console_session_token_without_workspace(token)
-            }
-            _ => self.personal_access_token_without_workspace(token),
-        }
-    }
-
-    /// Any other option of core's [`ConfigBuilder`], for those this builder does not repeat.
-    pub fn config(mut self, f: impl FnOnce(ConfigBuilder) -> ConfigBuilder) -> Self {
-        self.config = f(self.config);
-        self
-    }
-
-    /// Authenticates with credentials built already.
-    pub fn credentials(mut self, credentials: Credentials) -> Self {
-        self.config = self.config.credentials(credentials);
-        self
-    }
-
-    /// Sends requests to `url` instead of `https://connect.getseam.com`.
-    pub fn endpoint(mut self, url: impl Into<String>) -> Self {
-        self.config = self.config.endpoint(url);
-        self
-    }
-
-    /// How long one attempt may take (30 s by default).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.config = self.config.timeout(timeout);
-        self
-    }
-
-    /// How failed attempts are retried (3 attempts, exponential backoff, 90 s overall).
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.config = self.config.retry_policy(policy);
-        self
-    }
-
-    /// How calls that start an action (an unlock, a thermostat mode) wait for it: by default
-    /// every 0.5 s for up to 5 s, as Seam's SDKs; [`ActionWait::off`] returns the pending
-    /// attempt at once. See [`Seam::with_action_wait`] for some calls only.
-    pub fn action_wait(mut self, wait: ActionWait) -> Self {
-        self.config = self.config.action_wait(wait);
-        self
-    }
-
-    /// Allows plain `http://` to hosts other than loopback (off by default).
-    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
-        self.config = self.config.allow_insecure_http(allow);
-        self
-    }
-
-    /// Sends every request through the HTTP proxy at `url` (`http://[user:password@]host:port`;
-    /// https through a `CONNECT` tunnel, credentials sent as `Proxy-Authorization`).
-    /// Without this, `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` are honoured (see
-    /// [`seamapi_core::network`]).
-    pub fn proxy(mut self, url: impl Into<String>) -> Self {
-        self.config = self.config.proxy(url);
-        self
-    }
-
-    /// Reaches the API directly, whatever the environment's proxy variables say.
-    pub fn no_proxy(mut self) -> Self {
-        self.config = self.config.no_proxy();
-        self
-    }
-
-    /// Trusts the root certificates in `pem` on top of the built-in ones: a private CA, or the
-    /// root of a TLS-inspecting proxy. A PEM without a certificate fails [`build`](Self::build).
-    pub fn add_root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
-        self.config = self.config.add_root_certificate_pem(pem);
-        self
-    }
-
-    /// Fills what was not set explicitly from `SEAM_API_KEY`, `SEAM_PERSONAL_ACCESS_TOKEN` +
-    /// `SEAM_WORKSPACE_ID`, and `SEAM_ENDPOINT` (or the deprecated `SEAM_API_URL`).
-    pub fn from_env(mut self) -> Self {
-        self.config = self.config.from_env();
-        self
-    }
-
-    /// Fills what was not set explicitly from `env` instead of the process environment.
-    pub fn environment(mut self, env: Environment) -> Self {
-        self.config = self.config.environment(env);
-        self
-    }
-
-    /// Sends requests through `transport` instead of the built-in hyper one: for tests, the
-    /// fake, or your own HTTP stack.
-    pub fn transport(mut self, transport: impl Transport + 'static) -> Self {
-        self.transport = Some(Arc::new(transport));
-        self
-    }
-
-    /// Checks the options and builds the client. Sends nothing.
-    pub fn build(self) -> Result<C, Error> {
-        let config = self.config.build()?;
-        let transport = match self.transport {
-            Some(t) => t,
-            None => Arc::new(HyperTransportBuilder::from_config(&config).build()?),
-        };
-        C::build_client(config, transport)
-    }
-}
+pub type SeamBuilder<C = Seam> = seamapi_core::Builder<C>;
 
 impl Seam {
     /// Options for a client.

@@ -106,19 +106,19 @@ mod client;
 mod generated;
 mod paginate;
 
-pub use client::{BuildClient, Prepared, Seam, SeamBuilder};
+pub use client::{Prepared, Seam, SeamBuilder};
 pub use generated::*;
 pub use paginate::PageStream;
 pub use seamapi_api::{resources, routes, webhook};
 pub use seamapi_core::pager::WalkLimits;
 pub use seamapi_core::{
-    ActionAttemptError, ActionWait, ApiError, Attempts, AuthSet, Config, ConfigBuilder,
-    ConfigError, Credentials, Endpoint, Environment, Error, FieldErrors, HttpMethod, InvalidInput,
-    Page, Pagination, RawRequest, RetryPolicy, Route, RouteInfo, Timestamp, TokenKind,
-    TransportError, TransportErrorKind, UnexpectedResponse, UnknownKind, UnknownValue,
+    ActionAttemptError, ActionWait, ApiError, Attempts, AuthSet, BuildClient, Builder, Config,
+    ConfigBuilder, ConfigError, Credentials, Endpoint, Environment, Error, FieldErrors, HttpMethod,
+    InvalidInput, Page, Pagination, RawRequest, RetryPolicy, Route, RouteInfo, Timestamp,
+    TokenKind, TransportError, TransportErrorKind, UnexpectedResponse, UnknownKind, UnknownValue,
     ValidationErrors,
 };
-pub use seamapi_transport::{HyperTransport, Transport};
+pub use seamapi_transport::{HyperTransport, SharedTransport, Transport};
 
 /// The result of a call.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

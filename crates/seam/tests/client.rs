@@ -78,6 +78,11 @@ action_tests!(Async);
 // HTTPS and proxies (issue 16): cases in `common/tls.rs`.
 tls_tests!(Async);
 
+#[test]
+fn options_reach_the_client_as_they_reach_a_bare_config() {
+    common::options_reach_the_client_as_they_reach_a_bare_config::<Async>(Seam::config);
+}
+
 #[tokio::test]
 async fn the_client_is_cheap_to_clone_and_shared_across_tasks() {
     fn assert_send_sync<T: Send + Sync + Clone>() {}

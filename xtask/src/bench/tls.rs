@@ -11,12 +11,29 @@
 //! `NODE_EXTRA_CA_CERTS` and `SSL_CERT_FILE` / `REQUESTS_CA_BUNDLE`. The full run rewrites the
 //! `## TLS and HTTP/2` section of docs/performance.md.
 
+use std::fmt::Write as _;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::{TokioExecutor, TokioIo};
 use seamapi_transport::HyperTransportBuilder;
-use seamapi_transport::test_util::TestCa;
+use seamapi_transport::test_util::{Loopback, TestCa, serve_loopback};
 
-use super::*;
+use super::cli::{cli_command, cli_home, seam_cli_binary};
+use super::clients::{
+    raw_hyper, raw_hyper_with, seam_async, seam_async_with, seam_blocking_with, seamapi_blocking,
+};
+use super::peers::Peers;
+use super::report::fmt_opt;
+use super::sample::{Named, Row, Sample, drive_threads};
+use super::servers::{ServerHandle, ok_json};
+use super::{API_KEY, Budget};
+use crate::workspace_root;
 
 /// The heading of the section this writes.
 pub(super) const SECTION: &str = "## TLS and HTTP/2";
@@ -205,7 +222,7 @@ pub(super) fn run(args: &[String]) -> Result<(), String> {
 /// `doc` with its TLS section replaced by `section`, or `section` put before `## Build times`
 /// (or at the end) when there was none.
 fn replace_section(doc: &str, section: &str) -> String {
-    let old = super::section(doc, SECTION);
+    let old = super::report::section(doc, SECTION);
     let section = format!("\n{}", section.trim_end_matches('\n'));
     if !old.is_empty() {
         return doc.replacen(old.trim_end_matches('\n'), &section, 1);
@@ -425,13 +442,13 @@ fn report(
     s
 }
 
-/// A minimal server over TLS (`h2` and `http/1.1` by ALPN) in its own thread and
-/// current-thread runtime, counting the TCP connections it accepts.
+/// A minimal server over TLS (`h2` and `http/1.1` by ALPN) on the loopback accept loop of
+/// `seamapi_transport::test_util` (its own thread and current-thread runtime), counting the TCP
+/// connections it accepts.
 struct TlsServer {
     endpoint: String,
     connections: Arc<AtomicUsize>,
-    stop: Option<oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    loopback: Option<Loopback>,
 }
 
 impl TlsServer {
@@ -439,70 +456,33 @@ impl TlsServer {
         let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
         let connections = Arc::new(AtomicUsize::new(0));
         let counted = Arc::clone(&connections);
-        let listener = std::net::TcpListener::bind("127.0.0.1:0")
-            .map_err(|e| format!("bench: TLS server: {e}"))?;
-        listener
-            .set_nonblocking(true)
-            .map_err(|e| format!("bench: TLS server: {e}"))?;
-        let port = listener
-            .local_addr()
-            .map_err(|e| format!("bench: TLS server: {e}"))?
-            .port();
-        let (stop, stopped) = oneshot::channel::<()>();
-        let thread = std::thread::Builder::new()
-            .name("bench-server-tls".into())
-            .spawn(move || {
-                let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                else {
+        let loopback = serve_loopback(move |stream| {
+            counted.fetch_add(1, Ordering::Relaxed);
+            let _ = stream.set_nodelay(true);
+            let acceptor = acceptor.clone();
+            async move {
+                let Ok(tls) = acceptor.accept(stream).await else {
                     return;
                 };
-                runtime.block_on(async move {
-                    let Ok(listener) = TcpListener::from_std(listener) else {
-                        return;
-                    };
-                    let accept = async {
-                        loop {
-                            let Ok((stream, _)) = listener.accept().await else {
-                                continue;
-                            };
-                            counted.fetch_add(1, Ordering::Relaxed);
-                            let _ = stream.set_nodelay(true);
-                            let acceptor = acceptor.clone();
-                            tokio::spawn(async move {
-                                let Ok(tls) = acceptor.accept(stream).await else {
-                                    return;
-                                };
-                                let h2 = tls.get_ref().1.alpn_protocol() == Some(b"h2");
-                                let io = TokioIo::new(tls);
-                                if h2 {
-                                    let _ = hyper::server::conn::http2::Builder::new(
-                                        TokioExecutor::new(),
-                                    )
-                                    .max_concurrent_streams(256)
-                                    .serve_connection(io, service_fn(ok_json))
-                                    .await;
-                                } else {
-                                    let _ = http1::Builder::new()
-                                        .serve_connection(io, service_fn(ok_json))
-                                        .await;
-                                }
-                            });
-                        }
-                    };
-                    tokio::select! {
-                        () = accept => {}
-                        _ = stopped => {}
-                    }
-                });
-            })
-            .map_err(|e| format!("bench: TLS server thread: {e}"))?;
+                let h2 = tls.get_ref().1.alpn_protocol() == Some(b"h2");
+                let io = TokioIo::new(tls);
+                if h2 {
+                    let _ = hyper::server::conn::http2::Builder::new(TokioExecutor::new())
+                        .max_concurrent_streams(256)
+                        .serve_connection(io, service_fn(ok_json))
+                        .await;
+                } else {
+                    let _ = http1::Builder::new()
+                        .serve_connection(io, service_fn(ok_json))
+                        .await;
+                }
+            }
+        })
+        .map_err(|e| format!("bench: TLS server: {e}"))?;
         Ok(Self {
-            endpoint: format!("https://localhost:{port}"),
+            endpoint: format!("https://localhost:{}", loopback.addr().port()),
             connections,
-            stop: Some(stop),
-            thread: Some(thread),
+            loopback: Some(loopback),
         })
     }
 
@@ -513,11 +493,8 @@ impl TlsServer {
 
 impl Drop for TlsServer {
     fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
+        if let Some(loopback) = self.loopback.take() {
+            loopback.stop();
         }
     }
 }

@@ -1,4 +1,4 @@
-//! Part 4 of `cargo xtask conformance`: webhook deliveries signed by Svix's own library.
+//! Part 5 of `cargo xtask conformance`: webhook deliveries signed by Svix's own library.
 //!
 //! `xtask/conformance/py_webhook_cases.py` makes each delivery with Python's `svix` (pinned in
 //! `requirements.txt`, the library Seam's SDKs verify with): signs the body with one or more
@@ -12,7 +12,9 @@ use std::process::Command;
 use seamapi_api::webhook::Webhook;
 use serde_json::{Value, json};
 
-use super::{Env, Report, SOURCES, json_line, output_with_input};
+use super::process::{json_line, output_with_input};
+use super::report::Report;
+use super::{Env, SOURCES};
 
 /// The endpoint's secret in most cases.
 const SECRET: &str = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
@@ -279,7 +281,7 @@ pub(super) fn run(env: &Env, report: &mut Report) -> Result<(), String> {
             command.text,
             svix.text,
             seam.text,
-            super::yes(ok),
+            super::report::yes(ok),
         ]);
     }
     Ok(())

@@ -35,7 +35,10 @@ use seamapi_core::{AuthSet, HttpMethod, RawRequest, RetryPolicy, Route, RouteInf
 use seamapi_transport::{HyperTransport, Transport, TransportError};
 use serde_json::{Map, Value, json};
 
-use super::{Env, Kind, Outcome, Report, ServerProcess, output, yes};
+use super::Env;
+use super::outcome::{Kind, Outcome};
+use super::process::{ServerProcess, output};
+use super::report::{Report, yes};
 
 /// The credentials Seam's seed gives: an API key of its first workspace, and a personal access
 /// token of the user that owns it.
@@ -1379,7 +1382,7 @@ fn result_text(got: &Result<Value, seamapi_core::Error>) -> String {
 
 /// A plain POST with a JSON body to the fake's front server; whether it answered 200.
 fn post_control(env: &Env, endpoint: &str, path: &str, body: &Value) -> Result<bool, String> {
-    let raw = super::Raw {
+    let raw = super::clients::Raw {
         env,
         endpoint: endpoint.to_owned(),
     };

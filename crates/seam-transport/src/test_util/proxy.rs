@@ -29,7 +29,8 @@ pub enum ProxyBehaviour {
 pub struct TestProxy {
     url: String,
     requests: RequestLog,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    /// The accept loop, stopped when the proxy is dropped.
+    _loopback: super::Loopback,
 }
 
 impl std::fmt::Debug for TestProxy {
@@ -59,14 +60,15 @@ impl TestProxy {
         let requests = RequestLog::default();
         let recorded = requests.clone();
         let behaviour = Arc::new(behaviour);
-        let (addr, stop) = serve_loopback(move |socket| {
+        let loopback = serve_loopback(move |socket| {
             proxy_connection(socket, behaviour.clone(), upstream, recorded.clone())
-        });
-        let url = format!("http://{addr}");
+        })
+        .expect("serve on 127.0.0.1:0");
+        let url = format!("http://{}", loopback.addr());
         Self {
             url,
             requests,
-            stop: Some(stop),
+            _loopback: loopback,
         }
     }
 
@@ -85,14 +87,6 @@ impl TestProxy {
     /// its URI, or a plain request with its absolute URI.
     pub fn requests(&self) -> Vec<Request<Bytes>> {
         self.requests.snapshot()
-    }
-}
-
-impl Drop for TestProxy {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
     }
 }
 

@@ -17,7 +17,7 @@ pub const UID: &str = "68dd3d7e-c90b-4c89-ad70-3e589014ed87";
 /// The calls a scenario makes, implemented once per facade.
 pub trait Facade {
     /// The client type.
-    type Client: seamapi::BuildClient;
+    type Client: seamapi::BuildClient<Transport = seamapi::SharedTransport, Error = seamapi::Error>;
     /// Whether the client's runtime keeps polling its connections between calls (the async
     /// client on the caller's multi-thread runtime does; the blocking client's runtime runs
     /// only during a call, and polls its I/O at the start of the next one).
@@ -476,6 +476,39 @@ pub fn the_overall_deadline_covers_the_whole_walk<F: Facade>() {
     };
     assert_eq!(*deadline, Duration::from_millis(300));
     assert!(matches!(**last, Error::Pagination(_)), "{last:?}");
+}
+
+/// Every option of the one builder reaches the client's configuration as it reaches a bare
+/// `Config`: the facades' `SeamBuilder` is core's `Builder`, so no option can be left out of
+/// a facade, and `build_client` must keep the `Config` it is handed.
+pub fn options_reach_the_client_as_they_reach_a_bare_config<F: Facade>(
+    config_of: impl Fn(&F::Client) -> &seamapi::Config,
+) {
+    fn options<C: seamapi::BuildClient>(b: seamapi::Builder<C>, pem: &str) -> seamapi::Builder<C> {
+        b.api_key(KEY)
+            .endpoint("http://10.0.0.1:9")
+            .allow_insecure_http(true)
+            .timeout(Duration::from_secs(7))
+            .retry_policy(RetryPolicy::none())
+            .action_wait(seamapi::ActionWait::off())
+            .proxy("http://proxy.example:3128")
+            .add_root_certificate_pem(pem)
+            .environment(seamapi::Environment::default())
+    }
+    let ca = seamapi_transport::test_util::TestCa::new();
+    let client = options(seamapi::SeamBuilder::<F::Client>::default(), ca.pem())
+        .build()
+        .unwrap();
+    let bare = options(seamapi::Config::builder(), ca.pem())
+        .build()
+        .unwrap();
+    let got = config_of(&client);
+    assert_eq!(format!("{got:?}"), format!("{bare:?}"));
+    assert_eq!(got.timeout, Duration::from_secs(7));
+    assert_eq!(got.retry, RetryPolicy::none());
+    assert_eq!(got.action_wait, seamapi::ActionWait::off());
+    assert_eq!(got.root_certificates_pem.len(), 1);
+    assert!(got.allow_insecure_http);
 }
 
 /// Generates one `#[test]` per scenario for facade `$f`.

@@ -28,7 +28,8 @@ impl Endpoint {
     /// `allow_insecure_http` is set.
     ///
     /// ```
-    /// use seamapi_core::Endpoint;
+    /// # use seamapi_core as seamapi; // as the clients re-export it
+    /// use seamapi::Endpoint;
     /// assert!(Endpoint::parse("https://connect.getseam.com", false).is_ok());
     /// assert!(Endpoint::parse("http://127.0.0.1:8080", false).is_ok());
     /// assert!(Endpoint::parse("http://example.com", false).is_err());
@@ -198,14 +199,15 @@ pub type ConfigBuilder = Builder<Config>;
 /// [`Config`] from [`Config::builder`], a client from the facades' `Seam::builder()`.
 ///
 /// ```
+/// # use seamapi_core as seamapi; // as the clients re-export it
 /// use std::time::Duration;
-/// let config = seamapi_core::Config::builder()
+/// let config = seamapi::Config::builder()
 ///     .api_key("seam_test_key")
 ///     .endpoint("http://127.0.0.1:8080")
 ///     .timeout(Duration::from_secs(5))
 ///     .build()?;
 /// assert_eq!(config.endpoint.as_str(), "http://127.0.0.1:8080");
-/// # Ok::<(), seamapi_core::ConfigError>(())
+/// # Ok::<(), seamapi::ConfigError>(())
 /// ```
 ///
 /// A client without a workspace (for `workspaces/create` and `workspaces/list`, as Seam's
@@ -451,14 +453,15 @@ impl<C: BuildClient> Builder<C> {
     /// needs `SEAM_WORKSPACE_ID`.
     ///
     /// ```
-    /// use seamapi_core::{Config, Environment};
+    /// # use seamapi_core as seamapi; // as the clients re-export it
+    /// use seamapi::{Config, Environment};
     /// let env = Environment::from_lookup(|name| {
     ///     (name == "SEAM_PERSONAL_ACCESS_TOKEN").then(|| "seam_at1_token".to_owned())
     /// });
     /// assert!(Config::builder().environment(env.clone()).build().is_err());
     /// let config = Config::builder().without_workspace().environment(env).build()?;
     /// assert_eq!(config.credentials.workspace_id(), None);
-    /// # Ok::<(), seamapi_core::ConfigError>(())
+    /// # Ok::<(), seamapi::ConfigError>(())
     /// ```
     pub fn without_workspace(mut self) -> Self {
         self.without_workspace = true;

@@ -586,8 +586,9 @@ impl TransportError {
     /// client's retry loop (straight from a [`Transport`](https://docs.rs/seamapi-transport)).
     ///
     /// ```
+    /// # use seamapi_core as seamapi; // as the clients re-export it
     /// use std::time::Duration;
-    /// use seamapi_core::error::{Attempts, TransportError};
+    /// use seamapi::{Attempts, TransportError};
     /// let e = TransportError::connect("connection refused").with_attempts(Attempts::new(
     ///     "https://connect.getseam.com",
     ///     3,

@@ -121,7 +121,8 @@ fn check_metadata(p: &Package) -> Result<(), String> {
             missing.push(field);
         }
     }
-    if pkg["metadata"]["docs"]["rs"].is_null() {
+    // docs.rs documents libraries; a binary-only crate (the CLI) has nothing for it to build.
+    if p.lib.is_some() && pkg["metadata"]["docs"]["rs"].is_null() {
         missing.push("[package.metadata.docs.rs]");
     }
     if let Some(readme) = pkg["readme"].as_str()

@@ -78,6 +78,7 @@ pub fn package() -> Result<(), String> {
     for p in &packages {
         check_metadata(p)?;
     }
+    forget_unpacked_packages(&packages)?;
     let mut cmd = cargo();
     cmd.arg("package").current_dir(workspace_root());
     // A run on a work tree with uncommitted changes (a developer's) packs those changes too.
@@ -92,6 +93,47 @@ pub fn package() -> Result<(), String> {
         &format!("cargo package (verified): {}", names.join(", ")),
         cmd,
     )
+}
+
+/// Removes the copies cargo unpacked of our packages on an earlier `cargo package`. Cargo
+/// verifies a crate against its siblings through a local registry
+/// (`target/package/tmp-registry`), and unpacks those into `$CARGO_HOME/registry/src/<hash of
+/// that registry>/NAME-VERSION`, where it reuses them while the version stays the same: the
+/// second run would build against the first run's sources. Only folders of registries other
+/// than crates.io's are removed.
+fn forget_unpacked_packages(packages: &[Package]) -> Result<(), String> {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .ok_or("neither CARGO_HOME nor HOME is set")?;
+    let Ok(registries) = std::fs::read_dir(home.join("registry/src")) else {
+        return Ok(());
+    };
+    for registry in registries.flatten() {
+        if registry
+            .file_name()
+            .to_string_lossy()
+            .starts_with("index.crates.io")
+        {
+            continue;
+        }
+        let Ok(unpacked) = std::fs::read_dir(registry.path()) else {
+            continue;
+        };
+        for dir in unpacked.flatten() {
+            let name = dir.file_name().to_string_lossy().into_owned();
+            let ours = packages.iter().any(|p| {
+                name.strip_prefix(&p.name)
+                    .and_then(|rest| rest.strip_prefix('-'))
+                    .is_some_and(|version| version.starts_with(|c: char| c.is_ascii_digit()))
+            });
+            if ours {
+                std::fs::remove_dir_all(dir.path())
+                    .map_err(|e| format!("removing {}: {e}", dir.path().display()))?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The fields crates.io and docs.rs show, present in `p`'s manifest (read through

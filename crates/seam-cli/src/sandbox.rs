@@ -5,7 +5,6 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Arg, ArgAction, ArgMatches};
-use serde::Serialize;
 use serde_json::json;
 
 use crate::fail::CliError;
@@ -78,14 +77,6 @@ pub fn reset(g: &Globals) -> Result<Printed, CliError> {
     })))
 }
 
-#[derive(Serialize)]
-struct StartupLine<'a> {
-    endpoint: String,
-    state: String,
-    #[serde(flatten)]
-    seed: &'a seamapi_fake::Seed,
-}
-
 /// The flags of `seam sandbox serve` besides `--listen`, named as `seam-fake serve` names
 /// them.
 pub fn serve_args() -> [Arg; 2] {
@@ -140,10 +131,10 @@ pub fn serve(g: &Globals, leaf: &ArgMatches) -> Result<Printed, CliError> {
         // Watch the signals before saying we are ready, so a signal sent right after the
         // startup line stops the server cleanly.
         let shutdown = shutdown_signal()?;
-        let line = serde_json::to_string(&StartupLine {
+        let line = serde_json::to_string(&seamapi_fake::StartupLine {
             endpoint: format!("http://{addr}"),
-            state,
-            seed: &seamapi_fake::seed::SEED,
+            state: Some(state),
+            seed: seamapi_fake::seed::SEED,
         })
         .map_err(|e| CliError::local("output", e.to_string()))?;
         {

@@ -6,52 +6,17 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read as _, Write as _};
+use std::io::{Read as _, Write as _};
 use std::net::SocketAddr;
-use std::process::{Child, ChildStderr, Command, Stdio};
 
 use common::{Home, run, seed};
+use seamapi_fake::ServeProcess;
 
-/// `seam sandbox serve` with `args`: the process, its port, and its stderr.
-fn start(home: &Home, args: &[&str]) -> (Child, u16, BufReader<ChildStderr>) {
-    let mut child = home
-        .sandbox()
-        .args(["sandbox", "serve"])
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let line: serde_json::Value =
-        serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line:?}"));
-    let port = line["endpoint"]
-        .as_str()
-        .unwrap()
-        .rsplit_once(':')
-        .unwrap()
-        .1
-        .parse()
-        .unwrap();
-    let stderr = BufReader::new(child.stderr.take().unwrap());
-    (child, port, stderr)
-}
-
-/// SIGTERM: the exit code and the rest of stderr.
-fn stop(mut child: Child, mut stderr: BufReader<ChildStderr>) -> (Option<i32>, String) {
-    let sent = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(sent.success());
-    let code = child.wait().unwrap().code();
-    let mut rest = String::new();
-    stderr.read_to_string(&mut rest).unwrap();
-    (code, rest)
+/// `seam sandbox serve` with `args`, once it listens.
+fn start(home: &Home, args: &[&str]) -> ServeProcess {
+    let mut cmd = home.sandbox();
+    cmd.args(["sandbox", "serve"]).args(args);
+    ServeProcess::start(cmd).unwrap()
 }
 
 /// `POST /user_identities/get` for jane at `addr`: the status and the request id.
@@ -77,10 +42,6 @@ fn get_jane(addr: SocketAddr) -> (u16, String) {
         .trim()
         .to_owned();
     (status, id)
-}
-
-fn loopback(port: u16) -> SocketAddr {
-    SocketAddr::from(([127, 0, 0, 1], port))
 }
 
 #[test]
@@ -114,19 +75,17 @@ fn a_non_loopback_address_is_refused_without_the_flag() {
 #[test]
 fn with_the_flag_it_listens_and_logs_each_request() {
     let home = Home::new("serve-allowed");
-    let (child, port, mut stderr) =
-        start(&home, &["--listen", "0.0.0.0:0", "--allow-non-loopback"]);
-    let (status, id) = get_jane(loopback(port));
+    let mut server = start(&home, &["--listen", "0.0.0.0:0", "--allow-non-loopback"]);
+    let (status, id) = get_jane(server.loopback_addr());
     assert_eq!(status, 200);
     // The line is written before the answer is sent, so it is there to read now.
-    let mut line = String::new();
-    stderr.read_line(&mut line).unwrap();
+    let line = server.stderr_line().unwrap();
     let prefix = format!("POST /user_identities/get 200 {id} ");
     assert!(
-        line.starts_with(&prefix) && line.ends_with(" ms\n"),
+        line.starts_with(&prefix) && line.ends_with(" ms"),
         "{line:?}"
     );
-    let (code, rest) = stop(child, stderr);
+    let (code, rest) = server.stop().unwrap();
     assert_eq!(code, Some(0));
     assert_eq!(rest, "");
 }
@@ -136,9 +95,9 @@ fn with_the_flag_it_listens_and_logs_each_request() {
 fn quiet_logs_nothing() {
     let home = Home::new("serve-quiet");
     for quiet in ["--quiet", "-q"] {
-        let (child, port, stderr) = start(&home, &[quiet]);
-        assert_eq!(get_jane(loopback(port)).0, 200);
-        let (code, rest) = stop(child, stderr);
+        let server = start(&home, &[quiet]);
+        assert_eq!(get_jane(server.loopback_addr()).0, 200);
+        let (code, rest) = server.stop().unwrap();
         assert_eq!(code, Some(0));
         assert_eq!(rest, "", "{quiet}");
     }
@@ -152,8 +111,8 @@ fn ipv6_loopback_is_accepted_when_the_machine_has_it() {
         return;
     }
     let home = Home::new("serve-ipv6");
-    let (child, port, stderr) = start(&home, &["--listen", "[::1]:0", "-q"]);
-    let (status, _) = get_jane(SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, port)));
+    let server = start(&home, &["--listen", "[::1]:0", "-q"]);
+    let (status, _) = get_jane(server.addr());
     assert_eq!(status, 200);
-    assert_eq!(stop(child, stderr).0, Some(0));
+    assert_eq!(server.stop().unwrap().0, Some(0));
 }

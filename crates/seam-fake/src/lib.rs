@@ -17,6 +17,9 @@
 //! 3. [`Sandbox`]: the state in a JSON file shared by separate processes, with a file lock
 //!    and atomic writes.
 //!
+//! Tests of a program that runs the server as a process (`seam-fake serve`, `seam sandbox
+//! serve`) start it with [`ServeProcess`], which waits for its [`StartupLine`] and stops it.
+//!
 //! Every route of Seam's API document ([`seamapi_api::ROUTES`], 201 of them) is known to the
 //! fake, and every request is checked in the order Seam's own fake checks it: route (`404`
 //! text `404` for a path that is not in the table), credentials (`401`, including credentials
@@ -61,6 +64,7 @@ mod fake;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod handler;
+pub mod process;
 pub mod query;
 mod sandbox;
 pub mod seed;
@@ -69,6 +73,7 @@ pub mod state;
 
 pub use error::{ApiFailure, ErrorType, SandboxError};
 pub use fake::{FakeSeam, IN_MEMORY_ENDPOINT};
+pub use process::{ServeProcess, StartupLine};
 pub use sandbox::{DEFAULT_LOCK_TIMEOUT, Sandbox};
 pub use seed::Seed;
 pub use server::{

@@ -3,12 +3,14 @@
 //! log line per request (on stderr for the binary, off by default in the library).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader, Read as _, Write as _};
+use std::io::{Read as _, Write as _};
 use std::net::SocketAddr;
-use std::process::{Child, ChildStderr, Command, Stdio};
+use std::process::Command;
 use std::sync::{Arc, Mutex};
 
-use seamapi_fake::{FakeSeam, FakeServer, ListenError, RequestLog, ServerOptions, bind, seed};
+use seamapi_fake::{
+    FakeSeam, FakeServer, ListenError, RequestLog, ServeProcess, ServerOptions, bind, seed,
+};
 
 const BIN: &str = env!("CARGO_BIN_EXE_seam-fake");
 
@@ -169,43 +171,11 @@ async fn bind_accepts_ipv6_loopback_when_the_machine_has_it() {
 // ---------------------------------------------------------------------------------------------
 // The binary
 
-/// `seam-fake serve` with `args`: the process, its endpoint's port, and its stderr.
-fn start(args: &[&str]) -> (Child, u16, BufReader<ChildStderr>) {
-    let mut child = Command::new(BIN)
-        .arg("serve")
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let stderr = BufReader::new(child.stderr.take().unwrap());
-    let line: serde_json::Value =
-        serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line:?}"));
-    let endpoint = line["endpoint"].as_str().unwrap();
-    let port = endpoint.rsplit_once(':').unwrap().1.parse().unwrap();
-    (child, port, stderr)
-}
-
-/// SIGTERM, then the exit code and whatever stderr still held.
-fn stop(mut child: Child, mut stderr: BufReader<ChildStderr>) -> (Option<i32>, String) {
-    let sent = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(sent.success());
-    let code = child.wait().unwrap().code();
-    let mut rest = String::new();
-    stderr.read_to_string(&mut rest).unwrap();
-    (code, rest)
-}
-
-fn loopback(port: u16) -> SocketAddr {
-    SocketAddr::from(([127, 0, 0, 1], port))
+/// `seam-fake serve` with `args`, once it listens.
+fn start(args: &[&str]) -> ServeProcess {
+    let mut cmd = Command::new(BIN);
+    cmd.arg("serve").args(args);
+    ServeProcess::start(cmd).unwrap()
 }
 
 /// Run as a user would: one request, its line on stderr (read once the answer is in: the
@@ -213,13 +183,17 @@ fn loopback(port: u16) -> SocketAddr {
 #[cfg(unix)]
 #[test]
 fn serve_logs_one_line_per_request_on_stderr() {
-    let (child, port, mut stderr) = start(&[]);
-    let (status, id) = send(loopback(port), "PUT", "/user_identities/add_acs_user", ADD);
+    let mut server = start(&[]);
+    let (status, id) = send(
+        server.loopback_addr(),
+        "PUT",
+        "/user_identities/add_acs_user",
+        ADD,
+    );
     assert_eq!(status, 200);
-    let mut line = String::new();
-    stderr.read_line(&mut line).unwrap();
+    let line = server.stderr_line().unwrap();
     assert_log_line(&line, "PUT", "/user_identities/add_acs_user", 200, &id);
-    let (code, rest) = stop(child, stderr);
+    let (code, rest) = server.stop().unwrap();
     assert_eq!(code, Some(0));
     assert_eq!(rest, "");
 }
@@ -228,10 +202,15 @@ fn serve_logs_one_line_per_request_on_stderr() {
 #[test]
 fn serve_quiet_logs_nothing() {
     for quiet in ["--quiet", "-q"] {
-        let (child, port, stderr) = start(&[quiet]);
-        let (status, _) = send(loopback(port), "PUT", "/user_identities/add_acs_user", ADD);
+        let server = start(&[quiet]);
+        let (status, _) = send(
+            server.loopback_addr(),
+            "PUT",
+            "/user_identities/add_acs_user",
+            ADD,
+        );
         assert_eq!(status, 200);
-        let (code, rest) = stop(child, stderr);
+        let (code, rest) = server.stop().unwrap();
         assert_eq!(code, Some(0));
         assert_eq!(rest, "", "{quiet}");
     }
@@ -263,13 +242,17 @@ fn serve_refuses_a_non_loopback_address_without_the_flag() {
 #[cfg(unix)]
 #[test]
 fn serve_listens_on_a_non_loopback_address_with_the_flag() {
-    let (child, port, mut stderr) = start(&["--listen", "0.0.0.0:0", "--allow-non-loopback"]);
-    let (status, id) = send(loopback(port), "PUT", "/user_identities/add_acs_user", ADD);
+    let mut server = start(&["--listen", "0.0.0.0:0", "--allow-non-loopback"]);
+    let (status, id) = send(
+        server.loopback_addr(),
+        "PUT",
+        "/user_identities/add_acs_user",
+        ADD,
+    );
     assert_eq!(status, 200);
-    let mut line = String::new();
-    stderr.read_line(&mut line).unwrap();
+    let line = server.stderr_line().unwrap();
     assert_log_line(&line, "PUT", "/user_identities/add_acs_user", 200, &id);
-    assert_eq!(stop(child, stderr).0, Some(0));
+    assert_eq!(server.stop().unwrap().0, Some(0));
 }
 
 #[cfg(unix)]
@@ -279,15 +262,10 @@ fn serve_listens_on_ipv6_loopback_when_the_machine_has_it() {
         eprintln!("skipped: this machine cannot listen on [::1] (no IPv6 loopback)");
         return;
     }
-    let (child, port, stderr) = start(&["--listen", "[::1]:0", "--quiet"]);
-    let (status, _) = send(
-        SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, port)),
-        "PUT",
-        "/user_identities/add_acs_user",
-        ADD,
-    );
+    let server = start(&["--listen", "[::1]:0", "--quiet"]);
+    let (status, _) = send(server.addr(), "PUT", "/user_identities/add_acs_user", ADD);
     assert_eq!(status, 200);
-    assert_eq!(stop(child, stderr).0, Some(0));
+    assert_eq!(server.stop().unwrap().0, Some(0));
 }
 
 /// `--help` and `-h` print the subcommand's help on stdout and exit 0, for every
@@ -340,4 +318,30 @@ fn bad_arguments_are_usage_errors() {
         assert!(stderr.starts_with("seam-fake: "), "{args:?}: {stderr}");
         assert!(stderr.contains("\nusage:\n"), "{args:?}: {stderr}");
     }
+}
+
+/// `ServeProcess` says why a command is not a running server, with what it wrote on stderr.
+#[cfg(unix)]
+#[test]
+fn serve_process_reports_a_command_that_does_not_start_a_server() {
+    let mut refused = Command::new(BIN);
+    refused.args(["serve", "--listen", "0.0.0.0:0"]);
+    let e = ServeProcess::start(refused).unwrap_err();
+    assert_eq!(e.kind(), std::io::ErrorKind::InvalidData);
+    let message = e.to_string();
+    assert!(message.starts_with("not a startup line"), "{message}");
+    assert!(
+        message.contains("refusing to listen on 0.0.0.0:0"),
+        "{message}"
+    );
+
+    // `seed` prints JSON, but no endpoint.
+    let mut seed_only = Command::new(BIN);
+    seed_only.arg("seed");
+    let e = ServeProcess::start(seed_only).unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("the startup line's endpoint is not http://ADDRESS"),
+        "{e}"
+    );
 }

@@ -20,7 +20,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use bytes::Bytes;
-use seamapi_fake::{FakeSeam, Sandbox, State, seed};
+use seamapi_fake::{FakeSeam, Sandbox, StartupLine, State, seed};
 use serde::Serialize;
 
 /// Each subcommand: its name, its help, the options that take a value, and the flags.
@@ -124,13 +124,6 @@ fn usage() -> String {
 /// One subcommand's help.
 fn sub_usage(sub: &Subcommand) -> String {
     format!("usage:\n{}\n{EXIT_CODES}", sub.help)
-}
-
-#[derive(Serialize)]
-struct StartupLine<'a> {
-    endpoint: String,
-    #[serde(flatten)]
-    seed: &'a seed::Seed,
 }
 
 fn main() -> ExitCode {
@@ -322,7 +315,8 @@ fn serve(args: &Args, usage: &str) -> Result<ExitCode, String> {
         let shutdown = shutdown_signal()?;
         print_json(&StartupLine {
             endpoint: format!("http://{addr}"),
-            seed: &seed::SEED,
+            state: None,
+            seed: seed::SEED,
         })?;
         let served = match sandbox {
             Some(sandbox) => seamapi_fake::serve_with(listener, sandbox, shutdown, options).await,

@@ -18,6 +18,8 @@ pub struct Package {
     pub lib: Option<String>,
     /// The folder of its `Cargo.toml`.
     pub dir: PathBuf,
+    /// Its entry in `cargo metadata` (workspace inheritance resolved).
+    metadata: Value,
 }
 
 /// Every package of the workspace that may be published (`publish` is not `false`), from
@@ -65,6 +67,7 @@ pub fn publishable() -> Result<Vec<Package>, String> {
                 .parent()
                 .ok_or("cargo metadata: a manifest without a folder")?
                 .to_path_buf(),
+            metadata: p.clone(),
         });
     }
     Ok(found)
@@ -136,22 +139,10 @@ fn forget_unpacked_packages(packages: &[Package]) -> Result<(), String> {
     Ok(())
 }
 
-/// The fields crates.io and docs.rs show, present in `p`'s manifest (read through
-/// `cargo metadata`, so workspace inheritance is resolved).
+/// The fields crates.io and docs.rs show, present in `p`'s manifest (as `cargo metadata` read
+/// it, so workspace inheritance is resolved).
 fn check_metadata(p: &Package) -> Result<(), String> {
-    let out = cargo()
-        .args(["metadata", "--format-version", "1", "--no-deps"])
-        .current_dir(&p.dir)
-        .output()
-        .map_err(|e| format!("cargo metadata: {e}"))?;
-    let meta: Value =
-        serde_json::from_slice(&out.stdout).map_err(|e| format!("cargo metadata: {e}"))?;
-    let pkg = meta["packages"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|q| q["name"] == p.name.as_str())
-        .ok_or_else(|| format!("{}: not in cargo metadata", p.name))?;
+    let pkg = &p.metadata;
     let mut missing = Vec::new();
     for field in ["description", "license", "repository", "readme"] {
         if pkg[field].as_str().is_none_or(str::is_empty) {
